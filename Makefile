@@ -1,0 +1,86 @@
+# opm: hand-written GNU Makefile. Objects and binaries go to build/.
+#   make            build/opm and build/opmd
+#   make check      unit + end-to-end tests
+#   make asan       the same tests under AddressSanitizer + UBSan (build-asan/)
+#   make demo       run opm on a small example in a private OPM_HOME
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+BUILD	?= build
+
+CC	?= cc
+PKGS	:= libuv libcjson libbsd-overlay
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wwrite-strings
+CFLAGS	?= -O2 -g
+ifeq ($(SANITIZE),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+ALL_CFLAGS := -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE $(CFLAGS)
+LIBS	:= $(PKG_LIBS) -lm
+
+COMMON_SRC  := $(wildcard src/common/*.c) $(wildcard src/socket/*.c)
+DAEMON_SRC  := $(wildcard src/daemon/*.c) $(wildcard src/process/*.c)
+CLI_SRC     := $(wildcard src/cli/*.c)
+UNIT_SRC    := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+COMMON_OBJ  := $(call obj,$(COMMON_SRC))
+DAEMON_OBJ  := $(call obj,$(DAEMON_SRC))
+CLI_OBJ     := $(call obj,$(CLI_SRC))
+# Unit tests link the daemon's modules except its main().
+LIB_OBJ     := $(filter-out $(BUILD)/obj/src/daemon/main.o,$(DAEMON_OBJ)) $(COMMON_OBJ)
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
+
+$(BUILD)/opm: $(CLI_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/opmd: $(DAEMON_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/opm-testapp: $(call obj,tests/helpers/testapp.c)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+units: $(UNIT_BINS)
+
+check: all units
+	@tests/run-all $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build-asan SANITIZE=1 check
+
+demo: all
+	@tests/demo.sh $(BUILD)
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+install: $(BUILD)/opm $(BUILD)/opmd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BUILD)/opm $(BUILD)/opmd $(DESTDIR)$(BINDIR)/
+	install -m 644 man/opm.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/opm-apps.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/opmd.8 $(DESTDIR)$(MANDIR)/man8/
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all units check asan demo bench install clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

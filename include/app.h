@@ -1,0 +1,82 @@
+/*
+ * The daemon's apps: configuration (struct app_conf) embedded in the runtime
+ * object, as relayd embeds host_config in host. Only app.c assigns state.
+ */
+#ifndef OPM_APP_H
+#define OPM_APP_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+#include <uv.h>
+
+#include "conf.h"
+#include "paths.h"
+#include "sup.h"
+
+struct logfile;
+
+struct app_waiter {
+	void			(*cb)(void *);
+	void			 *arg;
+	TAILQ_ENTRY(app_waiter)	  entry;
+};
+
+struct app {
+	struct app_conf		 conf;
+	int			 id;
+	enum app_state		 state;
+	pid_t			 pid;		/* 0 when no process */
+	pid_t			 pgid;		/* its group, while it may live */
+	int			 pidfd;
+	uint64_t		 started;	/* monotonic ms of the spawn */
+	unsigned		 restarts;
+	unsigned		 fails;
+	bool			 start_after;
+	bool			 killed;
+	bool			 leader_gone;	/* stopping: main pid reaped */
+	bool			 deleting;
+	bool			 has_exit;
+	int			 exit_code;
+	int			 exit_signal;
+	char			 reason[256];
+	uv_timer_t		 timer;
+	struct logfile		*out;
+	struct logfile		*err;
+	uint64_t		 cpu_ticks;	/* last sample, for cpu_percent */
+	uint64_t		 cpu_when;
+	TAILQ_HEAD(, app_waiter) waiters;
+	TAILQ_ENTRY(app)	 entry;
+};
+
+TAILQ_HEAD(app_list, app);
+extern struct app_list	apps;
+
+void		 app_init(uv_loop_t *, const struct paths *);
+/* Takes ownership of conf. NULL and cause when the logs cannot open. */
+struct app	*app_create(struct app_conf *conf, char *cause, size_t clen);
+struct app	*app_find_id(int);
+struct app	*app_find_name(const char *);
+/* Feeds one event to the state machine and carries out its actions. */
+void		 app_event(struct app *, enum sup_event);
+/* Stops the app, then frees it; waiters are told first. */
+void		 app_delete(struct app *);
+/* Calls cb(arg) once the app is no longer stopping (or is freed). */
+void		 app_wait(struct app *, void (*cb)(void *), void *arg);
+/* Reaps every exited child (the SIGCHLD handler). */
+void		 app_reap(void);
+int		 app_count(void);
+int		 app_signal(struct app *, int sig);
+void		 app_reset(struct app *);
+/* The environment the app starts with, sorted. NULL and cause on error. */
+char		**app_environ(const struct app *, char *cause, size_t clen);
+cJSON		*app_to_json(struct app *, bool detail);
+/* Resolves the program like the next spawn will. */
+int		 app_check_program(const struct app_conf *, char *cause,
+		    size_t clen);
+
+#endif

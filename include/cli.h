@@ -1,0 +1,51 @@
+/* The opm command-line client: parse, send one request, render, exit. */
+#ifndef OPM_CLI_H
+#define OPM_CLI_H
+
+#include <stdbool.h>
+
+#include <cJSON.h>
+
+#include "client.h"
+#include "paths.h"
+
+struct cli_cmd {
+	const char	 *name;
+	const char	 *alias;
+	const char	 *usage;
+	const char	 *help;
+	bool		  needs_daemon;	/* start the daemon if it is down */
+	int		(*exec)(int argc, char **argv);
+};
+
+extern struct paths	cli_paths;
+extern bool		cli_color;
+
+void	 cli_fatal_usage(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+void	 cli_fatal(int code, const char *, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+void	 cli_usage_of(const char *cmd) __attribute__((noreturn));
+
+/* Connects, starting opmd first when autostart. Exits 3 on failure. */
+void	 cli_connect(struct client *, bool autostart);
+/* 0 when a daemon answers the socket. */
+int	 cli_try_connect(struct client *);
+/* Starts opmd in the background; prints nothing. Exits 3 on failure. */
+void	 cli_spawn_daemon(void);
+/* Sends one request, returns data of an ok reply; exits 1 on an error. */
+cJSON	*cli_request(struct client *, const char *cmd, cJSON *args);
+/* cli_connect + cli_request + close. */
+cJSON	*cli_call(const char *cmd, cJSON *args);
+char	*cli_opmd_path(void);
+
+void	 render_list(const cJSON *apps);
+void	 render_info(const cJSON *app);
+void	 render_json(const cJSON *);
+void	 render_apps_brief(const cJSON *apps, const char *verb);
+
+int	 cli_start(int argc, char **argv);
+const struct cli_cmd *cli_cmd_find(const char *);
+void	 cli_help(const char *cmd);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * Daemon commands, one small file each (cmd-*.c), collected in one fixed
+ * table in cmd.c, looked up by exact name: no reflection, no shell.
+ */
+#ifndef OPM_CMD_H
+#define OPM_CMD_H
+
+#include <stdbool.h>
+
+#include <cJSON.h>
+
+#include "ipc.h"
+
+struct app;
+
+enum cmd_retval { CMD_DONE, CMD_WAIT };
+
+struct cmd_ctx {
+	struct ipc_client	 *client;
+	cJSON			 *id;		/* the request id, copied */
+	const cJSON		 *args;		/* valid during exec only */
+	int			  pending;	/* apps still settling */
+	int			 *ids;		/* target app ids */
+	size_t			  nids;
+	void			(*finish)(struct cmd_ctx *);
+	bool			  replied;
+};
+
+struct cmd_entry {
+	const char	 *name;
+	enum cmd_retval	(*exec)(struct cmd_ctx *);
+};
+
+void	 cmd_dispatch(struct ipc_client *, const cJSON *req);
+/* Reply with data (takes ownership; NULL for none). */
+void	 cmd_ok(struct cmd_ctx *, cJSON *data);
+void	 cmd_error(struct cmd_ctx *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/*
+ * Resolves args.target (id, name, "all", comma list, or an array of them)
+ * into ctx->ids. -1 after replying with an error naming the unknown one.
+ */
+int	 cmd_targets(struct cmd_ctx *);
+/* Waits for every target to leave "stopping", then calls finish. */
+enum cmd_retval cmd_wait_settled(struct cmd_ctx *,
+	    void (*finish)(struct cmd_ctx *));
+/* Frees a context that did not wait. */
+void	 cmd_free(struct cmd_ctx *);
+/* An array of the targets that still exist, as app objects. */
+cJSON	*cmd_target_apps(struct cmd_ctx *);
+
+/* The shutdown hook: cmd-kill asks main to stop the daemon. */
+void	 daemon_shutdown(const char *why);
+cJSON	*daemon_status(void);
+
+enum cmd_retval cmd_ping(struct cmd_ctx *);
+enum cmd_retval cmd_status(struct cmd_ctx *);
+enum cmd_retval cmd_list(struct cmd_ctx *);
+enum cmd_retval cmd_info(struct cmd_ctx *);
+enum cmd_retval cmd_start(struct cmd_ctx *);
+enum cmd_retval cmd_stop(struct cmd_ctx *);
+enum cmd_retval cmd_restart(struct cmd_ctx *);
+enum cmd_retval cmd_delete(struct cmd_ctx *);
+enum cmd_retval cmd_env(struct cmd_ctx *);
+enum cmd_retval cmd_signal(struct cmd_ctx *);
+enum cmd_retval cmd_reset(struct cmd_ctx *);
+enum cmd_retval cmd_kill(struct cmd_ctx *);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * An app's configuration: what is saved, sent in app files and compared on
+ * restore. It never holds a pid or a counter; those live in struct app.
+ */
+#ifndef OPM_CONF_H
+#define OPM_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "opm.h"
+
+enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
+
+#define CONF_STOP_CODES_MAX	32
+
+struct app_conf {
+	char		  name[OPM_NAME_MAX + 1];
+	char		**argv;		/* what is executed */
+	char		 *cwd;
+	char		**env_base;	/* environment of the creating CLI */
+	char		**env;		/* KEY=VALUE added by --env */
+	char		 *env_file;
+	enum restart_policy restart;
+	int		  stop_codes[CONF_STOP_CODES_MAX];
+	size_t		  nstop_codes;
+	unsigned	  max_restarts;
+	uint64_t	  min_uptime;	/* all durations in ms */
+	uint64_t	  restart_delay;
+	uint64_t	  backoff_max;
+	uint64_t	  kill_timeout;
+	int		  stop_signal;
+	bool		  autostart;
+	bool		  log_time;
+	uint64_t	  log_max_size;
+	unsigned	  log_keep;
+};
+
+/* Defaults of SPEC.md; argv, cwd and name are left empty. */
+void	 conf_defaults(struct app_conf *);
+void	 conf_free(struct app_conf *);
+void	 conf_copy(struct app_conf *dst, const struct app_conf *src);
+/*
+ * Fills c from one app object of an app file or a start request. Unknown
+ * keys are errors. On error returns -1 with a message naming the key.
+ */
+int	 conf_from_json(struct app_conf *c, const cJSON *obj, char *cause,
+	    size_t clen);
+/* The app object, in the same format conf_from_json reads. */
+cJSON	*conf_to_json(const struct app_conf *);
+/* true when two configurations would run the same program the same way. */
+bool	 conf_same_program(const struct app_conf *, const struct app_conf *);
+const char *conf_restart_name(enum restart_policy);
+
+#endif

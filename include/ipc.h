@@ -1,0 +1,39 @@
+/*
+ * The daemon's side of the control socket: newline-delimited JSON over a
+ * Unix stream socket, one request per line, peers checked with SO_PEERCRED.
+ */
+#ifndef OPM_IPC_H
+#define OPM_IPC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <cJSON.h>
+#include <uv.h>
+
+struct ipc_client;
+
+/* Called with each well-formed request object; req is freed afterwards. */
+typedef void (*ipc_request_cb)(struct ipc_client *, const cJSON *req);
+
+int	 ipc_listen(uv_loop_t *, const char *path, ipc_request_cb,
+	    const char **cause);
+/* Stops accepting and closes every client (shutdown). */
+void	 ipc_shutdown(void);
+/* Queues one line; a client whose backlog grows too large is dropped. */
+void	 ipc_send(struct ipc_client *, const cJSON *);
+/* Sends {"ok":false,"error":...} for request id and, if fatal, closes. */
+void	 ipc_send_error(struct ipc_client *, const cJSON *id, const char *msg,
+	    bool fatal);
+/* A reference keeps the client's memory alive after it disconnects. */
+void	 ipc_ref(struct ipc_client *);
+void	 ipc_unref(struct ipc_client *);
+bool	 ipc_gone(const struct ipc_client *);
+/* Closes the connection once queued replies are written. */
+void	 ipc_close_after_write(struct ipc_client *);
+int	 ipc_count(void);
+/* Called when a client disconnects; lets followers detach. */
+void	 ipc_set_close_cb(struct ipc_client *, void (*)(struct ipc_client *,
+	    void *), void *);
+
+#endif

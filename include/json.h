@@ -1,0 +1,28 @@
+/*
+ * Safe use of cJSON for untrusted input: bounded depth, strict UTF-8, no
+ * trailing garbage, integers validated as integers (LESSONS.md on cJSON).
+ */
+#ifndef OPM_JSON_H
+#define OPM_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cJSON.h>
+
+/* Parses buf[0..len). NULL on error with a message in cause[]. */
+cJSON	*json_parse(const char *buf, size_t len, char *cause, size_t clen);
+/* The integer at key: -1 if absent (*present = false) or invalid (cause). */
+int	 json_int(const cJSON *obj, const char *key, long long min,
+	    long long max, long long *out, bool *present, const char **cause);
+/* A number that is integral and in range. */
+bool	 json_is_int(const cJSON *, long long min, long long max);
+/* The string at key, NULL when absent or not a string. */
+const char *json_str(const cJSON *obj, const char *key);
+/* One line: the object printed unformatted with a trailing newline. */
+char	*json_line(const cJSON *, size_t *len);
+/* A new NULL-terminated vector from an array of strings, or NULL. */
+char	**json_strv(const cJSON *arr, size_t max, const char **cause);
+cJSON	*json_from_strv(char *const *);
+
+#endif

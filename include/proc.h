@@ -1,0 +1,47 @@
+/*
+ * Processes: spawn an app in its own session, signal its process group,
+ * read its tree's memory and CPU from /proc. Reaping is not here: the
+ * daemon's single SIGCHLD watcher reaps with waitpid(-1) (see app.c).
+ */
+#ifndef OPM_PROC_H
+#define OPM_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_spec {
+	const char	 *path;		/* resolved executable */
+	char *const	 *argv;
+	char *const	 *envp;
+	const char	 *cwd;
+	int		  out_fd;	/* becomes stdout */
+	int		  err_fd;	/* becomes stderr */
+};
+
+/*
+ * fork + exec in a new session. Returns the pid once exec has succeeded,
+ * or -1 with a message in cause[] (chdir or exec failed in the child).
+ * *pidfd gets a pidfd for the child, or -1.
+ */
+pid_t	 proc_spawn(const struct proc_spec *, int *pidfd, char *cause,
+	    size_t clen);
+/* Finds prog as execvp would, with PATH from envp and relative to cwd. */
+int	 proc_resolve(const char *prog, const char *cwd, char *const *envp,
+	    char *out, size_t outlen, const char **cause);
+/* kill(-pgid, sig); refuses pgid <= 1. */
+int	 proc_signal_group(pid_t pgid, int sig);
+/* true while any process of the group exists. */
+bool	 proc_group_alive(pid_t pgid);
+
+struct proc_stats {
+	uint64_t	rss;		/* bytes, whole tree */
+	uint64_t	cpu_ticks;	/* utime + stime, whole tree */
+	unsigned	nprocs;
+};
+int	 proc_stats(pid_t pid, struct proc_stats *);
+/* Clock ticks per second for cpu_ticks. */
+long	 proc_hz(void);
+
+#endif

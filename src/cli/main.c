@@ -1,0 +1,498 @@
+/*
+ * opm: the command-line client. Each command parses its arguments (usage
+ * errors exit 2), sends one request, renders the reply, and exits 0, 1 (the
+ * request failed) or 3 (no daemon). Commands live in one table, found by
+ * exact name or alias, as tmux's cmd_entry table.
+ */
+#include <sys/syscall.h>
+#include <poll.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "opm.h"
+#include "parse.h"
+#include "xmem.h"
+
+struct paths	cli_paths;
+bool		cli_color;
+
+
+void
+cli_fatal(int code, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	fputs("opm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+void
+cli_fatal_usage(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fputs("opm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see 'opm help')\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+/* Flags shared by the app commands: --json. Returns argc left. */
+static int
+cli_flags(int argc, char **argv, bool *json, const char *cmd)
+{
+	int	i, n = 1;
+
+	*json = false;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = true;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0' &&
+		    strspn(argv[i] + 1, "0123456789") != strlen(argv[i] + 1))
+			cli_fatal_usage("%s: unknown option %s", cmd, argv[i]);
+		else
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return (n);
+}
+
+/* TARGET... as one request argument. */
+static cJSON *
+cli_targets(int argc, char **argv, const char *cmd, bool one)
+{
+	cJSON	*args = cJSON_CreateObject(), *t;
+	int	 i;
+
+	if (argc < 2)
+		cli_fatal_usage("%s: missing TARGET", cmd);
+	if (one && argc > 2)
+		cli_fatal_usage("%s: takes one TARGET", cmd);
+	t = cJSON_AddArrayToObject(args, "target");
+	for (i = 1; i < argc; i++)
+		cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
+	return (args);
+}
+
+static int
+cli_target_cmd(int argc, char **argv, const char *req, const char *verb)
+{
+	cJSON	*d;
+	bool	 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	d = cli_call(req, cli_targets(argc, argv, argv[0], false));
+	if (json)
+		render_json(d);
+	else
+		render_apps_brief(d, verb);
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_stop(int argc, char **argv)
+{
+	return (cli_target_cmd(argc, argv, "stop", "stopped"));
+}
+
+static int
+cli_restart(int argc, char **argv)
+{
+	return (cli_target_cmd(argc, argv, "restart", "restarted"));
+}
+
+static int
+cli_reset(int argc, char **argv)
+{
+	return (cli_target_cmd(argc, argv, "reset", "counters reset"));
+}
+
+static int
+cli_delete(int argc, char **argv)
+{
+	const cJSON	*e;
+	cJSON		*d;
+	bool		 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	d = cli_call("delete", cli_targets(argc, argv, argv[0], false));
+	if (json)
+		render_json(d);
+	else {
+		cJSON_ArrayForEach(e, d)
+			printf("deleted app %d\n", (int)e->valuedouble);
+	}
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_list(int argc, char **argv)
+{
+	cJSON	*d;
+	bool	 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	if (argc > 1)
+		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	d = cli_call("list", NULL);
+	if (json)
+		render_json(d);
+	else
+		render_list(d);
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_info(int argc, char **argv)
+{
+	cJSON	*d;
+	bool	 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	d = cli_call("info", cli_targets(argc, argv, argv[0], true));
+	if (json)
+		render_json(d);
+	else
+		render_info(d);
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_env(int argc, char **argv)
+{
+	const cJSON	*e;
+	cJSON		*d;
+	bool		 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	d = cli_call("env", cli_targets(argc, argv, argv[0], true));
+	if (json)
+		render_json(d);
+	else {
+		cJSON_ArrayForEach(e, d)
+			printf("%s\n", e->valuestring);
+	}
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_signal(int argc, char **argv)
+{
+	cJSON	*args, *d;
+	char	*sig;
+
+	if (argc < 3)
+		cli_fatal_usage("signal: usage: opm signal SIG TARGET...");
+	sig = argv[1];
+	if (parse_signal(sig) <= 0)
+		cli_fatal(EXIT_FAIL, "unknown signal '%s'", sig);
+	argv[1] = argv[0];
+	args = cli_targets(argc - 1, argv + 1, "signal", false);
+	cJSON_AddStringToObject(args, "signal", sig);
+	d = cli_call("signal", args);
+	render_apps_brief(d, parse_signame(parse_signal(sig)));
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_ping(int argc, char **argv)
+{
+	cJSON	*d;
+
+	if (argc > 1)
+		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	d = cli_call("ping", NULL);
+	printf("pong\n");
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_version(int argc, char **argv)
+{
+	struct client	 c;
+	cJSON		*d;
+
+	if (argc > 1)
+		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	printf("opm %s (protocol %d)\n", OPM_VERSION, OPM_PROTO);
+	if (cli_try_connect(&c) != 0) {
+		printf("opmd not running\n");
+		return (0);
+	}
+	d = cli_request(&c, "status", NULL);
+	printf("opmd %s (pid %d)\n", json_str(d, "version"),
+	    (int)cJSON_GetObjectItem(d, "pid")->valuedouble);
+	cJSON_Delete(d);
+	client_close(&c);
+	return (0);
+}
+
+/* Waits for a process to exit, without polling when pidfds work. */
+static void
+cli_wait_exit(pid_t pid, int timeout_ms)
+{
+	struct pollfd	pfd;
+	int		fd, waited = 0;
+
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) != -1) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		poll(&pfd, 1, timeout_ms);
+		close(fd);
+		return;
+	}
+	while (kill(pid, 0) == 0 && waited < timeout_ms) {
+		usleep(10000);
+		waited += 10;
+	}
+}
+
+static int
+cli_daemon_stop(void)
+{
+	struct client	 c;
+	cJSON		*d;
+	pid_t		 pid;
+
+	if (cli_try_connect(&c) != 0) {
+		printf("opmd is not running\n");
+		return (0);
+	}
+	d = cli_request(&c, "status", NULL);
+	pid = (pid_t)cJSON_GetObjectItem(d, "pid")->valuedouble;
+	cJSON_Delete(d);
+	cJSON_Delete(cli_request(&c, "kill", NULL));
+	client_close(&c);
+	cli_wait_exit(pid, 10000);
+	printf("opmd stopped (pid %d)\n", (int)pid);
+	return (0);
+}
+
+static int
+cli_daemon_status(bool json)
+{
+	struct client	 c;
+	cJSON		*d;
+	char		 up[32], mem[32];
+
+	if (cli_try_connect(&c) != 0) {
+		if (json)
+			printf("{\"running\": false}\n");
+		else
+			printf("opmd is not running\n");
+		return (EXIT_NODAEMON);
+	}
+	d = cli_request(&c, "status", NULL);
+	client_close(&c);
+	if (json) {
+		cJSON_AddTrueToObject(d, "running");
+		render_json(d);
+	} else {
+		parse_fmt_duration((uint64_t)cJSON_GetObjectItem(d,
+		    "uptime_ms")->valuedouble, up, sizeof up);
+		parse_fmt_size((uint64_t)cJSON_GetObjectItem(d,
+		    "memory_bytes")->valuedouble, mem, sizeof mem);
+		printf("opmd %s running\n", json_str(d, "version"));
+		printf("  pid      %d\n",
+		    (int)cJSON_GetObjectItem(d, "pid")->valuedouble);
+		printf("  uptime   %s\n", up);
+		printf("  apps     %d\n",
+		    (int)cJSON_GetObjectItem(d, "apps")->valuedouble);
+		printf("  memory   %s\n", mem);
+		printf("  home     %s\n", json_str(d, "home"));
+		printf("  log      %s\n", json_str(d, "log"));
+	}
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_daemon(int argc, char **argv)
+{
+	struct client	 c;
+	char		*opmd;
+	bool		 json;
+	cJSON		*d;
+
+	argc = cli_flags(argc, argv, &json, "daemon");
+	if (argc != 2)
+		cli_fatal_usage("daemon: usage: opm daemon "
+		    "start|stop|status|restart|run");
+	if (strcmp(argv[1], "status") == 0)
+		return (cli_daemon_status(json));
+	if (strcmp(argv[1], "stop") == 0)
+		return (cli_daemon_stop());
+	if (strcmp(argv[1], "restart") == 0)
+		cli_daemon_stop();
+	else if (strcmp(argv[1], "run") == 0) {
+		if ((opmd = cli_opmd_path()) == NULL)
+			cli_fatal(EXIT_NODAEMON, "cannot find opmd");
+		execl(opmd, "opmd", "--foreground", (char *)NULL);
+		cli_fatal(EXIT_NODAEMON, "exec %s: %s", opmd, strerror(errno));
+	} else if (strcmp(argv[1], "start") != 0)
+		cli_fatal_usage("daemon: unknown subcommand '%s'", argv[1]);
+	if (cli_try_connect(&c) == 0) {
+		d = cli_request(&c, "status", NULL);
+		printf("opmd already running (pid %d)\n",
+		    (int)cJSON_GetObjectItem(d, "pid")->valuedouble);
+		cJSON_Delete(d);
+		client_close(&c);
+		return (0);
+	}
+	cli_connect(&c, true);
+	d = cli_request(&c, "status", NULL);
+	printf("opmd started (pid %d); log: %s\n",
+	    (int)cJSON_GetObjectItem(d, "pid")->valuedouble,
+	    json_str(d, "log"));
+	cJSON_Delete(d);
+	client_close(&c);
+	return (0);
+}
+
+static int
+cli_help_cmd(int argc, char **argv)
+{
+	cli_help(argc > 1 ? argv[1] : NULL);
+	return (0);
+}
+
+static const struct cli_cmd cli_cmds[] = {
+	{ "start", NULL, "start [OPTIONS] CMD [ARG...] | FILE.json | TARGET",
+	  "create and start an app, or start a stopped one", true, cli_start },
+	{ "stop", NULL, "stop TARGET...",
+	  "stop apps; returns once their processes are reaped", true,
+	  cli_stop },
+	{ "restart", NULL, "restart TARGET...",
+	  "stop then start apps (restarts +1)", true, cli_restart },
+	{ "reload", NULL, "reload TARGET...",
+	  "graceful restart (for now the same as restart)", true,
+	  cli_restart },
+	{ "delete", "rm", "delete TARGET...", "stop and forget apps", true,
+	  cli_delete },
+	{ "list", "ls", "list [--json]", "table of apps", true, cli_list },
+	{ "status", NULL, "status [--json]", "same as list", true, cli_list },
+	{ "info", "describe", "info TARGET [--json]",
+	  "everything about one app", true, cli_info },
+	{ "env", NULL, "env TARGET",
+	  "the environment the app is started with", true, cli_env },
+	{ "signal", NULL, "signal SIG TARGET...",
+	  "send a signal to the apps' process groups", true, cli_signal },
+	{ "reset", NULL, "reset TARGET...", "zero the restart counters",
+	  true, cli_reset },
+	{ "daemon", NULL, "daemon start|stop|status|restart|run",
+	  "control the daemon itself", false, cli_daemon },
+	{ "ping", NULL, "ping", "check that the daemon answers", true,
+	  cli_ping },
+	{ "version", NULL, "version", "versions of opm and opmd", false,
+	  cli_version },
+	{ "help", NULL, "help [COMMAND]", "this help", false, cli_help_cmd },
+};
+
+const struct cli_cmd *
+cli_cmd_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++) {
+		if (strcmp(cli_cmds[i].name, name) == 0 ||
+		    (cli_cmds[i].alias != NULL &&
+		    strcmp(cli_cmds[i].alias, name) == 0))
+			return (&cli_cmds[i]);
+	}
+	return (NULL);
+}
+
+static const char cli_start_help[] =
+"Start options (before CMD; each is also an app-file key, see opm-apps(5)):\n"
+"  --name NAME            app name, [A-Za-z0-9._-]{1,64} (default: program)\n"
+"  --cwd DIR              working directory (default: current directory)\n"
+"  --env KEY=VALUE        add to the environment (repeatable)\n"
+"  --env-file FILE        dotenv file read at every start\n"
+"  --no-inherit-env       do not pass this shell's environment on\n"
+"  --restart POLICY       always | on-failure | never (default always)\n"
+"  --stop-exit-codes L    exit codes that mean a deliberate stop, e.g. 0,3\n"
+"  --max-restarts N       failed restarts in a row before errored (15)\n"
+"  --min-uptime DUR       up this long counts as started (1s, >= 100ms)\n"
+"  --restart-delay DUR    delay before restarting after a long run (0)\n"
+"  --backoff-max DUR      cap of the exponential backoff (30s)\n"
+"  --kill-timeout DUR     stop signal to SIGKILL grace (5s)\n"
+"  --stop-signal SIG      signal sent on stop (TERM)\n"
+"  --no-autostart         create the app stopped\n"
+"  --log-time             prefix log lines with an ISO 8601 UTC time\n"
+"  --log-max-size SIZE    rotate logs at SIZE (10M)\n"
+"  --log-keep N           rotated files kept (5)\n"
+"Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with shell syntax\n"
+"is run by /bin/sh -c; otherwise CMD ARG... is executed directly.\n";
+
+void
+cli_help(const char *cmd)
+{
+	const struct cli_cmd	*c;
+	size_t			 i;
+
+	if (cmd != NULL) {
+		if ((c = cli_cmd_find(cmd)) == NULL)
+			cli_fatal_usage("help: unknown command '%s'", cmd);
+		printf("usage: opm %s\n%s%s%s.\n", c->usage,
+		    c->alias ? "alias: " : "", c->alias ? c->alias : "",
+		    c->alias ? "\n" : "");
+		printf("%s.\n", c->help);
+		if (strcmp(c->name, "start") == 0)
+			printf("\n%s", cli_start_help);
+		return;
+	}
+	printf("usage: opm COMMAND [ARGS]\n\nCommands:\n");
+	for (i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
+		printf("  %-52s %s\n", cli_cmds[i].usage, cli_cmds[i].help);
+	printf("\nTARGET: an app id, a name, 'all', or a comma-separated "
+	    "list.\n%s\nEnvironment: OPM_HOME (default ~/.opm), "
+	    "OPM_RUNTIME_DIR, NO_COLOR.\nExit status: 0 ok, 1 request "
+	    "failed, 2 usage error, 3 daemon unreachable.\n", cli_start_help);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_cmd	*c;
+	const char		*cause;
+
+	signal(SIGPIPE, SIG_IGN);
+	cli_color = isatty(1) && getenv("NO_COLOR") == NULL;
+	if (argc < 2) {
+		cli_help(NULL);
+		return (EXIT_USAGE);
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cli_help(NULL);
+		return (0);
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		argv[1] = (char *)"version";
+	if ((c = cli_cmd_find(argv[1])) == NULL)
+		cli_fatal_usage("unknown command '%s'", argv[1]);
+	if (paths_init(&cli_paths, &cause) == -1)
+		cli_fatal(EXIT_NODAEMON, "%s", cause);
+	return (c->exec(argc - 1, argv + 1));
+}

@@ -1,0 +1,176 @@
+/*
+ * Output: the app table (fits 80 columns; color only on a tty and without
+ * NO_COLOR), the info page, and JSON for scripts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "parse.h"
+
+#define C_RESET	"\033[0m"
+
+static const char *
+render_color(const char *status)
+{
+	if (!cli_color)
+		return ("");
+	if (strcmp(status, "online") == 0)
+		return ("\033[32m");
+	if (strcmp(status, "errored") == 0)
+		return ("\033[31m");
+	if (strcmp(status, "stopped") == 0)
+		return ("\033[2m");
+	return ("\033[33m");
+}
+
+static long long
+render_int(const cJSON *o, const char *key)
+{
+	const cJSON	*n = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return (cJSON_IsNumber(n) ? (long long)n->valuedouble : -1);
+}
+
+void
+render_json(const cJSON *j)
+{
+	char	*s = cJSON_Print(j);
+
+	if (s != NULL) {
+		printf("%s\n", s);
+		cJSON_free(s);
+	}
+}
+
+void
+render_list(const cJSON *list)
+{
+	const cJSON	*a;
+	const char	*name, *status;
+	char		 up[32], mem[32], pid[16], cpu[16];
+	int		 w = 4, n;
+
+	if (cJSON_GetArraySize(list) == 0) {
+		printf("no apps; start one with: opm start CMD\n");
+		return;
+	}
+	cJSON_ArrayForEach(a, list) {
+		name = json_str(a, "name");
+		if (name != NULL && (n = (int)strlen(name)) > w)
+			w = n;
+	}
+	if (w > 24)
+		w = 24;
+	printf("%-4s %-*s %-9s %7s %6s %4s %6s %8s\n", "id", w, "name",
+	    "status", "pid", "uptime", "↺", "cpu", "memory");
+	cJSON_ArrayForEach(a, list) {
+		name = json_str(a, "name");
+		status = json_str(a, "status");
+		if (name == NULL || status == NULL)
+			continue;
+		if (render_int(a, "pid") > 0) {
+			snprintf(pid, sizeof pid, "%lld", render_int(a, "pid"));
+			parse_fmt_duration(render_int(a, "uptime_ms"), up,
+			    sizeof up);
+			parse_fmt_size(render_int(a, "memory_bytes"), mem,
+			    sizeof mem);
+			snprintf(cpu, sizeof cpu, "%.1f%%",
+			    cJSON_GetObjectItem(a, "cpu_percent") ?
+			    cJSON_GetObjectItem(a, "cpu_percent")->valuedouble :
+			    0.0);
+		} else {
+			strlcpy(pid, "-", sizeof pid);
+			strlcpy(up, "-", sizeof up);
+			strlcpy(mem, "-", sizeof mem);
+			strlcpy(cpu, "-", sizeof cpu);
+		}
+		printf("%-4lld %-*.*s %s%-9s%s %7s %6s %4lld %6s %8s\n",
+		    render_int(a, "id"), w, w, name, render_color(status),
+		    status, cli_color ? C_RESET : "", pid, up,
+		    render_int(a, "restarts"), cpu, mem);
+	}
+}
+
+static void
+render_kv(const char *k, const char *v)
+{
+	printf("%-16s %s\n", k, v);
+}
+
+static void
+render_value(const char *k, const cJSON *v)
+{
+	char	 buf[64], *s;
+	const cJSON *e;
+	size_t	 n = 0;
+
+	if (cJSON_IsString(v))
+		render_kv(k, v->valuestring);
+	else if (cJSON_IsNumber(v)) {
+		if (v->valuedouble == (double)(long long)v->valuedouble)
+			snprintf(buf, sizeof buf, "%lld",
+			    (long long)v->valuedouble);
+		else
+			snprintf(buf, sizeof buf, "%g", v->valuedouble);
+		render_kv(k, buf);
+	} else if (cJSON_IsBool(v))
+		render_kv(k, cJSON_IsTrue(v) ? "true" : "false");
+	else if (cJSON_IsNull(v))
+		render_kv(k, "-");
+	else if (cJSON_IsObject(v) && cJSON_GetArraySize(v) > 0) {
+		cJSON_ArrayForEach(e, v) {
+			printf("%-16s %s=%s\n", n++ == 0 ? k : "", e->string,
+			    cJSON_IsString(e) ? e->valuestring : "?");
+		}
+	} else if ((s = cJSON_PrintUnformatted(v)) != NULL) {
+		render_kv(k, s);
+		cJSON_free(s);
+	}
+}
+
+void
+render_info(const cJSON *a)
+{
+	static const char *const top[] = { "id", "name", "status", "reason",
+	    "pid", "restarts", "failed_starts", "exit_code", "exit_signal",
+	    "argv", "cwd", "cpu_percent", "out_log", "err_log", NULL };
+	const cJSON	*conf, *e;
+	char		 buf[64];
+	size_t		 i;
+
+	for (i = 0; top[i] != NULL; i++)
+		render_value(top[i], cJSON_GetObjectItemCaseSensitive(a,
+		    top[i]));
+	parse_fmt_duration(render_int(a, "uptime_ms"), buf, sizeof buf);
+	render_kv("uptime", render_int(a, "pid") > 0 ? buf : "-");
+	parse_fmt_size(render_int(a, "memory_bytes"), buf, sizeof buf);
+	render_kv("memory", buf);
+	conf = cJSON_GetObjectItemCaseSensitive(a, "config");
+	cJSON_ArrayForEach(e, conf) {
+		if (strcmp(e->string, "name") == 0 ||
+		    strcmp(e->string, "argv") == 0 ||
+		    strcmp(e->string, "cwd") == 0)
+			continue;
+		render_value(e->string, e);
+	}
+}
+
+void
+render_apps_brief(const cJSON *list, const char *verb)
+{
+	const cJSON	*a;
+	const char	*action;
+
+	cJSON_ArrayForEach(a, list) {
+		action = json_str(a, "action");
+		printf("%s: %s (id %lld, %s", json_str(a, "name"),
+		    action ? action : verb, render_int(a, "id"),
+		    json_str(a, "status"));
+		if (render_int(a, "pid") > 0)
+			printf(", pid %lld", render_int(a, "pid"));
+		printf(")\n");
+	}
+}

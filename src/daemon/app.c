@@ -1,0 +1,551 @@
+/*
+ * The apps and their supervision. app_event() is the one place that assigns
+ * an app's state: it asks sup_step() what to do, logs the transition as
+ * "name: from -> to (reason)" and carries out the actions. Exit status only
+ * ever comes from waitpid() in app_reap(), on the one loop, so a stop can
+ * never be mistaken for a crash (LESSONS.md 4).
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "dotenv.h"
+#include "json.h"
+#include "log.h"
+#include "logf.h"
+#include "parse.h"
+#include "proc.h"
+#include "xmem.h"
+
+struct app_list		 apps = TAILQ_HEAD_INITIALIZER(apps);
+static uv_loop_t	*app_loop;
+static const struct paths *app_paths;
+static int		 app_next_id;
+static int		 app_n;
+
+static void	app_timer_cb(uv_timer_t *);
+
+static uint64_t
+app_now(void)
+{
+	return (uv_hrtime() / 1000000);
+}
+
+void
+app_init(uv_loop_t *loop, const struct paths *p)
+{
+	app_loop = loop;
+	app_paths = p;
+}
+
+int
+app_count(void)
+{
+	return (app_n);
+}
+
+struct app *
+app_find_id(int id)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a->id == id)
+			return (a);
+	}
+	return (NULL);
+}
+
+struct app *
+app_find_name(const char *name)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (strcmp(a->conf.name, name) == 0)
+			return (a);
+	}
+	return (NULL);
+}
+
+static struct logfile *
+app_open_log(const char *name, const char *kind, bool ts)
+{
+	char	path[sizeof app_paths->logs + OPM_NAME_MAX + 16];
+
+	snprintf(path, sizeof path, "%s/%s-%s.log", app_paths->logs, name,
+	    kind);
+	return (logf_open(path, ts));
+}
+
+struct app *
+app_create(struct app_conf *conf, char *cause, size_t clen)
+{
+	struct app	*a = xcalloc(1, sizeof *a);
+
+	a->out = app_open_log(conf->name, "out", conf->log_time);
+	a->err = app_open_log(conf->name, "err", conf->log_time);
+	if (a->out == NULL || a->err == NULL) {
+		snprintf(cause, clen, "cannot open the log files in %s: %s",
+		    app_paths->logs, strerror(errno));
+		if (a->out != NULL)
+			logf_unref(a->out);
+		free(a);
+		return (NULL);
+	}
+	a->conf = *conf;
+	memset(conf, 0, sizeof *conf);
+	a->id = app_next_id++;
+	a->state = APP_STOPPED;
+	a->pidfd = -1;
+	TAILQ_INIT(&a->waiters);
+	uv_timer_init(app_loop, &a->timer);
+	a->timer.data = a;
+	TAILQ_INSERT_TAIL(&apps, a, entry);
+	app_n++;
+	log_info("%s: created (id %d)", a->conf.name, a->id);
+	return (a);
+}
+
+static int
+app_envcmp(const void *a, const void *b)
+{
+	const char	*x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t		 i;
+
+	/* Compare keys only, so that "A=..." sorts before "A_B=...". */
+	for (i = 0; x[i] == y[i] && x[i] != '=' && x[i] != '\0'; i++)
+		;
+	if (x[i] == '=' && y[i] == '=')
+		return (0);
+	if (x[i] == '=')
+		return (-1);
+	if (y[i] == '=')
+		return (1);
+	return ((unsigned char)x[i] - (unsigned char)y[i]);
+}
+
+/* Sets KEY=VALUE in v (n entries), replacing any KEY already there. */
+static char **
+app_setenv(char **v, size_t *n, const char *kv)
+{
+	size_t	i, klen = strcspn(kv, "=");
+
+	for (i = 0; i < *n; i++) {
+		if (strncmp(v[i], kv, klen) == 0 && v[i][klen] == '=') {
+			free(v[i]);
+			v[i] = xstrdup(kv);
+			return (v);
+		}
+	}
+	v = xreallocarray(v, *n + 2, sizeof *v);
+	v[(*n)++] = xstrdup(kv);
+	v[*n] = NULL;
+	return (v);
+}
+
+/*
+ * The environment, in order of precedence (later wins): the environment of
+ * the CLI that created the app, the env keys, the env_file (read now), then
+ * OPM_APP_NAME and OPM_APP_ID.
+ */
+char **
+app_environ(const struct app *a, char *cause, size_t clen)
+{
+	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv;
+	size_t	  n = 0, i;
+
+	for (i = 0; a->conf.env_base && a->conf.env_base[i]; i++)
+		v = app_setenv(v, &n, a->conf.env_base[i]);
+	for (i = 0; a->conf.env && a->conf.env[i]; i++)
+		v = app_setenv(v, &n, a->conf.env[i]);
+	if (a->conf.env_file != NULL) {
+		if (dotenv_read(a->conf.env_file, &file, cause, clen) == -1) {
+			xfreev(v);
+			return (NULL);
+		}
+		for (i = 0; file[i] != NULL; i++)
+			v = app_setenv(v, &n, file[i]);
+		xfreev(file);
+	}
+	xasprintf(&kv, "OPM_APP_NAME=%s", a->conf.name);
+	v = app_setenv(v, &n, kv);
+	free(kv);
+	xasprintf(&kv, "OPM_APP_ID=%d", a->id);
+	v = app_setenv(v, &n, kv);
+	free(kv);
+	qsort(v, n, sizeof *v, app_envcmp);
+	return (v);
+}
+
+static const char *
+app_path_env(char *const *v)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (strncmp(v[i], "PATH=", 5) == 0)
+			return (v[i]);
+	}
+	return (NULL);
+}
+
+int
+app_check_program(const struct app_conf *c, char *cause, size_t clen)
+{
+	char		 path[PATH_MAX];
+	const char	*why, *pe;
+	char		*penv[2] = { NULL, NULL };
+	size_t		 i;
+
+	/* PATH from --env wins over the inherited one, as at spawn. */
+	pe = app_path_env(c->env_base);
+	for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
+		if (strncmp(c->env[i], "PATH=", 5) == 0)
+			pe = c->env[i];
+	}
+	penv[0] = (char *)pe;
+	if (proc_resolve(c->argv[0], c->cwd, penv, path, sizeof path,
+	    &why) == -1) {
+		snprintf(cause, clen, "%s: %s", c->argv[0], why);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Starts the program. -1 with a[n] reason set when it cannot. */
+static int
+app_spawn(struct app *a)
+{
+	struct proc_spec	 spec;
+	char			 path[PATH_MAX], cause[512];
+	char			**env;
+	const char		*why;
+	int			 outfd, errfd, pidfd;
+	pid_t			 pid;
+
+	if ((env = app_environ(a, cause, sizeof cause)) == NULL) {
+		snprintf(a->reason, sizeof a->reason, "env_file %.200s", cause);
+		return (-1);
+	}
+	if (proc_resolve(a->conf.argv[0], a->conf.cwd, env, path, sizeof path,
+	    &why) == -1) {
+		snprintf(a->reason, sizeof a->reason, "%s: %s",
+		    a->conf.argv[0], why);
+		xfreev(env);
+		return (-1);
+	}
+	if ((outfd = logf_capture(a->out)) == -1) {
+		snprintf(a->reason, sizeof a->reason, "log pipe: %s",
+		    strerror(errno));
+		xfreev(env);
+		return (-1);
+	}
+	if ((errfd = logf_capture(a->err)) == -1) {
+		snprintf(a->reason, sizeof a->reason, "log pipe: %s",
+		    strerror(errno));
+		close(outfd);
+		xfreev(env);
+		return (-1);
+	}
+	spec.path = path;
+	spec.argv = a->conf.argv;
+	spec.envp = env;
+	spec.cwd = a->conf.cwd;
+	spec.out_fd = outfd;
+	spec.err_fd = errfd;
+	pid = proc_spawn(&spec, &pidfd, cause, sizeof cause);
+	close(outfd);
+	close(errfd);
+	xfreev(env);
+	if (pid == -1) {
+		strlcpy(a->reason, cause, sizeof a->reason);
+		return (-1);
+	}
+	a->pid = a->pgid = pid;
+	a->pidfd = pidfd;
+	a->started = app_now();
+	a->killed = false;
+	a->leader_gone = false;
+	a->cpu_when = 0;
+	log_info("%s: spawned pid %d: %s", a->conf.name, (int)pid, path);
+	return (0);
+}
+
+static void
+app_signal_group(struct app *a, int sig)
+{
+	if (a->pgid <= 1)
+		return;
+	/* While the leader is unreaped its pid cannot be reused. */
+	if (proc_signal_group(a->pgid, sig) == -1 && errno != ESRCH)
+		log_warn("%s: kill(-%d, %d)", a->conf.name, (int)a->pgid, sig);
+}
+
+static void
+app_notify(struct app *a)
+{
+	struct app_waiter	*w;
+
+	while ((w = TAILQ_FIRST(&a->waiters)) != NULL) {
+		TAILQ_REMOVE(&a->waiters, w, entry);
+		w->cb(w->arg);
+		free(w);
+	}
+}
+
+void
+app_wait(struct app *a, void (*cb)(void *), void *arg)
+{
+	struct app_waiter	*w = xcalloc(1, sizeof *w);
+
+	w->cb = cb;
+	w->arg = arg;
+	TAILQ_INSERT_TAIL(&a->waiters, w, entry);
+}
+
+static void
+app_free_cb(uv_handle_t *h)
+{
+	struct app	*a = h->data;
+
+	conf_free(&a->conf);
+	free(a);
+}
+
+/* Unlinks a stopped app and frees it once its timer is closed. */
+static void
+app_destroy(struct app *a)
+{
+	log_info("%s: deleted (id %d)", a->conf.name, a->id);
+	TAILQ_REMOVE(&apps, a, entry);
+	app_n--;
+	app_notify(a);
+	logf_unref(a->out);
+	logf_unref(a->err);
+	uv_close((uv_handle_t *)&a->timer, app_free_cb);
+}
+
+void
+app_event(struct app *a, enum sup_event ev)
+{
+	struct sup_in	in;
+	struct sup_out	out;
+	enum app_state	from = a->state;
+
+	in.state = a->state;
+	in.event = ev;
+	in.now = app_now();
+	in.started = a->started;
+	in.fails = a->fails;
+	in.start_after = a->start_after;
+	in.killed = a->killed;
+	in.exit_code = a->has_exit ? a->exit_code : 0;
+	in.exit_signal = a->has_exit ? a->exit_signal : 0;
+	in.conf = &a->conf;
+	sup_step(&in, &out);
+
+	a->state = out.state;
+	a->fails = out.fails;
+	a->start_after = out.start_after;
+	if (out.reason != NULL) {
+		if (ev != EV_SPAWN_FAIL)
+			strlcpy(a->reason, out.reason, sizeof a->reason);
+		log_info("%s: %s -> %s (%s)", a->conf.name,
+		    sup_state_name(from), sup_state_name(out.state),
+		    ev == EV_SPAWN_FAIL ? a->reason : out.reason);
+	}
+	if (out.actions & ACT_TIMER_STOP)
+		uv_timer_stop(&a->timer);
+	if (out.actions & ACT_SIG_STOP) {
+		app_signal_group(a, a->conf.stop_signal);
+		app_signal_group(a, SIGCONT);
+	}
+	if (out.actions & ACT_SIG_KILL) {
+		app_signal_group(a, SIGKILL);
+		a->killed = true;
+	}
+	if (out.actions & ACT_COUNT)
+		a->restarts++;
+	if (out.actions & ACT_TIMER)
+		uv_timer_start(&a->timer, app_timer_cb, out.timer_ms, 0);
+	if (out.actions & ACT_SPAWN) {
+		/* The nested event starts from launching: no notify there. */
+		if (app_spawn(a) == -1)
+			app_event(a, EV_SPAWN_FAIL);
+	}
+	if (from == APP_STOPPING && a->state != APP_STOPPING) {
+		if (a->deleting && !sup_running(a->state)) {
+			app_destroy(a);
+			return;
+		}
+		app_notify(a);
+	}
+}
+
+static void
+app_timer_cb(uv_timer_t *t)
+{
+	struct app	*a = t->data;
+
+	/* A group that emptied without a SIGCHLD we could see. */
+	if (a->state == APP_STOPPING && a->leader_gone &&
+	    !proc_group_alive(a->pgid)) {
+		a->pgid = 0;
+		app_event(a, EV_EXIT);
+		return;
+	}
+	app_event(a, EV_TIMER);
+}
+
+/* The main process of a exited with status. */
+static void
+app_exited(struct app *a, int status)
+{
+	a->has_exit = true;
+	if (WIFSIGNALED(status)) {
+		a->exit_code = -1;
+		a->exit_signal = WTERMSIG(status);
+	} else {
+		a->exit_code = WEXITSTATUS(status);
+		a->exit_signal = 0;
+	}
+	log_info("%s: pid %d %s %d", a->conf.name, (int)a->pid,
+	    a->exit_signal ? "killed by signal" : "exited with code",
+	    a->exit_signal ? a->exit_signal : a->exit_code);
+	a->pid = 0;
+	if (a->pidfd != -1)
+		close(a->pidfd);
+	a->pidfd = -1;
+	if (a->state == APP_STOPPING) {
+		/* The stop is done only when the whole group is gone. */
+		if (proc_group_alive(a->pgid)) {
+			a->leader_gone = true;
+			return;
+		}
+	} else if (proc_group_alive(a->pgid)) {
+		/* Leftovers of a crashed app would run next to the new one. */
+		log_info("%s: killing what is left of process group %d",
+		    a->conf.name, (int)a->pgid);
+		app_signal_group(a, SIGKILL);
+	}
+	a->pgid = 0;
+	app_event(a, EV_EXIT);
+}
+
+void
+app_reap(void)
+{
+	struct app	*a, *next;
+	pid_t		 pid;
+	int		 status;
+	bool		 found;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		found = false;
+		TAILQ_FOREACH(a, &apps, entry) {
+			if (a->pid == pid) {
+				found = true;
+				app_exited(a, status);
+				break;
+			}
+		}
+		if (!found)
+			log_debug("reaped pid %d (not an app's main process)",
+			    (int)pid);
+	}
+	TAILQ_FOREACH_SAFE(a, &apps, entry, next) {
+		if (a->state == APP_STOPPING && a->leader_gone &&
+		    !proc_group_alive(a->pgid)) {
+			a->pgid = 0;
+			app_event(a, EV_EXIT);
+		}
+	}
+}
+
+void
+app_delete(struct app *a)
+{
+	a->deleting = true;
+	app_event(a, EV_STOP);
+	if (!sup_running(a->state))
+		app_destroy(a);
+}
+
+int
+app_signal(struct app *a, int sig)
+{
+	if (!sup_running(a->state) || a->pgid <= 1) {
+		errno = ESRCH;
+		return (-1);
+	}
+	return (proc_signal_group(a->pgid, sig));
+}
+
+void
+app_reset(struct app *a)
+{
+	a->restarts = 0;
+	a->fails = 0;
+}
+
+cJSON *
+app_to_json(struct app *a, bool detail)
+{
+	struct proc_stats	 ps;
+	cJSON			*o = cJSON_CreateObject();
+	uint64_t		 now = app_now(), up = 0;
+	double			 cpu = 0;
+
+	cJSON_AddNumberToObject(o, "id", a->id);
+	cJSON_AddStringToObject(o, "name", a->conf.name);
+	cJSON_AddStringToObject(o, "status", sup_state_name(a->state));
+	if (a->pid > 0)
+		cJSON_AddNumberToObject(o, "pid", a->pid);
+	else
+		cJSON_AddNullToObject(o, "pid");
+	cJSON_AddNumberToObject(o, "restarts", a->restarts);
+	if (a->pid > 0)
+		up = now - a->started;
+	cJSON_AddNumberToObject(o, "uptime_ms", (double)up);
+	if (a->has_exit && a->exit_signal == 0)
+		cJSON_AddNumberToObject(o, "exit_code", a->exit_code);
+	else
+		cJSON_AddNullToObject(o, "exit_code");
+	if (a->has_exit && a->exit_signal != 0)
+		cJSON_AddStringToObject(o, "exit_signal",
+		    parse_signame(a->exit_signal));
+	else
+		cJSON_AddNullToObject(o, "exit_signal");
+	cJSON_AddItemToObject(o, "argv", json_from_strv(a->conf.argv));
+	cJSON_AddStringToObject(o, "cwd", a->conf.cwd ? a->conf.cwd : "/");
+	if (a->pid > 0 && proc_stats(a->pid, &ps) == 0) {
+		if (a->cpu_when != 0 && now > a->cpu_when &&
+		    ps.cpu_ticks >= a->cpu_ticks)
+			cpu = (ps.cpu_ticks - a->cpu_ticks) * 1000.0 /
+			    proc_hz() / (now - a->cpu_when) * 100.0;
+		else if (up > 0)
+			cpu = ps.cpu_ticks * 1000.0 / proc_hz() / up * 100.0;
+		a->cpu_ticks = ps.cpu_ticks;
+		a->cpu_when = now;
+	} else
+		ps.rss = 0;
+	cJSON_AddNumberToObject(o, "memory_bytes", (double)ps.rss);
+	cJSON_AddNumberToObject(o, "cpu_percent", (double)(long)(cpu * 10) /
+	    10.0);
+	cJSON_AddStringToObject(o, "out_log", logf_path(a->out));
+	cJSON_AddStringToObject(o, "err_log", logf_path(a->err));
+	cJSON_AddStringToObject(o, "reason", a->reason);
+	if (detail) {
+		cJSON_AddNumberToObject(o, "failed_starts", a->fails);
+		cJSON_AddItemToObject(o, "config", conf_to_json(&a->conf));
+	}
+	return (o);
+}

@@ -1,0 +1,34 @@
+/* signal: deliver a signal to each target's process group. */
+#include <errno.h>
+#include <string.h>
+
+#include "app.h"
+#include "cmd.h"
+#include "json.h"
+#include "parse.h"
+
+enum cmd_retval
+cmd_signal(struct cmd_ctx *ctx)
+{
+	const char	*s = json_str(ctx->args, "signal");
+	struct app	*a;
+	size_t		 i;
+	int		 sig;
+
+	if (s == NULL || (sig = parse_signal(s)) <= 0) {
+		cmd_error(ctx, "unknown signal '%.40s'", s ? s : "");
+		return (CMD_DONE);
+	}
+	if (cmd_targets(ctx) == -1)
+		return (CMD_DONE);
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (app_signal(a, sig) == -1) {
+			cmd_error(ctx, "%s: %s", a->conf.name, errno == ESRCH ?
+			    "not running" : strerror(errno));
+			return (CMD_DONE);
+		}
+	}
+	cmd_ok(ctx, cmd_target_apps(ctx));
+	return (CMD_DONE);
+}

@@ -1,0 +1,262 @@
+/*
+ * start, in its three forms:
+ *   {"target": T, "app": {...}}  start the apps T names if they all exist,
+ *                                 else create the app (opm start WORD)
+ *   {"app": {...}}                create and start one app
+ *   {"apps": [{...}, ...]}        an app file: validated whole, then each
+ *                                 app created unless one of that name exists
+ * An app whose name exists with the same program is started, never doubled.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "cmd.h"
+#include "json.h"
+#include "parse.h"
+#include "xmem.h"
+
+/* The default name: the program's basename made valid. */
+static void
+cmd_start_name(struct app_conf *c)
+{
+	const char	*prog = c->argv[0], *base;
+	char		 word[256];
+	size_t		 i, n;
+
+	if (strcmp(prog, "/bin/sh") == 0 && xlenv(c->argv) == 3 &&
+	    strcmp(c->argv[1], "-c") == 0) {
+		n = strcspn(c->argv[2], " \t\n;|&<>()");
+		snprintf(word, sizeof word, "%.*s", (int)n, c->argv[2]);
+		prog = word[0] != '\0' ? word : "sh";
+	}
+	base = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+	snprintf(c->name, sizeof c->name, "%.64s", *base ? base : "app");
+	for (i = 0; c->name[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)c->name[i]) &&
+		    strchr("._-", c->name[i]) == NULL)
+			c->name[i] = '_';
+	}
+	if (!parse_name_ok(c->name)) {
+		snprintf(word, sizeof word, "app-%s", c->name);
+		snprintf(c->name, sizeof c->name, "%.64s", word);
+	}
+}
+
+/* Parses one app object; the request's env_base is the default. */
+static int
+cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
+    char *cause, size_t clen)
+{
+	const cJSON	*eb;
+	const char	*why;
+
+	conf_defaults(c);
+	if (conf_from_json(c, obj, cause, clen) == -1)
+		return (-1);
+	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
+	if (eb != NULL && (c->env_base = json_strv(eb, OPM_ARGV_MAX,
+	    &why)) == NULL) {
+		snprintf(cause, clen, "env_base: %s", why);
+		return (-1);
+	}
+	if (c->cwd == NULL) {
+		snprintf(cause, clen, "cwd: missing");
+		return (-1);
+	}
+	if (c->name[0] == '\0')
+		cmd_start_name(c);
+	return (0);
+}
+
+/* Adds the app object to out with what was done to it. */
+static void
+cmd_start_result(cJSON *out, struct app *a, const char *action)
+{
+	cJSON	*o = app_to_json(a, false);
+
+	cJSON_AddStringToObject(o, "action", action);
+	cJSON_AddItemToArray(out, o);
+}
+
+static const char *
+cmd_start_existing(struct app *a)
+{
+	if (a->state == APP_STOPPED || a->state == APP_ERRORED) {
+		app_event(a, EV_START);
+		return (a->state == APP_ERRORED ? "failed" : "started");
+	}
+	return (a->state == APP_ONLINE ? "already online" :
+	    a->state == APP_STOPPING ? "stopping" : "already starting");
+}
+
+/* Creates and starts c (ownership taken). NULL after replying an error. */
+static struct app *
+cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
+{
+	struct app	*a;
+	char		 cause[512];
+
+	if ((a = app_find_name(c->name)) != NULL) {
+		if (!conf_same_program(&a->conf, c)) {
+			cmd_error(ctx, "app '%s' already exists (id %d) with "
+			    "another command; choose another --name",
+			    c->name, a->id);
+			conf_free(c);
+			return (NULL);
+		}
+		conf_free(c);
+		*action = cmd_start_existing(a);
+		return (a);
+	}
+	if (app_check_program(c, cause, sizeof cause) == -1) {
+		cmd_error(ctx, "%s", cause);
+		conf_free(c);
+		return (NULL);
+	}
+	if ((a = app_create(c, cause, sizeof cause)) == NULL) {
+		cmd_error(ctx, "%s", cause);
+		conf_free(c);
+		return (NULL);
+	}
+	*action = "created";
+	if (!a->conf.autostart)
+		return (a);
+	app_event(a, EV_START);
+	if (a->state == APP_ERRORED) {
+		/* Nothing is created from a program that cannot run. */
+		cmd_error(ctx, "%s: %s", a->conf.name, a->reason);
+		app_delete(a);
+		return (NULL);
+	}
+	return (a);
+}
+
+static enum cmd_retval
+cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
+{
+	struct app_conf	*confs;
+	struct app	*a;
+	const cJSON	*e;
+	cJSON		*out;
+	char		 cause[512];
+	size_t		 n = 0, i, j;
+
+	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
+		cmd_error(ctx, "apps: must be a non-empty array");
+		return (CMD_DONE);
+	}
+	confs = xcalloc(cJSON_GetArraySize(list), sizeof *confs);
+	cJSON_ArrayForEach(e, list) {
+		if (cmd_start_conf(ctx, e, &confs[n], cause,
+		    sizeof cause) == -1) {
+			cmd_error(ctx, "app %zu%s%s: %s", n + 1,
+			    confs[n].name[0] ? " " : "", confs[n].name, cause);
+			goto fail;
+		}
+		for (j = 0; j < n; j++) {
+			if (strcmp(confs[j].name, confs[n].name) == 0) {
+				cmd_error(ctx, "app %zu: name: '%s' given "
+				    "twice", n + 1, confs[n].name);
+				n++;
+				goto fail;
+			}
+		}
+		n++;
+		if (app_find_name(confs[n - 1].name) == NULL &&
+		    app_check_program(&confs[n - 1], cause,
+		    sizeof cause) == -1) {
+			cmd_error(ctx, "app %zu %s: %s", n, confs[n - 1].name,
+			    cause);
+			goto fail;
+		}
+	}
+	out = cJSON_CreateArray();
+	for (i = 0; i < n; i++) {
+		if ((a = app_find_name(confs[i].name)) != NULL) {
+			conf_free(&confs[i]);
+			cmd_start_result(out, a, "exists");
+			continue;
+		}
+		if ((a = app_create(&confs[i], cause, sizeof cause)) == NULL)
+			continue;
+		if (a->conf.autostart)
+			app_event(a, EV_START);
+		cmd_start_result(out, a, a->state == APP_ERRORED ? "failed" :
+		    "created");
+	}
+	free(confs);
+	cmd_ok(ctx, out);
+	return (CMD_DONE);
+fail:
+	for (i = 0; i < n + 1 && i < (size_t)cJSON_GetArraySize(list); i++)
+		conf_free(&confs[i]);
+	free(confs);
+	return (CMD_DONE);
+}
+
+enum cmd_retval
+cmd_start(struct cmd_ctx *ctx)
+{
+	const cJSON	*t, *obj;
+	struct app_conf	 c;
+	struct app	*a;
+	const char	*action;
+	char		 cause[512], *copy, *w, *save = NULL;
+	cJSON		*out;
+	bool		 all = true;
+	size_t		 i;
+
+	if ((obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "apps")) !=
+	    NULL)
+		return (cmd_start_file(ctx, obj));
+	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "app");
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	if (cJSON_IsString(t) && obj != NULL) {
+		/* Every word must name an app, or it is a program. */
+		copy = xstrdup(t->valuestring);
+		for (w = strtok_r(copy, ",", &save); w != NULL && all;
+		    w = strtok_r(NULL, ",", &save)) {
+			long long id;
+			const char *why;
+			if (strcmp(w, "all") == 0)
+				continue;
+			if (parse_int(w, 0, INT32_MAX, &id, &why) == 0)
+				all = app_find_id((int)id) != NULL;
+			else
+				all = app_find_name(w) != NULL;
+		}
+		free(copy);
+		if (!all)
+			t = NULL;
+	}
+	if (t != NULL) {
+		if (cmd_targets(ctx) == -1)
+			return (CMD_DONE);
+		out = cJSON_CreateArray();
+		for (i = 0; i < ctx->nids; i++) {
+			a = app_find_id(ctx->ids[i]);
+			action = cmd_start_existing(a);
+			cmd_start_result(out, a, action);
+		}
+		cmd_ok(ctx, out);
+		return (CMD_DONE);
+	}
+	if (obj == NULL) {
+		cmd_error(ctx, "start: nothing to start");
+		return (CMD_DONE);
+	}
+	if (cmd_start_conf(ctx, obj, &c, cause, sizeof cause) == -1) {
+		cmd_error(ctx, "%s", cause);
+		conf_free(&c);
+		return (CMD_DONE);
+	}
+	if ((a = cmd_start_create(ctx, &c, &action)) == NULL)
+		return (CMD_DONE);
+	out = cJSON_CreateArray();
+	cmd_start_result(out, a, action);
+	cmd_ok(ctx, out);
+	return (CMD_DONE);
+}

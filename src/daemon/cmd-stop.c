@@ -1,0 +1,63 @@
+/*
+ * stop, restart and delete: each sends its event to every target, then
+ * replies once every target has left "stopping" (the processes are reaped),
+ * so that "opm stop" returning means the app is really gone.
+ */
+#include <stdlib.h>
+
+#include "app.h"
+#include "cmd.h"
+#include "xmem.h"
+
+static void
+cmd_stop_done(struct cmd_ctx *ctx)
+{
+	cmd_ok(ctx, cmd_target_apps(ctx));
+}
+
+enum cmd_retval
+cmd_stop(struct cmd_ctx *ctx)
+{
+	size_t	i;
+
+	if (cmd_targets(ctx) == -1)
+		return (CMD_DONE);
+	for (i = 0; i < ctx->nids; i++)
+		app_event(app_find_id(ctx->ids[i]), EV_STOP);
+	return (cmd_wait_settled(ctx, cmd_stop_done));
+}
+
+enum cmd_retval
+cmd_restart(struct cmd_ctx *ctx)
+{
+	size_t	i;
+
+	if (cmd_targets(ctx) == -1)
+		return (CMD_DONE);
+	for (i = 0; i < ctx->nids; i++)
+		app_event(app_find_id(ctx->ids[i]), EV_RESTART);
+	return (cmd_wait_settled(ctx, cmd_stop_done));
+}
+
+static void
+cmd_delete_done(struct cmd_ctx *ctx)
+{
+	cJSON	*d = cJSON_CreateArray();
+	size_t	 i;
+
+	for (i = 0; i < ctx->nids; i++)
+		cJSON_AddItemToArray(d, cJSON_CreateNumber(ctx->ids[i]));
+	cmd_ok(ctx, d);
+}
+
+enum cmd_retval
+cmd_delete(struct cmd_ctx *ctx)
+{
+	size_t	i;
+
+	if (cmd_targets(ctx) == -1)
+		return (CMD_DONE);
+	for (i = 0; i < ctx->nids; i++)
+		app_delete(app_find_id(ctx->ids[i]));
+	return (cmd_wait_settled(ctx, cmd_delete_done));
+}

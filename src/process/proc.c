@@ -1,0 +1,303 @@
+/*
+ * Spawning and signalling. The reaping model (LESSONS.md): opm never uses
+ * uv_spawn; it forks and execs itself and reaps every child, its apps and
+ * the orphans it inherits as a child subreaper, from one SIGCHLD watcher
+ * that loops waitpid(-1, WNOHANG). Mixing that with uv_spawn would steal
+ * libuv's children, so uv_spawn must not appear in the daemon.
+ */
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+struct proc_err {
+	int	stage;	/* 1 chdir, 2 exec, 3 stdio */
+	int	err;
+};
+
+static void __attribute__((noreturn))
+proc_child(const struct proc_spec *s, int errfd)
+{
+	struct proc_err		e;
+	struct sigaction	sa;
+	sigset_t		set;
+	int			sig, fd;
+
+	/* Undo what the daemon set: ignored SIGPIPE, blocked signals. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	setsid();
+
+	e.stage = 1;
+	if (s->cwd != NULL && chdir(s->cwd) == -1)
+		goto fail;
+	e.stage = 3;
+	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1)
+		goto fail;
+	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
+		goto fail;
+	/* Everything else closes; errfd is close-on-exec already. */
+	if (errfd > 3)
+		syscall(SYS_close_range, 3, errfd - 1, 0);
+	syscall(SYS_close_range, errfd + 1, ~0U, 0);
+	e.stage = 2;
+	execve(s->path, s->argv, s->envp);
+fail:
+	e.err = errno;
+	while (write(errfd, &e, sizeof e) == -1 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+pid_t
+proc_spawn(const struct proc_spec *s, int *pidfd, char *cause, size_t clen)
+{
+	struct proc_err	e;
+	int		p[2], status;
+	pid_t		pid;
+	ssize_t		n;
+
+	*pidfd = -1;
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		snprintf(cause, clen, "pipe: %s", strerror(errno));
+		return (-1);
+	}
+	if ((pid = fork()) == -1) {
+		snprintf(cause, clen, "fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return (-1);
+	}
+	if (pid == 0)
+		proc_child(s, p[1]);
+	close(p[1]);
+	/* EOF means exec succeeded; a record means the child failed. */
+	do
+		n = read(p[0], &e, sizeof e);
+	while (n == -1 && errno == EINTR);
+	close(p[0]);
+	if (n == (ssize_t)sizeof e) {
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		snprintf(cause, clen, "%s %s: %s", e.stage == 1 ? "chdir" :
+		    e.stage == 2 ? "exec" : "stdio", e.stage == 1 ? s->cwd :
+		    s->path, strerror(e.err));
+		errno = e.err;
+		return (-1);
+	}
+	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd != -1)
+		fcntl(*pidfd, F_SETFD, FD_CLOEXEC);
+	return (pid);
+}
+
+static const char *
+proc_getenv(char *const *envp, const char *name)
+{
+	size_t	n = strlen(name), i;
+
+	for (i = 0; envp != NULL && envp[i] != NULL; i++) {
+		if (strncmp(envp[i], name, n) == 0 && envp[i][n] == '=')
+			return (envp[i] + n + 1);
+	}
+	return (NULL);
+}
+
+static bool
+proc_executable(const char *path)
+{
+	struct stat	st;
+
+	return (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0);
+}
+
+int
+proc_resolve(const char *prog, const char *cwd, char *const *envp, char *out,
+    size_t outlen, const char **cause)
+{
+	const char	*path, *p, *colon;
+	char		 cand[PATH_MAX];
+	size_t		 dlen;
+
+	if (strchr(prog, '/') != NULL) {
+		if (prog[0] == '/' || cwd == NULL)
+			snprintf(cand, sizeof cand, "%s", prog);
+		else
+			snprintf(cand, sizeof cand, "%s/%s", cwd, prog);
+		if (!proc_executable(cand)) {
+			*cause = access(cand, F_OK) == 0 ?
+			    "not an executable file" : "no such file";
+			return (-1);
+		}
+		return (strlcpy(out, cand, outlen) < outlen ? 0 : -1);
+	}
+	if ((path = proc_getenv(envp, "PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p = colon + 1) {
+		colon = strchr(p, ':');
+		dlen = colon ? (size_t)(colon - p) : strlen(p);
+		if (dlen == 0)
+			snprintf(cand, sizeof cand, "%s/%s", cwd ? cwd : ".",
+			    prog);
+		else if (p[0] != '/' && cwd != NULL)
+			snprintf(cand, sizeof cand, "%s/%.*s/%s", cwd,
+			    (int)dlen, p, prog);
+		else
+			snprintf(cand, sizeof cand, "%.*s/%s", (int)dlen, p,
+			    prog);
+		if (proc_executable(cand))
+			return (strlcpy(out, cand, outlen) < outlen ? 0 : -1);
+		if (colon == NULL)
+			break;
+	}
+	*cause = "command not found in PATH";
+	return (-1);
+}
+
+int
+proc_signal_group(pid_t pgid, int sig)
+{
+	/* kill(0) or kill(-1) would hit the daemon's group or everything. */
+	if (pgid <= 1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	return (kill(-pgid, sig));
+}
+
+bool
+proc_group_alive(pid_t pgid)
+{
+	if (pgid <= 1)
+		return (false);
+	return (kill(-pgid, 0) == 0 || errno == EPERM);
+}
+
+long
+proc_hz(void)
+{
+	static long	hz;
+
+	if (hz == 0 && (hz = sysconf(_SC_CLK_TCK)) <= 0)
+		hz = 100;
+	return (hz);
+}
+
+/* Reads utime+stime, rss and thread count of one process. */
+static int
+proc_stat1(pid_t pid, uint64_t *ticks, uint64_t *rss, long *threads)
+{
+	char			 path[64], buf[1024], *p;
+	unsigned long long	 ut, st;
+	long			 nthr, rsspages;
+	ssize_t			 n;
+	int			 fd;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return (-1);
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: skip past it. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return (-1);
+	/* Fields from 3 (state); utime is 14, threads 20, rss 24. */
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
+	    "%llu %*d %*d %*d %*d %ld %*d %*u %*u %ld", &ut, &st, &nthr,
+	    &rsspages) != 4)
+		return (-1);
+	*ticks = ut + st;
+	*rss = (uint64_t)(rsspages > 0 ? rsspages : 0) * (uint64_t)getpagesize();
+	*threads = nthr;
+	return (0);
+}
+
+/* Appends the children of every thread of pid to the stack. */
+static void
+proc_children(pid_t pid, long threads, pid_t *stack, size_t *n, size_t max)
+{
+	char		 path[64], buf[4096], *p, *end;
+	struct dirent	*de;
+	DIR		*d = NULL;
+	long		 tid = pid, v;
+	ssize_t		 r;
+	int		 fd;
+
+	if (threads > 1) {
+		snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+		d = opendir(path);
+	}
+	for (;;) {
+		if (d != NULL) {
+			if ((de = readdir(d)) == NULL)
+				break;
+			if (de->d_name[0] == '.')
+				continue;
+			tid = strtol(de->d_name, NULL, 10);
+		}
+		snprintf(path, sizeof path, "/proc/%d/task/%ld/children",
+		    (int)pid, tid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+			r = read(fd, buf, sizeof buf - 1);
+			close(fd);
+			buf[r > 0 ? r : 0] = '\0';
+			for (p = buf; *n < max; p = end) {
+				v = strtol(p, &end, 10);
+				if (end == p)
+					break;
+				stack[(*n)++] = (pid_t)v;
+			}
+		}
+		if (d == NULL)
+			break;
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
+int
+proc_stats(pid_t pid, struct proc_stats *ps)
+{
+	pid_t		 stack[4096];
+	size_t		 n = 0;
+	uint64_t	 ticks, rss;
+	long		 threads;
+	pid_t		 p;
+
+	ps->rss = ps->cpu_ticks = 0;
+	ps->nprocs = 0;
+	if (pid <= 0)
+		return (-1);
+	stack[n++] = pid;
+	while (n > 0) {
+		p = stack[--n];
+		if (proc_stat1(p, &ticks, &rss, &threads) == -1)
+			continue;
+		ps->rss += rss;
+		ps->cpu_ticks += ticks;
+		ps->nprocs++;
+		proc_children(p, threads, stack, &n,
+		    sizeof stack / sizeof stack[0]);
+	}
+	return (ps->nprocs > 0 ? 0 : -1);
+}

@@ -1,0 +1,406 @@
+/*
+ * Control socket server. Each connection reads newline-delimited JSON
+ * requests into a bounded buffer; a line longer than OPM_LINE_MAX, invalid
+ * JSON or a peer with another uid gets one error line and is closed, and
+ * nothing a client sends can block the loop for others. A client is freed
+ * only when it is closed and no request still holds a reference to it
+ * (redis's freeClientAsync idea), so deferred replies never touch freed
+ * memory.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "json.h"
+#include "log.h"
+#include "opm.h"
+#include "xmem.h"
+
+#define IPC_CLIENTS_MAX	8192			/* connections at once */
+#define IPC_BUF_TOTAL	(256 * 1024 * 1024)	/* all partial requests */
+#define IPC_WQ_MAX	(16 * 1024 * 1024)	/* queued replies per client */
+
+struct ipc_client {
+	uv_pipe_t		 pipe;
+	char			*buf;
+	size_t			 len;
+	size_t			 cap;
+	int			 refs;
+	bool			 closing;
+	bool			 closed;
+	bool			 close_after_write;
+	void			(*close_cb)(struct ipc_client *, void *);
+	void			*close_arg;
+	LIST_ENTRY(ipc_client)	 entry;
+};
+
+struct ipc_write {
+	uv_write_t		 req;
+	struct ipc_client	*client;
+	char			*line;
+};
+
+static uv_pipe_t	 ipc_server;
+static bool		 ipc_listening;
+static ipc_request_cb	 ipc_cb;
+static size_t		 ipc_buffered;
+static int		 ipc_nclients;
+static LIST_HEAD(, ipc_client) ipc_clients = LIST_HEAD_INITIALIZER(ipc_clients);
+
+static void	ipc_close(struct ipc_client *);
+
+static void
+ipc_free_buf(struct ipc_client *c)
+{
+	ipc_buffered -= c->cap;
+	free(c->buf);
+	c->buf = NULL;
+	c->len = c->cap = 0;
+}
+
+static void
+ipc_maybe_free(struct ipc_client *c)
+{
+	if (c->closed && c->refs == 0)
+		free(c);
+}
+
+static void
+ipc_closed_cb(uv_handle_t *h)
+{
+	struct ipc_client	*c = h->data;
+
+	c->closed = true;
+	ipc_maybe_free(c);
+}
+
+static void
+ipc_close(struct ipc_client *c)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	LIST_REMOVE(c, entry);
+	ipc_nclients--;
+	ipc_free_buf(c);
+	if (c->close_cb != NULL)
+		c->close_cb(c, c->close_arg);
+	uv_close((uv_handle_t *)&c->pipe, ipc_closed_cb);
+}
+
+void
+ipc_ref(struct ipc_client *c)
+{
+	c->refs++;
+}
+
+void
+ipc_unref(struct ipc_client *c)
+{
+	if (--c->refs == 0)
+		ipc_maybe_free(c);
+}
+
+bool
+ipc_gone(const struct ipc_client *c)
+{
+	return (c->closing);
+}
+
+int
+ipc_count(void)
+{
+	return (ipc_nclients);
+}
+
+void
+ipc_set_close_cb(struct ipc_client *c, void (*cb)(struct ipc_client *,
+    void *), void *arg)
+{
+	c->close_cb = cb;
+	c->close_arg = arg;
+}
+
+static void
+ipc_write_cb(uv_write_t *req, int status)
+{
+	struct ipc_write	*w = (struct ipc_write *)req;
+	struct ipc_client	*c = w->client;
+
+	free(w->line);
+	free(w);
+	if (status < 0 && !c->closing)
+		ipc_close(c);
+	else if (!c->closing && c->close_after_write &&
+	    uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) == 0)
+		ipc_close(c);
+	ipc_unref(c);
+}
+
+static void
+ipc_write_line(struct ipc_client *c, char *line, size_t len)
+{
+	struct ipc_write	*w;
+	uv_buf_t		 b;
+
+	if (c->closing) {
+		free(line);
+		return;
+	}
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) >
+	    IPC_WQ_MAX) {
+		log_warnx("%s: client reads too slowly, dropped", __func__);
+		free(line);
+		ipc_close(c);
+		return;
+	}
+	w = xcalloc(1, sizeof *w);
+	w->client = c;
+	w->line = line;
+	b = uv_buf_init(line, len);
+	ipc_ref(c);
+	if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1,
+	    ipc_write_cb) != 0) {
+		free(line);
+		free(w);
+		ipc_unref(c);
+		ipc_close(c);
+	}
+}
+
+void
+ipc_send(struct ipc_client *c, const cJSON *msg)
+{
+	char	*line;
+	size_t	 len;
+
+	if (c->closing)
+		return;
+	if ((line = json_line(msg, &len)) == NULL) {
+		log_warnx("%s: cannot print reply", __func__);
+		return;
+	}
+	ipc_write_line(c, line, len);
+}
+
+void
+ipc_send_error(struct ipc_client *c, const cJSON *id, const char *msg,
+    bool fatal)
+{
+	cJSON	*r = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(r, "v", OPM_PROTO);
+	if (id != NULL && json_is_int(id, 0, INT64_MAX))
+		cJSON_AddNumberToObject(r, "id", id->valuedouble);
+	else
+		cJSON_AddNullToObject(r, "id");
+	cJSON_AddFalseToObject(r, "ok");
+	cJSON_AddStringToObject(r, "error", msg);
+	ipc_send(c, r);
+	cJSON_Delete(r);
+	if (fatal)
+		ipc_close_after_write(c);
+}
+
+void
+ipc_close_after_write(struct ipc_client *c)
+{
+	if (c->closing)
+		return;
+	c->close_after_write = true;
+	uv_read_stop((uv_stream_t *)&c->pipe);
+	/* Bytes already handed to the kernel need no wait. */
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) == 0)
+		ipc_close(c);
+}
+
+/* One complete line: parse and hand to the daemon. */
+static void
+ipc_line(struct ipc_client *c, char *line, size_t len)
+{
+	cJSON	*req;
+	char	 cause[128];
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return;
+	if ((req = json_parse(line, len, cause, sizeof cause)) == NULL) {
+		ipc_send_error(c, NULL, cause, true);
+		return;
+	}
+	if (!cJSON_IsObject(req)) {
+		ipc_send_error(c, NULL, "request is not a JSON object", true);
+		cJSON_Delete(req);
+		return;
+	}
+	ipc_ref(c);
+	ipc_cb(c, req);
+	cJSON_Delete(req);
+	ipc_unref(c);
+}
+
+static void
+ipc_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct ipc_client	*c = h->data;
+	size_t			 want;
+
+	(void)hint;
+	if (c->cap - c->len < 4096) {
+		want = c->cap == 0 ? 4096 : c->cap * 2;
+		if (want > OPM_LINE_MAX + 4096)
+			want = OPM_LINE_MAX + 4096;
+		if (want <= c->cap || ipc_buffered + (want - c->cap) >
+		    IPC_BUF_TOTAL) {
+			*buf = uv_buf_init(NULL, 0);
+			return;
+		}
+		ipc_buffered += want - c->cap;
+		c->buf = xreallocarray(c->buf, 1, want);
+		c->cap = want;
+	}
+	*buf = uv_buf_init(c->buf + c->len, c->cap - c->len);
+}
+
+static void
+ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	struct ipc_client	*c = s->data;
+	char			*nl;
+	size_t			 off = 0, linelen;
+
+	(void)buf;
+	if (n == UV_ENOBUFS) {
+		ipc_send_error(c, NULL, c->len >= OPM_LINE_MAX ?
+		    "request line too long" : "daemon busy: too much "
+		    "buffered input", true);
+		return;
+	}
+	if (n < 0) {
+		ipc_close(c);
+		return;
+	}
+	c->len += n;
+	while (!c->closing && !c->close_after_write &&
+	    (nl = memchr(c->buf + off, '\n', c->len - off)) != NULL) {
+		linelen = nl - (c->buf + off);
+		if (linelen > OPM_LINE_MAX) {
+			ipc_send_error(c, NULL, "request line too long", true);
+			return;
+		}
+		ipc_line(c, c->buf + off, linelen);
+		off += linelen + 1;
+	}
+	if (c->closing || c->buf == NULL)
+		return;
+	memmove(c->buf, c->buf + off, c->len - off);
+	c->len -= off;
+	if (c->len > OPM_LINE_MAX) {
+		ipc_send_error(c, NULL, "request line too long", true);
+		return;
+	}
+	/* Give back memory once a burst is over. */
+	if (c->len == 0 && c->cap > 65536)
+		ipc_free_buf(c);
+}
+
+static bool
+ipc_peer_ok(struct ipc_client *c)
+{
+	struct ucred	cred;
+	socklen_t	len = sizeof cred;
+	uv_os_fd_t	fd;
+
+	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0)
+		return (false);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("%s: SO_PEERCRED", __func__);
+		return (false);
+	}
+	if (cred.uid != geteuid() && cred.uid != 0) {
+		log_warnx("%s: refused connection from uid %u pid %d",
+		    __func__, (unsigned)cred.uid, (int)cred.pid);
+		return (false);
+	}
+	return (true);
+}
+
+static void
+ipc_connection_cb(uv_stream_t *server, int status)
+{
+	struct ipc_client	*c;
+
+	if (status < 0) {
+		log_warnx("%s: %s", __func__, uv_strerror(status));
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	uv_pipe_init(server->loop, &c->pipe, 0);
+	c->pipe.data = c;
+	LIST_INSERT_HEAD(&ipc_clients, c, entry);
+	ipc_nclients++;
+	if (uv_accept(server, (uv_stream_t *)&c->pipe) != 0) {
+		ipc_close(c);
+		return;
+	}
+	if (!ipc_peer_ok(c)) {
+		ipc_send_error(c, NULL, "permission denied: not the daemon's "
+		    "user", true);
+		return;
+	}
+	if (ipc_nclients > IPC_CLIENTS_MAX) {
+		ipc_send_error(c, NULL, "daemon busy: too many connections",
+		    true);
+		return;
+	}
+	uv_read_start((uv_stream_t *)&c->pipe, ipc_alloc_cb, ipc_read_cb);
+}
+
+int
+ipc_listen(uv_loop_t *loop, const char *path, ipc_request_cb cb,
+    const char **cause)
+{
+	mode_t	old;
+	int	r;
+
+	ipc_cb = cb;
+	/* The caller holds the single-instance lock: a socket here is stale. */
+	if (unlink(path) == -1 && errno != ENOENT) {
+		*cause = "cannot remove the stale socket";
+		return (-1);
+	}
+	uv_pipe_init(loop, &ipc_server, 0);
+	old = umask(077);
+	r = uv_pipe_bind(&ipc_server, path);
+	umask(old);
+	if (r == 0)
+		r = uv_listen((uv_stream_t *)&ipc_server, 511,
+		    ipc_connection_cb);
+	if (r != 0) {
+		*cause = uv_strerror(r);
+		uv_close((uv_handle_t *)&ipc_server, NULL);
+		return (-1);
+	}
+	ipc_listening = true;
+	return (0);
+}
+
+void
+ipc_shutdown(void)
+{
+	struct ipc_client	*c;
+
+	if (ipc_listening) {
+		uv_close((uv_handle_t *)&ipc_server, NULL);
+		ipc_listening = false;
+	}
+	while ((c = LIST_FIRST(&ipc_clients)) != NULL)
+		ipc_close(c);
+}
