@@ -34,8 +34,8 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 COMMON_OBJ  := $(call obj,$(COMMON_SRC))
 DAEMON_OBJ  := $(call obj,$(DAEMON_SRC))
 CLI_OBJ     := $(call obj,$(CLI_SRC))
-# Unit tests link the daemon's modules except its main().
-LIB_OBJ     := $(filter-out $(BUILD)/obj/src/daemon/main.o,$(DAEMON_OBJ)) $(COMMON_OBJ)
+# Unit tests link the pure modules: process, socket and common code.
+LIB_OBJ     := $(call obj,$(wildcard src/process/*.c)) $(COMMON_OBJ)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
