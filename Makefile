@@ -84,3 +84,4 @@ clean:
 
 .PHONY: all units check asan demo bench install clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

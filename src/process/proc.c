@@ -69,6 +69,7 @@ pid_t
 proc_spawn(const struct proc_spec *s, int *pidfd, char *cause, size_t clen)
 {
 	struct proc_err	e;
+	sigset_t	all, old;
 	int		p[2], status;
 	pid_t		pid;
 	ssize_t		n;
@@ -78,7 +79,14 @@ proc_spawn(const struct proc_spec *s, int *pidfd, char *cause, size_t clen)
 		snprintf(cause, clen, "pipe: %s", strerror(errno));
 		return (-1);
 	}
+	/*
+	 * Until the child has reset its handlers, a signal would run
+	 * libuv's handler there and write into the daemon's signal pipe.
+	 */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	if ((pid = fork()) == -1) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		snprintf(cause, clen, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
@@ -86,6 +94,7 @@ proc_spawn(const struct proc_spec *s, int *pidfd, char *cause, size_t clen)
 	}
 	if (pid == 0)
 		proc_child(s, p[1]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	/* EOF means exec succeeded; a record means the child failed. */
 	do
