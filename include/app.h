@@ -57,8 +57,14 @@ TAILQ_HEAD(app_list, app);
 extern struct app_list	apps;
 
 void		 app_init(uv_loop_t *, const struct paths *);
-/* Takes ownership of conf. NULL and cause when the logs cannot open. */
-struct app	*app_create(struct app_conf *conf, char *cause, size_t clen);
+/*
+ * Takes ownership of conf. want_id >= 0 asks for that id (restore) when it
+ * is free. NULL and cause when the logs cannot open.
+ */
+struct app	*app_create(struct app_conf *conf, int want_id, char *cause,
+		    size_t clen);
+/* The state a saved dump should bring the app back to. */
+bool		 app_desired_running(const struct app *);
 struct app	*app_find_id(int);
 struct app	*app_find_name(const char *);
 /* Feeds one event to the state machine and carries out its actions. */

@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "ipc.h"
+#include "paths.h"
 
 struct app;
 
@@ -51,6 +52,7 @@ cJSON	*cmd_target_apps(struct cmd_ctx *);
 
 /* The shutdown hook: cmd-kill asks main to stop the daemon. */
 void	 daemon_shutdown(const char *why);
+const struct paths *daemon_paths(void);
 cJSON	*daemon_status(void);
 
 enum cmd_retval cmd_ping(struct cmd_ctx *);
@@ -65,5 +67,8 @@ enum cmd_retval cmd_env(struct cmd_ctx *);
 enum cmd_retval cmd_signal(struct cmd_ctx *);
 enum cmd_retval cmd_reset(struct cmd_ctx *);
 enum cmd_retval cmd_kill(struct cmd_ctx *);
+enum cmd_retval cmd_save(struct cmd_ctx *);
+enum cmd_retval cmd_restore(struct cmd_ctx *);
+enum cmd_retval cmd_export(struct cmd_ctx *);
 
 #endif

@@ -52,9 +52,13 @@ cli_fatal_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-/* Flags shared by the app commands: --json. Returns argc left. */
+/*
+ * Flags: --json for all, and extra (NULL or one more flag of this
+ * command) setting *flag. Returns argc left.
+ */
 static int
-cli_flags(int argc, char **argv, bool *json, const char *cmd)
+cli_flags2(int argc, char **argv, bool *json, const char *cmd,
+    const char *extra, bool *flag)
 {
 	int	i, n = 1;
 
@@ -62,6 +66,8 @@ cli_flags(int argc, char **argv, bool *json, const char *cmd)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			*json = true;
+		else if (extra != NULL && strcmp(argv[i], extra) == 0)
+			*flag = true;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0' &&
 		    strspn(argv[i] + 1, "0123456789") != strlen(argv[i] + 1))
 			cli_fatal_usage("%s: unknown option %s", cmd, argv[i]);
@@ -70,6 +76,12 @@ cli_flags(int argc, char **argv, bool *json, const char *cmd)
 	}
 	argv[n] = NULL;
 	return (n);
+}
+
+static int
+cli_flags(int argc, char **argv, bool *json, const char *cmd)
+{
+	return (cli_flags2(argc, argv, json, cmd, NULL, NULL));
 }
 
 /* TARGET... as one request argument. */
@@ -111,10 +123,114 @@ cli_stop(int argc, char **argv)
 	return (cli_target_cmd(argc, argv, "stop", "stopped"));
 }
 
+extern char	**environ;
+
 static int
 cli_restart(int argc, char **argv)
 {
-	return (cli_target_cmd(argc, argv, "restart", "restarted"));
+	cJSON	*args, *d, *env;
+	bool	 json, update = false;
+	size_t	 i;
+
+	argc = cli_flags2(argc, argv, &json, argv[0], "--update-env",
+	    &update);
+	args = cli_targets(argc, argv, argv[0], false);
+	if (update) {
+		env = cJSON_AddArrayToObject(args, "env_base");
+		for (i = 0; environ[i] != NULL; i++) {
+			if (strchr(environ[i], '=') != NULL)
+				cJSON_AddItemToArray(env,
+				    cJSON_CreateString(environ[i]));
+		}
+	}
+	d = cli_call("restart", args);
+	if (json)
+		render_json(d);
+	else
+		render_apps_brief(d, "restarted");
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_save(int argc, char **argv)
+{
+	cJSON	*d;
+	bool	 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	if (argc > 1)
+		cli_fatal_usage("save: takes no arguments");
+	d = cli_call("save", NULL);
+	if (json)
+		render_json(d);
+	else
+		printf("saved %d apps to %s\n",
+		    (int)cJSON_GetObjectItem(d, "apps")->valuedouble,
+		    json_str(d, "path"));
+	cJSON_Delete(d);
+	return (0);
+}
+
+static int
+cli_restore(int argc, char **argv)
+{
+	const cJSON	*a;
+	const char	*reason, *action;
+	cJSON		*args = NULL, *d;
+	bool		 json, bak = false;
+	int		 failed = 0;
+
+	argc = cli_flags2(argc, argv, &json, argv[0], "--from-backup", &bak);
+	if (argc > 1)
+		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	if (bak) {
+		args = cJSON_CreateObject();
+		cJSON_AddTrueToObject(args, "from_backup");
+	}
+	d = cli_call("restore", args);
+	cJSON_ArrayForEach(a, d) {
+		action = json_str(a, "action");
+		if (action != NULL && strcmp(action, "failed") == 0)
+			failed++;
+	}
+	if (json)
+		render_json(d);
+	else {
+		cJSON_ArrayForEach(a, d) {
+			reason = json_str(a, "reason");
+			action = json_str(a, "action");
+			printf("%s: %s", json_str(a, "name"), action);
+			if (action != NULL && strcmp(action, "failed") == 0 &&
+			    reason != NULL)
+				printf(": %s", reason);
+			printf("\n");
+		}
+		if (cJSON_GetArraySize(d) == 0)
+			printf("the dump holds no apps\n");
+	}
+	cJSON_Delete(d);
+	if (failed > 0) {
+		fprintf(stderr, "opm: restore: %d app%s failed\n", failed,
+		    failed == 1 ? "" : "s");
+		return (EXIT_FAIL);
+	}
+	return (0);
+}
+
+static int
+cli_export(int argc, char **argv)
+{
+	cJSON	*args = NULL, *d;
+	bool	 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	if (argc > 1)
+		args = cli_targets(argc, argv, argv[0], false);
+	d = cli_call("export", args);
+	render_json(d);
+	cJSON_Delete(d);
+	return (0);
 }
 
 static int
@@ -384,8 +500,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "stop", NULL, "stop TARGET...",
 	  "stop apps; returns once their processes are reaped", true,
 	  cli_stop },
-	{ "restart", NULL, "restart TARGET...",
-	  "stop then start apps (restarts +1)", true, cli_restart },
+	{ "restart", NULL, "restart TARGET... [--update-env]",
+	  "stop then start apps (restarts +1); --update-env takes this "
+	  "shell's environment", true, cli_restart },
 	{ "reload", NULL, "reload TARGET...",
 	  "graceful restart (for now the same as restart)", true,
 	  cli_restart },
@@ -401,6 +518,15 @@ static const struct cli_cmd cli_cmds[] = {
 	  "send a signal to the apps' process groups", true, cli_signal },
 	{ "reset", NULL, "reset TARGET...", "zero the restart counters",
 	  true, cli_reset },
+	{ "save", NULL, "save",
+	  "write the dump: configuration and desired state of every app",
+	  true, cli_save },
+	{ "restore", "resurrect", "restore [--from-backup]",
+	  "bring the apps of the dump up; never duplicates", true,
+	  cli_restore },
+	{ "export", NULL, "export [TARGET...]",
+	  "print the app file of the apps (all by default)", true,
+	  cli_export },
 	{ "daemon", NULL, "daemon start|stop|status|restart|run",
 	  "control the daemon itself", false, cli_daemon },
 	{ "ping", NULL, "ping", "check that the daemon answers", true,

@@ -85,8 +85,22 @@ app_open_log(const char *name, const char *kind, bool ts)
 	return (logf_open(path, ts));
 }
 
+bool
+app_desired_running(const struct app *a)
+{
+	switch (a->state) {
+	case APP_STOPPED:
+		return (false);
+	case APP_STOPPING:
+		return (a->start_after);
+	default:
+		/* errored too: it was meant to run, so try again. */
+		return (true);
+	}
+}
+
 struct app *
-app_create(struct app_conf *conf, char *cause, size_t clen)
+app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
 {
 	struct app	*a = xcalloc(1, sizeof *a);
 
@@ -102,7 +116,12 @@ app_create(struct app_conf *conf, char *cause, size_t clen)
 	}
 	a->conf = *conf;
 	memset(conf, 0, sizeof *conf);
-	a->id = app_next_id++;
+	if (want_id >= 0 && app_find_id(want_id) == NULL) {
+		a->id = want_id;
+		if (want_id >= app_next_id)
+			app_next_id = want_id + 1;
+	} else
+		a->id = app_next_id++;
 	a->state = APP_STOPPED;
 	a->pidfd = -1;
 	TAILQ_INIT(&a->waiters);

@@ -116,7 +116,7 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 		conf_free(c);
 		return (NULL);
 	}
-	if ((a = app_create(c, cause, sizeof cause)) == NULL) {
+	if ((a = app_create(c, -1, cause, sizeof cause)) == NULL) {
 		cmd_error(ctx, "%s", cause);
 		conf_free(c);
 		return (NULL);
@@ -180,7 +180,7 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 			cmd_start_result(out, a, "exists");
 			continue;
 		}
-		if ((a = app_create(&confs[i], cause, sizeof cause)) == NULL)
+		if ((a = app_create(&confs[i], -1, cause, sizeof cause)) == NULL)
 			continue;
 		if (a->conf.autostart)
 			app_event(a, EV_START);

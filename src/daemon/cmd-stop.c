@@ -7,6 +7,8 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "json.h"
+#include "opm.h"
 #include "xmem.h"
 
 static void
@@ -30,12 +32,29 @@ cmd_stop(struct cmd_ctx *ctx)
 enum cmd_retval
 cmd_restart(struct cmd_ctx *ctx)
 {
-	size_t	i;
+	const cJSON	*eb;
+	const char	*why;
+	char		**env = NULL;
+	struct app	*a;
+	size_t		 i;
 
 	if (cmd_targets(ctx) == -1)
 		return (CMD_DONE);
-	for (i = 0; i < ctx->nids; i++)
-		app_event(app_find_id(ctx->ids[i]), EV_RESTART);
+	/* --update-env: the CLI's environment replaces the inherited one. */
+	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
+	if (eb != NULL && (env = json_strv(eb, OPM_ARGV_MAX, &why)) == NULL) {
+		cmd_error(ctx, "env_base: %s", why);
+		return (CMD_DONE);
+	}
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (env != NULL) {
+			xfreev(a->conf.env_base);
+			a->conf.env_base = xdupv(env);
+		}
+		app_event(a, EV_RESTART);
+	}
+	xfreev(env);
 	return (cmd_wait_settled(ctx, cmd_stop_done));
 }
 

@@ -30,6 +30,9 @@ static const struct cmd_entry cmd_table[] = {
 	{ "signal",	cmd_signal },
 	{ "reset",	cmd_reset },
 	{ "kill",	cmd_kill },
+	{ "save",	cmd_save },
+	{ "restore",	cmd_restore },
+	{ "export",	cmd_export },
 };
 
 void

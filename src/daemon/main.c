@@ -201,6 +201,12 @@ daemon_signal_cb(uv_signal_t *h, int sig)
 		daemon_stop_all(parse_signame(sig));
 }
 
+const struct paths *
+daemon_paths(void)
+{
+	return (&d_paths);
+}
+
 cJSON *
 daemon_status(void)
 {
