@@ -68,6 +68,8 @@ enum cmd_retval cmd_signal(struct cmd_ctx *);
 enum cmd_retval cmd_reset(struct cmd_ctx *);
 enum cmd_retval cmd_kill(struct cmd_ctx *);
 enum cmd_retval cmd_save(struct cmd_ctx *);
+enum cmd_retval cmd_logs(struct cmd_ctx *);
+enum cmd_retval cmd_flush(struct cmd_ctx *);
 enum cmd_retval cmd_restore(struct cmd_ctx *);
 enum cmd_retval cmd_export(struct cmd_ctx *);
 

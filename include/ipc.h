@@ -6,6 +6,7 @@
 #define OPM_IPC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include <cJSON.h>
@@ -32,8 +33,10 @@ bool	 ipc_gone(const struct ipc_client *);
 /* Closes the connection once queued replies are written. */
 void	 ipc_close_after_write(struct ipc_client *);
 int	 ipc_count(void);
-/* Called when a client disconnects; lets followers detach. */
-void	 ipc_set_close_cb(struct ipc_client *, void (*)(struct ipc_client *,
+/* Called when the client disconnects; lets followers detach. */
+void	 ipc_add_close_cb(struct ipc_client *, void (*)(struct ipc_client *,
 	    void *), void *);
+/* Bytes of replies queued and not yet written. */
+size_t	 ipc_pending(const struct ipc_client *);
 
 #endif

@@ -1,28 +1,42 @@
 /*
  * App log files. The daemon owns the write side: each app's stdout and
- * stderr reach it through pipes and are appended to files in OPM_HOME/logs.
+ * stderr reach it through pipes and are appended to files in OPM_HOME/logs,
+ * rotated by size at line boundaries, and streamed to followers.
  */
 #ifndef OPM_LOGF_H
 #define OPM_LOGF_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <uv.h>
 
 struct logfile;
+struct ipc_client;
+
+/* Lines longer than this are cut (with a marker) when streamed. */
+#define LOGF_LINE_MAX	(64 * 1024)
 
 void		 logf_init(uv_loop_t *);
 /* Opens (creating 0600) path; one reference. NULL with errno. */
-struct logfile	*logf_open(const char *path, bool timestamps);
+struct logfile	*logf_open(const char *path, const char *app,
+		    const char *stream);
 void		 logf_ref(struct logfile *);
 void		 logf_unref(struct logfile *);
 const char	*logf_path(const struct logfile *);
-void		 logf_set_timestamps(struct logfile *, bool);
+/* Size of the current file, as far as the daemon has written it. */
+uint64_t	 logf_size(const struct logfile *);
+void		 logf_configure(struct logfile *, bool timestamps,
+		    uint64_t max_size, unsigned keep);
+/* Empties the file and removes rotated ones. */
+int		 logf_flush(struct logfile *);
 /*
  * A new pipe whose read end the daemon drains into lf. Returns the write
  * end for the child (close it after the spawn), or -1 with errno.
  */
 int		 logf_capture(struct logfile *lf);
+/* Streams every new line of lf to client until it disconnects. */
+void		 logf_follow(struct logfile *lf, struct ipc_client *);
 
 #endif

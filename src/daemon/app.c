@@ -76,13 +76,16 @@ app_find_name(const char *name)
 }
 
 static struct logfile *
-app_open_log(const char *name, const char *kind, bool ts)
+app_open_log(const struct app_conf *c, const char *kind)
 {
+	struct logfile	*lf;
 	char	path[sizeof app_paths->logs + OPM_NAME_MAX + 16];
 
-	snprintf(path, sizeof path, "%s/%s-%s.log", app_paths->logs, name,
+	snprintf(path, sizeof path, "%s/%s-%s.log", app_paths->logs, c->name,
 	    kind);
-	return (logf_open(path, ts));
+	if ((lf = logf_open(path, c->name, kind)) != NULL)
+		logf_configure(lf, c->log_time, c->log_max_size, c->log_keep);
+	return (lf);
 }
 
 bool
@@ -104,8 +107,8 @@ app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
 {
 	struct app	*a = xcalloc(1, sizeof *a);
 
-	a->out = app_open_log(conf->name, "out", conf->log_time);
-	a->err = app_open_log(conf->name, "err", conf->log_time);
+	a->out = app_open_log(conf, "out");
+	a->err = app_open_log(conf, "err");
 	if (a->out == NULL || a->err == NULL) {
 		snprintf(cause, clen, "cannot open the log files in %s: %s",
 		    app_paths->logs, strerror(errno));

@@ -31,6 +31,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ "reset",	cmd_reset },
 	{ "kill",	cmd_kill },
 	{ "save",	cmd_save },
+	{ "logs",	cmd_logs },
+	{ "flush",	cmd_flush },
 	{ "restore",	cmd_restore },
 	{ "export",	cmd_export },
 };

@@ -1,11 +1,24 @@
 /*
- * App log capture. Each spawn gets fresh pipes; their read ends are drained
- * by the loop and appended to the app's file. A pipe lives until EOF, so
- * output from grandchildren that outlive a restart still lands, in order,
- * in the same file. With timestamps on, each line gets an ISO 8601 UTC
- * prefix taken when its first byte was read; a partial line is written as
- * it arrives and completed by the next read, never dropped.
+ * App log capture, rotation and following.
+ *
+ * Each spawn gets fresh pipes. A pipe is read one chunk at a time: reading
+ * stops while its chunk is written, so a slow or full disk makes the app
+ * block on its own write (back-pressure) instead of losing lines, and the
+ * loop never waits on the disk: writes go through uv_fs_write, one at a
+ * time per file, in the order the chunks were read. On ENOSPC the chunk is
+ * kept and retried every second until space returns.
+ *
+ * A pipe lives until EOF, so output of grandchildren that outlive a restart
+ * still lands, in order, in the same file. A partial line is written as it
+ * arrives and completed by the next chunk, never dropped; with timestamps,
+ * each line gets an ISO 8601 UTC prefix taken when its first byte was read.
+ *
+ * Rotation is by rename and reopen, never copy-and-truncate, and happens
+ * only at a line boundary (a single line longer than max_size is split).
  */
+#include <sys/queue.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,25 +28,67 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
+#include "ipc.h"
 #include "log.h"
 #include "logf.h"
+#include "opm.h"
+#include "parse.h"
 #include "xmem.h"
 
+#define LOGF_CHUNK	65536
+#define LOGF_FOLLOW_WQ	(1024 * 1024)	/* a follower's backlog before skips */
+
+struct logpipe;
+
+struct logsub {
+	struct ipc_client	*client;
+	struct logfile		*lf;
+	char			*part;	/* partial line */
+	size_t			 plen;
+	bool			 discard;	/* rest of a cut line */
+	unsigned long		 skipped;
+	LIST_ENTRY(logsub)	 entry;
+};
+
 struct logfile {
-	char		*path;
-	int		 fd;
-	int		 refs;
-	bool		 timestamps;
+	char			*path;
+	char			*app;
+	char			*stream;
+	int			 fd;
+	int			 refs;
+	bool			 timestamps;
+	uint64_t		 max_size;
+	unsigned		 keep;
+	uint64_t		 size;
+	uint64_t		 partial;	/* bytes since the last newline */
+	bool			 busy;		/* a write is in flight */
+	bool			 warned;
+	uv_fs_t			 req;
+	uv_timer_t		*retry;
+	struct logpipe		*cur;		/* whose chunk is written */
+	TAILQ_HEAD(, logpipe)	 queue;		/* pipes waiting their turn */
+	LIST_HEAD(, logsub)	 subs;
 };
 
 struct logpipe {
-	uv_pipe_t	 pipe;
-	struct logfile	*lf;
-	bool		 at_line_start;
-	char		 buf[65536];
+	uv_pipe_t		 pipe;
+	struct logfile		*lf;
+	bool			 at_line_start;
+	bool			 eof;
+	char			 rbuf[LOGF_CHUNK];
+	char			*data;		/* the chunk, stamped */
+	size_t			 len;
+	size_t			 off;		/* written so far */
+	TAILQ_ENTRY(logpipe)	 entry;
 };
 
 static uv_loop_t	*logf_loop;
+
+static void	logf_next(struct logfile *);
+static void	logf_write_some(struct logfile *);
+static void	logf_read_cb(uv_stream_t *, ssize_t, const uv_buf_t *);
 
 void
 logf_init(uv_loop_t *loop)
@@ -41,21 +96,53 @@ logf_init(uv_loop_t *loop)
 	logf_loop = loop;
 }
 
-struct logfile *
-logf_open(const char *path, bool timestamps)
+static int
+logf_reopen(struct logfile *lf)
 {
-	struct logfile	*lf;
-	int		 fd;
+	struct stat	st;
+	int		fd;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd == -1)
-		return (NULL);
-	lf = xcalloc(1, sizeof *lf);
-	lf->path = xstrdup(path);
+		return (-1);
+	if (lf->fd != -1)
+		close(lf->fd);
 	lf->fd = fd;
+	lf->size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	return (0);
+}
+
+struct logfile *
+logf_open(const char *path, const char *app, const char *stream)
+{
+	struct logfile	*lf = xcalloc(1, sizeof *lf);
+
+	lf->path = xstrdup(path);
+	lf->app = xstrdup(app);
+	lf->stream = xstrdup(stream);
+	lf->fd = -1;
 	lf->refs = 1;
-	lf->timestamps = timestamps;
+	lf->max_size = 10 * 1024 * 1024;
+	lf->keep = 5;
+	TAILQ_INIT(&lf->queue);
+	LIST_INIT(&lf->subs);
+	if (logf_reopen(lf) == -1) {
+		free(lf->path);
+		free(lf->app);
+		free(lf->stream);
+		free(lf);
+		return (NULL);
+	}
 	return (lf);
+}
+
+void
+logf_configure(struct logfile *lf, bool timestamps, uint64_t max_size,
+    unsigned keep)
+{
+	lf->timestamps = timestamps;
+	lf->max_size = max_size;
+	lf->keep = keep;
 }
 
 void
@@ -64,13 +151,23 @@ logf_ref(struct logfile *lf)
 	lf->refs++;
 }
 
+static void
+logf_retry_close_cb(uv_handle_t *h)
+{
+	free(h);
+}
+
 void
 logf_unref(struct logfile *lf)
 {
 	if (--lf->refs > 0)
 		return;
+	if (lf->retry != NULL)
+		uv_close((uv_handle_t *)lf->retry, logf_retry_close_cb);
 	close(lf->fd);
 	free(lf->path);
+	free(lf->app);
+	free(lf->stream);
 	free(lf);
 }
 
@@ -80,28 +177,174 @@ logf_path(const struct logfile *lf)
 	return (lf->path);
 }
 
-void
-logf_set_timestamps(struct logfile *lf, bool on)
+uint64_t
+logf_size(const struct logfile *lf)
 {
-	lf->timestamps = on;
+	return (lf->size);
+}
+
+/* path.N for N >= 1. */
+static void
+logf_rotated(const struct logfile *lf, unsigned n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.%u", lf->path, n);
+}
+
+/* Renames path -> path.1 -> ... -> path.keep (dropped) and reopens. */
+static void
+logf_rotate(struct logfile *lf)
+{
+	char		from[4200], to[4200];
+	unsigned	i;
+
+	if (lf->keep == 0)
+		unlink(lf->path);
+	else {
+		logf_rotated(lf, lf->keep, to, sizeof to);
+		unlink(to);
+		for (i = lf->keep; i > 1; i--) {
+			logf_rotated(lf, i - 1, from, sizeof from);
+			logf_rotated(lf, i, to, sizeof to);
+			rename(from, to);
+		}
+		logf_rotated(lf, 1, to, sizeof to);
+		if (rename(lf->path, to) == -1)
+			log_warn("%s: rename %s", __func__, lf->path);
+	}
+	if (logf_reopen(lf) == -1)
+		log_warn("%s: reopen %s", __func__, lf->path);
+	lf->partial = 0;
+}
+
+int
+logf_flush(struct logfile *lf)
+{
+	char		path[4200];
+	unsigned	i;
+
+	for (i = 1; i <= lf->keep + 1; i++) {
+		logf_rotated(lf, i, path, sizeof path);
+		unlink(path);
+	}
+	if (ftruncate(lf->fd, 0) == -1)
+		return (-1);
+	lf->size = 0;
+	return (0);
+}
+
+/* Sends one line to a follower, or counts it skipped if it lags. */
+static void
+logf_sub_line(struct logsub *s, const char *line, size_t len, bool cut)
+{
+	cJSON	*m;
+	char	*text, note[96];
+	size_t	 i, o = 0;
+
+	if (ipc_gone(s->client))
+		return;
+	if (ipc_pending(s->client) > LOGF_FOLLOW_WQ) {
+		s->skipped++;
+		return;
+	}
+	if (s->skipped > 0) {
+		m = cJSON_CreateObject();
+		snprintf(note, sizeof note, "[opm: %lu lines skipped: the "
+		    "reader was too slow]", s->skipped);
+		cJSON_AddStringToObject(m, "event", "notice");
+		cJSON_AddStringToObject(m, "text", note);
+		ipc_send(s->client, m);
+		cJSON_Delete(m);
+		s->skipped = 0;
+	}
+	/* JSON needs UTF-8: invalid bytes become U+FFFD. */
+	text = xmalloc(len * 3 + 32);
+	for (i = 0; i < len; ) {
+		size_t n = 1;
+		unsigned char c = line[i];
+		if (c >= 0xc2 && c <= 0xf4)
+			n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (c == 0 || (c >= 0x80 && (n == 1 || i + n > len ||
+		    !parse_utf8_ok(line + i, n)))) {
+			memcpy(text + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(text + o, line + i, n);
+		o += n;
+		i += n;
+	}
+	if (cut)
+		o += snprintf(text + o, 32, "...[cut]");
+	text[o] = '\0';
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "event", "line");
+	cJSON_AddStringToObject(m, "name", s->lf->app);
+	cJSON_AddStringToObject(m, "stream", s->lf->stream);
+	cJSON_AddStringToObject(m, "line", text);
+	ipc_send(s->client, m);
+	cJSON_Delete(m);
+	free(text);
+}
+
+/* Feeds written bytes to every follower, one message per whole line. */
+static void
+logf_publish(struct logfile *lf, const char *p, size_t len)
+{
+	struct logsub	*s;
+	const char	*end = p + len, *q, *nl;
+	size_t		 seg, room, n;
+
+	LIST_FOREACH(s, &lf->subs, entry) {
+		for (q = p; q < end; q = nl + 1) {
+			nl = memchr(q, '\n', end - q);
+			seg = (nl ? nl : end) - q;
+			if (!s->discard) {
+				room = LOGF_LINE_MAX - s->plen;
+				n = seg < room ? seg : room;
+				memcpy(s->part + s->plen, q, n);
+				s->plen += n;
+				if (seg > room) {
+					logf_sub_line(s, s->part, s->plen,
+					    true);
+					s->plen = 0;
+					s->discard = true;
+				}
+			}
+			if (nl == NULL)
+				break;
+			if (!s->discard)
+				logf_sub_line(s, s->part, s->plen, false);
+			s->plen = 0;
+			s->discard = false;
+		}
+	}
 }
 
 static void
-logf_write(struct logfile *lf, const char *p, size_t len)
+logf_sub_close_cb(struct ipc_client *c, void *arg)
 {
-	ssize_t	n;
+	struct logsub	*s = arg;
 
-	while (len > 0) {
-		n = write(lf->fd, p, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			log_warn("%s: %s", __func__, lf->path);
-			return;
-		}
-		p += n;
-		len -= n;
-	}
+	LIST_REMOVE(s, entry);
+	logf_unref(s->lf);
+	free(s->part);
+	free(s);
+	ipc_unref(c);
+}
+
+void
+logf_follow(struct logfile *lf, struct ipc_client *c)
+{
+	struct logsub	*s = xcalloc(1, sizeof *s);
+
+	s->client = c;
+	s->lf = lf;
+	s->part = xmalloc(LOGF_LINE_MAX + 1);
+	logf_ref(lf);
+	ipc_ref(c);
+	LIST_INSERT_HEAD(&lf->subs, s, entry);
+	ipc_add_close_cb(c, logf_sub_close_cb, s);
 }
 
 static void
@@ -117,21 +360,61 @@ logf_stamp(char *buf, size_t len)
 	    tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
 }
 
+/* Copies a chunk into lp->data, stamping each line start if asked. */
+static void
+logf_prepare(struct logpipe *lp, const char *p, size_t n)
+{
+	const char	*end = p + n, *nl;
+	char		 stamp[64];
+	size_t		 lines = 0, slen = 0, o = 0;
+
+	if (lp->lf->timestamps) {
+		for (nl = p; (nl = memchr(nl, '\n', end - nl)) != NULL; nl++)
+			lines++;
+		logf_stamp(stamp, sizeof stamp);
+		slen = strlen(stamp);
+	}
+	lp->data = xmalloc(n + (lines + 1) * slen);
+	if (slen == 0) {
+		memcpy(lp->data, p, n);
+		o = n;
+	}
+	while (slen > 0 && p < end) {
+		if (lp->at_line_start) {
+			memcpy(lp->data + o, stamp, slen);
+			o += slen;
+		}
+		if ((nl = memchr(p, '\n', end - p)) == NULL) {
+			memcpy(lp->data + o, p, end - p);
+			o += end - p;
+			lp->at_line_start = false;
+			break;
+		}
+		memcpy(lp->data + o, p, nl + 1 - p);
+		o += nl + 1 - p;
+		lp->at_line_start = true;
+		p = nl + 1;
+	}
+	lp->len = o;
+	lp->off = 0;
+}
+
 static void
 logf_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
 	struct logpipe	*lp = h->data;
 
 	(void)hint;
-	*buf = uv_buf_init(lp->buf, sizeof lp->buf);
+	*buf = uv_buf_init(lp->rbuf, sizeof lp->rbuf);
 }
 
 static void
-logf_close_cb(uv_handle_t *h)
+logf_pipe_close_cb(uv_handle_t *h)
 {
 	struct logpipe	*lp = h->data;
 
 	logf_unref(lp->lf);
+	free(lp->data);
 	free(lp);
 }
 
@@ -140,33 +423,121 @@ logf_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 {
 	struct logpipe	*lp = s->data;
 	struct logfile	*lf = lp->lf;
-	const char	*p = buf->base, *end, *nl;
-	char		 stamp[64];
 
+	if (n == 0)
+		return;
+	uv_read_stop(s);
 	if (n < 0) {
-		uv_close((uv_handle_t *)s, logf_close_cb);
+		uv_close((uv_handle_t *)s, logf_pipe_close_cb);
 		return;
 	}
-	if (!lf->timestamps) {
-		logf_write(lf, p, n);
+	logf_prepare(lp, buf->base, n);
+	TAILQ_INSERT_TAIL(&lf->queue, lp, entry);
+	if (!lf->busy)
+		logf_next(lf);
+}
+
+static void
+logf_retry_cb(uv_timer_t *t)
+{
+	struct logfile	*lf = t->data;
+
+	logf_write_some(lf);
+}
+
+static void
+logf_write_cb(uv_fs_t *req)
+{
+	struct logfile	*lf = req->data;
+	struct logpipe	*lp = lf->cur;
+	ssize_t		 r = req->result;
+	const char	*p = lp->data + lp->off;
+
+	uv_fs_req_cleanup(req);
+	if (r < 0) {
+		/* Keep the chunk; the app blocks on its full pipe meanwhile. */
+		if (!lf->warned)
+			log_warnx("%s: write: %s; retrying every second",
+			    lf->path, uv_strerror((int)r));
+		lf->warned = true;
+		if (lf->retry == NULL) {
+			lf->retry = xcalloc(1, sizeof *lf->retry);
+			uv_timer_init(logf_loop, lf->retry);
+			lf->retry->data = lf;
+		}
+		uv_timer_start(lf->retry, logf_retry_cb, 1000, 0);
 		return;
 	}
-	end = p + n;
-	while (p < end) {
-		if (lp->at_line_start) {
-			logf_stamp(stamp, sizeof stamp);
-			logf_write(lf, stamp, strlen(stamp));
-		}
-		nl = memchr(p, '\n', end - p);
-		if (nl == NULL) {
-			logf_write(lf, p, end - p);
-			lp->at_line_start = false;
-			break;
-		}
-		logf_write(lf, p, nl + 1 - p);
-		lp->at_line_start = true;
-		p = nl + 1;
+	if (lf->warned) {
+		log_info("%s: writing again", lf->path);
+		lf->warned = false;
 	}
+	logf_publish(lf, p, r);
+	lf->size += r;
+	if (p[r - 1] == '\n')
+		lf->partial = 0;
+	else {
+		const char *nl = memrchr(p, '\n', r);
+		lf->partial = nl ? (uint64_t)(p + r - nl - 1) : lf->partial + r;
+	}
+	lp->off += r;
+	if (lp->off < lp->len) {
+		logf_write_some(lf);
+		return;
+	}
+	free(lp->data);
+	lp->data = NULL;
+	lf->cur = NULL;
+	lf->busy = false;
+	if (!uv_is_closing((uv_handle_t *)&lp->pipe))
+		uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
+		    logf_read_cb);
+	logf_next(lf);
+	logf_unref(lf);
+}
+
+/* Writes the next piece of the current chunk, rotating between lines. */
+static void
+logf_write_some(struct logfile *lf)
+{
+	struct logpipe	*lp = lf->cur;
+	const char	*p = lp->data + lp->off, *nl;
+	size_t		 left = lp->len - lp->off, take = left, room;
+	uv_buf_t	 b;
+
+	if (lf->size >= lf->max_size && (lf->partial == 0 ||
+	    lf->partial >= lf->max_size))
+		logf_rotate(lf);
+	if (lf->size + left > lf->max_size) {
+		/* Up to the newline that ends the line crossing the limit. */
+		room = lf->max_size > lf->size ? lf->max_size - lf->size : 0;
+		if (room > 0 && (nl = memchr(p + room - 1, '\n',
+		    left - room + 1)) != NULL)
+			take = nl + 1 - p;
+		else if (room == 0 && (nl = memchr(p, '\n', left)) != NULL)
+			take = nl + 1 - p;
+	}
+	b = uv_buf_init((char *)p, take);
+	lf->req.data = lf;
+	if (uv_fs_write(logf_loop, &lf->req, lf->fd, &b, 1, -1,
+	    logf_write_cb) != 0) {
+		lf->req.result = UV_EIO;
+		logf_write_cb(&lf->req);
+	}
+}
+
+static void
+logf_next(struct logfile *lf)
+{
+	struct logpipe	*lp;
+
+	if (lf->busy || (lp = TAILQ_FIRST(&lf->queue)) == NULL)
+		return;
+	TAILQ_REMOVE(&lf->queue, lp, entry);
+	lf->busy = true;
+	lf->cur = lp;
+	logf_ref(lf);		/* held while the write is in flight */
+	logf_write_some(lf);
 }
 
 int
@@ -186,7 +557,7 @@ logf_capture(struct logfile *lf)
 	if (uv_pipe_open(&lp->pipe, fds[0]) != 0 ||
 	    uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
 	    logf_read_cb) != 0) {
-		uv_close((uv_handle_t *)&lp->pipe, logf_close_cb);
+		uv_close((uv_handle_t *)&lp->pipe, logf_pipe_close_cb);
 		close(fds[1]);
 		errno = EIO;
 		return (-1);

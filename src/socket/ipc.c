@@ -35,9 +35,14 @@ struct ipc_client {
 	bool			 closing;
 	bool			 closed;
 	bool			 close_after_write;
-	void			(*close_cb)(struct ipc_client *, void *);
-	void			*close_arg;
+	struct ipc_close_cb	*close_cbs;
 	LIST_ENTRY(ipc_client)	 entry;
+};
+
+struct ipc_close_cb {
+	void			(*cb)(struct ipc_client *, void *);
+	void			*arg;
+	struct ipc_close_cb	*next;
 };
 
 struct ipc_write {
@@ -83,14 +88,19 @@ ipc_closed_cb(uv_handle_t *h)
 static void
 ipc_close(struct ipc_client *c)
 {
+	struct ipc_close_cb	*cc;
+
 	if (c->closing)
 		return;
 	c->closing = true;
 	LIST_REMOVE(c, entry);
 	ipc_nclients--;
 	ipc_free_buf(c);
-	if (c->close_cb != NULL)
-		c->close_cb(c, c->close_arg);
+	while ((cc = c->close_cbs) != NULL) {
+		c->close_cbs = cc->next;
+		cc->cb(c, cc->arg);
+		free(cc);
+	}
 	uv_close((uv_handle_t *)&c->pipe, ipc_closed_cb);
 }
 
@@ -120,11 +130,21 @@ ipc_count(void)
 }
 
 void
-ipc_set_close_cb(struct ipc_client *c, void (*cb)(struct ipc_client *,
+ipc_add_close_cb(struct ipc_client *c, void (*cb)(struct ipc_client *,
     void *), void *arg)
 {
-	c->close_cb = cb;
-	c->close_arg = arg;
+	struct ipc_close_cb	*cc = xcalloc(1, sizeof *cc);
+
+	cc->cb = cb;
+	cc->arg = arg;
+	cc->next = c->close_cbs;
+	c->close_cbs = cc;
+}
+
+size_t
+ipc_pending(const struct ipc_client *c)
+{
+	return (uv_stream_get_write_queue_size((const uv_stream_t *)&c->pipe));
 }
 
 static void

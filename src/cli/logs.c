@@ -1,0 +1,164 @@
+/*
+ * opm logs and opm flush. The last N lines are read straight from the
+ * files, backwards from the offset the daemon reported, so even a 1 GB log
+ * costs a few reads; --follow then prints what the daemon streams.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "opm.h"
+#include "parse.h"
+#include "xmem.h"
+
+/* Prints the last n lines of path[0..size), each led by prefix. */
+static void
+logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
+{
+	char		 buf[65536], *out, *p, *nl;
+	uint64_t	 pos = size, start = 0;
+	long long	 seen = 0;
+	ssize_t		 r;
+	size_t		 len, i;
+	int		 fd;
+
+	if (n <= 0 || size == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) ==
+	    -1)
+		return;
+	/* Walk back to the n-th line end before the last one. */
+	while (pos > 0 && seen < n) {
+		len = pos > sizeof buf ? sizeof buf : pos;
+		pos -= len;
+		if ((r = pread(fd, buf, len, pos)) <= 0)
+			break;
+		for (i = (size_t)r; i > 0; i--) {
+			if (buf[i - 1] != '\n' || pos + i == size)
+				continue;
+			if (++seen == n) {
+				start = pos + i;
+				break;
+			}
+		}
+		if (seen == n)
+			break;
+	}
+	len = size - start;
+	out = xmalloc(len + 1);
+	for (i = 0; i < len; i += r) {
+		if ((r = pread(fd, out + i, len - i, start + i)) <= 0)
+			break;
+	}
+	close(fd);
+	len = i;
+	out[len] = '\0';
+	for (p = out; p < out + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
+			nl = out + len;
+		printf("%s%.*s\n", prefix, (int)(nl - p), p);
+	}
+	free(out);
+}
+
+int
+cli_logs(int argc, char **argv)
+{
+	struct client	 c;
+	const cJSON	*e, *ev;
+	cJSON		*args = cJSON_CreateObject(), *d, *m, *t = NULL;
+	const char	*cause, *stream = NULL, *name;
+	long long	 lines = 15;
+	bool		 follow = false, prefix;
+	char		 pre[OPM_NAME_MAX + 8];
+	int		 i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--follow") == 0 ||
+		    strcmp(argv[i], "-f") == 0)
+			follow = true;
+		else if (strcmp(argv[i], "--out") == 0)
+			stream = "out";
+		else if (strcmp(argv[i], "--err") == 0)
+			stream = "err";
+		else if (strcmp(argv[i], "--lines") == 0 ||
+		    strncmp(argv[i], "--lines=", 8) == 0 ||
+		    strcmp(argv[i], "-n") == 0) {
+			const char *v = argv[i][7] == '=' ? argv[i] + 8 :
+			    i + 1 < argc ? argv[++i] : NULL;
+			if (v == NULL)
+				cli_fatal_usage("logs: --lines needs a value");
+			if (parse_int(v, 0, 100000000, &lines, &cause) == -1)
+				cli_fatal(EXIT_FAIL, "invalid --lines '%s': "
+				    "%s", v, cause);
+		} else if (argv[i][0] == '-')
+			cli_fatal_usage("logs: unknown option %s", argv[i]);
+		else {
+			if (t == NULL)
+				t = cJSON_AddArrayToObject(args, "target");
+			cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
+		}
+	}
+	if (stream != NULL)
+		cJSON_AddStringToObject(args, "stream", stream);
+	if (follow)
+		cJSON_AddTrueToObject(args, "follow");
+	cli_connect(&c, true);
+	d = cli_request(&c, "logs", args);
+	prefix = t == NULL || cJSON_GetArraySize(d) > 1;
+	cJSON_ArrayForEach(e, d) {
+		name = json_str(e, "name");
+		snprintf(pre, sizeof pre, "%s | ", name);
+		if (json_str(e, "out_log") != NULL)
+			logs_tail(json_str(e, "out_log"), (uint64_t)
+			    cJSON_GetObjectItem(e, "out_size")->valuedouble,
+			    lines, prefix ? pre : "");
+		if (json_str(e, "err_log") != NULL)
+			logs_tail(json_str(e, "err_log"), (uint64_t)
+			    cJSON_GetObjectItem(e, "err_size")->valuedouble,
+			    lines, prefix ? pre : "");
+	}
+	cJSON_Delete(d);
+	fflush(stdout);
+	while (follow) {
+		if ((m = client_recv(&c, &cause)) == NULL)
+			cli_fatal(EXIT_NODAEMON, "%s", cause);
+		ev = cJSON_GetObjectItem(m, "event");
+		if (cJSON_IsString(ev) && strcmp(ev->valuestring, "line") == 0)
+			printf("%s%s%s\n", prefix ? json_str(m, "name") : "",
+			    prefix ? " | " : "", json_str(m, "line"));
+		else if (cJSON_IsString(ev))
+			fprintf(stderr, "%s\n", json_str(m, "text") ?
+			    json_str(m, "text") : "");
+		fflush(stdout);
+		cJSON_Delete(m);
+	}
+	client_close(&c);
+	return (0);
+}
+
+int
+cli_flush(int argc, char **argv)
+{
+	cJSON		*args = NULL, *d, *t;
+	const cJSON	*e;
+	int		 i;
+
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			cli_fatal_usage("flush: unknown option %s", argv[i]);
+		if (args == NULL) {
+			args = cJSON_CreateObject();
+			t = cJSON_AddArrayToObject(args, "target");
+		}
+		cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
+	}
+	d = cli_call("flush", args);
+	cJSON_ArrayForEach(e, d)
+		printf("%s: logs emptied\n", e->valuestring);
+	cJSON_Delete(d);
+	return (0);
+}

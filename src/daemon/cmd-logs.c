@@ -1,0 +1,97 @@
+/*
+ * logs: where each target's logs are and how far the daemon has written
+ * them; with follow, every later line is streamed on this connection. The
+ * follower is registered before the reply, so the CLI reads the file up to
+ * the offset given here and then the stream: no gap, no line twice.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "cmd.h"
+#include "json.h"
+#include "logf.h"
+
+static void
+cmd_logs_targets_all(struct cmd_ctx *ctx)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		ctx->ids = reallocarray(ctx->ids, ctx->nids + 1,
+		    sizeof *ctx->ids);
+		if (ctx->ids == NULL)
+			abort();
+		ctx->ids[ctx->nids++] = a->id;
+	}
+}
+
+enum cmd_retval
+cmd_logs(struct cmd_ctx *ctx)
+{
+	const char	*stream = json_str(ctx->args, "stream");
+	bool		 follow, out, err;
+	struct app	*a;
+	cJSON		*arr, *o;
+	size_t		 i;
+
+	follow = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, "follow"));
+	out = stream == NULL || strcmp(stream, "err") != 0;
+	err = stream == NULL || strcmp(stream, "out") != 0;
+	if (cJSON_GetObjectItem(ctx->args, "target") != NULL) {
+		if (cmd_targets(ctx) == -1)
+			return (CMD_DONE);
+	} else
+		cmd_logs_targets_all(ctx);
+	arr = cJSON_CreateArray();
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "id", a->id);
+		cJSON_AddStringToObject(o, "name", a->conf.name);
+		if (out) {
+			cJSON_AddStringToObject(o, "out_log", logf_path(a->out));
+			cJSON_AddNumberToObject(o, "out_size",
+			    (double)logf_size(a->out));
+			if (follow)
+				logf_follow(a->out, ctx->client);
+		}
+		if (err) {
+			cJSON_AddStringToObject(o, "err_log", logf_path(a->err));
+			cJSON_AddNumberToObject(o, "err_size",
+			    (double)logf_size(a->err));
+			if (follow)
+				logf_follow(a->err, ctx->client);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	cmd_ok(ctx, arr);
+	return (CMD_DONE);
+}
+
+enum cmd_retval
+cmd_flush(struct cmd_ctx *ctx)
+{
+	struct app	*a;
+	cJSON		*arr;
+	size_t		 i;
+
+	if (cJSON_GetObjectItem(ctx->args, "target") != NULL) {
+		if (cmd_targets(ctx) == -1)
+			return (CMD_DONE);
+	} else
+		cmd_logs_targets_all(ctx);
+	arr = cJSON_CreateArray();
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (logf_flush(a->out) == -1 || logf_flush(a->err) == -1) {
+			cmd_error(ctx, "%s: cannot empty the logs",
+			    a->conf.name);
+			cJSON_Delete(arr);
+			return (CMD_DONE);
+		}
+		cJSON_AddItemToArray(arr, cJSON_CreateString(a->conf.name));
+	}
+	cmd_ok(ctx, arr);
+	return (CMD_DONE);
+}
