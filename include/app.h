@@ -33,7 +33,11 @@ struct app {
 	pid_t			 pid;		/* 0 when no process */
 	pid_t			 pgid;		/* its group, while it may live */
 	int			 pidfd;
+	uv_poll_t		*pidpoll;	/* adopted: exit via pidfd */
+	bool			 adopted;	/* not our child */
+	uint64_t		 starttime;	/* /proc stat field 22 */
 	uint64_t		 started;	/* monotonic ms of the spawn */
+	uint64_t		 timer_due;	/* monotonic ms, 0 if idle */
 	unsigned		 restarts;
 	unsigned		 fails;
 	bool			 start_after;
@@ -41,6 +45,7 @@ struct app {
 	bool			 leader_gone;	/* stopping: main pid reaped */
 	bool			 deleting;
 	bool			 has_exit;
+	bool			 exit_unknown;	/* died while adopted */
 	int			 exit_code;
 	int			 exit_signal;
 	char			 reason[256];
@@ -81,6 +86,17 @@ void		 app_reset(struct app *);
 /* The environment the app starts with, sorted. NULL and cause on error. */
 char		**app_environ(const struct app *, char *cause, size_t clen);
 cJSON		*app_to_json(struct app *, bool detail);
+/*
+ * Recreates an app from its runtime state (state.c). ours: the processes
+ * are our children (re-exec); otherwise each pid is verified through a
+ * pidfd and its start time before it is adopted, and never touched if it
+ * does not match. Returns the app or NULL.
+ */
+struct app	*app_adopt(const cJSON *st, bool ours);
+/* Restarts running adopted apps whose output pipes were lost. */
+void		 app_check_pipes(void);
+/* The log file of some app with this path, or NULL. */
+struct logfile	*app_logfile(const char *path);
 /* Resolves the program like the next spawn will. */
 int		 app_check_program(const struct app_conf *, char *cause,
 		    size_t clen);

@@ -53,6 +53,10 @@ cJSON	*cmd_target_apps(struct cmd_ctx *);
 /* The shutdown hook: cmd-kill asks main to stop the daemon. */
 void	 daemon_shutdown(const char *why);
 const struct paths *daemon_paths(void);
+/* Re-executes the daemon once replies are out and log writes are done. */
+void	 daemon_reload(void);
+/* Brings the apps of the dump at path up; NULL and cause on error. */
+cJSON	*restore_apply(const char *path, char *cause, size_t clen);
 cJSON	*daemon_status(void);
 
 enum cmd_retval cmd_ping(struct cmd_ctx *);
@@ -68,6 +72,7 @@ enum cmd_retval cmd_signal(struct cmd_ctx *);
 enum cmd_retval cmd_reset(struct cmd_ctx *);
 enum cmd_retval cmd_kill(struct cmd_ctx *);
 enum cmd_retval cmd_save(struct cmd_ctx *);
+enum cmd_retval cmd_reexec(struct cmd_ctx *);
 enum cmd_retval cmd_logs(struct cmd_ctx *);
 enum cmd_retval cmd_flush(struct cmd_ctx *);
 enum cmd_retval cmd_restore(struct cmd_ctx *);

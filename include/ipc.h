@@ -19,6 +19,10 @@ typedef void (*ipc_request_cb)(struct ipc_client *, const cJSON *req);
 
 int	 ipc_listen(uv_loop_t *, const char *path, ipc_request_cb,
 	    const char **cause);
+/* Listens on an inherited, already bound and listening socket. */
+int	 ipc_listen_fd(uv_loop_t *, int fd, ipc_request_cb, const char **);
+/* The listening socket's descriptor, or -1. */
+int	 ipc_fileno(void);
 /* Stops accepting and closes every client (shutdown). */
 void	 ipc_shutdown(void);
 /* Queues one line; a client whose backlog grows too large is dropped. */

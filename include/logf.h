@@ -36,6 +36,16 @@ int		 logf_flush(struct logfile *);
  * end for the child (close it after the spawn), or -1 with errno.
  */
 int		 logf_capture(struct logfile *lf);
+/* Reads an inherited or handed-back pipe read end into lf. */
+void		 logf_adopt(struct logfile *lf, int fd, uint64_t serial,
+		    bool at_line_start);
+/* Sends every live pipe to a (new) keeper again. */
+void		 logf_rehold(void);
+/* Stops reading every pipe; cb once no write is in flight. */
+void		 logf_quiesce(void (*cb)(void));
+void		 logf_resume(void);
+/* Every live pipe as {fd, serial, als, path}, fds made inheritable. */
+struct cJSON	*logf_handover(void);
 /* Streams every new line of lf to client until it disconnects. */
 void		 logf_follow(struct logfile *lf, struct ipc_client *);
 

@@ -34,6 +34,8 @@ int	 proc_resolve(const char *prog, const char *cwd, char *const *envp,
 int	 proc_signal_group(pid_t pgid, int sig);
 /* true while any process of the group exists. */
 bool	 proc_group_alive(pid_t pgid);
+/* The same, not counting zombies (scans /proc: use sparingly). */
+bool	 proc_group_alive_nz(pid_t pgid);
 
 struct proc_stats {
 	uint64_t	rss;		/* bytes, whole tree */

@@ -444,18 +444,59 @@ cli_daemon_status(bool json)
 	return (0);
 }
 
+/*
+ * Replaces the daemon by a fresh image of its binary; apps keep running.
+ * Requests sent meanwhile wait in the socket's backlog.
+ */
+static int
+cli_daemon_reload(void)
+{
+	struct client	 c;
+	cJSON		*d;
+	int		 before, pid, i;
+
+	if (cli_try_connect(&c) != 0)
+		cli_fatal(EXIT_NODAEMON, "the daemon is not running");
+	d = cli_request(&c, "reexec", NULL);
+	before = (int)cJSON_GetObjectItem(d, "reloads")->valuedouble;
+	pid = (int)cJSON_GetObjectItem(d, "pid")->valuedouble;
+	cJSON_Delete(d);
+	client_close(&c);
+	for (i = 0; i < 1000; i++) {
+		if (cli_try_connect(&c) == 0) {
+			d = cli_request(&c, "status", NULL);
+			client_close(&c);
+			if ((int)cJSON_GetObjectItem(d, "reloads")->valuedouble
+			    > before) {
+				printf("opmd reloaded (pid %d, %s)\n", pid,
+				    json_str(d, "version"));
+				cJSON_Delete(d);
+				return (0);
+			}
+			cJSON_Delete(d);
+		}
+		usleep(10000);
+	}
+	cli_fatal(EXIT_NODAEMON, "the daemon did not come back from the "
+	    "reload; see %s", cli_paths.daemon_log);
+}
+
 static int
 cli_daemon(int argc, char **argv)
 {
 	struct client	 c;
 	char		*opmd;
-	bool		 json;
+	bool		 json, restore = false;
 	cJSON		*d;
 
-	argc = cli_flags(argc, argv, &json, "daemon");
+	argc = cli_flags2(argc, argv, &json, "daemon", "--restore", &restore);
 	if (argc != 2)
 		cli_fatal_usage("daemon: usage: opm daemon "
-		    "start|stop|status|restart|run");
+		    "start|stop|status|restart|reload|run");
+	if (restore && strcmp(argv[1], "run") != 0)
+		cli_fatal_usage("daemon: --restore goes with run");
+	if (strcmp(argv[1], "reload") == 0)
+		return (cli_daemon_reload());
 	if (strcmp(argv[1], "status") == 0)
 		return (cli_daemon_status(json));
 	if (strcmp(argv[1], "stop") == 0)
@@ -465,7 +506,8 @@ cli_daemon(int argc, char **argv)
 	else if (strcmp(argv[1], "run") == 0) {
 		if ((opmd = cli_opmd_path()) == NULL)
 			cli_fatal(EXIT_NODAEMON, "cannot find opmd");
-		execl(opmd, "opmd", "--foreground", (char *)NULL);
+		execl(opmd, "opmd", "--foreground", restore ? "--restore" :
+		    (char *)NULL, (char *)NULL);
 		cli_fatal(EXIT_NODAEMON, "exec %s: %s", opmd, strerror(errno));
 	} else if (strcmp(argv[1], "start") != 0)
 		cli_fatal_usage("daemon: unknown subcommand '%s'", argv[1]);
@@ -532,8 +574,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "export", NULL, "export [TARGET...]",
 	  "print the app file of the apps (all by default)", true,
 	  cli_export },
-	{ "daemon", NULL, "daemon start|stop|status|restart|run",
-	  "control the daemon itself", false, cli_daemon },
+	{ "daemon", NULL, "daemon start|stop|status|restart|reload|run",
+	  "control the daemon; reload re-executes it, apps keep running; "
+	  "run [--restore] stays in the foreground (systemd)", false,
+	  cli_daemon },
 	{ "ping", NULL, "ping", "check that the daemon answers", true,
 	  cli_ping },
 	{ "version", NULL, "version", "versions of opm and opmd", false,

@@ -5,9 +5,11 @@
  * ever comes from waitpid() in app_reap(), on the one loop, so a stop can
  * never be mistaken for a crash (LESSONS.md 4).
  */
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,11 +19,13 @@
 
 #include "app.h"
 #include "dotenv.h"
+#include "dump.h"
 #include "json.h"
 #include "log.h"
 #include "logf.h"
 #include "parse.h"
 #include "proc.h"
+#include "state.h"
 #include "xmem.h"
 
 struct app_list		 apps = TAILQ_HEAD_INITIALIZER(apps);
@@ -105,7 +109,7 @@ app_desired_running(const struct app *a)
 struct app *
 app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
 {
-	struct app	*a = xcalloc(1, sizeof *a);
+	struct app	*a = xcalloc(1, sizeof *a), *prev;
 
 	a->out = app_open_log(conf, "out");
 	a->err = app_open_log(conf, "err");
@@ -130,9 +134,18 @@ app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
 	TAILQ_INIT(&a->waiters);
 	uv_timer_init(app_loop, &a->timer);
 	a->timer.data = a;
-	TAILQ_INSERT_TAIL(&apps, a, entry);
+	/* Kept in id order, whatever order they were adopted in. */
+	TAILQ_FOREACH(prev, &apps, entry) {
+		if (prev->id > a->id)
+			break;
+	}
+	if (prev != NULL)
+		TAILQ_INSERT_BEFORE(prev, a, entry);
+	else
+		TAILQ_INSERT_TAIL(&apps, a, entry);
 	app_n++;
 	log_info("%s: created (id %d)", a->conf.name, a->id);
+	state_save(a);
 	return (a);
 }
 
@@ -293,6 +306,8 @@ app_spawn(struct app *a)
 	}
 	a->pid = a->pgid = pid;
 	a->pidfd = pidfd;
+	a->adopted = false;
+	a->starttime = state_starttime(pid);
 	a->started = app_now();
 	a->killed = false;
 	a->leader_gone = false;
@@ -347,6 +362,7 @@ static void
 app_destroy(struct app *a)
 {
 	log_info("%s: deleted (id %d)", a->conf.name, a->id);
+	state_remove(a->id);
 	TAILQ_REMOVE(&apps, a, entry);
 	app_n--;
 	app_notify(a);
@@ -384,8 +400,10 @@ app_event(struct app *a, enum sup_event ev)
 		    sup_state_name(from), sup_state_name(out.state),
 		    ev == EV_SPAWN_FAIL ? a->reason : out.reason);
 	}
-	if (out.actions & ACT_TIMER_STOP)
+	if (out.actions & ACT_TIMER_STOP) {
 		uv_timer_stop(&a->timer);
+		a->timer_due = 0;
+	}
 	if (out.actions & ACT_SIG_STOP) {
 		app_signal_group(a, a->conf.stop_signal);
 		app_signal_group(a, SIGCONT);
@@ -396,8 +414,10 @@ app_event(struct app *a, enum sup_event ev)
 	}
 	if (out.actions & ACT_COUNT)
 		a->restarts++;
-	if (out.actions & ACT_TIMER)
+	if (out.actions & ACT_TIMER) {
 		uv_timer_start(&a->timer, app_timer_cb, out.timer_ms, 0);
+		a->timer_due = in.now + out.timer_ms;
+	}
 	if (out.actions & ACT_SPAWN) {
 		/* The nested event starts from launching: no notify there. */
 		if (app_spawn(a) == -1)
@@ -410,6 +430,16 @@ app_event(struct app *a, enum sup_event ev)
 		}
 		app_notify(a);
 	}
+	state_save(a);
+}
+
+/* Group liveness; an adopted app's members are not our children, and
+ * their zombies wait for someone else to reap them. */
+static bool
+app_group_alive(const struct app *a)
+{
+	return (a->adopted ? proc_group_alive_nz(a->pgid) :
+	    proc_group_alive(a->pgid));
 }
 
 static void
@@ -417,9 +447,10 @@ app_timer_cb(uv_timer_t *t)
 {
 	struct app	*a = t->data;
 
+	a->timer_due = 0;
 	/* A group that emptied without a SIGCHLD we could see. */
 	if (a->state == APP_STOPPING && a->leader_gone &&
-	    !proc_group_alive(a->pgid)) {
+	    !app_group_alive(a)) {
 		a->pgid = 0;
 		app_event(a, EV_EXIT);
 		return;
@@ -427,11 +458,47 @@ app_timer_cb(uv_timer_t *t)
 	app_event(a, EV_TIMER);
 }
 
+static void
+app_poll_close_cb(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* The main process is gone; exit status already recorded. */
+static void
+app_gone(struct app *a)
+{
+	a->pid = 0;
+	if (a->pidpoll != NULL) {
+		uv_close((uv_handle_t *)a->pidpoll, app_poll_close_cb);
+		a->pidpoll = NULL;
+	}
+	if (a->pidfd != -1)
+		close(a->pidfd);
+	a->pidfd = -1;
+	if (a->state == APP_STOPPING) {
+		/* The stop is done only when the whole group is gone. */
+		if (app_group_alive(a)) {
+			a->leader_gone = true;
+			state_save(a);
+			return;
+		}
+	} else if (app_group_alive(a)) {
+		/* Leftovers of a crashed app would run next to the new one. */
+		log_info("%s: killing what is left of process group %d",
+		    a->conf.name, (int)a->pgid);
+		app_signal_group(a, SIGKILL);
+	}
+	a->pgid = 0;
+	app_event(a, EV_EXIT);
+}
+
 /* The main process of a exited with status. */
 static void
 app_exited(struct app *a, int status)
 {
 	a->has_exit = true;
+	a->exit_unknown = false;
 	if (WIFSIGNALED(status)) {
 		a->exit_code = -1;
 		a->exit_signal = WTERMSIG(status);
@@ -442,24 +509,30 @@ app_exited(struct app *a, int status)
 	log_info("%s: pid %d %s %d", a->conf.name, (int)a->pid,
 	    a->exit_signal ? "killed by signal" : "exited with code",
 	    a->exit_signal ? a->exit_signal : a->exit_code);
-	a->pid = 0;
-	if (a->pidfd != -1)
-		close(a->pidfd);
-	a->pidfd = -1;
-	if (a->state == APP_STOPPING) {
-		/* The stop is done only when the whole group is gone. */
-		if (proc_group_alive(a->pgid)) {
-			a->leader_gone = true;
-			return;
-		}
-	} else if (proc_group_alive(a->pgid)) {
-		/* Leftovers of a crashed app would run next to the new one. */
-		log_info("%s: killing what is left of process group %d",
-		    a->conf.name, (int)a->pgid);
-		app_signal_group(a, SIGKILL);
-	}
-	a->pgid = 0;
-	app_event(a, EV_EXIT);
+	app_gone(a);
+}
+
+/* An adopted process ended: not our child, so no exit status. */
+static void
+app_exited_unknown(struct app *a, const char *why)
+{
+	a->has_exit = true;
+	a->exit_unknown = true;
+	a->exit_code = -1;
+	a->exit_signal = 0;
+	log_info("%s: pid %d %s", a->conf.name, (int)a->pid, why);
+	app_gone(a);
+}
+
+static void
+app_pidpoll_cb(uv_poll_t *h, int status, int events)
+{
+	struct app	*a = h->data;
+
+	(void)status;
+	(void)events;
+	if (a->pid > 0)
+		app_exited_unknown(a, "exited (adopted: status unknown)");
 }
 
 void
@@ -485,7 +558,7 @@ app_reap(void)
 	}
 	TAILQ_FOREACH_SAFE(a, &apps, entry, next) {
 		if (a->state == APP_STOPPING && a->leader_gone &&
-		    !proc_group_alive(a->pgid)) {
+		    !app_group_alive(a)) {
 			a->pgid = 0;
 			app_event(a, EV_EXIT);
 		}
@@ -516,6 +589,162 @@ app_reset(struct app *a)
 {
 	a->restarts = 0;
 	a->fails = 0;
+	state_save(a);
+}
+
+struct logfile *
+app_logfile(const char *path)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (strcmp(logf_path(a->out), path) == 0)
+			return (a->out);
+		if (strcmp(logf_path(a->err), path) == 0)
+			return (a->err);
+	}
+	return (NULL);
+}
+
+static enum app_state
+app_state_from(const char *s)
+{
+	enum app_state	st;
+
+	for (st = APP_LAUNCHING; st <= APP_ERRORED; st++) {
+		if (s != NULL && strcmp(sup_state_name(st), s) == 0)
+			return (st);
+	}
+	return (APP_STOPPED);
+}
+
+static long long
+app_jint(const cJSON *o, const char *k)
+{
+	const cJSON	*n = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return (json_is_int(n, INT64_MIN / 2, INT64_MAX / 2) ?
+	    (long long)n->valuedouble : 0);
+}
+
+static bool
+app_jbool(const cJSON *o, const char *k)
+{
+	return (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k)));
+}
+
+struct app *
+app_adopt(const cJSON *st, bool ours)
+{
+	struct dump_entry	*e;
+	struct app		*a;
+	cJSON			*root, *arr;
+	char			 cause[256], *text;
+	const char		*why = NULL;
+	uint64_t		 now = app_now(), due;
+	size_t			 n;
+	pid_t			 pid;
+	int			 fd;
+
+	/* The conf goes through the dump's own validating reader. */
+	root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "version", DUMP_VERSION);
+	arr = cJSON_AddArrayToObject(root, "apps");
+	cJSON_AddItemToArray(arr, cJSON_Duplicate(
+	    cJSON_GetObjectItemCaseSensitive(st, "conf"), 1));
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (text == NULL || dump_parse(text, strlen(text), &e, &n, cause,
+	    sizeof cause) == -1 || n != 1 || e[0].error[0] != '\0') {
+		log_warnx("%s: runtime state unusable: %s", __func__,
+		    n == 1 ? e[0].error : cause);
+		cJSON_free(text);
+		if (n > 0)
+			dump_free(e, n);
+		return (NULL);
+	}
+	cJSON_free(text);
+	if (app_find_name(e[0].conf.name) != NULL ||
+	    (a = app_create(&e[0].conf, (int)app_jint(st, "id"), cause,
+	    sizeof cause)) == NULL) {
+		log_warnx("%s: cannot adopt %s", __func__, e[0].conf.name);
+		dump_free(e, n);
+		return (NULL);
+	}
+	dump_free(e, n);
+	a->state = app_state_from(json_str(st, "state"));
+	a->restarts = (unsigned)app_jint(st, "restarts");
+	a->fails = (unsigned)app_jint(st, "fails");
+	a->start_after = app_jbool(st, "start_after");
+	a->killed = app_jbool(st, "killed");
+	a->leader_gone = app_jbool(st, "leader_gone");
+	a->has_exit = app_jbool(st, "has_exit");
+	a->exit_unknown = app_jbool(st, "exit_unknown");
+	a->exit_code = (int)app_jint(st, "exit_code");
+	a->exit_signal = (int)app_jint(st, "exit_signal");
+	a->started = (uint64_t)app_jint(st, "started");
+	a->starttime = (uint64_t)app_jint(st, "starttime");
+	a->pgid = (pid_t)app_jint(st, "pgid");
+	if (json_str(st, "reason") != NULL)
+		strlcpy(a->reason, json_str(st, "reason"), sizeof a->reason);
+	pid = (pid_t)app_jint(st, "pid");
+
+	if (pid > 0) {
+		/* pidfd first, then the start time: a recycled pid fails. */
+		fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		if (fd == -1)
+			why = "is gone";
+		else if (state_starttime(pid) != a->starttime) {
+			why = "was recycled by another process: not touched";
+			close(fd);
+		} else {
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+			a->pid = pid;
+			a->pidfd = fd;
+			a->adopted = !ours;
+		}
+	}
+	if (a->pid > 0 && a->adopted) {
+		a->pidpoll = xcalloc(1, sizeof *a->pidpoll);
+		uv_poll_init(app_loop, a->pidpoll, a->pidfd);
+		a->pidpoll->data = a;
+		uv_poll_start(a->pidpoll, UV_READABLE, app_pidpoll_cb);
+	}
+	log_info("%s: %s (id %d, %s, pid %d, restarts %u)", a->conf.name,
+	    ours ? "taken over" : "adopted", a->id, sup_state_name(a->state),
+	    (int)pid, a->restarts);
+	/* Timers resume with what was left of them. */
+	due = (uint64_t)app_jint(st, "timer_due");
+	if (due > 0) {
+		a->timer_due = due;
+		uv_timer_start(&a->timer, app_timer_cb, due > now ? due - now :
+		    0, 0);
+	}
+	if (pid > 0 && a->pid == 0) {
+		/* It died while no daemon ran: counted once, by policy. */
+		a->pid = pid;
+		app_exited_unknown(a, why);
+		return (a);
+	}
+	if (a->pid == 0 && a->leader_gone && a->state == APP_STOPPING &&
+	    !app_group_alive(a))
+		app_event(a, EV_EXIT);
+	state_save(a);
+	return (a);
+}
+
+void
+app_check_pipes(void)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (!a->adopted || a->pid <= 0 || !sup_running(a->state))
+			continue;
+		log_warnx("%s: its output pipes were lost with the daemon "
+		    "and the descriptor keeper; restarting it", a->conf.name);
+		app_event(a, EV_RESTART);
+	}
 }
 
 cJSON *
@@ -537,7 +766,7 @@ app_to_json(struct app *a, bool detail)
 	if (a->pid > 0)
 		up = now - a->started;
 	cJSON_AddNumberToObject(o, "uptime_ms", (double)up);
-	if (a->has_exit && a->exit_signal == 0)
+	if (a->has_exit && a->exit_signal == 0 && !a->exit_unknown)
 		cJSON_AddNumberToObject(o, "exit_code", a->exit_code);
 	else
 		cJSON_AddNullToObject(o, "exit_code");

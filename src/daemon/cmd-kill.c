@@ -1,4 +1,7 @@
-/* kill: opm daemon stop. Every app is stopped, in parallel, then we exit. */
+/*
+ * kill: opm daemon stop. Every app is stopped, in parallel, then we exit.
+ * reexec: opm daemon reload.
+ */
 #include "app.h"
 #include "cmd.h"
 #include "xmem.h"
@@ -22,4 +25,15 @@ cmd_kill(struct cmd_ctx *ctx)
 		ctx->ids[ctx->nids++] = a->id;
 	}
 	return (cmd_wait_settled(ctx, cmd_kill_done));
+}
+
+/* reexec: opm daemon reload. The reply goes out before the exec. */
+enum cmd_retval
+cmd_reexec(struct cmd_ctx *ctx)
+{
+	cJSON	*d = daemon_status();
+
+	cmd_ok(ctx, d);
+	daemon_reload();
+	return (CMD_DONE);
 }

@@ -31,24 +31,17 @@ cmd_restore_result(cJSON *out, const char *name, struct app *a,
 	cJSON_AddItemToArray(out, o);
 }
 
-enum cmd_retval
-cmd_restore(struct cmd_ctx *ctx)
+cJSON *
+restore_apply(const char *path, char *cause, size_t clen)
 {
-	const struct paths	*p = daemon_paths();
 	struct dump_entry	*e;
 	struct app		*a;
 	cJSON			*out;
-	char			 path[sizeof p->dump + 8], cause[512];
 	char			 name[OPM_NAME_MAX + 1];
 	size_t			 n, i;
 
-	snprintf(path, sizeof path, "%s%s", p->dump,
-	    cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, "from_backup")) ?
-	    ".bak" : "");
-	if (dump_read(path, &e, &n, cause, sizeof cause) == -1) {
-		cmd_error(ctx, "%s", cause);
-		return (CMD_DONE);
-	}
+	if (dump_read(path, &e, &n, cause, clen) == -1)
+		return (NULL);
 	out = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
 		strlcpy(name, e[i].conf.name, sizeof name);
@@ -63,7 +56,7 @@ cmd_restore(struct cmd_ctx *ctx)
 			continue;
 		}
 		if ((a = app_create(&e[i].conf, e[i].id, cause,
-		    sizeof cause)) == NULL) {
+		    clen)) == NULL) {
 			cmd_restore_result(out, name, NULL, "failed", cause);
 			continue;
 		}
@@ -80,6 +73,22 @@ cmd_restore(struct cmd_ctx *ctx)
 	}
 	dump_free(e, n);
 	log_info("restored from %s", path);
-	cmd_ok(ctx, out);
+	return (out);
+}
+
+enum cmd_retval
+cmd_restore(struct cmd_ctx *ctx)
+{
+	const struct paths	*p = daemon_paths();
+	char			 path[sizeof p->dump + 8], cause[512];
+	cJSON			*out;
+
+	snprintf(path, sizeof path, "%s%s", p->dump,
+	    cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, "from_backup")) ?
+	    ".bak" : "");
+	if ((out = restore_apply(path, cause, sizeof cause)) == NULL)
+		cmd_error(ctx, "%s", cause);
+	else
+		cmd_ok(ctx, out);
 	return (CMD_DONE);
 }

@@ -31,6 +31,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "reset",	cmd_reset },
 	{ "kill",	cmd_kill },
 	{ "save",	cmd_save },
+	{ "reexec",	cmd_reexec },
 	{ "logs",	cmd_logs },
 	{ "flush",	cmd_flush },
 	{ "restore",	cmd_restore },

@@ -31,6 +31,7 @@
 #include <cJSON.h>
 
 #include "ipc.h"
+#include "keeper.h"
 #include "log.h"
 #include "logf.h"
 #include "opm.h"
@@ -75,6 +76,10 @@ struct logfile {
 struct logpipe {
 	uv_pipe_t		 pipe;
 	struct logfile		*lf;
+	uint64_t		 serial;	/* its name at the keeper */
+	int			 fd;
+	bool			 stopped;	/* quiesced for a reload */
+	LIST_ENTRY(logpipe)	 all;
 	bool			 at_line_start;
 	bool			 eof;
 	char			 rbuf[LOGF_CHUNK];
@@ -85,10 +90,15 @@ struct logpipe {
 };
 
 static uv_loop_t	*logf_loop;
+static uint64_t		 logf_serial = 1;
+static LIST_HEAD(, logpipe) logf_pipes = LIST_HEAD_INITIALIZER(logf_pipes);
+static bool		 logf_quiescing;
+static void		(*logf_quiet_cb)(void);
 
 static void	logf_next(struct logfile *);
 static void	logf_write_some(struct logfile *);
 static void	logf_read_cb(uv_stream_t *, ssize_t, const uv_buf_t *);
+static void	logf_check_quiet(void);
 
 void
 logf_init(uv_loop_t *loop)
@@ -413,6 +423,8 @@ logf_pipe_close_cb(uv_handle_t *h)
 {
 	struct logpipe	*lp = h->data;
 
+	LIST_REMOVE(lp, all);
+	keeper_drop(lp->serial);
 	logf_unref(lp->lf);
 	free(lp->data);
 	free(lp);
@@ -429,6 +441,8 @@ logf_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	uv_read_stop(s);
 	if (n < 0) {
 		uv_close((uv_handle_t *)s, logf_pipe_close_cb);
+		if (logf_quiescing)
+			logf_check_quiet();
 		return;
 	}
 	logf_prepare(lp, buf->base, n);
@@ -489,11 +503,15 @@ logf_write_cb(uv_fs_t *req)
 	lp->data = NULL;
 	lf->cur = NULL;
 	lf->busy = false;
-	if (!uv_is_closing((uv_handle_t *)&lp->pipe))
+	if (logf_quiescing)
+		lp->stopped = true;
+	else if (!uv_is_closing((uv_handle_t *)&lp->pipe))
 		uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
 		    logf_read_cb);
 	logf_next(lf);
 	logf_unref(lf);
+	if (logf_quiescing)
+		logf_check_quiet();
 }
 
 /* Writes the next piece of the current chunk, rotating between lines. */
@@ -540,6 +558,31 @@ logf_next(struct logfile *lf)
 	logf_write_some(lf);
 }
 
+/* Starts reading fd (a pipe's read end) into lf. */
+static struct logpipe *
+logf_attach(struct logfile *lf, int fd, uint64_t serial, bool als)
+{
+	struct logpipe	*lp = xcalloc(1, sizeof *lp);
+
+	lp->lf = lf;
+	lp->fd = fd;
+	lp->serial = serial;
+	lp->at_line_start = als;
+	if (serial >= logf_serial)
+		logf_serial = serial + 1;
+	logf_ref(lf);
+	LIST_INSERT_HEAD(&logf_pipes, lp, all);
+	uv_pipe_init(logf_loop, &lp->pipe, 0);
+	lp->pipe.data = lp;
+	if (uv_pipe_open(&lp->pipe, fd) != 0 ||
+	    uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
+	    logf_read_cb) != 0) {
+		uv_close((uv_handle_t *)&lp->pipe, logf_pipe_close_cb);
+		return (NULL);
+	}
+	return (lp);
+}
+
 int
 logf_capture(struct logfile *lf)
 {
@@ -548,19 +591,100 @@ logf_capture(struct logfile *lf)
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return (-1);
-	lp = xcalloc(1, sizeof *lp);
-	lp->lf = lf;
-	lp->at_line_start = true;
-	logf_ref(lf);
-	uv_pipe_init(logf_loop, &lp->pipe, 0);
-	lp->pipe.data = lp;
-	if (uv_pipe_open(&lp->pipe, fds[0]) != 0 ||
-	    uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
-	    logf_read_cb) != 0) {
-		uv_close((uv_handle_t *)&lp->pipe, logf_pipe_close_cb);
+	if ((lp = logf_attach(lf, fds[0], logf_serial++, true)) == NULL) {
 		close(fds[1]);
 		errno = EIO;
 		return (-1);
 	}
+	keeper_hold(lp->serial, lf->path, true, fds[0]);
 	return (fds[1]);
+}
+
+void
+logf_adopt(struct logfile *lf, int fd, uint64_t serial, bool als)
+{
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	logf_attach(lf, fd, serial, als);
+}
+
+void
+logf_rehold(void)
+{
+	struct logpipe	*lp;
+
+	LIST_FOREACH(lp, &logf_pipes, all)
+		keeper_hold(lp->serial, lp->lf->path, lp->at_line_start,
+		    lp->fd);
+}
+
+static void
+logf_check_quiet(void)
+{
+	struct logpipe	*lp;
+
+	LIST_FOREACH(lp, &logf_pipes, all) {
+		/* Stopped, with no chunk still queued or being written. */
+		if ((!lp->stopped || lp->data != NULL) &&
+		    !uv_is_closing((uv_handle_t *)&lp->pipe))
+			return;
+	}
+	if (logf_quiet_cb != NULL) {
+		void (*cb)(void) = logf_quiet_cb;
+		logf_quiet_cb = NULL;
+		cb();
+	}
+}
+
+void
+logf_quiesce(void (*cb)(void))
+{
+	struct logpipe	*lp;
+
+	logf_quiescing = true;
+	logf_quiet_cb = cb;
+	LIST_FOREACH(lp, &logf_pipes, all) {
+		/* A pipe with a chunk in the queue stops when it is written. */
+		if (lp->data == NULL && !uv_is_closing((uv_handle_t *)
+		    &lp->pipe)) {
+			uv_read_stop((uv_stream_t *)&lp->pipe);
+			lp->stopped = true;
+		}
+	}
+	logf_check_quiet();
+}
+
+void
+logf_resume(void)
+{
+	struct logpipe	*lp;
+
+	logf_quiescing = false;
+	LIST_FOREACH(lp, &logf_pipes, all) {
+		if (lp->stopped) {
+			lp->stopped = false;
+			uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
+			    logf_read_cb);
+		}
+	}
+}
+
+cJSON *
+logf_handover(void)
+{
+	struct logpipe	*lp;
+	cJSON		*arr = cJSON_CreateArray(), *o;
+
+	LIST_FOREACH(lp, &logf_pipes, all) {
+		if (uv_is_closing((uv_handle_t *)&lp->pipe))
+			continue;
+		/* Keep the descriptor open across exec. */
+		fcntl(lp->fd, F_SETFD, 0);
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "fd", lp->fd);
+		cJSON_AddNumberToObject(o, "serial", (double)lp->serial);
+		cJSON_AddBoolToObject(o, "als", lp->at_line_start);
+		cJSON_AddStringToObject(o, "path", lp->lf->path);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return (arr);
 }

@@ -6,6 +6,7 @@
  * OPM_READY_FD, systemd via NOTIFY_SOCKET).
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -26,11 +27,15 @@
 #include "app.h"
 #include "cmd.h"
 #include "ipc.h"
+#include "json.h"
+#include "keeper.h"
 #include "log.h"
 #include "logf.h"
 #include "opm.h"
 #include "parse.h"
 #include "paths.h"
+#include "state.h"
+#include "xmem.h"
 
 static struct paths	 d_paths;
 static uv_loop_t	*d_loop;
@@ -39,6 +44,10 @@ static uint64_t		 d_started;
 static int		 d_ready_fd = -1;
 static int		 d_lock_fd = -1;
 static bool		 d_stopping;
+static char		 d_self[4096];	/* this binary, for re-exec */
+static char		**d_argv;
+static int		 d_reloads;
+static bool		 d_reloading;
 
 /* Tells systemd, if it asked: READY=1, STOPPING=1. */
 static void
@@ -138,11 +147,26 @@ daemon_rlimits(void)
 	}
 }
 
+/*
+ * A clean stop forgets runtime state (every app is stopped): the next
+ * daemon starts empty, and restore brings back what was saved.
+ */
 static void
 daemon_exit_now(void)
 {
+	struct app	*a;
+	bool		 running = false;
+
 	daemon_sd_notify("STOPPING=1");
 	ipc_shutdown();
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (sup_running(a->state))
+			running = true;
+		else
+			state_remove(a->id);
+	}
+	if (!running)
+		keeper_quit();
 	uv_stop(d_loop);
 }
 
@@ -207,6 +231,133 @@ daemon_paths(void)
 	return (&d_paths);
 }
 
+/* Once every log write is done: hand everything to a fresh image. */
+static void
+daemon_reexec(void)
+{
+	struct app	*a;
+	cJSON		*h, *arr;
+	char		*text, fdstr[16];
+	int		 mfd, lfd = ipc_fileno();
+	size_t		 len;
+
+	h = cJSON_CreateObject();
+	cJSON_AddNumberToObject(h, "started", (double)d_started);
+	cJSON_AddNumberToObject(h, "reloads", d_reloads + 1);
+	cJSON_AddNumberToObject(h, "listen_fd", lfd);
+	cJSON_AddNumberToObject(h, "lock_fd", d_lock_fd);
+	arr = cJSON_AddArrayToObject(h, "apps");
+	TAILQ_FOREACH(a, &apps, entry)
+		cJSON_AddItemToArray(arr, state_app_json(a));
+	cJSON_AddItemToObject(h, "pipes", logf_handover());
+	text = cJSON_PrintUnformatted(h);
+	cJSON_Delete(h);
+	mfd = memfd_create("opmd-handover", 0);
+	len = text ? strlen(text) : 0;
+	if (text == NULL || mfd == -1 || write(mfd, text, len) !=
+	    (ssize_t)len || lseek(mfd, 0, SEEK_SET) == -1) {
+		log_warn("reload: cannot write the handover");
+		goto fail;
+	}
+	fcntl(lfd, F_SETFD, 0);
+	fcntl(d_lock_fd, F_SETFD, 0);
+	snprintf(fdstr, sizeof fdstr, "%d", mfd);
+	setenv("OPM_REEXEC_FD", fdstr, 1);
+	log_info("reload: exec %s (%zu bytes of state)", d_self, len);
+	execv(d_self, d_argv);
+	log_warn("reload: exec %s", d_self);
+	unsetenv("OPM_REEXEC_FD");
+fail:
+	cJSON_free(text);
+	if (mfd != -1)
+		close(mfd);
+	fcntl(lfd, F_SETFD, FD_CLOEXEC);
+	fcntl(d_lock_fd, F_SETFD, FD_CLOEXEC);
+	d_reloading = false;
+	logf_resume();
+}
+
+void
+daemon_reload(void)
+{
+	if (d_reloading || d_stopping)
+		return;
+	d_reloading = true;
+	log_info("reload requested");
+	logf_quiesce(daemon_reexec);
+}
+
+/* A pipe handed back by the keeper or inherited over exec. */
+static void
+daemon_adopt_pipe(uint64_t serial, const char *path, bool als, int fd)
+{
+	struct logfile	*lf;
+
+	if ((lf = app_logfile(path)) != NULL) {
+		logf_adopt(lf, fd, serial, als);
+		return;
+	}
+	/* Its app is gone; drain it into its file until EOF. */
+	if ((lf = logf_open(path, "?", "?")) == NULL) {
+		close(fd);
+		keeper_drop(serial);
+		return;
+	}
+	logf_adopt(lf, fd, serial, als);
+	logf_unref(lf);
+}
+
+static void
+daemon_adopt_state(const cJSON *st)
+{
+	app_adopt(st, false);
+}
+
+/* Re-exec: take over apps, pipes, the socket and the lock. */
+static cJSON *
+daemon_handover(const char *fdstr)
+{
+	char		*buf, cause[128];
+	cJSON		*h;
+	struct stat	 st;
+	long long	 fd;
+	const char	*why;
+
+	if (parse_int(fdstr, 0, 65535, &fd, &why) == -1 ||
+	    fstat((int)fd, &st) == -1)
+		return (NULL);
+	buf = xmalloc(st.st_size + 1);
+	if (pread((int)fd, buf, st.st_size, 0) != st.st_size) {
+		free(buf);
+		close((int)fd);
+		return (NULL);
+	}
+	close((int)fd);
+	h = json_parse(buf, st.st_size, cause, sizeof cause);
+	free(buf);
+	if (h == NULL)
+		return (NULL);
+	d_lock_fd = (int)cJSON_GetObjectItem(h, "lock_fd")->valuedouble;
+	fcntl(d_lock_fd, F_SETFD, FD_CLOEXEC);
+	d_started = (uint64_t)cJSON_GetObjectItem(h, "started")->valuedouble;
+	d_reloads = (int)cJSON_GetObjectItem(h, "reloads")->valuedouble;
+	return (h);
+}
+
+static void
+daemon_takeover(cJSON *h)
+{
+	const cJSON	*e;
+
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(h, "apps"))
+		app_adopt(e, true);
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(h, "pipes"))
+		daemon_adopt_pipe((uint64_t)cJSON_GetObjectItem(e,
+		    "serial")->valuedouble, json_str(e, "path"),
+		    cJSON_IsTrue(cJSON_GetObjectItem(e, "als")),
+		    (int)cJSON_GetObjectItem(e, "fd")->valuedouble);
+}
+
 cJSON *
 daemon_status(void)
 {
@@ -226,6 +377,7 @@ daemon_status(void)
 	    (double)(uv_hrtime() / 1000000 - d_started));
 	cJSON_AddNumberToObject(d, "apps", app_count());
 	cJSON_AddNumberToObject(d, "clients", ipc_count());
+	cJSON_AddNumberToObject(d, "reloads", d_reloads);
 	cJSON_AddNumberToObject(d, "memory_bytes",
 	    (double)pages * getpagesize());
 	cJSON_AddStringToObject(d, "home", d_paths.home);
@@ -237,7 +389,7 @@ daemon_status(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: opmd [--foreground]\n");
+	fprintf(stderr, "usage: opmd [--foreground] [--restore]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -246,18 +398,29 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
+		{ "restore", no_argument, NULL, 'r' },
+		{ "keeper", no_argument, NULL, 'k' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*cause, *e;
-	bool		 foreground = false;
-	int		 ch;
+	cJSON		*handover = NULL, *res;
+	bool		 foreground = false, restore = false, keeper = false;
+	int		 ch, kept;
 	long long	 fd;
+	char		 msg[600];
 
-	while ((ch = getopt_long(argc, argv, "fV", longopts, NULL)) != -1) {
+	d_argv = argv;
+	while ((ch = getopt_long(argc, argv, "frkV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			foreground = true;
+			break;
+		case 'r':
+			restore = true;
+			break;
+		case 'k':
+			keeper = true;
 			break;
 		case 'V':
 			printf("opmd %s\n", OPM_VERSION);
@@ -268,20 +431,33 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	umask(077);
+	if (paths_init(&d_paths, &cause) == -1)
+		daemon_die(cause);
+	if (keeper)
+		keeper_main(&d_paths);
 	if ((e = getenv("OPM_READY_FD")) != NULL &&
 	    parse_int(e, 3, 1024, &fd, &cause) == 0 &&
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
 		d_ready_fd = (int)fd;
 	unsetenv("OPM_READY_FD");
+	if (realpath("/proc/self/exe", d_self) == NULL)
+		strlcpy(d_self, argv[0], sizeof d_self);
 
-	umask(077);
-	if (paths_init(&d_paths, &cause) == -1)
-		daemon_die(cause);
 	if (paths_make_dirs(&d_paths) == -1)
 		daemon_die_errno("cannot create", d_paths.home);
 	log_init(foreground ? NULL : d_paths.daemon_log, 10 * 1024 * 1024,
 	    LOG_LVL_INFO);
-	daemon_lock();
+	d_started = uv_hrtime() / 1000000;
+	if ((e = getenv("OPM_REEXEC_FD")) != NULL) {
+		handover = daemon_handover(e);
+		unsetenv("OPM_REEXEC_FD");
+		if (handover == NULL)
+			log_warnx("reload: handover unreadable; adopting from "
+			    "the runtime state instead");
+	}
+	if (handover == NULL)
+		daemon_lock();
 
 	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
@@ -289,9 +465,20 @@ main(int argc, char **argv)
 	daemon_rlimits();
 
 	d_loop = uv_default_loop();
-	d_started = uv_hrtime() / 1000000;
 	logf_init(d_loop);
 	app_init(d_loop, &d_paths);
+	state_init(&d_paths);
+	kept = keeper_init(&d_paths, d_self);
+	if (handover != NULL)
+		daemon_takeover(handover);
+	else {
+		/* After a crash: find the apps that kept running. */
+		state_load(daemon_adopt_state);
+		if (kept == 1)
+			keeper_take(daemon_adopt_pipe);
+		else
+			app_check_pipes();
+	}
 	uv_signal_init(d_loop, &d_sigchld);
 	uv_signal_start(&d_sigchld, daemon_signal_cb, SIGCHLD);
 	uv_signal_init(d_loop, &d_sigterm);
@@ -300,13 +487,30 @@ main(int argc, char **argv)
 	uv_signal_start(&d_sigint, daemon_signal_cb, SIGINT);
 	uv_signal_init(d_loop, &d_sighup);
 	uv_signal_start(&d_sighup, daemon_signal_cb, SIGHUP);
+	/* Exits during the exec or while no daemon ran. */
+	app_reap();
 
-	if (ipc_listen(d_loop, d_paths.sock, cmd_dispatch, &cause) == -1) {
-		errno = EINVAL;
-		daemon_die(cause);
+	if (handover != NULL) {
+		fd = (long long)cJSON_GetObjectItem(handover,
+		    "listen_fd")->valuedouble;
+		if (ipc_listen_fd(d_loop, (int)fd, cmd_dispatch, &cause) == -1)
+			fatalx("reload: the control socket: %s", cause);
+		cJSON_Delete(handover);
+		log_info("opmd %s reloaded, pid %d", OPM_VERSION,
+		    (int)getpid());
+	} else {
+		if (ipc_listen(d_loop, d_paths.sock, cmd_dispatch,
+		    &cause) == -1)
+			daemon_die(cause);
+		log_info("opmd %s started, pid %d, home %s", OPM_VERSION,
+		    (int)getpid(), d_paths.home);
 	}
-	log_info("opmd %s started, pid %d, home %s", OPM_VERSION,
-	    (int)getpid(), d_paths.home);
+	if (restore) {
+		if ((res = restore_apply(d_paths.dump, msg,
+		    sizeof msg)) == NULL)
+			log_warnx("restore: %s", msg);
+		cJSON_Delete(res);
+	}
 	daemon_tell("ready\n");
 	daemon_sd_notify("READY=1");
 

@@ -199,6 +199,41 @@ proc_group_alive(pid_t pgid)
 	return (kill(-pgid, 0) == 0 || errno == EPERM);
 }
 
+bool
+proc_group_alive_nz(pid_t pgid)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[64], buf[512], *p, state;
+	int		 fd, pgrp;
+	ssize_t		 n;
+	bool		 alive = false;
+
+	if (!proc_group_alive(pgid))
+		return (false);
+	if ((d = opendir("/proc")) == NULL)
+		return (true);
+	while (!alive && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%.20s/stat", de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		if ((p = strrchr(buf, ')')) == NULL ||
+		    sscanf(p + 2, "%c %*d %d", &state, &pgrp) != 2)
+			continue;
+		if (pgrp == pgid && state != 'Z' && state != 'X')
+			alive = true;
+	}
+	closedir(d);
+	return (alive);
+}
+
 long
 proc_hz(void)
 {

@@ -412,6 +412,34 @@ ipc_listen(uv_loop_t *loop, const char *path, ipc_request_cb cb,
 	return (0);
 }
 
+int
+ipc_listen_fd(uv_loop_t *loop, int fd, ipc_request_cb cb, const char **cause)
+{
+	int	r;
+
+	ipc_cb = cb;
+	uv_pipe_init(loop, &ipc_server, 0);
+	if ((r = uv_pipe_open(&ipc_server, fd)) == 0)
+		r = uv_listen((uv_stream_t *)&ipc_server, 511,
+		    ipc_connection_cb);
+	if (r != 0) {
+		*cause = uv_strerror(r);
+		return (-1);
+	}
+	ipc_listening = true;
+	return (0);
+}
+
+int
+ipc_fileno(void)
+{
+	uv_os_fd_t	fd;
+
+	if (!ipc_listening || uv_fileno((uv_handle_t *)&ipc_server, &fd) != 0)
+		return (-1);
+	return (fd);
+}
+
 void
 ipc_shutdown(void)
 {

@@ -1,0 +1,33 @@
+/*
+ * The descriptor keeper: a tiny process that holds a duplicate of the read
+ * end of every app log pipe, so that apps never see SIGPIPE when the daemon
+ * dies, and hands them to the next daemon (SCM_RIGHTS over SOCK_SEQPACKET).
+ * It reads nothing: unread output waits in the pipes.
+ */
+#ifndef OPM_KEEPER_H
+#define OPM_KEEPER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "paths.h"
+
+/* The keeper process itself (opmd --keeper). Never returns. */
+void	keeper_main(const struct paths *) __attribute__((noreturn));
+
+/*
+ * Daemon side. Connects to the keeper, starting one if needed: 1 when a
+ * keeper was already running (it holds pipes of a previous daemon), 0 when
+ * a new one was started, -1 when there is none.
+ */
+int	keeper_init(const struct paths *, const char *self_exe);
+void	keeper_hold(uint64_t serial, const char *path, bool at_line_start,
+	    int fd);
+void	keeper_drop(uint64_t serial);
+/* Takes back every held descriptor: cb once per pipe. -1 on failure. */
+int	keeper_take(void (*cb)(uint64_t serial, const char *path,
+	    bool at_line_start, int fd));
+/* The daemon is stopping with no app left: the keeper may exit. */
+void	keeper_quit(void);
+
+#endif

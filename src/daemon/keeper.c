@@ -1,0 +1,383 @@
+/*
+ * The descriptor keeper, both sides.
+ *
+ * Messages (one SOCK_SEQPACKET datagram each):
+ *   "H serial als path" + fd   hold this pipe's read end
+ *   "D serial"                 the pipe reached EOF: close it
+ *   "G"                        send every held pipe back as "F ..." + fd,
+ *                              then "E"; keep holding them
+ *   "Q"                        exit
+ * The keeper checks its peer's uid, holds one lock so there is one keeper
+ * per runtime directory, and lives in its own session: neither the
+ * daemon's death nor a signal to the daemon's group reaches it.
+ */
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keeper.h"
+#include "log.h"
+#include "xmem.h"
+
+#define KEEPER_MSG	8192
+
+struct keeper_fd {
+	uint64_t	 serial;
+	bool		 als;
+	char		*path;
+	int		 fd;
+};
+
+static int	keeper_sock = -1;	/* daemon side: the connection */
+
+static int
+keeper_addr(const struct paths *p, struct sockaddr_un *sun)
+{
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	if ((size_t)snprintf(sun->sun_path, sizeof sun->sun_path,
+	    "%s/keeper.sock", p->runtime) >= sizeof sun->sun_path)
+		return (-1);
+	return (0);
+}
+
+static int
+keeper_send(int s, const char *msg, int fd)
+{
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct cmsghdr	*c;
+
+	memset(&mh, 0, sizeof mh);
+	iov.iov_base = (void *)msg;
+	iov.iov_len = strlen(msg);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (fd != -1) {
+		memset(&cm, 0, sizeof cm);
+		mh.msg_control = cm.buf;
+		mh.msg_controllen = sizeof cm.buf;
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	}
+	while (sendmsg(s, &mh, MSG_NOSIGNAL) == -1) {
+		if (errno != EINTR)
+			return (-1);
+	}
+	return (0);
+}
+
+/* One message into buf (NUL-terminated); *fd gets a passed fd or -1. */
+static ssize_t
+keeper_recv(int s, char *buf, size_t len, int *fd)
+{
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct cmsghdr	*c;
+	ssize_t		 n;
+
+	*fd = -1;
+	memset(&mh, 0, sizeof mh);
+	iov.iov_base = buf;
+	iov.iov_len = len - 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = sizeof cm.buf;
+	do
+		n = recvmsg(s, &mh, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return (n);
+	buf[n] = '\0';
+	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(fd, CMSG_DATA(c), sizeof *fd);
+	}
+	return (n);
+}
+
+/* ---- the keeper process ---- */
+
+static void
+keeper_serve(int c, struct keeper_fd **fds, size_t *n)
+{
+	char		 buf[KEEPER_MSG], out[KEEPER_MSG];
+	uint64_t	 serial;
+	int		 fd, als, off;
+	size_t		 i;
+	ssize_t		 r;
+
+	if ((r = keeper_recv(c, buf, sizeof buf, &fd)) <= 0)
+		return;
+	if (buf[0] == 'H' && fd != -1 &&
+	    sscanf(buf, "H %" SCNu64 " %d %n", &serial, &als, &off) == 2) {
+		*fds = xreallocarray(*fds, *n + 1, sizeof **fds);
+		(*fds)[*n].serial = serial;
+		(*fds)[*n].als = als != 0;
+		(*fds)[*n].path = xstrdup(buf + off);
+		(*fds)[(*n)++].fd = fd;
+		return;
+	}
+	if (fd != -1)
+		close(fd);
+	if (buf[0] == 'D' && sscanf(buf, "D %" SCNu64, &serial) == 1) {
+		for (i = 0; i < *n; i++) {
+			if ((*fds)[i].serial != serial)
+				continue;
+			close((*fds)[i].fd);
+			free((*fds)[i].path);
+			(*fds)[i] = (*fds)[--(*n)];
+			break;
+		}
+	} else if (buf[0] == 'G') {
+		for (i = 0; i < *n; i++) {
+			snprintf(out, sizeof out, "F %" PRIu64 " %d %s",
+			    (*fds)[i].serial, (*fds)[i].als, (*fds)[i].path);
+			keeper_send(c, out, (*fds)[i].fd);
+		}
+		keeper_send(c, "E", -1);
+	} else if (buf[0] == 'Q')
+		exit(0);
+}
+
+void
+keeper_main(const struct paths *p)
+{
+	struct sockaddr_un	 sun;
+	struct keeper_fd	*fds = NULL;
+	struct pollfd		 pfd[2];
+	struct ucred		 cred;
+	struct rlimit		 rl;
+	socklen_t		 len;
+	size_t			 n = 0;
+	char			 lockpath[4200];
+	const char		*e;
+	int			 lfd, ls, c = -1, ready = -1;
+
+	if ((e = getenv("OPM_READY_FD")) != NULL)
+		ready = atoi(e);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	snprintf(lockpath, sizeof lockpath, "%s/keeper.lock", p->runtime);
+	lfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lfd == -1 || flock(lfd, LOCK_EX | LOCK_NB) == -1) {
+		/* Another keeper serves this directory. */
+		if (ready != -1 && write(ready, "ready\n", 6) < 0)
+			exit(1);
+		exit(0);
+	}
+	if (keeper_addr(p, &sun) == -1)
+		exit(1);
+	unlink(sun.sun_path);
+	umask(077);
+	ls = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (ls == -1 || bind(ls, (struct sockaddr *)&sun, sizeof sun) == -1 ||
+	    listen(ls, 4) == -1)
+		exit(1);
+	if (ready != -1) {
+		if (write(ready, "ready\n", 6) < 0)
+			exit(1);
+		close(ready);
+	}
+	for (;;) {
+		pfd[0].fd = ls;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = c;
+		pfd[1].events = POLLIN;
+		if (poll(pfd, c == -1 ? 1 : 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			exit(1);
+		}
+		if (c != -1 && (pfd[1].revents & (POLLHUP | POLLERR)) &&
+		    !(pfd[1].revents & POLLIN)) {
+			close(c);
+			c = -1;
+		} else if (c != -1 && (pfd[1].revents & POLLIN)) {
+			char peek;
+			if (recv(c, &peek, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+				close(c);
+				c = -1;
+			} else
+				keeper_serve(c, &fds, &n);
+		}
+		if (pfd[0].revents & POLLIN) {
+			int nc = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+			if (nc == -1)
+				continue;
+			len = sizeof cred;
+			if (getsockopt(nc, SOL_SOCKET, SO_PEERCRED, &cred,
+			    &len) == -1 || (cred.uid != geteuid() &&
+			    cred.uid != 0)) {
+				close(nc);
+				continue;
+			}
+			/* The newest daemon wins; an old one is gone. */
+			if (c != -1)
+				close(c);
+			c = nc;
+		}
+	}
+}
+
+/* ---- the daemon side ---- */
+
+static int
+keeper_connect(const struct paths *p)
+{
+	struct sockaddr_un	sun;
+	int			s;
+
+	if (keeper_addr(p, &sun) == -1)
+		return (-1);
+	if ((s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1)
+		return (-1);
+	if (connect(s, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		close(s);
+		return (-1);
+	}
+	return (s);
+}
+
+static int
+keeper_spawn(const char *self_exe)
+{
+	char	buf[16];
+	int	p[2], null, status;
+	pid_t	pid;
+	ssize_t	n;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return (-1);
+	if ((pid = fork()) == -1)
+		return (-1);
+	if (pid == 0) {
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		if ((null = open("/dev/null", O_RDWR)) != -1) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		dup2(p[1], 3);
+		closefrom(4);
+		setenv("OPM_READY_FD", "3", 1);
+		execl(self_exe, "opmd", "--keeper", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	do
+		n = read(p[0], buf, sizeof buf);
+	while (n == -1 && errno == EINTR);
+	close(p[0]);
+	return (n > 0 ? 0 : -1);
+}
+
+int
+keeper_init(const struct paths *p, const char *self_exe)
+{
+	if (keeper_sock != -1)
+		close(keeper_sock);
+	if ((keeper_sock = keeper_connect(p)) != -1)
+		return (1);
+	if (keeper_spawn(self_exe) == -1) {
+		log_warnx("cannot start the descriptor keeper; apps will "
+		    "not survive the daemon's death");
+		return (-1);
+	}
+	if ((keeper_sock = keeper_connect(p)) == -1) {
+		log_warn("cannot connect to the descriptor keeper");
+		return (-1);
+	}
+	log_info("descriptor keeper started");
+	return (0);
+}
+
+void
+keeper_hold(uint64_t serial, const char *path, bool als, int fd)
+{
+	char	msg[KEEPER_MSG];
+
+	if (keeper_sock == -1)
+		return;
+	snprintf(msg, sizeof msg, "H %" PRIu64 " %d %s", serial, als ? 1 : 0,
+	    path);
+	if (keeper_send(keeper_sock, msg, fd) == -1)
+		log_warn("%s: keeper", __func__);
+}
+
+void
+keeper_drop(uint64_t serial)
+{
+	char	msg[64];
+
+	if (keeper_sock == -1)
+		return;
+	snprintf(msg, sizeof msg, "D %" PRIu64, serial);
+	if (keeper_send(keeper_sock, msg, -1) == -1)
+		log_warn("%s: keeper", __func__);
+}
+
+int
+keeper_take(void (*cb)(uint64_t, const char *, bool, int))
+{
+	char		buf[KEEPER_MSG];
+	uint64_t	serial;
+	int		fd, als, off;
+	ssize_t		n;
+
+	if (keeper_sock == -1 || keeper_send(keeper_sock, "G", -1) == -1)
+		return (-1);
+	for (;;) {
+		if ((n = keeper_recv(keeper_sock, buf, sizeof buf, &fd)) <= 0)
+			return (-1);
+		if (buf[0] == 'E')
+			return (0);
+		if (buf[0] == 'F' && fd != -1 && sscanf(buf, "F %" SCNu64
+		    " %d %n", &serial, &als, &off) == 2)
+			cb(serial, buf + off, als != 0, fd);
+		else if (fd != -1)
+			close(fd);
+	}
+}
+
+void
+keeper_quit(void)
+{
+	if (keeper_sock != -1)
+		keeper_send(keeper_sock, "Q", -1);
+}
