@@ -47,6 +47,7 @@ void	 render_apps_brief(const cJSON *apps, const char *verb);
 int	 cli_start(int argc, char **argv);
 int	 cli_logs(int argc, char **argv);
 int	 cli_flush(int argc, char **argv);
+int	 cli_startup(int argc, char **argv);
 const struct cli_cmd *cli_cmd_find(const char *);
 void	 cli_help(const char *cmd);
 

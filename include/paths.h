@@ -13,10 +13,17 @@ struct paths {
 	char	daemon_log[4096];
 	char	logs[4096];	/* app log directory */
 	char	dump[4096];
+	char	runtime_ptr[4096];	/* records the runtime dir in use */
 };
 
 /* Fills p from the environment. -1 and *cause when a path is too long. */
 int	paths_init(struct paths *p, const char **cause);
+/*
+ * The daemon's runtime directory: OPM_RUNTIME_DIR when set (and then
+ * recorded in OPM_HOME), else the one a previous daemon recorded, so that a
+ * daemon started by a CLI after a crash finds state written under systemd.
+ */
+void	paths_runtime(struct paths *p);
 /* mkdir -p with mode 0700 for OPM_HOME, the runtime and the log dirs. */
 int	paths_make_dirs(const struct paths *p);
 

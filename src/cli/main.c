@@ -574,6 +574,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "export", NULL, "export [TARGET...]",
 	  "print the app file of the apps (all by default)", true,
 	  cli_export },
+	{ "startup", NULL, "startup [--user|--system] [--print]",
+	  "install (or print) a systemd unit that runs the daemon at boot "
+	  "and restores the dump", false, cli_startup },
 	{ "daemon", NULL, "daemon start|stop|status|restart|reload|run",
 	  "control the daemon; reload re-executes it, apps keep running; "
 	  "run [--restore] stays in the foreground (systemd)", false,

@@ -49,16 +49,22 @@ paths_init(struct paths *p, const char **cause)
 	} else
 		strlcpy(p->runtime, p->home, sizeof p->runtime);
 
-	/* sun_path holds 107 bytes; libuv would truncate silently. */
-	if (paths_join(p->sock, sizeof p->sock, p->runtime, "opmd.sock") == -1) {
+	/*
+	 * The socket and the lock stay in OPM_HOME whatever OPM_RUNTIME_DIR
+	 * says, so every CLI and daemon of this home finds them.
+	 * sun_path holds 107 bytes; libuv would truncate silently.
+	 */
+	if (paths_join(p->sock, sizeof p->sock, p->home, "opmd.sock") == -1) {
 		*cause = "socket path longer than 107 bytes; "
 		    "use a shorter OPM_HOME or OPM_RUNTIME_DIR";
 		return (-1);
 	}
-	if (paths_join(p->pidfile, sizeof p->pidfile, p->runtime,
+	if (paths_join(p->pidfile, sizeof p->pidfile, p->home,
 	    "opmd.pid") == -1 ||
-	    paths_join(p->startlock, sizeof p->startlock, p->runtime,
+	    paths_join(p->startlock, sizeof p->startlock, p->home,
 	    "start.lock") == -1 ||
+	    paths_join(p->runtime_ptr, sizeof p->runtime_ptr, p->home,
+	    "runtime-dir") == -1 ||
 	    paths_join(p->daemon_log, sizeof p->daemon_log, p->home,
 	    "opmd.log") == -1 ||
 	    paths_join(p->logs, sizeof p->logs, p->home, "logs") == -1 ||
@@ -68,6 +74,32 @@ paths_init(struct paths *p, const char **cause)
 toolong:
 	*cause = "OPM_HOME path too long";
 	return (-1);
+}
+
+void
+paths_runtime(struct paths *p)
+{
+	char		 buf[4096];
+	const char	*rt = getenv("OPM_RUNTIME_DIR");
+	struct stat	 st;
+	FILE		*f;
+	size_t		 n;
+
+	if (rt != NULL && *rt != '\0') {
+		if ((f = fopen(p->runtime_ptr, "we")) != NULL) {
+			fprintf(f, "%s\n", p->runtime);
+			fclose(f);
+		}
+		return;
+	}
+	if ((f = fopen(p->runtime_ptr, "re")) == NULL)
+		return;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (buf[0] == '/' && stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+		strlcpy(p->runtime, buf, sizeof p->runtime);
 }
 
 /* mkdir -p for one path, each new component 0700. */

@@ -434,8 +434,10 @@ main(int argc, char **argv)
 	umask(077);
 	if (paths_init(&d_paths, &cause) == -1)
 		daemon_die(cause);
-	if (keeper)
+	if (keeper) {
+		paths_runtime(&d_paths);
 		keeper_main(&d_paths);
+	}
 	if ((e = getenv("OPM_READY_FD")) != NULL &&
 	    parse_int(e, 3, 1024, &fd, &cause) == 0 &&
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
@@ -446,6 +448,7 @@ main(int argc, char **argv)
 
 	if (paths_make_dirs(&d_paths) == -1)
 		daemon_die_errno("cannot create", d_paths.home);
+	paths_runtime(&d_paths);
 	log_init(foreground ? NULL : d_paths.daemon_log, 10 * 1024 * 1024,
 	    LOG_LVL_INFO);
 	d_started = uv_hrtime() / 1000000;
