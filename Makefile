@@ -38,6 +38,17 @@ CLI_OBJ     := $(call obj,$(CLI_SRC))
 LIB_OBJ     := $(call obj,$(wildcard src/process/*.c)) $(COMMON_OBJ)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
+# libFuzzer targets for every parser of untrusted or on-disk input.
+FUZZ_CC     ?= clang
+FUZZ_NAMES  := request appfile dump dotenv values
+FUZZ_LIBSRC := $(wildcard src/common/*.c) src/socket/json.c \
+	       src/process/conf.c src/process/dump.c
+FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_TIME   ?= 60
+HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \
+	       unsigned long n){return 0;}' | $(FUZZ_CC) -fsanitize=fuzzer \
+	       -x c - -o /dev/null 2>/dev/null && echo yes)
+
 all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
 
 $(BUILD)/opm: $(CLI_OBJ) $(COMMON_OBJ)
@@ -59,7 +70,31 @@ $(BUILD)/obj/%.o: %.c
 
 units: $(UNIT_BINS)
 
-check: all units
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
+		-Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE -o $@ $^ $(PKG_LIBS) -lm
+
+ifeq ($(HAVE_FUZZ),yes)
+fuzzers: $(FUZZ_BINS)
+else
+fuzzers:
+	@echo "make: no libFuzzer ($(FUZZ_CC) -fsanitize=fuzzer); install clang and libclang-rt-14-dev" >&2
+	@false
+endif
+
+# Each fuzzer for FUZZ_TIME seconds; crashes land in $(BUILD)/fuzz.
+fuzz: fuzzers
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+		echo "fuzz $$t for $(FUZZ_TIME)s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=$(BUILD)/fuzz/crash-$$t- \
+			$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t \
+			2>&1 | tail -3 || exit 1; \
+	done
+
+check: all units fuzzers
 	@tests/run-all $(BUILD)
 
 asan:
@@ -82,6 +117,6 @@ install: $(BUILD)/opm $(BUILD)/opmd
 clean:
 	rm -rf build build-asan
 
-.PHONY: all units check asan demo bench install clean
+.PHONY: all units fuzzers fuzz check asan demo bench install clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:

@@ -396,7 +396,9 @@ conf_to_json(const struct app_conf *c)
 	size_t	 i;
 	char	*eq, *k;
 
-	cJSON_AddStringToObject(o, "name", c->name);
+	/* A name is set by the daemon; "" would not read back. */
+	if (c->name[0] != '\0')
+		cJSON_AddStringToObject(o, "name", c->name);
 	cJSON_AddItemToObject(o, "argv", json_from_strv(c->argv));
 	if (c->cwd != NULL)
 		cJSON_AddStringToObject(o, "cwd", c->cwd);
