@@ -633,9 +633,9 @@ cli_help(const char *cmd)
 	if (cmd != NULL) {
 		if ((c = cli_cmd_find(cmd)) == NULL)
 			cli_fatal_usage("help: unknown command '%s'", cmd);
-		printf("usage: opm %s\n%s%s%s.\n", c->usage,
-		    c->alias ? "alias: " : "", c->alias ? c->alias : "",
-		    c->alias ? "\n" : "");
+		printf("usage: opm %s\n", c->usage);
+		if (c->alias != NULL)
+			printf("alias: %s\n", c->alias);
 		printf("%s.\n", c->help);
 		if (strcmp(c->name, "start") == 0)
 			printf("\n%s", cli_start_help);

@@ -154,6 +154,14 @@ render_info(const cJSON *a)
 		    strcmp(e->string, "argv") == 0 ||
 		    strcmp(e->string, "cwd") == 0)
 			continue;
+		if (cJSON_IsNumber(e) && (strcmp(e->string, "min_uptime") == 0 ||
+		    strcmp(e->string, "restart_delay") == 0 ||
+		    strcmp(e->string, "backoff_max") == 0 ||
+		    strcmp(e->string, "kill_timeout") == 0)) {
+			snprintf(buf, sizeof buf, "%.0fms", e->valuedouble);
+			render_kv(e->string, buf);
+			continue;
+		}
 		render_value(e->string, e);
 	}
 }

@@ -139,8 +139,15 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 	free(buf);
 	list = cJSON_IsArray(j) ? j :
 	    cJSON_GetObjectItemCaseSensitive(j, "apps");
-	if (!cJSON_IsArray(list) || (cJSON_IsObject(j) &&
-	    cJSON_GetArraySize(j) != 1))
+	if (cJSON_IsObject(j)) {
+		cJSON_ArrayForEach(o, j) {
+			if (strcmp(o->string, "apps") != 0)
+				cli_fatal(EXIT_FAIL, "%s: unknown key '%s' "
+				    "(an app file holds only \"apps\")", path,
+				    o->string);
+		}
+	}
+	if (!cJSON_IsArray(list))
 		cli_fatal(EXIT_FAIL, "%s: expected {\"apps\": [...]} or an "
 		    "array of apps", path);
 	abs = start_abspath(path);
@@ -162,7 +169,30 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 				    cJSON_CreateString(c));
 				free(c);
 			}
+			/* A relative env_file is relative to the file too. */
+			cwd = json_str(copy, "env_file");
+			if (cwd != NULL && cwd[0] != '/') {
+				char *c;
+				xasprintf(&c, "%s/%s", dir, cwd);
+				cJSON_ReplaceItemInObject(copy, "env_file",
+				    cJSON_CreateString(c));
+				free(c);
+			}
+			/* Flags win over the file; --env adds to its env. */
 			cJSON_ArrayForEach(o, overrides) {
+				cJSON *env = cJSON_GetObjectItem(copy, "env");
+				const cJSON *kv;
+				if (strcmp(o->string, "env") == 0 &&
+				    cJSON_IsObject(env)) {
+					cJSON_ArrayForEach(kv, o) {
+						cJSON_DeleteItemFromObject(env,
+						    kv->string);
+						cJSON_AddItemToObject(env,
+						    kv->string,
+						    cJSON_Duplicate(kv, 1));
+					}
+					continue;
+				}
 				cJSON_DeleteItemFromObject(copy, o->string);
 				cJSON_AddItemToObject(copy, o->string,
 				    cJSON_Duplicate(o, 1));
@@ -257,7 +287,6 @@ cli_start(int argc, char **argv)
 	args = cJSON_CreateObject();
 	cJSON_AddItemToObject(args, "env_base", start_env_base(inherit));
 	if (argc - i == 1 && start_is_file(argv[i])) {
-		cJSON_DeleteItemFromObject(app, "env");
 		start_file(argv[i], app, args);
 		cJSON_Delete(app);
 	} else {

@@ -378,6 +378,9 @@ keeper_take(void (*cb)(uint64_t, const char *, bool, int))
 void
 keeper_quit(void)
 {
-	if (keeper_sock != -1)
+	if (keeper_sock != -1) {
 		keeper_send(keeper_sock, "Q", -1);
+		close(keeper_sock);
+		keeper_sock = -1;
+	}
 }

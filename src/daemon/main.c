@@ -159,6 +159,7 @@ daemon_exit_now(void)
 
 	daemon_sd_notify("STOPPING=1");
 	ipc_shutdown();
+	state_freeze();
 	TAILQ_FOREACH(a, &apps, entry) {
 		if (sup_running(a->state))
 			running = true;

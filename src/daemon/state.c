@@ -23,6 +23,13 @@
 
 static char	state_dir[4200];
 static char	state_boot[64];
+static bool	state_frozen;
+
+void
+state_freeze(void)
+{
+	state_frozen = true;
+}
 
 void
 state_init(const struct paths *p)
@@ -107,7 +114,7 @@ state_save(const struct app *a)
 	size_t	len;
 	int	fd;
 
-	if (state_dir[0] == '\0')
+	if (state_dir[0] == '\0' || state_frozen)
 		return;
 	o = state_app_json(a);
 	text = cJSON_PrintUnformatted(o);
