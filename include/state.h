@@ -25,6 +25,8 @@ uint64_t	 state_starttime(pid_t);
 cJSON		*state_app_json(const struct app *);
 void		 state_save(const struct app *);
 void		 state_remove(int id);
+/* Clean shutdown: nothing is saved any more (the files are removed). */
+void		 state_freeze(void);
 /*
  * Calls cb for each app file written during this boot. Files of another
  * boot (power loss, reboot) are removed: their pids mean nothing now.

@@ -41,8 +41,12 @@ cmd_logs(struct cmd_ctx *ctx)
 	if (cJSON_GetObjectItem(ctx->args, "target") != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
-	} else
+	} else {
 		cmd_logs_targets_all(ctx);
+		/* As pm2 logs: apps started later are followed too. */
+		if (follow)
+			logf_follow_all(ctx->client, out, err);
+	}
 	arr = cJSON_CreateArray();
 	for (i = 0; i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);

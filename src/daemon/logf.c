@@ -89,6 +89,14 @@ struct logpipe {
 	TAILQ_ENTRY(logpipe)	 entry;
 };
 
+struct logall {
+	struct ipc_client	*client;
+	bool			 out;
+	bool			 err;
+	LIST_ENTRY(logall)	 entry;
+};
+
+static LIST_HEAD(, logall) logf_alls = LIST_HEAD_INITIALIZER(logf_alls);
 static uv_loop_t	*logf_loop;
 static uint64_t		 logf_serial = 1;
 static LIST_HEAD(, logpipe) logf_pipes = LIST_HEAD_INITIALIZER(logf_pipes);
@@ -99,6 +107,7 @@ static void	logf_next(struct logfile *);
 static void	logf_write_some(struct logfile *);
 static void	logf_read_cb(uv_stream_t *, ssize_t, const uv_buf_t *);
 static void	logf_check_quiet(void);
+static void	logf_follow_new(struct logfile *);
 
 void
 logf_init(uv_loop_t *loop)
@@ -143,6 +152,7 @@ logf_open(const char *path, const char *app, const char *stream)
 		free(lf);
 		return (NULL);
 	}
+	logf_follow_new(lf);
 	return (lf);
 }
 
@@ -190,7 +200,8 @@ logf_path(const struct logfile *lf)
 uint64_t
 logf_size(const struct logfile *lf)
 {
-	return (lf->size);
+	/* Up to the last complete line: a partial one comes by the stream. */
+	return (lf->size - (lf->partial < lf->size ? lf->partial : lf->size));
 }
 
 /* path.N for N >= 1. */
@@ -351,10 +362,62 @@ logf_follow(struct logfile *lf, struct ipc_client *c)
 	s->client = c;
 	s->lf = lf;
 	s->part = xmalloc(LOGF_LINE_MAX + 1);
+	/* A line half written now is sent whole, once it ends. */
+	if (lf->partial > 0 && lf->partial <= lf->size) {
+		int	rfd = open(lf->path, O_RDONLY | O_CLOEXEC);
+		size_t	want = lf->partial > LOGF_LINE_MAX ? LOGF_LINE_MAX :
+			    lf->partial;
+		ssize_t	r = rfd == -1 ? -1 : pread(rfd, s->part, want,
+			    (off_t)(lf->size - lf->partial));
+
+		if (r == (ssize_t)want) {
+			s->plen = want;
+			s->discard = lf->partial > LOGF_LINE_MAX;
+		}
+		if (rfd != -1)
+			close(rfd);
+	}
 	logf_ref(lf);
 	ipc_ref(c);
 	LIST_INSERT_HEAD(&lf->subs, s, entry);
 	ipc_add_close_cb(c, logf_sub_close_cb, s);
+}
+
+static void
+logf_all_close_cb(struct ipc_client *c, void *arg)
+{
+	struct logall	*a = arg;
+
+	LIST_REMOVE(a, entry);
+	free(a);
+	ipc_unref(c);
+}
+
+void
+logf_follow_all(struct ipc_client *c, bool out, bool err)
+{
+	struct logall	*a = xcalloc(1, sizeof *a);
+
+	a->client = c;
+	a->out = out;
+	a->err = err;
+	ipc_ref(c);
+	LIST_INSERT_HEAD(&logf_alls, a, entry);
+	ipc_add_close_cb(c, logf_all_close_cb, a);
+}
+
+/* A new app's log: clients following every app follow it too. */
+static void
+logf_follow_new(struct logfile *lf)
+{
+	struct logall	*a;
+	bool		 out = strcmp(lf->stream, "out") == 0;
+	bool		 err = strcmp(lf->stream, "err") == 0;
+
+	LIST_FOREACH(a, &logf_alls, entry) {
+		if (!ipc_gone(a->client) && ((out && a->out) || (err && a->err)))
+			logf_follow(lf, a->client);
+	}
 }
 
 static void
@@ -384,10 +447,12 @@ logf_prepare(struct logpipe *lp, const char *p, size_t n)
 		logf_stamp(stamp, sizeof stamp);
 		slen = strlen(stamp);
 	}
-	lp->data = xmalloc(n + (lines + 1) * slen);
+	lp->data = xmalloc(n + (lines + 1) * slen + 1);
 	if (slen == 0) {
 		memcpy(lp->data, p, n);
 		o = n;
+		lp->at_line_start = n > 0 ? p[n - 1] == '\n' :
+		    lp->at_line_start;
 	}
 	while (slen > 0 && p < end) {
 		if (lp->at_line_start) {
@@ -439,13 +504,19 @@ logf_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	if (n == 0)
 		return;
 	uv_read_stop(s);
-	if (n < 0) {
+	if (n < 0 && lp->at_line_start) {
 		uv_close((uv_handle_t *)s, logf_pipe_close_cb);
 		if (logf_quiescing)
 			logf_check_quiet();
 		return;
 	}
-	logf_prepare(lp, buf->base, n);
+	if (n < 0) {
+		/* EOF in the middle of a line: end it, then close. */
+		lp->eof = true;
+		logf_prepare(lp, "\n", 1);
+		lp->at_line_start = true;
+	} else
+		logf_prepare(lp, buf->base, n);
 	TAILQ_INSERT_TAIL(&lf->queue, lp, entry);
 	if (!lf->busy)
 		logf_next(lf);
@@ -503,7 +574,9 @@ logf_write_cb(uv_fs_t *req)
 	lp->data = NULL;
 	lf->cur = NULL;
 	lf->busy = false;
-	if (logf_quiescing)
+	if (lp->eof)
+		uv_close((uv_handle_t *)&lp->pipe, logf_pipe_close_cb);
+	else if (logf_quiescing)
 		lp->stopped = true;
 	else if (!uv_is_closing((uv_handle_t *)&lp->pipe))
 		uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
