@@ -43,6 +43,10 @@ void	 render_list(const cJSON *apps);
 void	 render_info(const cJSON *app);
 void	 render_json(const cJSON *);
 void	 render_apps_brief(const cJSON *apps, const char *verb);
+/* Prints "opm: NAME: REASON" for each app that could not start; count. */
+int	 render_failures(const cJSON *apps);
+/* Put before the daemon's error messages (an app file's path). */
+extern const char *cli_err_prefix;
 
 int	 cli_start(int argc, char **argv);
 int	 cli_logs(int argc, char **argv);

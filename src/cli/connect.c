@@ -155,6 +155,8 @@ cli_connect(struct client *c, bool autostart)
 	close(lock);
 }
 
+const char	*cli_err_prefix;
+
 cJSON *
 cli_request(struct client *c, const char *cmd, cJSON *args)
 {
@@ -170,7 +172,8 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 	ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
 	if (!cJSON_IsTrue(ok)) {
 		err = json_str(r, "error");
-		cli_fatal(EXIT_FAIL, "%s", err ? err : "request failed");
+		cli_fatal(EXIT_FAIL, "%s%s%s", cli_err_prefix ? cli_err_prefix :
+		    "", cli_err_prefix ? ": " : "", err ? err : "request failed");
 	}
 	data = cJSON_DetachItemFromObjectCaseSensitive(r, "data");
 	cJSON_Delete(r);

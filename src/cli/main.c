@@ -148,8 +148,9 @@ cli_restart(int argc, char **argv)
 		render_json(d);
 	else
 		render_apps_brief(d, "restarted");
+	i = (size_t)render_failures(d);
 	cJSON_Delete(d);
-	return (0);
+	return (i > 0 ? EXIT_FAIL : 0);
 }
 
 static int

@@ -166,6 +166,29 @@ render_info(const cJSON *a)
 	}
 }
 
+int
+render_failures(const cJSON *list)
+{
+	const cJSON	*a;
+	const char	*action, *status, *reason;
+	int		 n = 0;
+
+	cJSON_ArrayForEach(a, list) {
+		action = json_str(a, "action");
+		status = json_str(a, "status");
+		if ((action == NULL || strcmp(action, "failed") != 0) &&
+		    (status == NULL || strcmp(status, "errored") != 0))
+			continue;
+		reason = json_str(a, "reason");
+		fflush(stdout);
+		fprintf(stderr, "opm: %s: cannot start: %s\n",
+		    json_str(a, "name"), reason != NULL && *reason != '\0' ?
+		    reason : "see opm info");
+		n++;
+	}
+	return (n);
+}
+
 void
 render_apps_brief(const cJSON *list, const char *verb)
 {

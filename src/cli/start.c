@@ -163,8 +163,12 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 			if (cwd == NULL)
 				cJSON_AddStringToObject(copy, "cwd", dir);
 			else if (cwd[0] != '/') {
-				char *c;
+				char *c, real[PATH_MAX];
 				xasprintf(&c, "%s/%s", dir, cwd);
+				if (realpath(c, real) != NULL) {
+					free(c);
+					c = xstrdup(real);
+				}
 				cJSON_ReplaceItemInObject(copy, "cwd",
 				    cJSON_CreateString(c));
 				free(c);
@@ -202,6 +206,7 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 	}
 	cJSON_AddItemToObject(args, "apps", out);
 	cJSON_AddStringToObject(args, "file", abs);
+	cli_err_prefix = xstrdup(path);
 	free(dir);
 	free(abs);
 	cJSON_Delete(j);
@@ -318,6 +323,7 @@ cli_start(int argc, char **argv)
 	}
 	res = cli_call("start", args);
 	render_apps_brief(res, "started");
+	i = render_failures(res);
 	cJSON_Delete(res);
-	return (0);
+	return (i > 0 ? EXIT_FAIL : 0);
 }
