@@ -41,6 +41,7 @@ struct app {
 	unsigned		 restarts;
 	unsigned		 fails;
 	bool			 start_after;
+	bool			 count_after;
 	bool			 killed;
 	bool			 leader_gone;	/* stopping: main pid reaped */
 	bool			 deleting;

@@ -42,6 +42,8 @@ void	 cmd_error(struct cmd_ctx *, const char *, ...)
  * into ctx->ids. -1 after replying with an error naming the unknown one.
  */
 int	 cmd_targets(struct cmd_ctx *);
+/* true when the target named "all" (alone or in a list). */
+bool	 cmd_names_all(struct cmd_ctx *);
 /* Waits for every target to leave "stopping", then calls finish. */
 enum cmd_retval cmd_wait_settled(struct cmd_ctx *,
 	    void (*finish)(struct cmd_ctx *));

@@ -22,6 +22,7 @@ struct app_conf {
 	char		**argv;		/* what is executed */
 	char		 *cwd;
 	char		**env_base;	/* environment of the creating CLI */
+	bool		  inherit_env;	/* false: env_base stays empty */
 	char		**env;		/* KEY=VALUE added by --env */
 	char		 *env_file;
 	enum restart_policy restart;

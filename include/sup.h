@@ -44,7 +44,8 @@ struct sup_in {
 	uint64_t		 now;		/* monotonic ms */
 	uint64_t		 started;	/* monotonic ms of the spawn */
 	unsigned		 fails;		/* failed starts in a row */
-	bool			 start_after;	/* a restart waits for the stop */
+	bool			 start_after;	/* a start waits for the stop */
+	bool			 count_after;	/* ... and it is a restart */
 	bool			 killed;	/* SIGKILL already sent */
 	int			 exit_code;	/* EV_EXIT: -1 if signalled */
 	int			 exit_signal;	/* EV_EXIT: 0 if exited */
@@ -57,6 +58,7 @@ struct sup_out {
 	uint64_t		 timer_ms;
 	unsigned		 fails;
 	bool			 start_after;
+	bool			 count_after;
 	const char		*reason;	/* static string */
 };
 

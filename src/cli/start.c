@@ -41,7 +41,7 @@ static const struct {
 	{ "log-time", "log_time", 1 },
 	{ "log-max-size", "log_max_size", 0 },
 	{ "log-keep", "log_keep", 0 },
-	{ "no-inherit-env", NULL, 2 },
+	{ "no-inherit-env", "inherit_env", 2 },
 };
 
 static char *
@@ -247,11 +247,11 @@ cli_start(int argc, char **argv)
 			if (flag[n] == '=')
 				cli_fatal_usage("start: --%s takes no value",
 				    start_opts[j].flag);
-			if (start_opts[j].key == NULL)
+			if (strcmp(start_opts[j].key, "inherit_env") == 0)
 				inherit = false;
-			else
-				cJSON_AddBoolToObject(app, start_opts[j].key,
-				    start_opts[j].type == 1);
+			cJSON_DeleteItemFromObject(app, start_opts[j].key);
+			cJSON_AddBoolToObject(app, start_opts[j].key,
+			    start_opts[j].type == 1);
 			continue;
 		}
 		if (flag[n] == '=')

@@ -384,6 +384,7 @@ app_event(struct app *a, enum sup_event ev)
 	in.started = a->started;
 	in.fails = a->fails;
 	in.start_after = a->start_after;
+	in.count_after = a->count_after;
 	in.killed = a->killed;
 	in.exit_code = a->has_exit ? a->exit_code : 0;
 	in.exit_signal = a->has_exit ? a->exit_signal : 0;
@@ -393,6 +394,7 @@ app_event(struct app *a, enum sup_event ev)
 	a->state = out.state;
 	a->fails = out.fails;
 	a->start_after = out.start_after;
+	a->count_after = out.count_after;
 	if (out.reason != NULL) {
 		if (ev != EV_SPAWN_FAIL)
 			strlcpy(a->reason, out.reason, sizeof a->reason);
@@ -414,14 +416,15 @@ app_event(struct app *a, enum sup_event ev)
 	}
 	if (out.actions & ACT_COUNT)
 		a->restarts++;
-	if (out.actions & ACT_TIMER) {
+	/*
+	 * Spawn before arming the timer, so that min_uptime runs from the
+	 * real start. The nested event starts from launching: no notify.
+	 */
+	if ((out.actions & ACT_SPAWN) && app_spawn(a) == -1)
+		app_event(a, EV_SPAWN_FAIL);
+	else if (out.actions & ACT_TIMER) {
 		uv_timer_start(&a->timer, app_timer_cb, out.timer_ms, 0);
-		a->timer_due = in.now + out.timer_ms;
-	}
-	if (out.actions & ACT_SPAWN) {
-		/* The nested event starts from launching: no notify there. */
-		if (app_spawn(a) == -1)
-			app_event(a, EV_SPAWN_FAIL);
+		a->timer_due = app_now() + out.timer_ms;
 	}
 	if (from == APP_STOPPING && a->state != APP_STOPPING) {
 		if (a->deleting && !sup_running(a->state)) {
@@ -676,6 +679,7 @@ app_adopt(const cJSON *st, bool ours)
 	a->restarts = (unsigned)app_jint(st, "restarts");
 	a->fails = (unsigned)app_jint(st, "fails");
 	a->start_after = app_jbool(st, "start_after");
+	a->count_after = app_jbool(st, "count_after");
 	a->killed = app_jbool(st, "killed");
 	a->leader_gone = app_jbool(st, "leader_gone");
 	a->has_exit = app_jbool(st, "has_exit");

@@ -12,8 +12,9 @@ cmd_signal(struct cmd_ctx *ctx)
 {
 	const char	*s = json_str(ctx->args, "signal");
 	struct app	*a;
-	size_t		 i;
+	size_t		 i, running = 0;
 	int		 sig;
+	bool		 all;
 
 	if (s == NULL || (sig = parse_signal(s)) <= 0) {
 		cmd_error(ctx, "unknown signal '%.40s'", s ? s : "");
@@ -21,11 +22,32 @@ cmd_signal(struct cmd_ctx *ctx)
 	}
 	if (cmd_targets(ctx) == -1)
 		return (CMD_DONE);
+	/*
+	 * Nothing is sent unless every app named is running; "all" means
+	 * the running ones.
+	 */
+	all = cmd_names_all(ctx);
 	for (i = 0; i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);
-		if (app_signal(a, sig) == -1) {
-			cmd_error(ctx, "%s: %s", a->conf.name, errno == ESRCH ?
-			    "not running" : strerror(errno));
+		if (sup_running(a->state) && a->pgid > 1) {
+			running++;
+			continue;
+		}
+		if (!all) {
+			cmd_error(ctx, "%s: not running; nothing was signalled",
+			    a->conf.name);
+			return (CMD_DONE);
+		}
+	}
+	if (running == 0) {
+		cmd_error(ctx, "no running app to signal");
+		return (CMD_DONE);
+	}
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (sup_running(a->state) && a->pgid > 1 &&
+		    app_signal(a, sig) == -1 && errno != ESRCH) {
+			cmd_error(ctx, "%s: %s", a->conf.name, strerror(errno));
 			return (CMD_DONE);
 		}
 	}

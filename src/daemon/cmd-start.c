@@ -57,8 +57,8 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 	if (conf_from_json(c, obj, cause, clen) == -1)
 		return (-1);
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
-	if (eb != NULL && (c->env_base = json_strv(eb, OPM_ARGV_MAX,
-	    &why)) == NULL) {
+	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
+	    OPM_ARGV_MAX, &why)) == NULL) {
 		snprintf(cause, clen, "env_base: %s", why);
 		return (-1);
 	}
@@ -88,8 +88,12 @@ cmd_start_existing(struct app *a)
 		app_event(a, EV_START);
 		return (a->state == APP_ERRORED ? "failed" : "started");
 	}
+	if (a->state == APP_STOPPING) {
+		app_event(a, EV_START);
+		return ("starts once stopped");
+	}
 	return (a->state == APP_ONLINE ? "already online" :
-	    a->state == APP_STOPPING ? "stopping" : "already starting");
+	    "already starting");
 }
 
 /* Creates and starts c (ownership taken). NULL after replying an error. */

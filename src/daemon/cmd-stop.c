@@ -48,7 +48,7 @@ cmd_restart(struct cmd_ctx *ctx)
 	}
 	for (i = 0; i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);
-		if (env != NULL) {
+		if (env != NULL && a->conf.inherit_env) {
 			xfreev(a->conf.env_base);
 			a->conf.env_base = xdupv(env);
 		}

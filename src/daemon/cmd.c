@@ -167,6 +167,34 @@ cmd_targets(struct cmd_ctx *ctx)
 	return (-1);
 }
 
+static bool
+cmd_word_all(const char *s)
+{
+	char	*copy = xstrdup(s), *w, *save = NULL;
+	bool	 all = false;
+
+	for (w = strtok_r(copy, ",", &save); w != NULL;
+	    w = strtok_r(NULL, ",", &save))
+		all = all || strcmp(w, "all") == 0;
+	free(copy);
+	return (all);
+}
+
+bool
+cmd_names_all(struct cmd_ctx *ctx)
+{
+	const cJSON	*t, *e;
+
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	if (cJSON_IsString(t))
+		return (cmd_word_all(t->valuestring));
+	cJSON_ArrayForEach(e, t) {
+		if (cJSON_IsString(e) && cmd_word_all(e->valuestring))
+			return (true);
+	}
+	return (false);
+}
+
 cJSON *
 cmd_target_apps(struct cmd_ctx *ctx)
 {

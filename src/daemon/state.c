@@ -96,6 +96,7 @@ state_app_json(const struct app *a)
 	cJSON_AddNumberToObject(o, "restarts", a->restarts);
 	cJSON_AddNumberToObject(o, "fails", a->fails);
 	cJSON_AddBoolToObject(o, "start_after", a->start_after);
+	cJSON_AddBoolToObject(o, "count_after", a->count_after);
 	cJSON_AddBoolToObject(o, "killed", a->killed);
 	cJSON_AddBoolToObject(o, "leader_gone", a->leader_gone);
 	cJSON_AddBoolToObject(o, "has_exit", a->has_exit);

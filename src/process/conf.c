@@ -19,6 +19,7 @@ conf_defaults(struct app_conf *c)
 {
 	memset(c, 0, sizeof *c);
 	c->restart = RESTART_ALWAYS;
+	c->inherit_env = true;
 	c->max_restarts = 15;
 	c->min_uptime = 1000;
 	c->restart_delay = 0;
@@ -331,13 +332,16 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 			}
 			c->stop_signal = sig;
 		} else if (strcmp(key, "autostart") == 0 ||
-		    strcmp(key, "log_time") == 0) {
+		    strcmp(key, "log_time") == 0 ||
+		    strcmp(key, "inherit_env") == 0) {
 			if (!cJSON_IsBool(v)) {
 				cause = "must be true or false";
 				goto bad;
 			}
 			if (key[0] == 'a')
 				c->autostart = cJSON_IsTrue(v);
+			else if (key[0] == 'i')
+				c->inherit_env = cJSON_IsTrue(v);
 			else
 				c->log_time = cJSON_IsTrue(v);
 		} else if (strcmp(key, "log_max_size") == 0) {
@@ -424,6 +428,7 @@ conf_to_json(const struct app_conf *c)
 	cJSON_AddStringToObject(o, "stop_signal",
 	    parse_signame(c->stop_signal));
 	cJSON_AddBoolToObject(o, "autostart", c->autostart);
+	cJSON_AddBoolToObject(o, "inherit_env", c->inherit_env);
 	cJSON_AddBoolToObject(o, "log_time", c->log_time);
 	cJSON_AddNumberToObject(o, "log_max_size", (double)c->log_max_size);
 	cJSON_AddNumberToObject(o, "log_keep", c->log_keep);

@@ -46,6 +46,7 @@ sup_spawn(const struct sup_in *in, struct sup_out *out, bool count,
 	out->actions = ACT_SPAWN | ACT_TIMER | (count ? ACT_COUNT : 0);
 	out->timer_ms = in->conf->min_uptime;
 	out->start_after = false;
+	out->count_after = false;
 	out->reason = reason;
 }
 
@@ -109,6 +110,7 @@ sup_step(const struct sup_in *in, struct sup_out *out)
 	out->timer_ms = 0;
 	out->fails = in->fails;
 	out->start_after = in->start_after;
+	out->count_after = in->count_after;
 	out->reason = NULL;
 
 	switch (in->event) {
@@ -117,8 +119,11 @@ sup_step(const struct sup_in *in, struct sup_out *out)
 		    in->state == APP_WAITING) {
 			out->fails = 0;
 			sup_spawn(in, out, false, "start requested");
-		} else if (in->state == APP_STOPPING)
+		} else if (in->state == APP_STOPPING) {
+			/* Start again once the stop is done; not a restart. */
 			out->start_after = true;
+			out->reason = "start requested; after the stop";
+		}
 		break;
 	case EV_STOP:
 		if (in->state == APP_LAUNCHING || in->state == APP_ONLINE) {
@@ -126,13 +131,16 @@ sup_step(const struct sup_in *in, struct sup_out *out)
 			out->actions = ACT_SIG_STOP | ACT_TIMER;
 			out->timer_ms = in->conf->kill_timeout;
 			out->start_after = false;
+			out->count_after = false;
 			out->reason = "stop requested";
 		} else if (in->state == APP_WAITING) {
 			out->state = APP_STOPPED;
 			out->actions = ACT_TIMER_STOP;
 			out->reason = "stop requested";
-		} else if (in->state == APP_STOPPING)
+		} else if (in->state == APP_STOPPING) {
 			out->start_after = false;
+			out->count_after = false;
+		}
 		break;
 	case EV_RESTART:
 		if (in->state == APP_LAUNCHING || in->state == APP_ONLINE) {
@@ -140,10 +148,12 @@ sup_step(const struct sup_in *in, struct sup_out *out)
 			out->actions = ACT_SIG_STOP | ACT_TIMER;
 			out->timer_ms = in->conf->kill_timeout;
 			out->start_after = true;
+			out->count_after = true;
 			out->reason = "restart requested";
-		} else if (in->state == APP_STOPPING)
+		} else if (in->state == APP_STOPPING) {
 			out->start_after = true;
-		else {
+			out->count_after = true;
+		} else {
 			out->fails = 0;
 			sup_spawn(in, out, true, "restart requested");
 		}
@@ -167,7 +177,8 @@ sup_step(const struct sup_in *in, struct sup_out *out)
 		if (in->state == APP_STOPPING) {
 			if (in->start_after) {
 				out->fails = 0;
-				sup_spawn(in, out, true, "restarted");
+				sup_spawn(in, out, in->count_after, in->count_after ?
+				    "restarted" : "started after the stop");
 			} else {
 				out->state = APP_STOPPED;
 				out->actions = ACT_TIMER_STOP;
@@ -181,6 +192,7 @@ sup_step(const struct sup_in *in, struct sup_out *out)
 		out->state = APP_ERRORED;
 		out->actions = ACT_TIMER_STOP;
 		out->start_after = false;
+		out->count_after = false;
 		out->reason = "cannot execute the program";
 		break;
 	}

@@ -20,6 +20,7 @@ struct fake {
 	unsigned	fails;
 	unsigned	restarts;
 	bool		start_after;
+	bool		count_after;
 	bool		killed;
 	unsigned	spawns;
 	unsigned	last_actions;
@@ -41,7 +42,8 @@ fake_step(struct fake *f, enum sup_event ev, int code, int sig)
 {
 	struct sup_in	in = { .state = f->state, .event = ev, .now = f->now,
 	    .started = f->started, .fails = f->fails,
-	    .start_after = f->start_after, .killed = f->killed,
+	    .start_after = f->start_after, .count_after = f->count_after,
+	    .killed = f->killed,
 	    .exit_code = code, .exit_signal = sig, .conf = &f->conf };
 	struct sup_out	out;
 
@@ -49,6 +51,7 @@ fake_step(struct fake *f, enum sup_event ev, int code, int sig)
 	f->state = out.state;
 	f->fails = out.fails;
 	f->start_after = out.start_after;
+	f->count_after = out.count_after;
 	f->last_actions = out.actions;
 	if (out.actions & ACT_COUNT)
 		f->restarts++;
@@ -340,6 +343,29 @@ test_restart(void **state)
 }
 
 static void
+test_start_while_stopping(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	start_online(&f);
+	fake_step(&f, EV_STOP, 0, 0);
+	fake_step(&f, EV_START, 0, 0);		/* queued, not dropped */
+	assert_int_equal(f.state, APP_STOPPING);
+	assert_true(f.start_after);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_int_equal(f.spawns, 2);
+	assert_int_equal(f.restarts, 0);	/* a start, not a restart */
+	/* restart then start during the stop: still one restart. */
+	fake_step(&f, EV_RESTART, 0, 0);
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.restarts, 1);
+}
+
+static void
 test_start_is_idempotent(void **state)
 {
 	struct fake	f;
@@ -391,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_policies),
 		cmocka_unit_test(test_stop_never_counts_as_crash),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_start_while_stopping),
 		cmocka_unit_test(test_start_is_idempotent),
 		cmocka_unit_test(test_spawn_fail),
 	};
