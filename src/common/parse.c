@@ -137,13 +137,14 @@ parse_signal(const char *s)
 
 	if (s == NULL)
 		return (-1);
+	/* "SIG40" too: that is how parse_signame writes unnamed ones. */
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
 	if (isdigit((unsigned char)*s)) {
 		if (parse_int(s, 1, SIGRTMAX, &v, &cause) == -1)
 			return (-1);
 		return ((int)v);
 	}
-	if (strncasecmp(s, "SIG", 3) == 0)
-		s += 3;
 	for (i = 0; i < sizeof parse_sigs / sizeof parse_sigs[0]; i++) {
 		if (strcasecmp(s, parse_sigs[i].name) == 0)
 			return (parse_sigs[i].num);

@@ -86,6 +86,9 @@ test_signal(void **state)
 	assert_int_equal(parse_signal("0"), -1);
 	assert_int_equal(parse_signal("999"), -1);
 	assert_string_equal(parse_signame(SIGKILL), "SIGKILL");
+	/* What parse_signame writes must parse back (found by fuzzing). */
+	assert_int_equal(parse_signal(parse_signame(40)), 40);
+	assert_int_equal(parse_signal("SIG40"), 40);
 }
 
 static void
