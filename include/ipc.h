@@ -21,6 +21,16 @@ int	 ipc_listen(uv_loop_t *, const char *path, ipc_request_cb,
 	    const char **cause);
 /* Listens on an inherited, already bound and listening socket. */
 int	 ipc_listen_fd(uv_loop_t *, int fd, ipc_request_cb, const char **);
+/* true while a reply is still being written to some client. */
+bool	 ipc_writes_pending(void);
+/*
+ * For a re-exec: every plain client as {fd, buf (hex of unparsed input)}
+ * with its fd made inheritable; clients that wait on a deferred reply or
+ * follow logs are closed.
+ */
+cJSON	*ipc_handover(void);
+/* Takes over a client handed over by ipc_handover. */
+void	 ipc_adopt_client(uv_loop_t *, int fd, const char *hex);
 /* The listening socket's descriptor, or -1. */
 int	 ipc_fileno(void);
 /* Stops accepting and closes every client (shutdown). */

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <uv.h>
+
 #include "paths.h"
 
 /* The keeper process itself (opmd --keeper). Never returns. */
@@ -27,6 +29,8 @@ void	keeper_drop(uint64_t serial);
 /* Takes back every held descriptor: cb once per pipe. -1 on failure. */
 int	keeper_take(void (*cb)(uint64_t serial, const char *path,
 	    bool at_line_start, int fd));
+/* Calls lost() once when the keeper goes away (killed, crashed). */
+void	keeper_watch(uv_loop_t *, void (*lost)(void));
 /* The daemon is stopping with no app left: the keeper may exit. */
 void	keeper_quit(void);
 

@@ -20,6 +20,25 @@
 #include "opm.h"
 #include "xmem.h"
 
+/* A value for a unit file: double-quoted, with \\ \" and %% escaped. */
+static char *
+startup_quote(const char *s)
+{
+	char	*q = xmalloc(strlen(s) * 2 + 3), *o = q;
+
+	*o++ = '"';
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			*o++ = '\\';
+		else if (*s == '%')
+			*o++ = '%';
+		*o++ = *s;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return (q);
+}
+
 /* The largest kill_timeout of the current apps, in seconds. */
 static long long
 startup_max_kill(void)
@@ -47,6 +66,7 @@ cli_startup(int argc, char **argv)
 {
 	struct passwd	*pw = getpwuid(getuid());
 	char		 self[PATH_MAX], path[PATH_MAX + 64], *unit, *dir;
+	char		*qenv, *qself, *desc, *d;
 	const char	*home, *user = pw ? pw->pw_name : "root";
 	bool		 print = false, system = getuid() == 0;
 	int		 i;
@@ -68,6 +88,18 @@ cli_startup(int argc, char **argv)
 		cli_fatal(EXIT_FAIL, "cannot find the opm binary");
 	self[n] = '\0';
 	home = cli_paths.home;
+	qself = startup_quote(self);
+	xasprintf(&d, "OPM_HOME=%s", home);
+	qenv = startup_quote(d);
+	free(d);
+	/* Description is not quoted: only % needs escaping there. */
+	desc = xmalloc(strlen(home) * 2 + 1);
+	for (d = desc; *home != '\0'; home++) {
+		if (*home == '%')
+			*d++ = '%';
+		*d++ = *home;
+	}
+	*d = '\0';
 	xasprintf(&unit,
 	    "# Written by opm startup. opm(1), opmd(8).\n"
 	    "[Unit]\n"
@@ -78,7 +110,7 @@ cli_startup(int argc, char **argv)
 	    "Type=notify\n"
 	    "NotifyAccess=main\n"
 	    "%s%s%s"
-	    "Environment=OPM_HOME=%s\n"
+	    "Environment=%s\n"
 	    "Environment=OPM_RUNTIME_DIR=%%t/opm\n"
 	    "RuntimeDirectory=opm\n"
 	    "RuntimeDirectoryMode=0700\n"
@@ -94,11 +126,14 @@ cli_startup(int argc, char **argv)
 	    "\n"
 	    "[Install]\n"
 	    "WantedBy=%s\n",
-	    home, system && getuid() != 0 ? "User=" : "",
+	    desc, system && getuid() != 0 ? "User=" : "",
 	    system && getuid() != 0 ? user : "",
-	    system && getuid() != 0 ? "\n" : "", home, self, self,
+	    system && getuid() != 0 ? "\n" : "", qenv, qself, qself,
 	    startup_max_kill() + 30,
 	    system ? "multi-user.target" : "default.target");
+	free(qenv);
+	free(qself);
+	free(desc);
 	if (print) {
 		fputs(unit, stdout);
 		free(unit);

@@ -688,7 +688,11 @@ app_adopt(const cJSON *st, bool ours)
 	a->exit_signal = (int)app_jint(st, "exit_signal");
 	a->started = (uint64_t)app_jint(st, "started");
 	a->starttime = (uint64_t)app_jint(st, "starttime");
-	a->pgid = (pid_t)app_jint(st, "pgid");
+	/*
+	 * A group id from disk is only trusted through its leader, verified
+	 * below (or, over exec, our own unreaped child).
+	 */
+	a->pgid = 0;
 	if (json_str(st, "reason") != NULL)
 		strlcpy(a->reason, json_str(st, "reason"), sizeof a->reason);
 	pid = (pid_t)app_jint(st, "pid");
@@ -703,10 +707,14 @@ app_adopt(const cJSON *st, bool ours)
 			close(fd);
 		} else {
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
-			a->pid = pid;
+			a->pid = a->pgid = pid;
 			a->pidfd = fd;
-			a->adopted = !ours;
+			/* Over exec, an app adopted earlier is still not ours. */
+			a->adopted = !ours || app_jbool(st, "adopted");
 		}
+	} else if (ours && a->leader_gone && a->state == APP_STOPPING) {
+		/* Our own stopping group: its members are our children. */
+		a->pgid = (pid_t)app_jint(st, "pgid");
 	}
 	if (a->pid > 0 && a->adopted) {
 		a->pidpoll = xcalloc(1, sizeof *a->pidpoll);
@@ -725,8 +733,12 @@ app_adopt(const cJSON *st, bool ours)
 		    0, 0);
 	}
 	if (pid > 0 && a->pid == 0) {
-		/* It died while no daemon ran: counted once, by policy. */
+		/*
+		 * It died while no daemon ran: counted once, by policy. The
+		 * pid is not verified, so no signal may go to it or its group.
+		 */
 		a->pid = pid;
+		a->pgid = 0;
 		app_exited_unknown(a, why);
 		return (a);
 	}

@@ -42,6 +42,8 @@ struct keeper_fd {
 };
 
 static int	keeper_sock = -1;	/* daemon side: the connection */
+static uv_poll_t *keeper_poll;
+static void	(*keeper_lost)(void);
 
 static int
 keeper_addr(const struct paths *p, struct sockaddr_un *sun)
@@ -375,9 +377,52 @@ keeper_take(void (*cb)(uint64_t, const char *, bool, int))
 	}
 }
 
+static void
+keeper_poll_close_cb(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* The keeper only ever answers "G": anything readable here is its end. */
+static void
+keeper_poll_cb(uv_poll_t *h, int status, int events)
+{
+	char	c;
+
+	(void)status;
+	if ((events & UV_READABLE) && recv(keeper_sock, &c, 1,
+	    MSG_PEEK | MSG_DONTWAIT) > 0)
+		return;
+	uv_poll_stop(h);
+	uv_close((uv_handle_t *)h, keeper_poll_close_cb);
+	keeper_poll = NULL;
+	close(keeper_sock);
+	keeper_sock = -1;
+	if (keeper_lost != NULL)
+		keeper_lost();
+}
+
+void
+keeper_watch(uv_loop_t *loop, void (*lost)(void))
+{
+	keeper_lost = lost;
+	if (keeper_sock == -1 || keeper_poll != NULL)
+		return;
+	keeper_poll = xcalloc(1, sizeof *keeper_poll);
+	uv_poll_init(loop, keeper_poll, keeper_sock);
+	uv_poll_start(keeper_poll, UV_READABLE | UV_DISCONNECT,
+	    keeper_poll_cb);
+}
+
 void
 keeper_quit(void)
 {
+	keeper_lost = NULL;
+	if (keeper_poll != NULL) {
+		uv_poll_stop(keeper_poll);
+		uv_close((uv_handle_t *)keeper_poll, keeper_poll_close_cb);
+		keeper_poll = NULL;
+	}
 	if (keeper_sock != -1) {
 		keeper_send(keeper_sock, "Q", -1);
 		close(keeper_sock);

@@ -232,16 +232,32 @@ daemon_paths(void)
 	return (&d_paths);
 }
 
-/* Once every log write is done: hand everything to a fresh image. */
+static uv_timer_t	 d_reexec_timer;
+static int		 d_reexec_waits;
+static void		 daemon_reexec(void);
+
+static void
+daemon_reexec_timer_cb(uv_timer_t *t)
+{
+	(void)t;
+	daemon_reexec();
+}
+
+/* Once every log write and every reply is out: hand over to a fresh image. */
 static void
 daemon_reexec(void)
 {
 	struct app	*a;
 	cJSON		*h, *arr;
-	char		*text, fdstr[16];
-	int		 mfd, lfd = ipc_fileno();
+	char		*text = NULL, fdstr[16];
+	int		 mfd = -1, lfd = ipc_fileno();
 	size_t		 len;
 
+	/* Replies in flight would be cut by the exec: wait (1 s at most). */
+	if (ipc_writes_pending() && d_reexec_waits++ < 1000) {
+		uv_timer_start(&d_reexec_timer, daemon_reexec_timer_cb, 1, 0);
+		return;
+	}
 	h = cJSON_CreateObject();
 	cJSON_AddNumberToObject(h, "started", (double)d_started);
 	cJSON_AddNumberToObject(h, "reloads", d_reloads + 1);
@@ -251,6 +267,7 @@ daemon_reexec(void)
 	TAILQ_FOREACH(a, &apps, entry)
 		cJSON_AddItemToArray(arr, state_app_json(a));
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
+	cJSON_AddItemToObject(h, "clients", ipc_handover());
 	text = cJSON_PrintUnformatted(h);
 	cJSON_Delete(h);
 	mfd = memfd_create("opmd-handover", 0);
@@ -284,6 +301,7 @@ daemon_reload(void)
 	if (d_reloading || d_stopping)
 		return;
 	d_reloading = true;
+	d_reexec_waits = 0;
 	log_info("reload requested");
 	logf_quiesce(daemon_reexec);
 }
@@ -306,6 +324,17 @@ daemon_adopt_pipe(uint64_t serial, const char *path, bool als, int fd)
 	}
 	logf_adopt(lf, fd, serial, als);
 	logf_unref(lf);
+}
+
+/* The keeper died: start another and give it every live pipe. */
+static void
+daemon_keeper_lost(void)
+{
+	log_warnx("the descriptor keeper went away; starting a new one");
+	if (keeper_init(&d_paths, d_self) != -1) {
+		logf_rehold();
+		keeper_watch(d_loop, daemon_keeper_lost);
+	}
 }
 
 static void
@@ -404,7 +433,8 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*cause, *e;
+	const char	*cause, *env;
+	const cJSON	*e;
 	cJSON		*handover = NULL, *res;
 	bool		 foreground = false, restore = false, keeper = false;
 	int		 ch, kept;
@@ -439,8 +469,8 @@ main(int argc, char **argv)
 		paths_runtime(&d_paths);
 		keeper_main(&d_paths);
 	}
-	if ((e = getenv("OPM_READY_FD")) != NULL &&
-	    parse_int(e, 3, 1024, &fd, &cause) == 0 &&
+	if ((env = getenv("OPM_READY_FD")) != NULL &&
+	    parse_int(env, 3, 1024, &fd, &cause) == 0 &&
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
 		d_ready_fd = (int)fd;
 	unsetenv("OPM_READY_FD");
@@ -453,8 +483,8 @@ main(int argc, char **argv)
 	log_init(foreground ? NULL : d_paths.daemon_log, 10 * 1024 * 1024,
 	    LOG_LVL_INFO);
 	d_started = uv_hrtime() / 1000000;
-	if ((e = getenv("OPM_REEXEC_FD")) != NULL) {
-		handover = daemon_handover(e);
+	if ((env = getenv("OPM_REEXEC_FD")) != NULL) {
+		handover = daemon_handover(env);
 		unsetenv("OPM_REEXEC_FD");
 		if (handover == NULL)
 			log_warnx("reload: handover unreadable; adopting from "
@@ -483,6 +513,9 @@ main(int argc, char **argv)
 		else
 			app_check_pipes();
 	}
+	keeper_watch(d_loop, daemon_keeper_lost);
+	uv_timer_init(d_loop, &d_reexec_timer);
+	uv_unref((uv_handle_t *)&d_reexec_timer);
 	uv_signal_init(d_loop, &d_sigchld);
 	uv_signal_start(&d_sigchld, daemon_signal_cb, SIGCHLD);
 	uv_signal_init(d_loop, &d_sigterm);
@@ -499,6 +532,10 @@ main(int argc, char **argv)
 		    "listen_fd")->valuedouble;
 		if (ipc_listen_fd(d_loop, (int)fd, cmd_dispatch, &cause) == -1)
 			fatalx("reload: the control socket: %s", cause);
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(handover,
+		    "clients"))
+			ipc_adopt_client(d_loop, (int)cJSON_GetObjectItem(e,
+			    "fd")->valuedouble, json_str(e, "buf"));
 		cJSON_Delete(handover);
 		log_info("opmd %s reloaded, pid %d", OPM_VERSION,
 		    (int)getpid());

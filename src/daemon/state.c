@@ -98,6 +98,7 @@ state_app_json(const struct app *a)
 	cJSON_AddBoolToObject(o, "start_after", a->start_after);
 	cJSON_AddBoolToObject(o, "count_after", a->count_after);
 	cJSON_AddBoolToObject(o, "killed", a->killed);
+	cJSON_AddBoolToObject(o, "adopted", a->adopted);
 	cJSON_AddBoolToObject(o, "leader_gone", a->leader_gone);
 	cJSON_AddBoolToObject(o, "has_exit", a->has_exit);
 	cJSON_AddBoolToObject(o, "exit_unknown", a->exit_unknown);

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +34,7 @@ struct ipc_client {
 	size_t			 len;
 	size_t			 cap;
 	int			 refs;
+	int			 nwrites;	/* uv_write requests in flight */
 	bool			 closing;
 	bool			 closed;
 	bool			 close_after_write;
@@ -155,6 +158,7 @@ ipc_write_cb(uv_write_t *req, int status)
 
 	free(w->line);
 	free(w);
+	c->nwrites--;
 	if (status < 0 && !c->closing)
 		ipc_close(c);
 	else if (!c->closing && c->close_after_write &&
@@ -185,8 +189,10 @@ ipc_write_line(struct ipc_client *c, char *line, size_t len)
 	w->line = line;
 	b = uv_buf_init(line, len);
 	ipc_ref(c);
+	c->nwrites++;
 	if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1,
 	    ipc_write_cb) != 0) {
+		c->nwrites--;
 		free(line);
 		free(w);
 		ipc_unref(c);
@@ -428,6 +434,79 @@ ipc_listen_fd(uv_loop_t *loop, int fd, ipc_request_cb cb, const char **cause)
 	}
 	ipc_listening = true;
 	return (0);
+}
+
+bool
+ipc_writes_pending(void)
+{
+	struct ipc_client	*c;
+
+	LIST_FOREACH(c, &ipc_clients, entry) {
+		if (c->nwrites > 0)
+			return (true);
+	}
+	return (false);
+}
+
+cJSON *
+ipc_handover(void)
+{
+	struct ipc_client	*c, *next;
+	cJSON			*arr = cJSON_CreateArray(), *o;
+	uv_os_fd_t		 fd;
+	char			*hex;
+	size_t			 i;
+
+	LIST_FOREACH_SAFE(c, &ipc_clients, entry, next) {
+		/* A deferred reply or a follow stream cannot cross. */
+		if (c->refs > 0 || c->close_cbs != NULL ||
+		    c->close_after_write ||
+		    uv_fileno((uv_handle_t *)&c->pipe, &fd) != 0) {
+			ipc_close(c);
+			continue;
+		}
+		fcntl(fd, F_SETFD, 0);
+		hex = xmalloc(c->len * 2 + 1);
+		for (i = 0; i < c->len; i++)
+			snprintf(hex + i * 2, 3, "%02x",
+			    (unsigned char)c->buf[i]);
+		hex[c->len * 2] = '\0';
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "fd", fd);
+		cJSON_AddStringToObject(o, "buf", hex);
+		cJSON_AddItemToArray(arr, o);
+		free(hex);
+	}
+	return (arr);
+}
+
+void
+ipc_adopt_client(uv_loop_t *loop, int fd, const char *hex)
+{
+	struct ipc_client	*c = xcalloc(1, sizeof *c);
+	size_t			 n = hex != NULL ? strlen(hex) / 2 : 0, i;
+	unsigned int		 byte;
+
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	uv_pipe_init(loop, &c->pipe, 0);
+	c->pipe.data = c;
+	LIST_INSERT_HEAD(&ipc_clients, c, entry);
+	ipc_nclients++;
+	if (uv_pipe_open(&c->pipe, fd) != 0) {
+		ipc_close(c);
+		return;
+	}
+	if (n > 0 && n <= OPM_LINE_MAX) {
+		c->cap = n + 4096;
+		c->buf = xmalloc(c->cap);
+		ipc_buffered += c->cap;
+		for (i = 0; i < n; i++) {
+			if (sscanf(hex + i * 2, "%2x", &byte) != 1)
+				break;
+			c->buf[c->len++] = (char)byte;
+		}
+	}
+	uv_read_start((uv_stream_t *)&c->pipe, ipc_alloc_cb, ipc_read_cb);
 }
 
 int

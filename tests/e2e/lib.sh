@@ -238,7 +238,7 @@ daemon_pid()
 {
 	local pid
 
-	read -r pid <"${OPM_RUNTIME_DIR:-$OPM_HOME}/opmd.pid" || [[ -n ${pid-} ]]
+	read -r pid <"$OPM_HOME/opmd.pid" || [[ -n ${pid-} ]]
 	echo "$pid"
 }
 
@@ -336,6 +336,8 @@ count_daemons()
 	_scan_ours
 	for pid in "${_OURS[@]}"; do
 		_proc_cmdline "$pid" || continue
+		# The descriptor keeper (opmd --keeper) is not a daemon.
+		[[ $_CMDLINE == *--keeper* ]] && continue
 		_proc_is_opmd "$pid" && n=$((n + 1))
 	done
 	echo "$n"
@@ -393,7 +395,7 @@ teardown()
 
 	# Our daemons: the pid file's, and any other opmd of this OPM_HOME.
 	daemons=()
-	if [[ -f ${OPM_RUNTIME_DIR:-$OPM_HOME}/opmd.pid ]]; then
+	if [[ -f $OPM_HOME/opmd.pid ]]; then
 		pid=$(daemon_pid 2>/dev/null)
 		if pid_alive "$pid" && _proc_cmdline "$pid" &&
 		    { _proc_is_ours "$pid" || _proc_is_opmd "$pid"; }; then

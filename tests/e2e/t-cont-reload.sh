@@ -3,7 +3,9 @@
 # daemon pid, every app keeps its pid, its restart counter and its uptime
 # (which goes on growing, never reset), no log line is lost (the ticking
 # app's sequence has no gap across the reloads), and clients never notice:
-# `opm ping` loops hammering the socket during the reloads never fail.
+# `opm ping` loops hammering the socket during the reloads never fail, and
+# (deterministically) connections the daemon accepted just before a reload
+# get their requests answered after it instead of being cut.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/e2e/cont-lib.sh

@@ -40,9 +40,9 @@ assert_eq on-failure "$(unit_key "$sys" Restart)" "Restart"
 assert_eq opm "$(unit_key "$sys" RuntimeDirectory)" "RuntimeDirectory"
 assert_eq yes "$(unit_key "$sys" RuntimeDirectoryPreserve)" \
     "RuntimeDirectoryPreserve"
-assert_eq "$OPM daemon run --restore" "$(unit_key "$sys" ExecStart)" \
+assert_eq "\"$OPM\" daemon run --restore" "$(unit_key "$sys" ExecStart)" \
     "ExecStart"
-assert_contains "$sys" "Environment=OPM_HOME=$OPM_HOME"
+assert_contains "$sys" "Environment=\"OPM_HOME=$OPM_HOME\""
 assert_contains "$sys" "Environment=OPM_RUNTIME_DIR=%t/opm"
 assert_eq multi-user.target "$(unit_key "$sys" WantedBy)" "WantedBy"
 
