@@ -34,6 +34,9 @@ struct app {
 	pid_t			 pgid;		/* its group, while it may live */
 	int			 pidfd;
 	uv_poll_t		*pidpoll;	/* adopted: exit via pidfd */
+	uv_poll_t		*execpoll;	/* waiting for the exec verdict */
+	int			 execfd;
+	bool			 exec_failed;
 	bool			 adopted;	/* not our child */
 	uint64_t		 starttime;	/* /proc stat field 22 */
 	uint64_t		 started;	/* monotonic ms of the spawn */

@@ -21,11 +21,20 @@ struct proc_spec {
 };
 
 /*
- * fork + exec in a new session. Returns the pid once exec has succeeded,
- * or -1 with a message in cause[] (chdir or exec failed in the child).
- * *pidfd gets a pidfd for the child, or -1.
+ * fork + exec in a new session, without waiting for the exec: the loop
+ * must not stall on a slow exec. Returns the pid, or -1 with cause[] when
+ * fork itself failed. *execfd (non-blocking, close-on-exec) reads EOF once
+ * exec succeeded, or a failure record: see proc_exec_result. *pidfd gets a
+ * pidfd for the child, or -1.
  */
-pid_t	 proc_spawn(const struct proc_spec *, int *pidfd, char *cause,
+pid_t	 proc_spawn(const struct proc_spec *, int *pidfd, int *execfd,
+	    char *cause, size_t clen);
+/*
+ * The verdict on execfd: 0 exec done, 1 failed (cause[] says where and
+ * why), -1 not known yet. The caller closes execfd (after stopping any
+ * watcher on it: libuv must forget an fd before its number is reused).
+ */
+int	 proc_exec_result(int execfd, const struct proc_spec *, char *cause,
 	    size_t clen);
 /* Finds prog as execvp would, with PATH from envp and relative to cwd. */
 int	 proc_resolve(const char *prog, const char *cwd, char *const *envp,

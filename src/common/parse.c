@@ -108,7 +108,14 @@ parse_size(const char *s, uint64_t *bytes, const char **cause)
 	static const uint64_t mults[] = { 1, 1024, 1024, 1048576, 1048576,
 	    1073741824, 1073741824 };
 
-	return (parse_unit(s, units, mults, 1, bytes, cause));
+	if (parse_unit(s, units, mults, 1, bytes, cause) == -1)
+		return (-1);
+	/* 1 PiB: well inside what JSON numbers (doubles) hold exactly. */
+	if (*bytes > (1ULL << 50)) {
+		*cause = "too large (1P at most)";
+		return (-1);
+	}
+	return (0);
 }
 
 static const struct {

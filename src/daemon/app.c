@@ -131,6 +131,7 @@ app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
 		a->id = app_next_id++;
 	a->state = APP_STOPPED;
 	a->pidfd = -1;
+	a->execfd = -1;
 	TAILQ_INIT(&a->waiters);
 	uv_timer_init(app_loop, &a->timer);
 	a->timer.data = a;
@@ -255,6 +256,53 @@ app_check_program(const struct app_conf *c, char *cause, size_t clen)
 	return (0);
 }
 
+static void	app_exec_done(struct app *, int);
+
+static void
+app_execpoll_close_cb(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* The exec verdict, from its pipe: closes the watch once it is known. */
+static int
+app_exec_check(struct app *a)
+{
+	struct proc_spec	spec;
+	char			cause[512];
+	int			r;
+
+	if (a->execpoll == NULL)
+		return (0);
+	memset(&spec, 0, sizeof spec);
+	spec.path = a->conf.argv[0];
+	spec.cwd = a->conf.cwd;
+	if ((r = proc_exec_result(a->execfd, &spec, cause,
+	    sizeof cause)) == -1)
+		return (-1);
+	/* Watcher first, fd second: a reused number must not be dropped. */
+	uv_close((uv_handle_t *)a->execpoll, app_execpoll_close_cb);
+	a->execpoll = NULL;
+	close(a->execfd);
+	a->execfd = -1;
+	if (r == 1) {
+		a->exec_failed = true;
+		strlcpy(a->reason, cause, sizeof a->reason);
+		log_warnx("%s: %s", a->conf.name, cause);
+	}
+	return (r);
+}
+
+static void
+app_execpoll_cb(uv_poll_t *h, int status, int events)
+{
+	struct app	*a = h->data;
+
+	(void)status;
+	(void)events;
+	app_exec_check(a);
+}
+
 /* Starts the program. -1 with a[n] reason set when it cannot. */
 static int
 app_spawn(struct app *a)
@@ -263,11 +311,17 @@ app_spawn(struct app *a)
 	char			 path[PATH_MAX], cause[512];
 	char			**env;
 	const char		*why;
-	int			 outfd, errfd, pidfd;
+	int			 outfd, errfd, pidfd, execfd;
 	pid_t			 pid;
 
 	if ((env = app_environ(a, cause, sizeof cause)) == NULL) {
 		snprintf(a->reason, sizeof a->reason, "env_file %.200s", cause);
+		return (-1);
+	}
+	if (a->conf.cwd != NULL && access(a->conf.cwd, X_OK) == -1) {
+		snprintf(a->reason, sizeof a->reason, "cwd %s: %s",
+		    a->conf.cwd, strerror(errno));
+		xfreev(env);
 		return (-1);
 	}
 	if (proc_resolve(a->conf.argv[0], a->conf.cwd, env, path, sizeof path,
@@ -296,7 +350,7 @@ app_spawn(struct app *a)
 	spec.cwd = a->conf.cwd;
 	spec.out_fd = outfd;
 	spec.err_fd = errfd;
-	pid = proc_spawn(&spec, &pidfd, cause, sizeof cause);
+	pid = proc_spawn(&spec, &pidfd, &execfd, cause, sizeof cause);
 	close(outfd);
 	close(errfd);
 	xfreev(env);
@@ -304,6 +358,14 @@ app_spawn(struct app *a)
 		strlcpy(a->reason, cause, sizeof a->reason);
 		return (-1);
 	}
+	/* The exec's verdict comes later; the loop goes on meanwhile. */
+	a->exec_failed = false;
+	a->execfd = execfd;
+	a->execpoll = xcalloc(1, sizeof *a->execpoll);
+	uv_poll_init(app_loop, a->execpoll, execfd);
+	a->execpoll->data = a;
+	uv_poll_start(a->execpoll, UV_READABLE | UV_DISCONNECT,
+	    app_execpoll_cb);
 	a->pid = a->pgid = pid;
 	a->pidfd = pidfd;
 	a->adopted = false;
@@ -363,6 +425,11 @@ app_destroy(struct app *a)
 {
 	log_info("%s: deleted (id %d)", a->conf.name, a->id);
 	state_remove(a->id);
+	if (a->execpoll != NULL) {
+		uv_close((uv_handle_t *)a->execpoll, app_execpoll_close_cb);
+		a->execpoll = NULL;
+		close(a->execfd);
+	}
 	TAILQ_REMOVE(&apps, a, entry);
 	app_n--;
 	app_notify(a);
@@ -500,6 +567,18 @@ app_gone(struct app *a)
 static void
 app_exited(struct app *a, int status)
 {
+	/* The child is gone, so its verdict is in the pipe by now. */
+	app_exec_check(a);
+	if (a->exec_failed) {
+		a->exec_failed = false;
+		a->pid = 0;
+		if (a->pidfd != -1)
+			close(a->pidfd);
+		a->pidfd = -1;
+		a->pgid = 0;
+		app_exec_done(a, status);
+		return;
+	}
 	a->has_exit = true;
 	a->exit_unknown = false;
 	if (WIFSIGNALED(status)) {
@@ -513,6 +592,18 @@ app_exited(struct app *a, int status)
 	    a->exit_signal ? "killed by signal" : "exited with code",
 	    a->exit_signal ? a->exit_signal : a->exit_code);
 	app_gone(a);
+}
+
+/* The program could not be executed: errored, not a crash. */
+static void
+app_exec_done(struct app *a, int status)
+{
+	(void)status;
+	if (a->state == APP_STOPPING) {
+		app_event(a, EV_EXIT);
+		return;
+	}
+	app_event(a, EV_SPAWN_FAIL);
 }
 
 /* An adopted process ended: not our child, so no exit status. */
@@ -538,15 +629,36 @@ app_pidpoll_cb(uv_poll_t *h, int status, int events)
 		app_exited_unknown(a, "exited (adopted: status unknown)");
 }
 
+static uv_timer_t	app_reap_timer;
+static bool		app_reap_timer_init;
+
+static void
+app_reap_timer_cb(uv_timer_t *t)
+{
+	(void)t;
+	app_reap();
+}
+
+/*
+ * Reaps exited children in batches. Each exit may respawn an app, and
+ * apps keep exiting while we spawn: an unbounded loop here would never
+ * give timers, requests and log pipes a turn. After a batch, the rest
+ * is reaped on the next turn of the loop.
+ */
 void
 app_reap(void)
 {
 	struct app	*a, *next;
 	pid_t		 pid;
-	int		 status;
+	int		 status, n = 0;
 	bool		 found;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	if (!app_reap_timer_init) {
+		uv_timer_init(app_loop, &app_reap_timer);
+		uv_unref((uv_handle_t *)&app_reap_timer);
+		app_reap_timer_init = true;
+	}
+	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		found = false;
 		TAILQ_FOREACH(a, &apps, entry) {
 			if (a->pid == pid) {
@@ -559,6 +671,8 @@ app_reap(void)
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
 	}
+	if (n > 16)
+		uv_timer_start(&app_reap_timer, app_reap_timer_cb, 0, 0);
 	TAILQ_FOREACH_SAFE(a, &apps, entry, next) {
 		if (a->state == APP_STOPPING && a->leader_gone &&
 		    !app_group_alive(a)) {

@@ -66,16 +66,16 @@ fail:
 }
 
 pid_t
-proc_spawn(const struct proc_spec *s, int *pidfd, char *cause, size_t clen)
+proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, char *cause,
+    size_t clen)
 {
-	struct proc_err	e;
 	sigset_t	all, old;
-	int		p[2], status;
+	int		p[2];
 	pid_t		pid;
-	ssize_t		n;
 
 	*pidfd = -1;
-	if (pipe2(p, O_CLOEXEC) == -1) {
+	*execfd = -1;
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
 		snprintf(cause, clen, "pipe: %s", strerror(errno));
 		return (-1);
 	}
@@ -96,24 +96,31 @@ proc_spawn(const struct proc_spec *s, int *pidfd, char *cause, size_t clen)
 		proc_child(s, p[1]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
-	/* EOF means exec succeeded; a record means the child failed. */
-	do
-		n = read(p[0], &e, sizeof e);
-	while (n == -1 && errno == EINTR);
-	close(p[0]);
-	if (n == (ssize_t)sizeof e) {
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-		snprintf(cause, clen, "%s %s: %s", e.stage == 1 ? "chdir" :
-		    e.stage == 2 ? "exec" : "stdio", e.stage == 1 ? s->cwd :
-		    s->path, strerror(e.err));
-		errno = e.err;
-		return (-1);
-	}
+	*execfd = p[0];
 	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (*pidfd != -1)
 		fcntl(*pidfd, F_SETFD, FD_CLOEXEC);
 	return (pid);
+}
+
+int
+proc_exec_result(int execfd, const struct proc_spec *s, char *cause,
+    size_t clen)
+{
+	struct proc_err	e;
+	ssize_t		n;
+
+	do
+		n = read(execfd, &e, sizeof e);
+	while (n == -1 && errno == EINTR);
+	if (n == -1 && errno == EAGAIN)
+		return (-1);
+	if (n != (ssize_t)sizeof e)
+		return (0);
+	snprintf(cause, clen, "%s %s: %s", e.stage == 1 ? "chdir" :
+	    e.stage == 2 ? "exec" : "stdio", e.stage == 1 ? s->cwd : s->path,
+	    strerror(e.err));
+	return (1);
 }
 
 static const char *

@@ -25,8 +25,8 @@
 #include "xmem.h"
 
 #define IPC_CLIENTS_MAX	8192			/* connections at once */
-#define IPC_BUF_TOTAL	(256 * 1024 * 1024)	/* all partial requests */
-#define IPC_WQ_MAX	(16 * 1024 * 1024)	/* queued replies per client */
+#define IPC_BUF_TOTAL	(64 * 1024 * 1024)	/* all partial requests */
+#define IPC_WQ_MAX	(4 * 1024 * 1024)	/* queued replies per client */
 
 struct ipc_client {
 	uv_pipe_t		 pipe;

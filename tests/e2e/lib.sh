@@ -336,8 +336,6 @@ count_daemons()
 	_scan_ours
 	for pid in "${_OURS[@]}"; do
 		_proc_cmdline "$pid" || continue
-		# The descriptor keeper (opmd --keeper) is not a daemon.
-		[[ $_CMDLINE == *--keeper* ]] && continue
 		_proc_is_opmd "$pid" && n=$((n + 1))
 	done
 	echo "$n"

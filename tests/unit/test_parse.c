@@ -55,6 +55,8 @@ test_size(void **state)
 	assert_int_equal(b, 512);
 	assert_int_equal(parse_size("1T", &b, &cause), -1);
 	assert_int_equal(parse_size("99999999999999G", &b, &cause), -1);
+	/* Found by fuzzing: must stay exact as a JSON number. */
+	assert_int_equal(parse_size("108888888888M", &b, &cause), -1);
 }
 
 static void
