@@ -95,6 +95,9 @@ daemon_die(const char *msg)
 
 	log_warnx("%s", msg);
 	snprintf(line, sizeof line, "%s\n", msg);
+	/* Started by hand: whoever started us reads stderr. */
+	if (d_ready_fd == -1)
+		fprintf(stderr, "opmd: %s", line);
 	daemon_tell(line);
 	exit(1);
 }

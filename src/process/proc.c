@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,19 +28,35 @@ struct proc_err {
 	int	err;
 };
 
+/* The kernel's struct sigaction, for rt_sigaction(2) itself. */
+struct proc_ksigaction {
+	void		(*handler)(int);
+	unsigned long	  flags;
+	void		(*restorer)(void);
+	uint64_t	  mask;
+};
+
 static void __attribute__((noreturn))
 proc_child(const struct proc_spec *s, int errfd)
 {
 	struct proc_err		e;
-	struct sigaction	sa;
+	struct proc_ksigaction	ksa;
 	sigset_t		set;
 	int			sig, fd;
 
-	/* Undo what the daemon set: ignored SIGPIPE, blocked signals. */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_DFL;
-	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &sa, NULL);
+	/*
+	 * Undo every inherited disposition: the daemon ignores SIGPIPE, and
+	 * whatever started the daemon may have left signals ignored (GNU
+	 * make and glibc's posix_spawn leave 32 and 33 ignored). glibc's
+	 * sigaction() refuses its internal signals, so ask the kernel.
+	 */
+	memset(&ksa, 0, sizeof ksa);
+	ksa.handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &ksa, NULL,
+			    sizeof ksa.mask);
+	}
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	setsid();
