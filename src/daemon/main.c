@@ -420,6 +420,50 @@ daemon_status(void)
 }
 
 static void
+daemon_detach(void)
+{
+	char	buf[600];
+	int	p[2], null;
+	ssize_t	n;
+	size_t	len = 0;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return;
+	switch (fork()) {
+	case -1:
+		close(p[0]);
+		close(p[1]);
+		return;
+	case 0:
+		close(p[0]);
+		setsid();
+		if ((null = open("/dev/null", O_RDWR)) != -1) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			if (null > 2)
+				close(null);
+		}
+		d_ready_fd = p[1];
+		return;
+	}
+	close(p[1]);
+	while (len < sizeof buf - 1) {
+		n = read(p[0], buf + len, sizeof buf - 1 - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	if (strcmp(buf, "ready\n") == 0)
+		exit(0);
+	fprintf(stderr, "opmd: %s", len > 0 ? buf : "exited while starting\n");
+	exit(1);
+}
+
+static void
 usage(void)
 {
 	fprintf(stderr, "usage: opmd [--foreground] [--restore]\n");
@@ -477,6 +521,13 @@ main(int argc, char **argv)
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
 		d_ready_fd = (int)fd;
 	unsetenv("OPM_READY_FD");
+	/*
+	 * Started by hand without --foreground: detach, and let the parent
+	 * exit once we are ready (or say why not), as opm daemon start does.
+	 */
+	if (!foreground && d_ready_fd == -1 &&
+	    getenv("OPM_REEXEC_FD") == NULL)
+		daemon_detach();
 	if (realpath("/proc/self/exe", d_self) == NULL)
 		strlcpy(d_self, argv[0], sizeof d_self);
 
