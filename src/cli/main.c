@@ -88,13 +88,14 @@ cli_flags(int argc, char **argv, bool *json, const char *cmd)
 static cJSON *
 cli_targets(int argc, char **argv, const char *cmd, bool one)
 {
-	cJSON	*args = cJSON_CreateObject(), *t;
+	cJSON	*args, *t;
 	int	 i;
 
 	if (argc < 2)
 		cli_fatal_usage("%s: missing TARGET", cmd);
 	if (one && argc > 2)
 		cli_fatal_usage("%s: takes one TARGET", cmd);
+	args = cJSON_CreateObject();
 	t = cJSON_AddArrayToObject(args, "target");
 	for (i = 1; i < argc; i++)
 		cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
