@@ -164,10 +164,18 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 	const cJSON	*ok;
 	const char	*cause, *err;
 
-	if (client_send(c, cmd, args) == -1)
-		cli_fatal(EXIT_NODAEMON, "cannot send to the daemon: %s",
-		    strerror(errno));
-	if ((r = client_recv(c, &cause)) == NULL)
+	if (client_send(c, cmd, args) == -1) {
+		/*
+		 * A daemon that refuses us (another uid) writes its reason
+		 * and closes before reading our request: read that reason.
+		 */
+		int	e = errno;
+
+		if ((e != EPIPE && e != ECONNRESET) ||
+		    (r = client_recv(c, &cause)) == NULL)
+			cli_fatal(EXIT_NODAEMON, "cannot send to the daemon: "
+			    "%s", strerror(e));
+	} else if ((r = client_recv(c, &cause)) == NULL)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
 	ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
 	if (!cJSON_IsTrue(ok)) {
