@@ -623,6 +623,9 @@ static const char cli_start_help[] =
 "  --log-time             prefix log lines with an ISO 8601 UTC time\n"
 "  --log-max-size SIZE    rotate logs at SIZE (10M)\n"
 "  --log-keep N           rotated files kept (5)\n"
+"  -- ARG...              arguments passed to the program; '--' (before or\n"
+"                         after CMD) ends opm's options, so ARGs may\n"
+"                         begin with '-'\n"
 "Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with shell syntax\n"
 "is run by /bin/sh -c; otherwise CMD ARG... is executed directly.\n";
 
