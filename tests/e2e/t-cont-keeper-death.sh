@@ -20,6 +20,18 @@ tick_log=$(app_field ticker out_log)
 wait_for 5 seq_above "$tick_log" 20
 old=$(keeper_pids)
 [[ -n $old ]] || fail "no keeper"
+# What the keeper holds: the read ends of the app's stdout and stderr pipes.
+held_pipes()
+{
+	local n=0 f
+
+	for f in /proc/"$1"/fd/*; do
+		[[ $(readlink "$f" 2>/dev/null) == pipe:* ]] && n=$((n + 1))
+	done
+	echo "$n"
+}
+old_held=$(held_pipes "$old")
+(( old_held >= 2 )) || fail "keeper $old holds $old_held pipes, expected 2+"
 
 kill_keeper
 new_keeper()
@@ -28,7 +40,9 @@ new_keeper()
 
 	k=$(keeper_pids)
 	echo "keepers: [$k] (old $old)"
-	[[ -n $k && $k != "$old" ]]
+	# Its pid shows as soon as it execs; it is in place once the daemon
+	# has handed it every pipe again.
+	[[ -n $k && $k != "$old" ]] && (( $(held_pipes "$k") == old_held ))
 }
 replaced=yes
 ( wait_for 3 new_keeper ) 2>/dev/null || replaced=no
