@@ -136,6 +136,8 @@ assert_contains "$(<"$OPM_HOME/opmd.log")" "SIGTERM"
 
 # --- daemon run in the foreground, with NOTIFY_SOCKET. --------------------
 # A datagram listener that prints every message it gets, one per line.
+# (It prints to the file $2 and creates $2.ready: not the same file.)
+# shellcheck disable=SC2094
 notify_listen()
 {
 	"$PY" -u -c '

@@ -265,7 +265,7 @@ assert_exit 0 "$OPM" daemon status --json
 clients=$(jq -r .clients <<<"$OUT")
 (( clients >= 2001 )) || fail "daemon reports $clients clients, want >= 2001"
 assert_eq "$DPID" "$(daemon_pid)" "daemon pid with 2000 connections"
-echo "2000 idle connections: $(mem), $(ls "/proc/$DPID/fd" | wc -l) fds"
+echo "2000 idle connections: $(mem), $(find "/proc/$DPID/fd" -mindepth 1 | wc -l) fds"
 touch "$TEST_TMP/idle.stop"
 rc=0
 wait "$idle" || rc=$?
