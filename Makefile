@@ -40,9 +40,10 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 # libFuzzer targets for every parser of untrusted or on-disk input.
 FUZZ_CC     ?= clang
-FUZZ_NAMES  := request appfile dump dotenv values
+FUZZ_NAMES  := request appfile dump dotenv values state
 FUZZ_LIBSRC := $(wildcard src/common/*.c) src/socket/json.c \
-	       src/process/conf.c src/process/dump.c
+	       src/process/conf.c src/process/dump.c src/process/staterec.c \
+	       src/process/sup.c
 FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 FUZZ_TIME   ?= 60
 HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \

@@ -26,6 +26,7 @@
 #include "parse.h"
 #include "proc.h"
 #include "state.h"
+#include "staterec.h"
 #include "xmem.h"
 
 struct app_list		 apps = TAILQ_HEAD_INITIALIZER(apps);
@@ -723,93 +724,50 @@ app_logfile(const char *path)
 	return (NULL);
 }
 
-static enum app_state
-app_state_from(const char *s)
-{
-	enum app_state	st;
-
-	for (st = APP_LAUNCHING; st <= APP_ERRORED; st++) {
-		if (s != NULL && strcmp(sup_state_name(st), s) == 0)
-			return (st);
-	}
-	return (APP_STOPPED);
-}
-
-static long long
-app_jint(const cJSON *o, const char *k)
-{
-	const cJSON	*n = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return (json_is_int(n, INT64_MIN / 2, INT64_MAX / 2) ?
-	    (long long)n->valuedouble : 0);
-}
-
-static bool
-app_jbool(const cJSON *o, const char *k)
-{
-	return (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, k)));
-}
-
 struct app *
 app_adopt(const cJSON *st, bool ours)
 {
-	struct dump_entry	*e;
+	struct state_rec	 r;
 	struct app		*a;
-	cJSON			*root, *arr;
-	char			 cause[256], *text;
+	char			 cause[256];
 	const char		*why = NULL;
 	uint64_t		 now = app_now(), due;
-	size_t			 n;
 	pid_t			 pid;
 	int			 fd;
 
-	/* The conf goes through the dump's own validating reader. */
-	root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "version", DUMP_VERSION);
-	arr = cJSON_AddArrayToObject(root, "apps");
-	cJSON_AddItemToArray(arr, cJSON_Duplicate(
-	    cJSON_GetObjectItemCaseSensitive(st, "conf"), 1));
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL || dump_parse(text, strlen(text), &e, &n, cause,
-	    sizeof cause) == -1 || n != 1 || e[0].error[0] != '\0') {
-		log_warnx("%s: runtime state unusable: %s", __func__,
-		    n == 1 ? e[0].error : cause);
-		cJSON_free(text);
-		if (n > 0)
-			dump_free(e, n);
+	if (state_rec_decode(st, &r, cause, sizeof cause) == -1) {
+		log_warnx("%s: runtime state unusable: %s", __func__, cause);
 		return (NULL);
 	}
-	cJSON_free(text);
-	if (app_find_name(e[0].conf.name) != NULL ||
-	    (a = app_create(&e[0].conf, (int)app_jint(st, "id"), cause,
+	if (app_find_name(r.entry[0].conf.name) != NULL ||
+	    (a = app_create(&r.entry[0].conf, r.id, cause,
 	    sizeof cause)) == NULL) {
-		log_warnx("%s: cannot adopt %s", __func__, e[0].conf.name);
-		dump_free(e, n);
+		log_warnx("%s: cannot adopt %s", __func__,
+		    r.entry[0].conf.name);
+		state_rec_free(&r);
 		return (NULL);
 	}
-	dump_free(e, n);
-	a->state = app_state_from(json_str(st, "state"));
-	a->restarts = (unsigned)app_jint(st, "restarts");
-	a->fails = (unsigned)app_jint(st, "fails");
-	a->start_after = app_jbool(st, "start_after");
-	a->count_after = app_jbool(st, "count_after");
-	a->killed = app_jbool(st, "killed");
-	a->leader_gone = app_jbool(st, "leader_gone");
-	a->has_exit = app_jbool(st, "has_exit");
-	a->exit_unknown = app_jbool(st, "exit_unknown");
-	a->exit_code = (int)app_jint(st, "exit_code");
-	a->exit_signal = (int)app_jint(st, "exit_signal");
-	a->started = (uint64_t)app_jint(st, "started");
-	a->starttime = (uint64_t)app_jint(st, "starttime");
+	a->state = r.state;
+	a->restarts = r.restarts;
+	a->fails = r.fails;
+	a->start_after = r.start_after;
+	a->count_after = r.count_after;
+	a->killed = r.killed;
+	a->leader_gone = r.leader_gone;
+	a->has_exit = r.has_exit;
+	a->exit_unknown = r.exit_unknown;
+	a->exit_code = r.exit_code;
+	a->exit_signal = r.exit_signal;
+	a->started = r.started;
+	a->starttime = r.starttime;
 	/*
 	 * A group id from disk is only trusted through its leader, verified
 	 * below (or, over exec, our own unreaped child).
 	 */
 	a->pgid = 0;
-	if (json_str(st, "reason") != NULL)
-		strlcpy(a->reason, json_str(st, "reason"), sizeof a->reason);
-	pid = (pid_t)app_jint(st, "pid");
+	strlcpy(a->reason, r.reason, sizeof a->reason);
+	pid = r.pid;
+	state_rec_free(&r);
 
 	if (pid > 0) {
 		/* pidfd first, then the start time: a recycled pid fails. */
@@ -824,11 +782,11 @@ app_adopt(const cJSON *st, bool ours)
 			a->pid = a->pgid = pid;
 			a->pidfd = fd;
 			/* Over exec, an app adopted earlier is still not ours. */
-			a->adopted = !ours || app_jbool(st, "adopted");
+			a->adopted = !ours || r.adopted;
 		}
 	} else if (ours && a->leader_gone && a->state == APP_STOPPING) {
 		/* Our own stopping group: its members are our children. */
-		a->pgid = (pid_t)app_jint(st, "pgid");
+		a->pgid = r.pgid;
 	}
 	if (a->pid > 0 && a->adopted) {
 		a->pidpoll = xcalloc(1, sizeof *a->pidpoll);
@@ -840,7 +798,7 @@ app_adopt(const cJSON *st, bool ours)
 	    ours ? "taken over" : "adopted", a->id, sup_state_name(a->state),
 	    (int)pid, a->restarts);
 	/* Timers resume with what was left of them. */
-	due = (uint64_t)app_jint(st, "timer_due");
+	due = r.timer_due;
 	if (due > 0) {
 		a->timer_due = due;
 		uv_timer_start(&a->timer, app_timer_cb, due > now ? due - now :
