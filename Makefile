@@ -52,8 +52,12 @@ HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \
 
 all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
 
-$(BUILD)/opm: $(CLI_OBJ) $(COMMON_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+# The CLI takes only the client half of src/socket and no libuv:
+# --as-needed spares every command loading it.
+CLI_LIB_OBJ := $(call obj,$(wildcard src/common/*.c) src/socket/client.c \
+	       src/socket/json.c)
+$(BUILD)/opm: $(CLI_OBJ) $(CLI_LIB_OBJ)
+	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
 
 $(BUILD)/opmd: $(DAEMON_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
