@@ -160,7 +160,9 @@ daemon_exit_now(void)
 	struct app	*a;
 	bool		 running = false;
 
-	daemon_sd_notify("STOPPING=1");
+	if (!d_stopping)
+		daemon_sd_notify("STOPPING=1");
+	d_stopping = true;
 	ipc_shutdown();
 	state_freeze();
 	TAILQ_FOREACH(a, &apps, entry) {

@@ -177,6 +177,7 @@ for addr in "$TEST_TMP/notify.sock" "@opm-e2e-notify-$$-$RANDOM"; do
 	wait "$run_pid" || rc=$?
 	assert_eq 0 "$rc" "daemon run: exit code after SIGTERM"
 	echo "NOTIFY_SOCKET=$addr got: $(paste -sd' ' "$notes")"
+	assert_eq 1 "$(grep -cx STOPPING=1 "$notes")" "STOPPING=1 messages"
 	[[ ! -e $SOCK ]] || fail "socket left behind by daemon run"
 	wait_for 5 no_daemon
 	kill "$listener"
