@@ -3,11 +3,12 @@
 #   make check      unit + end-to-end tests
 #   make asan       the same tests under AddressSanitizer + UBSan (build-asan/)
 #   make demo       run opm on a small example in a private OPM_HOME
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   binaries, man pages, bash completion
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 BUILD	?= build
 
 CC	?= cc
@@ -118,6 +119,8 @@ install: $(BUILD)/opm $(BUILD)/opmd
 	install -m 644 man/opm.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/opm-apps.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/opmd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 completions/opm.bash $(DESTDIR)$(BASHCOMPDIR)/opm
 
 clean:
 	rm -rf build build-asan

@@ -179,9 +179,13 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
 	ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
 	if (!cJSON_IsTrue(ok)) {
+		char	msg[1024];
+
 		err = json_str(r, "error");
+		strlcpy(msg, err != NULL ? err : "request failed", sizeof msg);
+		cJSON_Delete(r);
 		cli_fatal(EXIT_FAIL, "%s%s%s", cli_err_prefix ? cli_err_prefix :
-		    "", cli_err_prefix ? ": " : "", err ? err : "request failed");
+		    "", cli_err_prefix ? ": " : "", msg);
 	}
 	data = cJSON_DetachItemFromObjectCaseSensitive(r, "data");
 	cJSON_Delete(r);

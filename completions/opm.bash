@@ -1,0 +1,88 @@
+# bash completion for opm(1). Installed by `make install` into
+# $(PREFIX)/share/bash-completion/completions/opm.
+#
+# App names come from the running daemon only: completing never starts one
+# (the socket must exist and `opm daemon status` must succeed first).
+
+_opm_apps()
+{
+	local home=${OPM_HOME:-$HOME/.opm}
+
+	[[ -S $home/opmd.sock ]] || return 0
+	opm daemon status >/dev/null 2>&1 || return 0
+	opm list --json 2>/dev/null |
+	    sed -n 's/^[[:space:]]*"name":[[:space:]]*"\([^"]*\)".*/\1/p'
+}
+
+_opm()
+{
+	local cur prev cmd
+	local cmds="start stop restart reload delete rm list ls status info
+	    describe logs flush env signal reset save restore resurrect export
+	    startup daemon ping version help"
+	local start_opts="--name --cwd --env --env-file --no-inherit-env
+	    --restart --stop-exit-codes --max-restarts --min-uptime
+	    --restart-delay --backoff-max --kill-timeout --stop-signal
+	    --no-autostart --log-time --log-max-size --log-keep"
+
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	if (( COMP_CWORD == 1 )); then
+		mapfile -t COMPREPLY < <(compgen -W "$cmds" -- "$cur")
+		return 0
+	fi
+	cmd=${COMP_WORDS[1]}
+	case $cmd in
+	start)
+		case $prev in
+		--restart)
+			mapfile -t COMPREPLY < <(compgen -W "always on-failure never" -- "$cur")
+			return 0 ;;
+		--cwd)
+			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+			return 0 ;;
+		--env-file)
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			return 0 ;;
+		--stop-signal)
+			mapfile -t COMPREPLY < <(compgen -W "TERM INT QUIT HUP KILL USR1 USR2" -- "$cur")
+			return 0 ;;
+		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
+		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
+		--log-keep)
+			return 0 ;;
+		esac
+		if [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$start_opts --" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps)" -f -- "$cur")
+		fi ;;
+	stop|restart|reload|delete|rm|info|describe|env|reset|flush|export)
+		mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps) --update-env --json" -- "$cur") ;;
+	logs)
+		mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps) --lines --follow --out --err" -- "$cur") ;;
+	signal)
+		if (( COMP_CWORD == 2 )); then
+			mapfile -t COMPREPLY < <(compgen -W "TERM INT QUIT HUP KILL USR1 USR2 STOP CONT" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps)" -- "$cur")
+		fi ;;
+	list|ls|status)
+		mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
+	restore|resurrect)
+		mapfile -t COMPREPLY < <(compgen -W "--from-backup" -- "$cur") ;;
+	startup)
+		mapfile -t COMPREPLY < <(compgen -W "--user --system --print" -- "$cur") ;;
+	daemon)
+		if (( COMP_CWORD == 2 )); then
+			mapfile -t COMPREPLY < <(compgen -W "start stop status restart reload run" -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W "--restore --json" -- "$cur")
+		fi ;;
+	help)
+		mapfile -t COMPREPLY < <(compgen -W "$cmds" -- "$cur") ;;
+	esac
+	return 0
+}
+complete -F _opm opm
