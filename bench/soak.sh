@@ -3,7 +3,8 @@
 # policy, until RESTARTS (default 100000) restarts have happened in total,
 # while CLIs list and follow logs. Reports the daemon's RSS and open
 # descriptors at start, peak and end, zombies left, and checks that every
-# restart is accounted for (sum of restarts == spawns seen in opmd.log).
+# restart is accounted for (sum of restarts + apps == the daemon's spawn
+# count, and each run's first line is in its log).
 # usage: bench/soak.sh BUILD_DIR [APPS] [RESTARTS]
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
@@ -60,16 +61,22 @@ kill $(jobs -p) 2>/dev/null || true
 wait 2>/dev/null || true
 sleep 0.5
 total=$("$opm" list --json | jq '[.[].restarts] | add')
-spawns=$(grep -c ': spawned pid ' "$OPM_HOME/opmd.log" || true)
-rotated=$(ls "$OPM_HOME"/opmd.log.* 2>/dev/null | wc -l)
+spawns=$("$opm" daemon status --json | jq .spawns)
+# Each run wrote "up" first thing; a run stopped before its echo did not.
+ups=$(cat "$OPM_HOME"/logs/*-out.log* | grep -c '^up$' || true)
 rss_end=$(rss); fds_end=$(fds); z=$(zombies)
 echo "restarts: $total in ${secs}s ($(awk "BEGIN{printf \"%d\", $total / $secs}")/s)"
-echo "spawns logged: $spawns (apps $apps + restarts $total = $((apps + total)); daemon log rotated $rotated times, counts only the current file then)"
+echo "spawns counted by the daemon: $spawns (apps $apps + restarts $total = $((apps + total)))"
+echo "runs seen in the apps' logs: $ups (at most $apps runs stopped before their first line)"
 echo "rss kB:  idle $rss_start, with apps $rss0, peak $peak_rss, end (all stopped) $rss_end"
 echo "fds:     with apps $fds0, peak $peak_fds, end $fds_end"
 echo "zombies left: $z"
 (( z == 0 )) || { echo "FAIL: zombies left"; exit 1; }
-if (( rotated == 0 && spawns != apps + total )); then
+if (( spawns != apps + total )); then
 	echo "FAIL: restarts not accounted for"
+	exit 1
+fi
+if (( ups > spawns || ups < spawns - apps )); then
+	echo "FAIL: the apps' logs show $ups runs for $spawns spawns"
 	exit 1
 fi

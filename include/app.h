@@ -85,6 +85,7 @@ void		 app_wait(struct app *, void (*cb)(void *), void *arg);
 /* Reaps every exited child (the SIGCHLD handler). */
 void		 app_reap(void);
 int		 app_count(void);
+uint64_t	 app_spawned(void);
 int		 app_signal(struct app *, int sig);
 void		 app_reset(struct app *);
 /* The environment the app starts with, sorted. NULL and cause on error. */

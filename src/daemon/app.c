@@ -56,6 +56,15 @@ app_count(void)
 	return (app_n);
 }
 
+/* Processes this daemon process has started, for accounting (soak). */
+static uint64_t	app_nspawned;
+
+uint64_t
+app_spawned(void)
+{
+	return (app_nspawned);
+}
+
 struct app *
 app_find_id(int id)
 {
@@ -375,6 +384,7 @@ app_spawn(struct app *a)
 	a->killed = false;
 	a->leader_gone = false;
 	a->cpu_when = 0;
+	app_nspawned++;
 	log_info("%s: spawned pid %d: %s", a->conf.name, (int)pid, path);
 	return (0);
 }

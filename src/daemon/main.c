@@ -411,6 +411,7 @@ daemon_status(void)
 	cJSON_AddNumberToObject(d, "uptime_ms",
 	    (double)(uv_hrtime() / 1000000 - d_started));
 	cJSON_AddNumberToObject(d, "apps", app_count());
+	cJSON_AddNumberToObject(d, "spawns", (double)app_spawned());
 	cJSON_AddNumberToObject(d, "clients", ipc_count());
 	cJSON_AddNumberToObject(d, "reloads", d_reloads);
 	cJSON_AddNumberToObject(d, "memory_bytes",

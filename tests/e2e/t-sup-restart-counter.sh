@@ -36,6 +36,10 @@ wait_status a online
 wait_status b online
 assert_eq 1 "$(count_procs "*/opm-testapp tag $TAG tag a forever")" "processes of a"
 assert_eq 1 "$(count_procs "*/opm-testapp tag $TAG tag b forever")" "processes of b"
+# Every start is accounted for: the daemon's count of processes it
+# started is one per app plus its restarts (what bench/soak.sh relies on).
+assert_exit 0 "$OPM" daemon status --json
+assert_eq $((2 + 4 + 2)) "$(jq .spawns <<<"$OUT")" "daemon status spawns"
 
 assert_exit 0 "$OPM" reset a
 assert_eq 0 "$(app_field a restarts)" "restarts of a after reset"
