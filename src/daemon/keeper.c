@@ -33,6 +33,7 @@
 #include "xmem.h"
 
 #define KEEPER_MSG	8192
+#define KEEPER_WAIT_MS	5000	/* for room in the keeper's queue */
 
 struct keeper_fd {
 	uint64_t	 serial;
@@ -82,8 +83,27 @@ keeper_send(int s, const char *msg, int fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof fd);
 	}
+	/*
+	 * The daemon's end is non-blocking (uv_poll), and the keeper's queue
+	 * holds only net.unix.max_dgram_qlen (10) messages: on a burst, wait
+	 * for room. The keeper answers in microseconds; a keeper stuck for
+	 * seconds counts as lost for this message.
+	 */
 	while (sendmsg(s, &mh, MSG_NOSIGNAL) == -1) {
-		if (errno != EINTR)
+		struct pollfd	pfd = { .fd = s, .events = POLLOUT };
+		int		r;
+
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return (-1);
+		if ((r = poll(&pfd, 1, KEEPER_WAIT_MS)) == -1 && errno == EINTR)
+			continue;
+		if (r == 0)
+			errno = ETIMEDOUT;
+		else if (r == 1 && (pfd.revents & (POLLERR | POLLHUP)))
+			errno = EPIPE;
+		if (r != 1 || !(pfd.revents & POLLOUT))
 			return (-1);
 	}
 	return (0);
