@@ -82,7 +82,7 @@ void		 app_event(struct app *, enum sup_event);
 void		 app_delete(struct app *);
 /* Calls cb(arg) once the app is no longer stopping (or is freed). */
 void		 app_wait(struct app *, void (*cb)(void *), void *arg);
-/* Reaps every exited child (the SIGCHLD handler). */
+/* Reaps every exited child, from the loop's next turn on (SIGCHLD). */
 void		 app_reap(void);
 int		 app_count(void);
 uint64_t	 app_spawned(void);

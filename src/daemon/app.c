@@ -2,7 +2,7 @@
  * The apps and their supervision. app_event() is the one place that assigns
  * an app's state: it asks sup_step() what to do, logs the transition as
  * "name: from -> to (reason)" and carries out the actions. Exit status only
- * ever comes from waitpid() in app_reap(), on the one loop, so a stop can
+ * ever comes from waitpid() in the reaper (app_reap), on the one loop, so a stop can
  * never be mistaken for a crash (LESSONS.md 4).
  */
 #include <sys/syscall.h>
@@ -640,35 +640,28 @@ app_pidpoll_cb(uv_poll_t *h, int status, int events)
 		app_exited_unknown(a, "exited (adopted: status unknown)");
 }
 
-static uv_timer_t	app_reap_timer;
-static bool		app_reap_timer_init;
-
-static void
-app_reap_timer_cb(uv_timer_t *t)
-{
-	(void)t;
-	app_reap();
-}
+static uv_idle_t	app_reap_idle;
+static bool		app_reap_idle_init;
 
 /*
- * Reaps exited children in batches. Each exit may respawn an app, and
- * apps keep exiting while we spawn: an unbounded loop here would never
- * give timers, requests and log pipes a turn. After a batch, the rest
- * is reaped on the next turn of the loop.
+ * Reaps exited children in batches of 16, one batch per turn of the loop,
+ * from an idle handle (which also makes that turn poll without waiting).
+ * Each exit may respawn an app, and apps keep exiting while we spawn: an
+ * unbounded loop here would never give timers, requests and log pipes a
+ * turn. Two libuv 1.44 traps make the obvious ways unbounded: reaping in
+ * the SIGCHLD callback (libuv reads its signal pipe in a loop while it
+ * comes back full, and every batch's spawns fill it again), and
+ * re-arming a 0 ms timer (run again in the same timer phase). Under a
+ * restart storm either one kept the loop from ever polling.
  */
-void
-app_reap(void)
+static void
+app_reap_idle_cb(uv_idle_t *h)
 {
 	struct app	*a, *next;
 	pid_t		 pid;
 	int		 status, n = 0;
 	bool		 found;
 
-	if (!app_reap_timer_init) {
-		uv_timer_init(app_loop, &app_reap_timer);
-		uv_unref((uv_handle_t *)&app_reap_timer);
-		app_reap_timer_init = true;
-	}
 	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		found = false;
 		TAILQ_FOREACH(a, &apps, entry) {
@@ -682,8 +675,8 @@ app_reap(void)
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
 	}
-	if (n > 16)
-		uv_timer_start(&app_reap_timer, app_reap_timer_cb, 0, 0);
+	if (n <= 16)
+		uv_idle_stop(h);
 	TAILQ_FOREACH_SAFE(a, &apps, entry, next) {
 		if (a->state == APP_STOPPING && a->leader_gone &&
 		    !app_group_alive(a)) {
@@ -691,6 +684,17 @@ app_reap(void)
 			app_event(a, EV_EXIT);
 		}
 	}
+}
+
+void
+app_reap(void)
+{
+	if (!app_reap_idle_init) {
+		uv_idle_init(app_loop, &app_reap_idle);
+		uv_unref((uv_handle_t *)&app_reap_idle);
+		app_reap_idle_init = true;
+	}
+	uv_idle_start(&app_reap_idle, app_reap_idle_cb);
 }
 
 void
