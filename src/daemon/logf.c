@@ -82,7 +82,6 @@ struct logpipe {
 	LIST_ENTRY(logpipe)	 all;
 	bool			 at_line_start;
 	bool			 eof;
-	char			 rbuf[LOGF_CHUNK];
 	char			*data;		/* the chunk, stamped */
 	size_t			 len;
 	size_t			 off;		/* written so far */
@@ -474,13 +473,19 @@ logf_prepare(struct logpipe *lp, const char *p, size_t n)
 	lp->off = 0;
 }
 
+/*
+ * One read buffer for every pipe: a chunk is copied out (logf_prepare)
+ * before the read callback returns, and the loop reads one pipe at a
+ * time. A buffer per pipe cost 64 KiB per live run.
+ */
+static char	logf_rbuf[LOGF_CHUNK];
+
 static void
 logf_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 {
-	struct logpipe	*lp = h->data;
-
+	(void)h;
 	(void)hint;
-	*buf = uv_buf_init(lp->rbuf, sizeof lp->rbuf);
+	*buf = uv_buf_init(logf_rbuf, sizeof logf_rbuf);
 }
 
 static void
