@@ -36,6 +36,7 @@ struct app {
 	uv_poll_t		*pidpoll;	/* adopted: exit via pidfd */
 	uv_poll_t		*execpoll;	/* waiting for the exec verdict */
 	int			 execfd;
+	int			 gofd;		/* held until recorded */
 	bool			 exec_failed;
 	bool			 adopted;	/* not our child */
 	uint64_t		 starttime;	/* /proc stat field 22 */

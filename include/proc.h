@@ -25,10 +25,17 @@ struct proc_spec {
  * must not stall on a slow exec. Returns the pid, or -1 with cause[] when
  * fork itself failed. *execfd (non-blocking, close-on-exec) reads EOF once
  * exec succeeded, or a failure record: see proc_exec_result. *pidfd gets a
- * pidfd for the child, or -1.
+ * pidfd for the child, or -1. *gofd: see proc_release.
  */
 pid_t	 proc_spawn(const struct proc_spec *, int *pidfd, int *execfd,
-	    char *cause, size_t clen);
+	    int *gofd, char *cause, size_t clen);
+/*
+ * The child waits before exec until proc_release(*gofd): the caller first
+ * records the pid where a successor daemon will find it. If the caller
+ * dies before, the child reads EOF and exits without running anything,
+ * so a SIGKILL between fork and record never leaves an unknown copy.
+ */
+void	 proc_release(int gofd);
 /*
  * The verdict on execfd: 0 exec done, 1 failed (cause[] says where and
  * why), -1 not known yet. The caller closes execfd (after stopping any

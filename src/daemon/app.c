@@ -116,8 +116,13 @@ app_desired_running(const struct app *a)
 	}
 }
 
-struct app *
-app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
+/*
+ * A new app, stopped. Its runtime state is written by the caller: for an
+ * app taken over, a state file saying "stopped, no pid" written before
+ * the real one would lose the running process if we died in between.
+ */
+static struct app *
+app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 {
 	struct app	*a = xcalloc(1, sizeof *a), *prev;
 
@@ -142,6 +147,7 @@ app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
 	a->state = APP_STOPPED;
 	a->pidfd = -1;
 	a->execfd = -1;
+	a->gofd = -1;
 	TAILQ_INIT(&a->waiters);
 	uv_timer_init(app_loop, &a->timer);
 	a->timer.data = a;
@@ -156,7 +162,16 @@ app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
 		TAILQ_INSERT_TAIL(&apps, a, entry);
 	app_n++;
 	log_info("%s: created (id %d)", a->conf.name, a->id);
-	state_save(a);
+	return (a);
+}
+
+struct app *
+app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
+{
+	struct app	*a;
+
+	if ((a = app_new(conf, want_id, cause, clen)) != NULL)
+		state_save(a);
 	return (a);
 }
 
@@ -321,7 +336,7 @@ app_spawn(struct app *a)
 	char			 path[PATH_MAX], cause[512];
 	char			**env;
 	const char		*why;
-	int			 outfd, errfd, pidfd, execfd;
+	int			 outfd, errfd, pidfd, execfd, gofd;
 	pid_t			 pid;
 
 	if ((env = app_environ(a, cause, sizeof cause)) == NULL) {
@@ -360,7 +375,7 @@ app_spawn(struct app *a)
 	spec.cwd = a->conf.cwd;
 	spec.out_fd = outfd;
 	spec.err_fd = errfd;
-	pid = proc_spawn(&spec, &pidfd, &execfd, cause, sizeof cause);
+	pid = proc_spawn(&spec, &pidfd, &execfd, &gofd, cause, sizeof cause);
 	close(outfd);
 	close(errfd);
 	xfreev(env);
@@ -370,6 +385,7 @@ app_spawn(struct app *a)
 	}
 	/* The exec's verdict comes later; the loop goes on meanwhile. */
 	a->exec_failed = false;
+	a->gofd = gofd;		/* released once the state file has the pid */
 	a->execfd = execfd;
 	a->execpoll = xcalloc(1, sizeof *a->execpoll);
 	uv_poll_init(app_loop, a->execpoll, execfd);
@@ -512,6 +528,11 @@ app_event(struct app *a, enum sup_event ev)
 		app_notify(a);
 	}
 	state_save(a);
+	/* A new process runs only once a successor daemon can find it. */
+	if (a->gofd != -1) {
+		proc_release(a->gofd);
+		a->gofd = -1;
+	}
 }
 
 /* Group liveness; an adopted app's members are not our children, and
@@ -754,7 +775,7 @@ app_adopt(const cJSON *st, bool ours)
 		return (NULL);
 	}
 	if (app_find_name(r.entry[0].conf.name) != NULL ||
-	    (a = app_create(&r.entry[0].conf, r.id, cause,
+	    (a = app_new(&r.entry[0].conf, r.id, cause,
 	    sizeof cause)) == NULL) {
 		log_warnx("%s: cannot adopt %s", __func__,
 		    r.entry[0].conf.name);

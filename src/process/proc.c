@@ -36,12 +36,27 @@ struct proc_ksigaction {
 	uint64_t	  mask;
 };
 
+/* Closes every descriptor from 3 up but a and b. */
+static void
+proc_close_but(int a, int b)
+{
+	int	lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		syscall(SYS_close_range, 3, lo - 1, 0);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, lo + 1, hi - 1, 0);
+	syscall(SYS_close_range, hi + 1, ~0U, 0);
+}
+
 static void __attribute__((noreturn))
-proc_child(const struct proc_spec *s, int errfd)
+proc_child(const struct proc_spec *s, int errfd, int go[2])
 {
 	struct proc_err		e;
 	struct proc_ksigaction	ksa;
 	sigset_t		set;
+	ssize_t			n;
+	char			c;
 	int			sig, fd;
 
 	/*
@@ -61,6 +76,7 @@ proc_child(const struct proc_spec *s, int errfd)
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	setsid();
 
+	close(go[1]);
 	e.stage = 1;
 	if (s->cwd != NULL && chdir(s->cwd) == -1)
 		goto fail;
@@ -69,10 +85,19 @@ proc_child(const struct proc_spec *s, int errfd)
 		goto fail;
 	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
 		goto fail;
-	/* Everything else closes; errfd is close-on-exec already. */
-	if (errfd > 3)
-		syscall(SYS_close_range, 3, errfd - 1, 0);
-	syscall(SYS_close_range, errfd + 1, ~0U, 0);
+	/*
+	 * Everything else closes (errfd is close-on-exec already), before we
+	 * wait: a child left waiting must not hold the daemon's socket.
+	 */
+	proc_close_but(errfd, go[0]);
+
+	/* Not before the daemon has recorded us (proc_release). */
+	do
+		n = read(go[0], &c, 1);
+	while (n == -1 && errno == EINTR);
+	if (n != 1)
+		_exit(0);
+	close(go[0]);
 	e.stage = 2;
 	execve(s->path, s->argv, s->envp);
 fail:
@@ -83,17 +108,24 @@ fail:
 }
 
 pid_t
-proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, char *cause,
-    size_t clen)
+proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, int *gofd,
+    char *cause, size_t clen)
 {
 	sigset_t	all, old;
-	int		p[2];
+	int		p[2], go[2];
 	pid_t		pid;
 
 	*pidfd = -1;
 	*execfd = -1;
+	*gofd = -1;
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
 		snprintf(cause, clen, "pipe: %s", strerror(errno));
+		return (-1);
+	}
+	if (pipe2(go, O_CLOEXEC) == -1) {
+		snprintf(cause, clen, "pipe: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
 		return (-1);
 	}
 	/*
@@ -107,17 +139,31 @@ proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, char *cause,
 		snprintf(cause, clen, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
+		close(go[0]);
+		close(go[1]);
 		return (-1);
 	}
 	if (pid == 0)
-		proc_child(s, p[1]);
+		proc_child(s, p[1], go);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
+	close(go[0]);
 	*execfd = p[0];
+	*gofd = go[1];
 	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (*pidfd != -1)
 		fcntl(*pidfd, F_SETFD, FD_CLOEXEC);
 	return (pid);
+}
+
+void
+proc_release(int gofd)
+{
+	if (gofd == -1)
+		return;
+	while (write(gofd, "g", 1) == -1 && errno == EINTR)
+		;
+	close(gofd);
 }
 
 int
