@@ -1,12 +1,17 @@
 /*
  * App log capture, rotation and following.
  *
- * Each spawn gets fresh pipes. A pipe is read one chunk at a time: reading
- * stops while its chunk is written, so a slow or full disk makes the app
- * block on its own write (back-pressure) instead of losing lines, and the
- * loop never waits on the disk: writes go through uv_fs_write, one at a
- * time per file, in the order the chunks were read. On ENOSPC the chunk is
- * kept and retried every second until space returns.
+ * Each spawn gets fresh pipes. A chunk read from a pipe is written to the
+ * file at once, in the read callback, so that bytes taken from the pipe
+ * are in the file before anything else runs (a SIGKILL of the daemon then
+ * loses nothing: what it has not read stays in the pipe, which the keeper
+ * holds). When that write fails, is short, or the file has a backlog,
+ * reading stops while the chunk is written through uv_fs_write, one at a
+ * time per file, in the order the chunks were read: a full disk makes the
+ * app block on its own write (back-pressure) instead of losing lines. On
+ * ENOSPC the chunk is kept and retried every second until space returns.
+ * A direct write that takes long (a slow disk) sends the file's chunks
+ * through the thread pool for a while, so the loop does not wait on it.
  *
  * A pipe lives until EOF, so output of grandchildren that outlive a restart
  * still lands, in order, in the same file. A partial line is written as it
@@ -40,6 +45,8 @@
 
 #define LOGF_CHUNK	65536
 #define LOGF_FOLLOW_WQ	(1024 * 1024)	/* a follower's backlog before skips */
+#define LOGF_SLOW_NS	(20 * 1000000ULL) /* a direct write this slow... */
+#define LOGF_SLOW_MS	5000		/* ...sends writes to the pool this long */
 
 struct logpipe;
 
@@ -65,6 +72,7 @@ struct logfile {
 	uint64_t		 size;
 	uint64_t		 partial;	/* bytes since the last newline */
 	bool			 busy;		/* a write is in flight */
+	uint64_t		 async_until;	/* slow disk: no direct writes */
 	bool			 warned;
 	uv_fs_t			 req;
 	uv_timer_t		*retry;
@@ -105,6 +113,7 @@ static void		(*logf_quiet_cb)(void);
 static void	logf_next(struct logfile *);
 static void	logf_write_some(struct logfile *);
 static void	logf_read_cb(uv_stream_t *, ssize_t, const uv_buf_t *);
+static bool	logf_write_now(struct logfile *, struct logpipe *);
 static void	logf_check_quiet(void);
 static void	logf_follow_new(struct logfile *);
 
@@ -508,8 +517,8 @@ logf_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 
 	if (n == 0)
 		return;
-	uv_read_stop(s);
 	if (n < 0 && lp->at_line_start) {
+		uv_read_stop(s);
 		uv_close((uv_handle_t *)s, logf_pipe_close_cb);
 		if (logf_quiescing)
 			logf_check_quiet();
@@ -522,6 +531,21 @@ logf_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		lp->at_line_start = true;
 	} else
 		logf_prepare(lp, buf->base, n);
+	if (logf_write_now(lf, lp)) {
+		free(lp->data);
+		lp->data = NULL;
+		if (lp->eof) {
+			uv_read_stop(s);
+			uv_close((uv_handle_t *)s, logf_pipe_close_cb);
+		} else if (logf_quiescing) {
+			uv_read_stop(s);
+			lp->stopped = true;
+		}
+		if (logf_quiescing)
+			logf_check_quiet();
+		return;
+	}
+	uv_read_stop(s);
 	TAILQ_INSERT_TAIL(&lf->queue, lp, entry);
 	if (!lf->busy)
 		logf_next(lf);
@@ -535,20 +559,101 @@ logf_retry_cb(uv_timer_t *t)
 	logf_write_some(lf);
 }
 
+/* Accounts r bytes of the current chunk as written. */
+static void
+logf_wrote(struct logfile *lf, struct logpipe *lp, size_t r)
+{
+	const char	*p = lp->data + lp->off, *nl;
+
+	logf_publish(lf, p, r);
+	lf->size += r;
+	if (p[r - 1] == '\n')
+		lf->partial = 0;
+	else {
+		nl = memrchr(p, '\n', r);
+		lf->partial = nl ? (uint64_t)(p + r - nl - 1) : lf->partial + r;
+	}
+	lp->off += r;
+}
+
+/* How much of lp's chunk to write next, rotating first when due. */
+static size_t
+logf_take(struct logfile *lf, struct logpipe *lp)
+{
+	const char	*p = lp->data + lp->off, *nl;
+	size_t		 left = lp->len - lp->off, take = left, room;
+
+	if (lf->size >= lf->max_size && (lf->partial == 0 ||
+	    lf->partial >= lf->max_size))
+		logf_rotate(lf);
+	if (lf->size + left > lf->max_size) {
+		/* Up to the newline that ends the line crossing the limit. */
+		room = lf->max_size > lf->size ? lf->max_size - lf->size : 0;
+		if (room > 0 && (nl = memchr(p + room - 1, '\n',
+		    left - room + 1)) != NULL)
+			take = nl + 1 - p;
+		else if (room == 0 && (nl = memchr(p, '\n', left)) != NULL)
+			take = nl + 1 - p;
+	}
+	return (take);
+}
+
+/*
+ * Writes lp's chunk at once, in the read callback, when the file has no
+ * backlog: the bytes are out of the pipe and not yet in the file only for
+ * the few microseconds between two system calls, so a SIGKILL of the
+ * daemon loses nothing in practice (through the thread pool, a loaded
+ * machine made that window milliseconds long, and lines went missing).
+ * A write that fails or is short leaves the rest to the queued path,
+ * which retries; a write that took long (a slow disk: ext4 has no
+ * RWF_NOWAIT for buffered writes) sends this file's chunks through the
+ * thread pool for a while, so the loop does not wait on the disk.
+ */
+static bool
+logf_write_now(struct logfile *lf, struct logpipe *lp)
+{
+	uint64_t	t0;
+	ssize_t		r;
+	size_t		take;
+
+	if (lf->busy || !TAILQ_EMPTY(&lf->queue) ||
+	    uv_now(logf_loop) < lf->async_until)
+		return (false);
+	while (lp->off < lp->len) {
+		take = logf_take(lf, lp);
+		t0 = uv_hrtime();
+		r = write(lf->fd, lp->data + lp->off, take);
+		if (uv_hrtime() - t0 > LOGF_SLOW_NS) {
+			lf->async_until = uv_now(logf_loop) + LOGF_SLOW_MS;
+			log_warnx("%s: a write took %llu ms; writing through "
+			    "the thread pool for a while", lf->path,
+			    (unsigned long long)(uv_hrtime() - t0) / 1000000);
+		}
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (false);
+		logf_wrote(lf, lp, (size_t)r);
+		if (lf->async_until > uv_now(logf_loop))
+			return (lp->off == lp->len);
+	}
+	return (true);
+}
+
 static void
 logf_write_cb(uv_fs_t *req)
 {
 	struct logfile	*lf = req->data;
 	struct logpipe	*lp = lf->cur;
 	ssize_t		 r = req->result;
-	const char	*p = lp->data + lp->off;
 
 	uv_fs_req_cleanup(req);
-	if (r < 0) {
+	if (r <= 0) {
 		/* Keep the chunk; the app blocks on its full pipe meanwhile. */
 		if (!lf->warned)
 			log_warnx("%s: write: %s; retrying every second",
-			    lf->path, uv_strerror((int)r));
+			    lf->path, r == 0 ? "nothing written" :
+			    uv_strerror((int)r));
 		lf->warned = true;
 		if (lf->retry == NULL) {
 			lf->retry = xcalloc(1, sizeof *lf->retry);
@@ -562,15 +667,7 @@ logf_write_cb(uv_fs_t *req)
 		log_info("%s: writing again", lf->path);
 		lf->warned = false;
 	}
-	logf_publish(lf, p, r);
-	lf->size += r;
-	if (p[r - 1] == '\n')
-		lf->partial = 0;
-	else {
-		const char *nl = memrchr(p, '\n', r);
-		lf->partial = nl ? (uint64_t)(p + r - nl - 1) : lf->partial + r;
-	}
-	lp->off += r;
+	logf_wrote(lf, lp, (size_t)r);
 	if (lp->off < lp->len) {
 		logf_write_some(lf);
 		return;
@@ -592,28 +689,14 @@ logf_write_cb(uv_fs_t *req)
 		logf_check_quiet();
 }
 
-/* Writes the next piece of the current chunk, rotating between lines. */
+/* Writes the next piece of the current chunk through the thread pool. */
 static void
 logf_write_some(struct logfile *lf)
 {
 	struct logpipe	*lp = lf->cur;
-	const char	*p = lp->data + lp->off, *nl;
-	size_t		 left = lp->len - lp->off, take = left, room;
 	uv_buf_t	 b;
 
-	if (lf->size >= lf->max_size && (lf->partial == 0 ||
-	    lf->partial >= lf->max_size))
-		logf_rotate(lf);
-	if (lf->size + left > lf->max_size) {
-		/* Up to the newline that ends the line crossing the limit. */
-		room = lf->max_size > lf->size ? lf->max_size - lf->size : 0;
-		if (room > 0 && (nl = memchr(p + room - 1, '\n',
-		    left - room + 1)) != NULL)
-			take = nl + 1 - p;
-		else if (room == 0 && (nl = memchr(p, '\n', left)) != NULL)
-			take = nl + 1 - p;
-	}
-	b = uv_buf_init((char *)p, take);
+	b = uv_buf_init(lp->data + lp->off, logf_take(lf, lp));
 	lf->req.data = lf;
 	if (uv_fs_write(logf_loop, &lf->req, lf->fd, &b, 1, -1,
 	    logf_write_cb) != 0) {
