@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <uv.h>
+
 #include "app.h"
 #include "dump.h"
 #include "json.h"
@@ -108,13 +110,84 @@ state_app_json(const struct app *a)
 	return (o);
 }
 
+/*
+ * Apps whose last state write failed (a full disk): retried every second
+ * until it works, or a successor daemon would adopt a stale record and
+ * miss a process or start it twice.
+ */
+#define STATE_RETRY_MS	1000
+static int	*state_dirty;
+static size_t	 state_ndirty;
+static uv_timer_t state_retry;
+static bool	 state_retry_init;
+
+static void
+state_mark(int id, bool dirty)
+{
+	size_t	i;
+
+	for (i = 0; i < state_ndirty && state_dirty[i] != id; i++)
+		;
+	if (!dirty && i < state_ndirty)
+		state_dirty[i] = state_dirty[--state_ndirty];
+	else if (dirty && i == state_ndirty) {
+		state_dirty = xreallocarray(state_dirty, state_ndirty + 1,
+		    sizeof *state_dirty);
+		state_dirty[state_ndirty++] = id;
+	}
+}
+
+static void
+state_retry_cb(uv_timer_t *t)
+{
+	struct app	*a;
+	size_t		 i, n = state_ndirty;
+	int		*ids;
+
+	(void)t;
+	ids = xreallocarray(NULL, n ? n : 1, sizeof *ids);
+	memcpy(ids, state_dirty, n * sizeof *ids);
+	for (i = 0; i < n; i++) {
+		if ((a = app_find_id(ids[i])) != NULL)
+			state_save(a);
+		else
+			state_mark(ids[i], false);
+	}
+	free(ids);
+	if (state_ndirty == 0)
+		log_info("runtime state written again");
+}
+
+static int
+state_write(const char *path, const char *tmp, const char *text)
+{
+	size_t	len = strlen(text);
+	ssize_t	n;
+	int	fd, e;
+
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		return (-1);
+	n = write(fd, text, len);
+	e = n == -1 ? errno : n != (ssize_t)len ? ENOSPC : 0;
+	if (close(fd) == -1 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) == -1)
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		errno = e;
+		return (-1);
+	}
+	return (0);
+}
+
 void
 state_save(const struct app *a)
 {
 	char	path[4300], tmp[4400], *text;
 	cJSON	*o;
-	size_t	len;
-	int	fd;
+	bool	was = state_ndirty > 0;
 
 	if (state_dir[0] == '\0' || state_frozen)
 		return;
@@ -125,14 +198,21 @@ state_save(const struct app *a)
 		return;
 	snprintf(path, sizeof path, "%s/%d.json", state_dir, a->id);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	len = strlen(text);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1 || write(fd, text, len) != (ssize_t)len ||
-	    close(fd) == -1 || rename(tmp, path) == -1) {
-		log_warn("%s: %s", __func__, path);
-		if (fd != -1)
-			unlink(tmp);
-	}
+	if (state_write(path, tmp, text) == -1) {
+		if (!was)
+			log_warn("%s: %s; retrying every second", __func__,
+			    path);
+		state_mark(a->id, true);
+		if (!state_retry_init) {
+			uv_timer_init(uv_default_loop(), &state_retry);
+			uv_unref((uv_handle_t *)&state_retry);
+			state_retry_init = true;
+		}
+		if (!uv_is_active((uv_handle_t *)&state_retry))
+			uv_timer_start(&state_retry, state_retry_cb,
+			    STATE_RETRY_MS, 0);
+	} else
+		state_mark(a->id, false);
 	cJSON_free(text);
 }
 
@@ -141,6 +221,7 @@ state_remove(int id)
 {
 	char	path[4300];
 
+	state_mark(id, false);
 	snprintf(path, sizeof path, "%s/%d.json", state_dir, id);
 	if (unlink(path) == -1 && errno != ENOENT)
 		log_warn("%s: %s", __func__, path);
