@@ -28,6 +28,7 @@ enum sup_event {
 	EV_EXIT,	/* the app's process and its group are gone */
 	EV_TIMER,	/* the app's timer fired */
 	EV_SPAWN_FAIL,	/* fork or exec failed */
+	EV_SPAWN_RETRY,	/* a restart found no descriptors or memory */
 };
 
 /* Actions, a bit set. */

@@ -328,7 +328,17 @@ app_execpoll_cb(uv_poll_t *h, int status, int events)
 	app_exec_check(a);
 }
 
-/* Starts the program. -1 with a[n] reason set when it cannot. */
+/* Errors of fork and pipe that pass with time: descriptors, memory. */
+static bool
+app_transient(int e)
+{
+	return (e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM);
+}
+
+/*
+ * Starts the program. With a's reason set when it cannot: -2 for a lack
+ * of resources (app_transient), -1 otherwise.
+ */
 static int
 app_spawn(struct app *a)
 {
@@ -336,7 +346,7 @@ app_spawn(struct app *a)
 	char			 path[PATH_MAX], cause[512];
 	char			**env;
 	const char		*why;
-	int			 outfd, errfd, pidfd, execfd, gofd;
+	int			 outfd, errfd, pidfd, execfd, gofd, e;
 	pid_t			 pid;
 
 	if ((env = app_environ(a, cause, sizeof cause)) == NULL) {
@@ -357,17 +367,19 @@ app_spawn(struct app *a)
 		return (-1);
 	}
 	if ((outfd = logf_capture(a->out)) == -1) {
+		e = errno;
 		snprintf(a->reason, sizeof a->reason, "log pipe: %s",
-		    strerror(errno));
+		    strerror(e));
 		xfreev(env);
-		return (-1);
+		return (app_transient(e) ? -2 : -1);
 	}
 	if ((errfd = logf_capture(a->err)) == -1) {
+		e = errno;
 		snprintf(a->reason, sizeof a->reason, "log pipe: %s",
-		    strerror(errno));
+		    strerror(e));
 		close(outfd);
 		xfreev(env);
-		return (-1);
+		return (app_transient(e) ? -2 : -1);
 	}
 	spec.path = path;
 	spec.argv = a->conf.argv;
@@ -376,12 +388,13 @@ app_spawn(struct app *a)
 	spec.out_fd = outfd;
 	spec.err_fd = errfd;
 	pid = proc_spawn(&spec, &pidfd, &execfd, &gofd, cause, sizeof cause);
+	e = errno;
 	close(outfd);
 	close(errfd);
 	xfreev(env);
 	if (pid == -1) {
 		strlcpy(a->reason, cause, sizeof a->reason);
-		return (-1);
+		return (app_transient(e) ? -2 : -1);
 	}
 	/* The exec's verdict comes later; the loop goes on meanwhile. */
 	a->exec_failed = false;
@@ -471,6 +484,7 @@ app_event(struct app *a, enum sup_event ev)
 	struct sup_in	in;
 	struct sup_out	out;
 	enum app_state	from = a->state;
+	int		r;
 
 	in.state = a->state;
 	in.event = ev;
@@ -490,11 +504,12 @@ app_event(struct app *a, enum sup_event ev)
 	a->start_after = out.start_after;
 	a->count_after = out.count_after;
 	if (out.reason != NULL) {
-		if (ev != EV_SPAWN_FAIL)
+		if (ev != EV_SPAWN_FAIL && ev != EV_SPAWN_RETRY)
 			strlcpy(a->reason, out.reason, sizeof a->reason);
 		log_info("%s: %s -> %s (%s)", a->conf.name,
 		    sup_state_name(from), sup_state_name(out.state),
-		    ev == EV_SPAWN_FAIL ? a->reason : out.reason);
+		    ev == EV_SPAWN_FAIL || ev == EV_SPAWN_RETRY ? a->reason :
+		    out.reason);
 	}
 	if (out.actions & ACT_TIMER_STOP) {
 		uv_timer_stop(&a->timer);
@@ -514,9 +529,11 @@ app_event(struct app *a, enum sup_event ev)
 	 * Spawn before arming the timer, so that min_uptime runs from the
 	 * real start. The nested event starts from launching: no notify.
 	 */
-	if ((out.actions & ACT_SPAWN) && app_spawn(a) == -1)
-		app_event(a, EV_SPAWN_FAIL);
-	else if (out.actions & ACT_TIMER) {
+	if ((out.actions & ACT_SPAWN) && (r = app_spawn(a)) != 0) {
+		/* An automatic restart retries a lack of resources. */
+		app_event(a, r == -2 && (ev == EV_EXIT || ev == EV_TIMER) ?
+		    EV_SPAWN_RETRY : EV_SPAWN_FAIL);
+	} else if (out.actions & ACT_TIMER) {
 		uv_timer_start(&a->timer, app_timer_cb, out.timer_ms, 0);
 		a->timer_due = app_now() + out.timer_ms;
 	}

@@ -188,6 +188,25 @@ sup_step(const struct sup_in *in, struct sup_out *out)
 		    in->state == APP_ONLINE)
 			sup_exit(in, out);
 		break;
+	case EV_SPAWN_RETRY:
+		/*
+		 * Out of descriptors or memory for a while: not the program's
+		 * fault, so a failed start with backoff, not errored at once.
+		 */
+		out->fails = in->fails + 1;
+		out->start_after = false;
+		out->count_after = false;
+		if (out->fails > in->conf->max_restarts) {
+			out->state = APP_ERRORED;
+			out->actions = ACT_TIMER_STOP;
+			out->reason = "failed too many starts in a row";
+			break;
+		}
+		out->state = APP_WAITING;
+		out->actions = ACT_TIMER;
+		out->timer_ms = sup_backoff(in->conf, out->fails);
+		out->reason = "cannot start now; retrying";
+		break;
 	case EV_SPAWN_FAIL:
 		out->state = APP_ERRORED;
 		out->actions = ACT_TIMER_STOP;

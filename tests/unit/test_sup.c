@@ -402,11 +402,46 @@ test_spawn_fail(void **state)
 	assert_false(sup_running(f.state));
 }
 
+/* A restart with no descriptors left backs off, then gives up in time. */
+static void
+test_spawn_retry(void **state)
+{
+	struct fake	f;
+	unsigned	i;
+
+	(void)state;
+	fake_init(&f);
+	f.conf.max_restarts = 3;
+	start_online(&f);
+	fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+	assert_int_equal(f.state, APP_WAITING);
+	assert_int_equal(f.fails, 1);
+	assert_int_equal(f.timer, sup_backoff(&f.conf, 1));
+	/* The backoff timer tries again: a spawn. */
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	for (i = 2; i <= 3; i++) {
+		fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+		assert_int_equal(f.state, APP_WAITING);
+		assert_int_equal(f.timer, sup_backoff(&f.conf, i));
+		fake_step(&f, EV_TIMER, 0, 0);
+	}
+	fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+	/* A stop while waiting ends it. */
+	fake_init(&f);
+	start_online(&f);
+	fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+	fake_step(&f, EV_STOP, 0, 0);
+	assert_int_equal(f.state, APP_STOPPED);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_stop),
+		cmocka_unit_test(test_spawn_retry),
 		cmocka_unit_test(test_stop_escalates_to_kill),
 		cmocka_unit_test(test_crash_after_uptime_restarts_at_once),
 		cmocka_unit_test(test_restart_delay),
