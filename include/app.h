@@ -87,6 +87,9 @@ void		 app_wait(struct app *, void (*cb)(void *), void *arg);
 void		 app_reap(void);
 int		 app_count(void);
 uint64_t	 app_spawned(void);
+/* Launching, and the exec's verdict not known yet (or a failure not yet
+ * acted on): waiters of app_wait are told when it is. */
+bool		 app_exec_pending(const struct app *);
 int		 app_signal(struct app *, int sig);
 void		 app_reset(struct app *);
 /* The environment the app starts with, sorted. NULL and cause on error. */

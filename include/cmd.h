@@ -25,6 +25,9 @@ struct cmd_ctx {
 	size_t			  nids;
 	void			(*finish)(struct cmd_ctx *);
 	bool			  replied;
+	const char		**actions;	/* start: what was done, per id */
+	bool			  created;	/* start: one new app, dropped
+						   if it cannot run */
 };
 
 struct cmd_entry {
@@ -44,7 +47,10 @@ void	 cmd_error(struct cmd_ctx *, const char *, ...)
 int	 cmd_targets(struct cmd_ctx *);
 /* true when the target named "all" (alone or in a list). */
 bool	 cmd_names_all(struct cmd_ctx *);
-/* Waits for every target to leave "stopping", then calls finish. */
+/*
+ * Waits for every target to leave "stopping" and, when launching, to have
+ * its exec verdict (app_exec_pending), then calls finish.
+ */
 enum cmd_retval cmd_wait_settled(struct cmd_ctx *,
 	    void (*finish)(struct cmd_ctx *));
 /* Frees a context that did not wait. */

@@ -36,6 +36,7 @@ static int		 app_next_id;
 static int		 app_n;
 
 static void	app_timer_cb(uv_timer_t *);
+static void	app_notify(struct app *);
 
 static uint64_t
 app_now(void)
@@ -310,12 +311,22 @@ app_exec_check(struct app *a)
 	a->execpoll = NULL;
 	close(a->execfd);
 	a->execfd = -1;
+	/* The program runs: a start waiting on the verdict can answer. */
+	if (r == 0)
+		app_notify(a);
 	if (r == 1) {
 		a->exec_failed = true;
 		strlcpy(a->reason, cause, sizeof a->reason);
 		log_warnx("%s: %s", a->conf.name, cause);
 	}
 	return (r);
+}
+
+bool
+app_exec_pending(const struct app *a)
+{
+	return (a->state == APP_LAUNCHING && (a->execpoll != NULL ||
+	    a->exec_failed));
 }
 
 static void
@@ -431,10 +442,13 @@ app_signal_group(struct app *a, int sig)
 static void
 app_notify(struct app *a)
 {
+	TAILQ_HEAD(, app_waiter) now = TAILQ_HEAD_INITIALIZER(now);
 	struct app_waiter	*w;
 
-	while ((w = TAILQ_FIRST(&a->waiters)) != NULL) {
-		TAILQ_REMOVE(&a->waiters, w, entry);
+	/* Those waiting now; a callback may wait again, for the next step. */
+	TAILQ_CONCAT(&now, &a->waiters, entry);
+	while ((w = TAILQ_FIRST(&now)) != NULL) {
+		TAILQ_REMOVE(&now, w, entry);
 		w->cb(w->arg);
 		free(w);
 	}
@@ -543,7 +557,8 @@ app_event(struct app *a, enum sup_event ev)
 			return;
 		}
 		app_notify(a);
-	}
+	} else if (from == APP_LAUNCHING && a->state != APP_LAUNCHING)
+		app_notify(a);
 	state_save(a);
 	/* A new process runs only once a successor daemon can find it. */
 	if (a->gofd != -1) {

@@ -81,6 +81,47 @@ cmd_start_result(cJSON *out, struct app *a, const char *action)
 	cJSON_AddItemToArray(out, o);
 }
 
+/* Remembers a and what was done to it, for the reply once settled. */
+static void
+cmd_start_note(struct cmd_ctx *ctx, struct app *a, const char *action)
+{
+	ctx->ids = xreallocarray(ctx->ids, ctx->nids + 1, sizeof *ctx->ids);
+	ctx->actions = xreallocarray(ctx->actions, ctx->nids + 1,
+	    sizeof *ctx->actions);
+	ctx->ids[ctx->nids] = a->id;
+	ctx->actions[ctx->nids++] = action;
+}
+
+/*
+ * The reply, once every app started has its exec verdict: a program that
+ * turned out not to run in the new process (exec or chdir failed there)
+ * is "failed", as when it could not be found before the fork.
+ */
+static void
+cmd_start_done(struct cmd_ctx *ctx)
+{
+	struct app	*a;
+	cJSON		*out;
+	size_t		 i;
+
+	if (ctx->created && ctx->nids == 1 &&
+	    (a = app_find_id(ctx->ids[0])) != NULL &&
+	    a->state == APP_ERRORED) {
+		/* Nothing is created from a program that cannot run. */
+		cmd_error(ctx, "%s: %s", a->conf.name, a->reason);
+		app_delete(a);
+		return;
+	}
+	out = cJSON_CreateArray();
+	for (i = 0; i < ctx->nids; i++) {
+		if ((a = app_find_id(ctx->ids[i])) == NULL)
+			continue;
+		cmd_start_result(out, a, a->state == APP_ERRORED ? "failed" :
+		    ctx->actions[i]);
+	}
+	cmd_ok(ctx, out);
+}
+
 static const char *
 cmd_start_existing(struct app *a)
 {
@@ -144,7 +185,6 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	struct app_conf	*confs;
 	struct app	*a;
 	const cJSON	*e;
-	cJSON		*out;
 	char		 cause[512];
 	size_t		 n = 0, i, j;
 
@@ -177,23 +217,20 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 			goto fail;
 		}
 	}
-	out = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
 		if ((a = app_find_name(confs[i].name)) != NULL) {
 			conf_free(&confs[i]);
-			cmd_start_result(out, a, "exists");
+			cmd_start_note(ctx, a, "exists");
 			continue;
 		}
 		if ((a = app_create(&confs[i], -1, cause, sizeof cause)) == NULL)
 			continue;
 		if (a->conf.autostart)
 			app_event(a, EV_START);
-		cmd_start_result(out, a, a->state == APP_ERRORED ? "failed" :
-		    "created");
+		cmd_start_note(ctx, a, "created");
 	}
 	free(confs);
-	cmd_ok(ctx, out);
-	return (CMD_DONE);
+	return (cmd_wait_settled(ctx, cmd_start_done));
 fail:
 	for (i = 0; i < n + 1 && i < (size_t)cJSON_GetArraySize(list); i++)
 		conf_free(&confs[i]);
@@ -209,7 +246,6 @@ cmd_start(struct cmd_ctx *ctx)
 	struct app	*a;
 	const char	*action;
 	char		 cause[512], *copy, *w, *save = NULL;
-	cJSON		*out;
 	bool		 all = true;
 	size_t		 i;
 
@@ -239,14 +275,11 @@ cmd_start(struct cmd_ctx *ctx)
 	if (t != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
-		out = cJSON_CreateArray();
-		for (i = 0; i < ctx->nids; i++) {
-			a = app_find_id(ctx->ids[i]);
-			action = cmd_start_existing(a);
-			cmd_start_result(out, a, action);
-		}
-		cmd_ok(ctx, out);
-		return (CMD_DONE);
+		ctx->actions = xcalloc(ctx->nids, sizeof *ctx->actions);
+		for (i = 0; i < ctx->nids; i++)
+			ctx->actions[i] = cmd_start_existing(
+			    app_find_id(ctx->ids[i]));
+		return (cmd_wait_settled(ctx, cmd_start_done));
 	}
 	if (obj == NULL) {
 		cmd_error(ctx, "start: nothing to start");
@@ -259,8 +292,7 @@ cmd_start(struct cmd_ctx *ctx)
 	}
 	if ((a = cmd_start_create(ctx, &c, &action)) == NULL)
 		return (CMD_DONE);
-	out = cJSON_CreateArray();
-	cmd_start_result(out, a, action);
-	cmd_ok(ctx, out);
-	return (CMD_DONE);
+	cmd_start_note(ctx, a, action);
+	ctx->created = strcmp(action, "created") == 0;
+	return (cmd_wait_settled(ctx, cmd_start_done));
 }

@@ -43,6 +43,7 @@ cmd_free(struct cmd_ctx *ctx)
 {
 	cJSON_Delete(ctx->id);
 	free(ctx->ids);
+	free(ctx->actions);
 	free(ctx);
 }
 
@@ -209,12 +210,41 @@ cmd_target_apps(struct cmd_ctx *ctx)
 	return (arr);
 }
 
+static void	cmd_settled_cb(void *);
+
+static bool
+cmd_unsettled(const struct app *a)
+{
+	return (a != NULL && (a->state == APP_STOPPING ||
+	    app_exec_pending(a)));
+}
+
+/* Waits on every unsettled target; the number waited on. */
+static int
+cmd_wait_all(struct cmd_ctx *ctx)
+{
+	struct app	*a;
+	size_t		 i;
+
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (cmd_unsettled(a)) {
+			ctx->pending++;
+			app_wait(a, cmd_settled_cb, ctx);
+		}
+	}
+	return (ctx->pending);
+}
+
 static void
 cmd_settled_cb(void *arg)
 {
 	struct cmd_ctx	*ctx = arg;
 
 	if (--ctx->pending > 0)
+		return;
+	/* Woken by one step (stopped, then launching): look again. */
+	if (cmd_wait_all(ctx) > 0)
 		return;
 	ctx->finish(ctx);
 	ipc_unref(ctx->client);
@@ -224,18 +254,8 @@ cmd_settled_cb(void *arg)
 enum cmd_retval
 cmd_wait_settled(struct cmd_ctx *ctx, void (*finish)(struct cmd_ctx *))
 {
-	struct app	*a;
-	size_t		 i;
-
 	ctx->finish = finish;
-	for (i = 0; i < ctx->nids; i++) {
-		a = app_find_id(ctx->ids[i]);
-		if (a != NULL && a->state == APP_STOPPING) {
-			ctx->pending++;
-			app_wait(a, cmd_settled_cb, ctx);
-		}
-	}
-	if (ctx->pending == 0) {
+	if (cmd_wait_all(ctx) == 0) {
 		finish(ctx);
 		return (CMD_DONE);
 	}
