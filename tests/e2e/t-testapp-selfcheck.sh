@@ -30,6 +30,9 @@ assert_eq 4 "$("$TESTAPP" print abc | wc -c)" "print abc is 4 bytes"
 assert_exit 0 "$TESTAPP" close-stdout print lost eprint kept
 assert_eq "" "$OUT"
 assert_eq kept "$ERR"
+assert_exit 0 "$TESTAPP" close-stderr eprint lost print kept
+assert_eq kept "$OUT"
+assert_eq "" "$ERR"
 
 # Environment and working directory.
 assert_exit 0 env TESTAPP_X=42 "$TESTAPP" env TESTAPP_X env TESTAPP_UNSET
@@ -61,15 +64,47 @@ wait_for 5 has_lines 5 "$TEST_TMP/tick.out"
 kill -KILL "$bg"
 wait "$bg" || true
 assert_eq $'1\n2\n3\n4\n5' "$(head -n 5 "$TEST_TMP/tick.out")" "tick"
+"$TESTAPP" etick 10 2>"$TEST_TMP/etick.err" >"$TEST_TMP/etick.out" &
+bg=$!
+wait_for 5 has_lines 3 "$TEST_TMP/etick.err"
+kill -KILL "$bg"
+wait "$bg" || true
+assert_eq $'1\n2\n3' "$(head -n 3 "$TEST_TMP/etick.err")" "etick"
+assert_eq "" "$(<"$TEST_TMP/etick.out")" "etick writes no stdout"
+
+# default undoes ignore: the process dies of the signal again.
+assert_exit 143 "$TESTAPP" ignore TERM kill TERM default TERM kill TERM
 
 # fork-sleep leaves a child that goes away by itself.
 no_procs()
 {
 	[[ $(count_procs "$1") == 0 ]]
 }
-assert_exit 0 "$TESTAPP" tag "$TAG" fork-sleep 0.3
-assert_eq 1 "$(count_procs "* tag $TAG fork-sleep 0.3")" "fork-sleep child"
-wait_for 5 no_procs "* tag $TAG fork-sleep 0.3"
+# (2 s: a scan of /proc may take a while on a machine full of processes.)
+assert_exit 0 "$TESTAPP" tag "$TAG" fork-sleep 2
+assert_eq 1 "$(count_procs "* tag $TAG fork-sleep 2")" "fork-sleep child"
+wait_for 5 no_procs "* tag $TAG fork-sleep 2"
+
+# fork-many: N such children, in our process group.
+"$TESTAPP" tag "$TAG" fork-many 20 60 pidfile "$TEST_TMP/many.pid" forever &
+bg=$!
+wait_for 5 test -s "$TEST_TMP/many.pid"
+assert_eq 21 "$(count_procs "* tag $TAG fork-many 20 60 *")" \
+    "fork-many: the process and its children"
+mapfile -t many < <(pgrep -P "$bg")
+assert_eq 20 "${#many[@]}" "children of fork-many"
+read -r -a stat <"/proc/$bg/stat"
+for p in "${many[@]}"; do
+	read -r -a cstat <"/proc/$p/stat"
+	assert_eq "${stat[4]}" "${cstat[4]}" "process group of child $p"
+done
+kill -KILL "$bg" "${many[@]}"
+wait "$bg" || true
+wait_for 5 no_procs "* tag $TAG fork-many 20 60 *"
+assert_exit 0 "$TESTAPP" tag "$TAG" fork-many 0 0 print none
+assert_eq none "$OUT" "fork-many 0"
+assert_exit 64 "$TESTAPP" fork-many 2
+assert_exit 64 "$TESTAPP" fork-many x 1
 
 # daemonize-orphan leaves an orphan, reparented away from us; teardown
 # must kill it.

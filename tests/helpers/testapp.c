@@ -5,7 +5,7 @@
  *	opm-testapp print hello sleep 0.5 exit 3
  * so an end-to-end test can make a process that prints, exits with a code,
  * dies of a signal, ignores or traps signals, forks children or orphans,
- * floods its output or ticks forever, without any shell in between.
+ * floods its output, closes it or ticks forever, without any shell in between.
  * Output that matters goes through write(2), never stdio, so nothing is
  * left in a buffer when the process is killed. Running off the end of the
  * list exits 0. An unknown action or a bad argument exits 64 (EX_USAGE).
@@ -64,8 +64,9 @@ static long	testapp_parse_long(const char *, const char *, long, long);
 static void	testapp_sleep(double);
 static void	testapp_trap_handler(int);
 static void	testapp_lines(long);
-static void	testapp_tick(long);
+static void	testapp_tick(int, long);
 static void	testapp_fork_sleep(double);
+static void	testapp_fork_many(long, double);
 static void	testapp_daemonize_orphan(double);
 static void	testapp_pidfile(const char *);
 static void	testapp_cwd(void);
@@ -243,9 +244,9 @@ testapp_lines(long n)
 		exit(1);
 }
 
-/* Prints 1, 2, 3... every ms milliseconds, forever. */
+/* Prints 1, 2, 3... on fd every ms milliseconds, forever. */
 static void
-testapp_tick(long ms)
+testapp_tick(int fd, long ms)
 {
 	char		 buf[32];
 	unsigned long	 seq;
@@ -253,7 +254,7 @@ testapp_tick(long ms)
 
 	for (seq = 1;; seq++) {
 		len = snprintf(buf, sizeof buf, "%lu\n", seq);
-		testapp_write_all(STDOUT_FILENO, buf, (size_t)len);
+		testapp_write_all(fd, buf, (size_t)len);
 		testapp_sleep((double)ms / 1000.0);
 	}
 }
@@ -271,6 +272,32 @@ testapp_fork_sleep(double secs)
 	if (pid == 0) {
 		testapp_sleep(secs);
 		_exit(0);
+	}
+}
+
+/*
+ * Forks n children like fork-sleep. A failed fork reports how many children
+ * were made and exits 1, leaving those children behind.
+ */
+static void
+testapp_fork_many(long n, double secs)
+{
+	char	buf[64];
+	pid_t	pid;
+	long	i;
+
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1) {
+			snprintf(buf, sizeof buf, "fork-many: child %ld: ",
+			    i + 1);
+			testapp_write_all(STDERR_FILENO, buf, strlen(buf));
+			perror("fork");
+			exit(1);
+		}
+		if (pid == 0) {
+			testapp_sleep(secs);
+			_exit(0);
+		}
 	}
 }
 
@@ -346,6 +373,7 @@ main(int argc, char **argv)
 {
 	struct sigaction	 sa;
 	const char		*act, *arg, *v;
+	long			 n;
 	int			 i, signo;
 
 	if (argc > 0 && argv[0] != NULL)
@@ -388,18 +416,20 @@ main(int argc, char **argv)
 			testapp_lines(testapp_parse_long("bad line count", arg,
 			    0, LONG_MAX));
 			i++;
-		} else if (strcmp(act, "tick") == 0) {
-			testapp_tick(testapp_parse_long("bad tick interval",
-			    arg, 1, INT_MAX));
+		} else if (strcmp(act, "tick") == 0 ||
+		    strcmp(act, "etick") == 0) {
+			testapp_tick(act[0] == 'e' ? STDERR_FILENO :
+			    STDOUT_FILENO, testapp_parse_long(
+			    "bad tick interval", arg, 1, INT_MAX));
 		} else if (strcmp(act, "ignore") == 0 ||
-		    strcmp(act, "trap") == 0) {
+		    strcmp(act, "trap") == 0 || strcmp(act, "default") == 0) {
 			signo = testapp_parse_signal(arg);
 			i++;
 			memset(&sa, 0, sizeof sa);
 			sigemptyset(&sa.sa_mask);
 			sa.sa_flags = SA_RESTART;
 			sa.sa_handler = act[0] == 'i' ? SIG_IGN :
-			    testapp_trap_handler;
+			    act[0] == 'd' ? SIG_DFL : testapp_trap_handler;
 			if (sigaction(signo, &sa, NULL) == -1) {
 				perror(arg);
 				exit(1);
@@ -407,6 +437,13 @@ main(int argc, char **argv)
 		} else if (strcmp(act, "fork-sleep") == 0) {
 			testapp_fork_sleep(testapp_parse_seconds("bad seconds",
 			    arg));
+			i++;
+		} else if (strcmp(act, "fork-many") == 0) {
+			n = testapp_parse_long("bad child count", arg, 0,
+			    LONG_MAX);
+			i++;
+			testapp_fork_many(n, testapp_parse_seconds(
+			    "bad seconds", i + 1 < argc ? argv[i + 1] : NULL));
 			i++;
 		} else if (strcmp(act, "daemonize-orphan") == 0) {
 			testapp_daemonize_orphan(testapp_parse_seconds(
@@ -426,6 +463,8 @@ main(int argc, char **argv)
 			testapp_cwd();
 		} else if (strcmp(act, "close-stdout") == 0) {
 			close(STDOUT_FILENO);
+		} else if (strcmp(act, "close-stderr") == 0) {
+			close(STDERR_FILENO);
 		} else if (strcmp(act, "tag") == 0) {
 			/* A no-op word that makes the command line unique. */
 			if (arg == NULL)
