@@ -254,7 +254,13 @@ rm -f "$TEST_TMP/idle.ready" "$TEST_TMP/idle.stop"
     --stop "$TEST_TMP/idle.stop" --timeout 60 >"$TEST_TMP/idle.out" 2>&1 &
 idle=$!
 track_pid "$idle"
-wait_for 15 test -e "$TEST_TMP/idle.ready"
+idle_up()
+{
+	[[ -e $TEST_TMP/idle.ready ]] && return 0
+	pid_alive "$idle" || echo "idle client exited: $(<"$TEST_TMP/idle.out")"
+	return 1
+}
+wait_for 15 idle_up
 assert_eq 2000 "$(<"$TEST_TMP/idle.ready")" "idle connections opened"
 t0=${EPOCHREALTIME/[.,]/}
 assert_exit 0 "$OPM" ping
