@@ -380,7 +380,7 @@ _reap()
 # Stops this test's daemon and kills whatever of this test still runs.
 teardown()
 {
-	local rc=$? pid
+	local rc=$? pid i
 	local -a daemons
 
 	set +eE
@@ -418,7 +418,19 @@ teardown()
 
 	# Background jobs of the test (opm logs --follow &...), after the
 	# daemon: a daemon run in the foreground (&) deserves a clean stop.
-	for pid in $(jobs -p); do
+	# SIGTERM and a moment first: a follower whose daemon just went away
+	# is exiting, and under ASan its leak check must not be cut short (a
+	# SIGKILL there left an empty report, failing `make asan`).
+	local -a jobpids
+	mapfile -t jobpids < <(jobs -p)
+	for pid in "${jobpids[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${jobpids[@]}"; do
+		for ((i = 0; i < 200; i++)); do
+			pid_alive "$pid" || break
+			sleep 0.01
+		done
 		kill -KILL "$pid" 2>/dev/null
 	done
 
