@@ -116,7 +116,9 @@ cmd_start_done(struct cmd_ctx *ctx)
 	for (i = 0; i < ctx->nids; i++) {
 		if ((a = app_find_id(ctx->ids[i])) == NULL)
 			continue;
-		cmd_start_result(out, a, a->state == APP_ERRORED ? "failed" :
+		/* An app only found in place keeps "exists", errored or not. */
+		cmd_start_result(out, a, a->state == APP_ERRORED &&
+		    strcmp(ctx->actions[i], "exists") != 0 ? "failed" :
 		    ctx->actions[i]);
 	}
 	cmd_ok(ctx, out);
@@ -127,7 +129,7 @@ cmd_start_existing(struct app *a)
 {
 	if (a->state == APP_STOPPED || a->state == APP_ERRORED) {
 		app_event(a, EV_START);
-		return (a->state == APP_ERRORED ? "failed" : "started");
+		return ("started");	/* "failed" comes from cmd_start_done */
 	}
 	if (a->state == APP_STOPPING) {
 		app_event(a, EV_START);
@@ -137,7 +139,10 @@ cmd_start_existing(struct app *a)
 	    "already starting");
 }
 
-/* Creates and starts c (ownership taken). NULL after replying an error. */
+/*
+ * Creates and starts c (ownership taken). NULL after replying an error;
+ * the reply for a started app waits for its exec verdict (cmd_start_done).
+ */
 static struct app *
 cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 {
@@ -169,13 +174,8 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 	*action = "created";
 	if (!a->conf.autostart)
 		return (a);
+	/* One that cannot run is dropped by cmd_start_done. */
 	app_event(a, EV_START);
-	if (a->state == APP_ERRORED) {
-		/* Nothing is created from a program that cannot run. */
-		cmd_error(ctx, "%s: %s", a->conf.name, a->reason);
-		app_delete(a);
-		return (NULL);
-	}
 	return (a);
 }
 
