@@ -45,7 +45,6 @@
 #	fd_count PID, fd_max PID    open descriptors of PID: count, largest
 #	fd_free_is PID LIMIT N      exactly N descriptor numbers below LIMIT
 #	                            are unused in PID (for wait_for)
-#	cpu_ticks PID               utime + stime of PID in clock ticks
 #	nofile_limits PID           "SOFT HARD" of PID's RLIMIT_NOFILE
 
 _FAULT_MOUNTS=()
@@ -309,17 +308,6 @@ fd_free_is()
 	done
 	echo "pid $1: $(( $2 - used )) free below $2 (want $3)"
 	(( $2 - used == $3 ))
-}
-
-cpu_ticks()
-{
-	local stat
-
-	read -r stat <"/proc/$1/stat"
-	stat=${stat##*) }
-	# shellcheck disable=SC2086
-	set -- $stat
-	echo $(( ${12} + ${13} ))
 }
 
 nofile_limits()

@@ -42,6 +42,7 @@
 #	                            line (argv joined by spaces) matches the
 #	                            bash glob PATTERN as a whole
 #	count_daemons               live opmd processes of this OPM_HOME
+#	cpu_ticks PID               utime + stime of PID in clock ticks
 
 set -Eeuo pipefail
 shopt -s inherit_errexit
@@ -312,6 +313,17 @@ _scan_ours()
 		_proc_is_ours "$pid" && _OURS+=("$pid")
 	done
 	return 0
+}
+
+# Clock ticks of user + system time of PID so far.
+cpu_ticks()
+{
+	local stat
+	local -a f
+
+	read -r stat <"/proc/$1/stat"
+	read -r -a f <<<"${stat##*) }"
+	echo $(( f[11] + f[12] ))
 }
 
 count_procs()

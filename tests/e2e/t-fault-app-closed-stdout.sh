@@ -21,18 +21,6 @@ last_line()
 	echo "$line"
 }
 
-# Clock ticks of user + system time of PID so far.
-cpu_ticks()
-{
-	local stat
-	local -a f
-
-	read -r stat <"/proc/$1/stat"
-	read -r -a f <<<"${stat##*) }"
-	# After "comm) ": state is f[0], utime f[11], stime f[12].
-	echo $(( f[11] + f[12] ))
-}
-
 # The last tick in FILE is at least N.
 ticked_to()
 {
