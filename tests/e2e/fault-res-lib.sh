@@ -26,6 +26,9 @@
 #	mostly_idle PID             PID is runnable (state R) in at most half
 #	                            of 25 samples over 1 s: not spinning
 #	app_spr NAME                "STATUS PID RESTARTS" of app NAME
+#	lower_nofile D              lowers daemon D's soft descriptor limit to
+#	                            a few above what it uses (sets soft0,
+#	                            hard0, limit; starts the holder)
 #	one_daemon                  exactly one opmd of this test runs, its pid
 #	                            is the pid file's, and it answers a ping
 #
@@ -319,4 +322,23 @@ nofile_limits()
 	[[ $soft =~ ^[0-9]+$ && $hard =~ ^[0-9]+$ ]] ||
 	    fail "cannot read the descriptor limit of $1: [$soft] [$hard]"
 	echo "$soft $hard"
+}
+
+# Lowers the soft RLIMIT_NOFILE of daemon D to 8 descriptors above the
+# largest it uses, after starting the connection holder; sets soft0 and
+# hard0 (the limits before, to restore them) and limit. The soft limit
+# only: raising a hard limit back needs CAP_SYS_RESOURCE, which root in a
+# container may lack. New descriptors must be below the limit, so it
+# counts from the largest number in use, not from how many are open.
+lower_nofile()
+{
+	local d=$1
+
+	read -r soft0 hard0 < <(nofile_limits "$d")
+	(( soft0 > 200 )) || fail "the daemon's limit is low already: $soft0"
+	holder_start "$d"
+	limit=$(( $(fd_max "$d") + 1 + 8 ))
+	echo "daemon $d: $(fd_count "$d") descriptors, largest $(fd_max "$d")," \
+	    "limit $soft0 -> $limit" >&2
+	prlimit --pid "$d" --nofile="$limit:$hard0"
 }

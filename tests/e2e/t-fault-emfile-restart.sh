@@ -27,14 +27,7 @@ wait_status bystander online
 vpid=$(app_field victim pid)
 bpid=$(app_field bystander pid)
 d=$(daemon_pid)
-read -r soft0 hard0 < <(nofile_limits "$d")
-(( soft0 > 200 )) || fail "the daemon's limit is low already: $soft0"
-
-holder_start "$d"
-limit=$(( $(fd_max "$d") + 1 + 8 ))
-echo "daemon $d: $(fd_count "$d") descriptors, largest $(fd_max "$d")," \
-    "limit $soft0 -> $limit" >&2
-prlimit --pid "$d" --nofile="$limit:$hard0"
+lower_nofile "$d"
 hold fill "$limit" 0
 
 # --- The app dies with no descriptor to spare -------------------------------

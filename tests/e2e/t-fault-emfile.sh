@@ -30,18 +30,7 @@ assert_exit 0 "$OPM" start --name st1 --no-autostart "$TESTAPP" tag "$TAG" \
 wait_status up1 online
 up1_pid=$(app_field up1 pid)
 d=$(daemon_pid)
-read -r soft0 hard0 < <(nofile_limits "$d")
-(( soft0 > 200 )) || fail "the daemon's limit is low already: $soft0"
-
-holder_start "$d"
-
-# A little above what it uses now (the descriptor numbers matter: a new
-# descriptor must be below the limit). The soft limit only: raising a hard
-# limit back needs CAP_SYS_RESOURCE, which root in a container may lack.
-limit=$(( $(fd_max "$d") + 1 + 8 ))
-echo "daemon $d: $(fd_count "$d") descriptors, largest $(fd_max "$d")," \
-    "limit $soft0 -> $limit" >&2
-prlimit --pid "$d" --nofile="$limit:$hard0"
+lower_nofile "$d"
 
 # --- (a) a flood of connections while the table is full --------------------
 hold fill "$limit" 0
