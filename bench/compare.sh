@@ -339,20 +339,13 @@ remove_all()
 		sleep 0.02
 	done
 }
-startall()
+# VERB (start or stop) every app, one command.
+all_apps()
 {
 	case $tool in
-	opm) quiet "$opm" start all ;;
-	pm2) quiet pm2 start all ;;
-	supervisord) quiet sctl start all ;;
-	esac
-}
-stopall()
-{
-	case $tool in
-	opm) quiet "$opm" stop all ;;
-	pm2) quiet pm2 stop all ;;
-	supervisord) quiet sctl stop all ;;
+	opm) quiet "$opm" "$1" all ;;
+	pm2) quiet pm2 "$1" all ;;
+	supervisord) quiet sctl "$1" all ;;
 	esac
 }
 listcmd()
@@ -527,11 +520,11 @@ st_cycle()	# one `stop all` then one `start all` of the MID apps (mark 2)
 	local t0
 
 	t0=$EPOCHREALTIME
-	stopall
+	all_apps stop
 	wait_count 2 0 300
 	sample stop_mid "$(ms_since "$t0")"
 	t0=$EPOCHREALTIME
-	startall
+	all_apps start
 	wait_count 2 "$MID" 300
 	sample start_mid "$(ms_since "$t0")"
 }
