@@ -190,22 +190,31 @@ if command -v pm2 >/dev/null; then
 	export PM2_HOME=$work/pm2
 	pm2 ping >/dev/null
 	ppid=$(<"$PM2_HOME/pm2.pid")
-	times=() ticks=()
+	times=() ticks=() lost=
 	for ((r = 0; r < reps; r++)); do
 		name=cap$r
 		c0=$(cpu_ticks "$ppid")
 		t0=$(now)
 		pm2 start /bin/sh --name "$name" --interpreter none \
 		    --no-autorestart -- -c "$gen" >/dev/null
-		t1=$(wait_size "$PM2_HOME/logs/$name-out.log" "$bytes")
+		# PM2 has been seen to lose the end of the output: a row
+		# that says so, not an aborted benchmark.
+		t1=$(wait_size "$PM2_HOME/logs/$name-out.log" "$bytes") ||
+		    lost=$(stat -c %s "$PM2_HOME/logs/$name-out.log")
 		c1=$(cpu_ticks "$ppid")
 		times+=($((t1 - t0)))
 		ticks+=($((c1 - c0)))
 		pm2 delete "$name" >/dev/null
 		rm -f "$PM2_HOME/logs/$name-"*
+		[[ -z $lost ]] || break
 	done
-	results+=("$(row pm2 "$(median "${times[@]}")" \
-	    "$(median "${ticks[@]}")")")
+	if [[ -n $lost ]]; then
+		results+=("$(printf '%-20s %s' pm2 "lost output: $lost of \
+$bytes bytes in run $((r + 1))")")
+	else
+		results+=("$(row pm2 "$(median "${times[@]}")" \
+		    "$(median "${ticks[@]}")")")
+	fi
 	pm2 kill >/dev/null
 else
 	results+=("$(printf '%-20s %s' pm2 'skipped: pm2 is not on PATH')")
