@@ -2,7 +2,9 @@
 # `opm delete` stops and forgets an app: exit 0, gone from the list, its
 # process dead when the command returns; `rm` is an alias; a stopped app can
 # be deleted too; an unknown target exits 1 and changes nothing, even in a
-# list that also names a real app.
+# list that also names a real app. Delete forgets the app's runtime state
+# too: after a daemon SIGKILL the next daemon brings back an app that was
+# not deleted (same pid), and none of the deleted ones.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 setup
@@ -42,3 +44,17 @@ assert_eq '[]' "$(names)" "apps at the end"
 assert_eq 0 "$(count_procs "*tag $TAG *")" "processes at the end"
 sleep 0.3
 assert_eq 0 "$(count_procs "*tag $TAG *")" "processes 0.3 s later"
+
+# The runtime state went with them: a daemon SIGKILLed now (no clean
+# stop to tidy up) comes back with the one app created since, adopted
+# with its pid, and with none of the deleted ones.
+assert_exit 0 "$OPM" start --name witness --min-uptime 200ms "$TESTAPP" tag "$TAG" tag witness forever
+wait_status witness online
+pwit=$(app_field witness pid)
+dpid=$(daemon_pid)
+kill -KILL "$dpid"
+wait_for 5 pid_dead "$dpid"
+assert_eq '["witness"]' "$(names)" "apps after a daemon SIGKILL and restart"
+assert_ne "$dpid" "$(daemon_pid)" "daemon pid after the restart"
+assert_eq "$pwit" "$(app_field witness pid)" "pid of witness, adopted"
+assert_eq online "$(app_field witness status)" "status of witness"
