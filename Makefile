@@ -42,7 +42,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # libFuzzer targets for every parser of untrusted or on-disk input.
 FUZZ_CC     ?= clang
 FUZZ_NAMES  := request appfile dump dotenv values state
-FUZZ_LIBSRC := $(wildcard src/common/*.c) src/socket/json.c \
+FUZZ_LIBSRC := $(wildcard src/common/*.c) \
 	       src/process/conf.c src/process/dump.c src/process/staterec.c \
 	       src/process/sup.c
 FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
@@ -56,8 +56,7 @@ all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
 # The CLI's start-up is most of a command's time, and most of that is the
 # dynamic loader: it takes only the client half of src/socket (no libuv),
 # and libbsd and libmd statically (Debian's -dev packages ship the .a).
-CLI_LIB_OBJ := $(call obj,$(wildcard src/common/*.c) src/socket/client.c \
-	       src/socket/json.c)
+CLI_LIB_OBJ := $(call obj,$(wildcard src/common/*.c) src/socket/client.c)
 CLI_LIBS    := $(shell pkg-config --libs libcjson) -Wl,-Bstatic \
 	       $(shell pkg-config --libs --static libbsd-overlay) -Wl,-Bdynamic -lm
 $(BUILD)/opm: $(CLI_OBJ) $(CLI_LIB_OBJ)
