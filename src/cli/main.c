@@ -354,7 +354,7 @@ cli_version(int argc, char **argv)
 
 	if (argc > 1)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
-	printf("opm %s (protocol %d)\n", OPM_VERSION, OPM_PROTO);
+	printf("opm %s (protocol %d)\n", OPM_VERSION, PROTO_VERSION);
 	if (cli_try_connect(&c) != 0) {
 		printf("opmd not running\n");
 		return (0);

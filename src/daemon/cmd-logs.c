@@ -12,20 +12,6 @@
 #include "json.h"
 #include "logf.h"
 
-static void
-cmd_logs_targets_all(struct cmd_ctx *ctx)
-{
-	struct app	*a;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		ctx->ids = reallocarray(ctx->ids, ctx->nids + 1,
-		    sizeof *ctx->ids);
-		if (ctx->ids == NULL)
-			abort();
-		ctx->ids[ctx->nids++] = a->id;
-	}
-}
-
 enum cmd_retval
 cmd_logs(struct cmd_ctx *ctx)
 {
@@ -42,7 +28,7 @@ cmd_logs(struct cmd_ctx *ctx)
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
 	} else {
-		cmd_logs_targets_all(ctx);
+		cmd_add_all(ctx);
 		/* As pm2 logs: apps started later are followed too. */
 		if (follow)
 			logf_follow_all(ctx->client, out, err);
@@ -84,7 +70,7 @@ cmd_flush(struct cmd_ctx *ctx)
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
 	} else
-		cmd_logs_targets_all(ctx);
+		cmd_add_all(ctx);
 	arr = cJSON_CreateArray();
 	for (i = 0; i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);

@@ -85,11 +85,10 @@ cmd_start_result(cJSON *out, struct app *a, const char *action)
 static void
 cmd_start_note(struct cmd_ctx *ctx, struct app *a, const char *action)
 {
-	ctx->ids = xreallocarray(ctx->ids, ctx->nids + 1, sizeof *ctx->ids);
 	ctx->actions = xreallocarray(ctx->actions, ctx->nids + 1,
 	    sizeof *ctx->actions);
-	ctx->ids[ctx->nids] = a->id;
-	ctx->actions[ctx->nids++] = action;
+	ctx->actions[ctx->nids] = action;
+	cmd_add_id(ctx, a->id);
 }
 
 /*
@@ -245,8 +244,7 @@ cmd_start(struct cmd_ctx *ctx)
 	struct app_conf	 c;
 	struct app	*a;
 	const char	*action;
-	char		 cause[512], *copy, *w, *save = NULL;
-	bool		 all = true;
+	char		 cause[512];
 	size_t		 i;
 
 	if ((obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "apps")) !=
@@ -254,24 +252,10 @@ cmd_start(struct cmd_ctx *ctx)
 		return (cmd_start_file(ctx, obj));
 	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "app");
 	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
-	if (cJSON_IsString(t) && obj != NULL) {
-		/* Every word must name an app, or it is a program. */
-		copy = xstrdup(t->valuestring);
-		for (w = strtok_r(copy, ",", &save); w != NULL && all;
-		    w = strtok_r(NULL, ",", &save)) {
-			long long id;
-			const char *why;
-			if (strcmp(w, "all") == 0)
-				continue;
-			if (parse_int(w, 0, INT32_MAX, &id, &why) == 0)
-				all = app_find_id((int)id) != NULL;
-			else
-				all = app_find_name(w) != NULL;
-		}
-		free(copy);
-		if (!all)
-			t = NULL;
-	}
+	/* Every word must name an app, or it is a program. */
+	if (cJSON_IsString(t) && obj != NULL &&
+	    !cmd_target_known(t->valuestring))
+		t = NULL;
 	if (t != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);

@@ -184,15 +184,9 @@ daemon_shutdown(const char *why)
 }
 
 static void
-daemon_app_settled(void *arg)
+daemon_all_stopped(void *arg)
 {
-	struct app	*a;
-
 	(void)arg;
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->state == APP_STOPPING)
-			return;
-	}
 	daemon_shutdown("every app stopped");
 }
 
@@ -200,22 +194,12 @@ daemon_app_settled(void *arg)
 static void
 daemon_stop_all(const char *why)
 {
-	struct app	*a;
-	int		 waiting = 0;
-
 	if (d_stopping)
 		return;
 	d_stopping = true;
 	log_info("%s: stopping every app", why);
 	daemon_sd_notify("STOPPING=1");
-	TAILQ_FOREACH(a, &apps, entry) {
-		app_event(a, EV_STOP);
-		if (a->state == APP_STOPPING) {
-			app_wait(a, daemon_app_settled, NULL);
-			waiting++;
-		}
-	}
-	if (waiting == 0)
+	if (cmd_stop_all(daemon_all_stopped, NULL) == 0)
 		daemon_shutdown("no app running");
 }
 
@@ -407,7 +391,7 @@ daemon_status(void)
 	}
 	cJSON_AddNumberToObject(d, "pid", getpid());
 	cJSON_AddStringToObject(d, "version", OPM_VERSION);
-	cJSON_AddNumberToObject(d, "protocol", OPM_PROTO);
+	cJSON_AddNumberToObject(d, "protocol", PROTO_VERSION);
 	cJSON_AddNumberToObject(d, "uptime_ms",
 	    (double)(uv_hrtime() / 1000000 - d_started));
 	cJSON_AddNumberToObject(d, "apps", app_count());

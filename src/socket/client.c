@@ -61,7 +61,7 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 	size_t	 len, off = 0;
 	ssize_t	 n;
 
-	cJSON_AddNumberToObject(req, "v", OPM_PROTO);
+	cJSON_AddNumberToObject(req, "v", PROTO_VERSION);
 	cJSON_AddNumberToObject(req, "id", (double)c->next_id++);
 	cJSON_AddStringToObject(req, "cmd", cmd);
 	if (args != NULL)
@@ -72,7 +72,7 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 		errno = ENOMEM;
 		return (-1);
 	}
-	if (len > OPM_LINE_MAX) {
+	if (len > PROTO_LINE_MAX) {
 		free(line);
 		errno = E2BIG;
 		return (-1);
@@ -111,7 +111,7 @@ client_recv(struct client *c, const char **cause)
 			return (j);
 		}
 		if (c->cap - c->len < 65536) {
-			if (c->cap > 4 * OPM_LINE_MAX) {
+			if (c->cap > 4 * PROTO_LINE_MAX) {
 				*cause = "reply from the daemon too long";
 				return (NULL);
 			}
