@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "json.h"
 #include "opm.h"
+#include "protocol.h"
 #include "xmem.h"
 
 char *
@@ -177,17 +178,17 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 			    "%s", strerror(e));
 	} else if ((r = client_recv(c, &cause)) == NULL)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
-	ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
+	ok = cJSON_GetObjectItemCaseSensitive(r, PROTO_OK);
 	if (!cJSON_IsTrue(ok)) {
 		char	msg[1024];
 
-		err = json_str(r, "error");
+		err = json_str(r, PROTO_ERROR);
 		strlcpy(msg, err != NULL ? err : "request failed", sizeof msg);
 		cJSON_Delete(r);
 		cli_fatal(EXIT_FAIL, "%s%s%s", cli_err_prefix ? cli_err_prefix :
 		    "", cli_err_prefix ? ": " : "", msg);
 	}
-	data = cJSON_DetachItemFromObjectCaseSensitive(r, "data");
+	data = cJSON_DetachItemFromObjectCaseSensitive(r, PROTO_DATA);
 	cJSON_Delete(r);
 	return (data != NULL ? data : cJSON_CreateNull());
 }

@@ -11,20 +11,21 @@
 #include "cmd.h"
 #include "json.h"
 #include "logf.h"
+#include "protocol.h"
 
 enum cmd_retval
 cmd_logs(struct cmd_ctx *ctx)
 {
-	const char	*stream = json_str(ctx->args, "stream");
+	const char	*stream = json_str(ctx->args, PROTO_ARG_STREAM);
 	bool		 follow, out, err;
 	struct app	*a;
 	cJSON		*arr, *o;
 	size_t		 i;
 
-	follow = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, "follow"));
+	follow = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, PROTO_ARG_FOLLOW));
 	out = stream == NULL || strcmp(stream, "err") != 0;
 	err = stream == NULL || strcmp(stream, "out") != 0;
-	if (cJSON_GetObjectItem(ctx->args, "target") != NULL) {
+	if (cJSON_GetObjectItem(ctx->args, PROTO_ARG_TARGET) != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
 	} else {
@@ -66,7 +67,7 @@ cmd_flush(struct cmd_ctx *ctx)
 	cJSON		*arr;
 	size_t		 i;
 
-	if (cJSON_GetObjectItem(ctx->args, "target") != NULL) {
+	if (cJSON_GetObjectItem(ctx->args, PROTO_ARG_TARGET) != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
 	} else

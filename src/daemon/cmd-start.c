@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "parse.h"
+#include "protocol.h"
 #include "xmem.h"
 
 /* The default name: the program's basename made valid. */
@@ -56,7 +57,7 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 	conf_defaults(c);
 	if (conf_from_json(c, obj, cause, clen) == -1)
 		return (-1);
-	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
+	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
 	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
 	    OPM_ARGV_MAX, &why)) == NULL) {
 		snprintf(cause, clen, "env_base: %s", why);
@@ -77,7 +78,7 @@ cmd_start_result(cJSON *out, struct app *a, const char *action)
 {
 	cJSON	*o = app_to_json(a, false);
 
-	cJSON_AddStringToObject(o, "action", action);
+	cJSON_AddStringToObject(o, PROTO_ACTION, action);
 	cJSON_AddItemToArray(out, o);
 }
 
@@ -117,8 +118,8 @@ cmd_start_done(struct cmd_ctx *ctx)
 			continue;
 		/* An app only found in place keeps "exists", errored or not. */
 		cmd_start_result(out, a, a->state == APP_ERRORED &&
-		    strcmp(ctx->actions[i], "exists") != 0 ? "failed" :
-		    ctx->actions[i]);
+		    strcmp(ctx->actions[i], "exists") != 0 ?
+		    PROTO_ACTION_FAILED : ctx->actions[i]);
 	}
 	cmd_ok(ctx, out);
 }
@@ -247,11 +248,11 @@ cmd_start(struct cmd_ctx *ctx)
 	char		 cause[512];
 	size_t		 i;
 
-	if ((obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "apps")) !=
-	    NULL)
+	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_APPS);
+	if (obj != NULL)
 		return (cmd_start_file(ctx, obj));
-	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "app");
-	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_APP);
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_TARGET);
 	/* Every word must name an app, or it is a program. */
 	if (cJSON_IsString(t) && obj != NULL &&
 	    !cmd_target_known(t->valuestring))
