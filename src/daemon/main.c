@@ -8,7 +8,6 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,6 +25,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "detach.h"
 #include "ipc.h"
 #include "json.h"
 #include "keeper.h"
@@ -34,6 +34,7 @@
 #include "opm.h"
 #include "parse.h"
 #include "paths.h"
+#include "proc.h"
 #include "state.h"
 #include "xmem.h"
 
@@ -136,18 +137,6 @@ daemon_lock(void)
 	n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
 	if (ftruncate(d_lock_fd, 0) == -1 || pwrite(d_lock_fd, buf, n, 0) != n)
 		daemon_die_errno("cannot write", d_paths.pidfile);
-}
-
-static void
-daemon_rlimits(void)
-{
-	struct rlimit	rl;
-
-	/* Thousands of clients and apps need descriptors. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /*
@@ -407,50 +396,6 @@ daemon_status(void)
 }
 
 static void
-daemon_detach(void)
-{
-	char	buf[600];
-	int	p[2], null;
-	ssize_t	n;
-	size_t	len = 0;
-
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return;
-	switch (fork()) {
-	case -1:
-		close(p[0]);
-		close(p[1]);
-		return;
-	case 0:
-		close(p[0]);
-		setsid();
-		if ((null = open("/dev/null", O_RDWR)) != -1) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-			if (null > 2)
-				close(null);
-		}
-		d_ready_fd = p[1];
-		return;
-	}
-	close(p[1]);
-	while (len < sizeof buf - 1) {
-		n = read(p[0], buf + len, sizeof buf - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	if (strcmp(buf, "ready\n") == 0)
-		exit(0);
-	fprintf(stderr, "opmd: %s", len > 0 ? buf : "exited while starting\n");
-	exit(1);
-}
-
-static void
 usage(void)
 {
 	fprintf(stderr, "usage: opmd [--foreground] [--restore]\n");
@@ -503,18 +448,18 @@ main(int argc, char **argv)
 		paths_runtime(&d_paths);
 		keeper_main(&d_paths);
 	}
-	if ((env = getenv("OPM_READY_FD")) != NULL &&
+	if ((env = getenv(DETACH_READY_ENV)) != NULL &&
 	    parse_int(env, 3, 1024, &fd, &cause) == 0 &&
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
 		d_ready_fd = (int)fd;
-	unsetenv("OPM_READY_FD");
+	unsetenv(DETACH_READY_ENV);
 	/*
 	 * Started by hand without --foreground: detach, and let the parent
 	 * exit once we are ready (or say why not), as opm daemon start does.
 	 */
 	if (!foreground && d_ready_fd == -1 &&
 	    getenv("OPM_REEXEC_FD") == NULL)
-		daemon_detach();
+		detach_fork("opmd", &d_ready_fd);
 	if (realpath("/proc/self/exe", d_self) == NULL)
 		strlcpy(d_self, argv[0], sizeof d_self);
 
@@ -537,7 +482,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
-	daemon_rlimits();
+	proc_raise_nofile();
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);
@@ -593,7 +538,7 @@ main(int argc, char **argv)
 			log_warnx("restore: %s", msg);
 		cJSON_Delete(res);
 	}
-	daemon_tell("ready\n");
+	daemon_tell(DETACH_READY "\n");
 	daemon_sd_notify("READY=1");
 
 	uv_run(d_loop, UV_RUN_DEFAULT);
