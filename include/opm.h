@@ -10,7 +10,7 @@
 #define OPM_ARGV_MAX	4096		/* most words in an argv or env */
 #define OPM_DEPTH_MAX	16		/* deepest JSON nesting accepted */
 
-/* Exit codes of opm, as SPEC.md fixes them. */
+/* Exit codes of opm, as README.md and opm(1) document them. */
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 #define EXIT_NODAEMON	3

@@ -3,7 +3,7 @@
  * an app's state: it asks sup_step() what to do, logs the transition as
  * "name: from -> to (reason)" and carries out the actions. Exit status only
  * ever comes from waitpid() in the reaper (app_reap), on the one loop, so a
- * stop can never be mistaken for a crash (LESSONS.md 4).
+ * stop can never be mistaken for a crash (docs/LESSONS.md 4).
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>

@@ -1,8 +1,8 @@
 /*
- * Spawning and signalling. The reaping model (LESSONS.md): opm never uses
- * uv_spawn; it forks and execs itself and reaps every child, its apps and
- * the orphans it inherits as a child subreaper, from one SIGCHLD watcher
- * that loops waitpid(-1, WNOHANG). Mixing that with uv_spawn would steal
+ * Spawning and signalling. The reaping model (docs/ARCHITECTURE.md): opm
+ * never uses uv_spawn; it forks and execs itself and reaps every child,
+ * its apps and the orphans it inherits as a child subreaper, from one
+ * SIGCHLD watcher that loops waitpid(-1, WNOHANG). Mixing that with uv_spawn would steal
  * libuv's children, so uv_spawn must not appear in the daemon.
  */
 #include <sys/resource.h>
