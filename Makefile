@@ -1,6 +1,7 @@
 # opm: hand-written GNU Makefile. Objects and binaries go to build/.
 #   make            build/opm and build/opmd
-#   make check      unit + end-to-end tests
+#   make check      unit, fuzz (if clang's libFuzzer is there), man page and
+#                   end-to-end tests
 #   make asan       the same tests under AddressSanitizer + UBSan (build-asan/)
 #   make demo       run opm on a small example in a private OPM_HOME
 #   make install PREFIX=/usr/local DESTDIR=   binaries, man pages, bash completion
@@ -10,6 +11,16 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 BUILD	?= build
+
+# demo, check and asan install what a fresh Debian 12 machine lacks first
+# (build-aux/deps.sh says what), before pkg-config is asked below.
+DEPS_SETS := $(if $(filter check asan,$(MAKECMDGOALS)),check,\
+	     $(if $(filter demo,$(MAKECMDGOALS)),build))
+ifneq ($(DEPS_SETS),)
+ifneq ($(shell build-aux/deps.sh $(DEPS_SETS) >&2 && echo ok),ok)
+$(error build-aux/deps.sh $(DEPS_SETS) failed: see above)
+endif
+endif
 
 CC	?= cc
 PKGS	:= libuv libcjson libbsd-overlay
@@ -42,7 +53,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # libFuzzer targets for every parser of untrusted or on-disk input.
 FUZZ_CC     ?= clang
 FUZZ_NAMES  := request appfile dump dotenv values state
-FUZZ_LIBSRC := $(wildcard src/common/*.c) src/socket/json.c \
+FUZZ_LIBSRC := $(wildcard src/common/*.c) \
 	       src/process/conf.c src/process/dump.c src/process/staterec.c \
 	       src/process/sup.c
 FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
@@ -56,8 +67,7 @@ all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
 # The CLI's start-up is most of a command's time, and most of that is the
 # dynamic loader: it takes only the client half of src/socket (no libuv),
 # and libbsd and libmd statically (Debian's -dev packages ship the .a).
-CLI_LIB_OBJ := $(call obj,$(wildcard src/common/*.c) src/socket/client.c \
-	       src/socket/json.c)
+CLI_LIB_OBJ := $(call obj,$(wildcard src/common/*.c) src/socket/client.c)
 CLI_LIBS    := $(shell pkg-config --libs libcjson) -Wl,-Bstatic \
 	       $(shell pkg-config --libs --static libbsd-overlay) -Wl,-Bdynamic -lm
 $(BUILD)/opm: $(CLI_OBJ) $(CLI_LIB_OBJ)
@@ -84,12 +94,16 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
 		-Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE -o $@ $^ $(PKG_LIBS) -lm
 
+NO_FUZZ_MSG := no libFuzzer ($(FUZZ_CC) -fsanitize=fuzzer); install clang \
+	       and libclang-rt-14-dev (build-aux/deps.sh fuzz)
 ifeq ($(HAVE_FUZZ),yes)
 fuzzers: $(FUZZ_BINS)
+CHECK_FUZZ  := fuzzers
 else
 fuzzers:
-	@echo "make: no libFuzzer ($(FUZZ_CC) -fsanitize=fuzzer); install clang and libclang-rt-14-dev" >&2
+	@echo "make: $(NO_FUZZ_MSG)" >&2
 	@false
+CHECK_FUZZ  :=
 endif
 
 # Each fuzzer for FUZZ_TIME seconds; crashes land in $(BUILD)/fuzz.
@@ -103,7 +117,11 @@ fuzz: fuzzers
 			2>&1 | tail -3 || exit 1; \
 	done
 
-check: all units fuzzers
+# Without libFuzzer every other tier runs, and the fuzz tier says skipped.
+check: all units $(CHECK_FUZZ)
+ifneq ($(HAVE_FUZZ),yes)
+	@echo "make check: fuzz tier skipped: $(NO_FUZZ_MSG)" >&2
+endif
 	@tests/run-all $(BUILD)
 
 asan:

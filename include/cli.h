@@ -14,7 +14,6 @@ struct cli_cmd {
 	const char	 *alias;
 	const char	 *usage;
 	const char	 *help;
-	bool		  needs_daemon;	/* start the daemon if it is down */
 	int		(*exec)(int argc, char **argv);
 };
 
@@ -25,7 +24,6 @@ void	 cli_fatal_usage(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 void	 cli_fatal(int code, const char *, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
-void	 cli_usage_of(const char *cmd) __attribute__((noreturn));
 
 /* Connects, starting opmd first when autostart. Exits 3 on failure. */
 void	 cli_connect(struct client *, bool autostart);

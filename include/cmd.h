@@ -45,6 +45,13 @@ void	 cmd_error(struct cmd_ctx *, const char *, ...)
  * into ctx->ids. -1 after replying with an error naming the unknown one.
  */
 int	 cmd_targets(struct cmd_ctx *);
+/* true when every word of target names an app or is "all". */
+bool	 cmd_target_known(const char *target);
+/* The app a target word (id or name) names, or NULL. */
+struct app *cmd_target_app(const char *word);
+/* Appends id to ctx->ids; cmd_add_all appends every app's. */
+void	 cmd_add_id(struct cmd_ctx *, int id);
+void	 cmd_add_all(struct cmd_ctx *);
 /* true when the target named "all" (alone or in a list). */
 bool	 cmd_names_all(struct cmd_ctx *);
 /*
@@ -53,6 +60,11 @@ bool	 cmd_names_all(struct cmd_ctx *);
  */
 enum cmd_retval cmd_wait_settled(struct cmd_ctx *,
 	    void (*finish)(struct cmd_ctx *));
+/*
+ * Sends stop to every app; done(arg) runs once none is stopping. Returns
+ * how many it waits on; 0: done is not called, every app is down already.
+ */
+int	 cmd_stop_all(void (*done)(void *), void *arg);
 /* Frees a context that did not wait. */
 void	 cmd_free(struct cmd_ctx *);
 /* An array of the targets that still exist, as app objects. */

@@ -40,7 +40,7 @@ struct app_conf {
 	unsigned	  log_keep;
 };
 
-/* Defaults of SPEC.md; argv, cwd and name are left empty. */
+/* The documented defaults (opm-apps(5)); argv, cwd and name left empty. */
 void	 conf_defaults(struct app_conf *);
 void	 conf_free(struct app_conf *);
 void	 conf_copy(struct app_conf *dst, const struct app_conf *src);

@@ -37,6 +37,11 @@ int	 ipc_fileno(void);
 void	 ipc_shutdown(void);
 /* Queues one line; a client whose backlog grows too large is dropped. */
 void	 ipc_send(struct ipc_client *, const cJSON *);
+/*
+ * The reply envelope {"v", "id", "ok"} for request id (null when id is NULL
+ * or not a valid id); the caller adds "data" or "error".
+ */
+cJSON	*ipc_reply_new(const cJSON *id, bool ok);
 /* Sends {"ok":false,"error":...} for request id and, if fatal, closes. */
 void	 ipc_send_error(struct ipc_client *, const cJSON *id, const char *msg,
 	    bool fatal);

@@ -1,6 +1,6 @@
 /*
  * Safe use of cJSON for untrusted input: bounded depth, strict UTF-8, no
- * trailing garbage, integers validated as integers (LESSONS.md on cJSON).
+ * trailing garbage, integers validated as integers (docs/LESSONS.md on cJSON).
  */
 #ifndef OPM_JSON_H
 #define OPM_JSON_H

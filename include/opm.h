@@ -2,15 +2,15 @@
 #ifndef OPM_OPM_H
 #define OPM_OPM_H
 
+#include "protocol.h"	/* PROTO_VERSION, PROTO_LINE_MAX */
+
 #define OPM_VERSION	"0.1.0"
-#define OPM_PROTO	1		/* control protocol version */
-#define OPM_LINE_MAX	(1024 * 1024)	/* longest request or reply line */
 #define OPM_NAME_MAX	64		/* longest app name */
 #define OPM_STR_MAX	(64 * 1024)	/* longest string in a request */
 #define OPM_ARGV_MAX	4096		/* most words in an argv or env */
 #define OPM_DEPTH_MAX	16		/* deepest JSON nesting accepted */
 
-/* Exit codes of opm, as SPEC.md fixes them. */
+/* Exit codes of opm, as README.md and opm(1) document them. */
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 #define EXIT_NODAEMON	3

@@ -17,6 +17,13 @@ const char *parse_signame(int);
 /* Whole decimal number in [min, max]. */
 int	 parse_int(const char *, long long min, long long max, long long *out,
 	    const char **cause);
+/*
+ * Calls fn for each word of a comma-separated list (target lists, exit
+ * codes), empty words skipped, until fn returns nonzero: that value, else 0.
+ * *nwords, when not NULL, is the number of words fn was called with.
+ */
+int	 parse_list(const char *, int (*fn)(const char *word, void *arg),
+	    void *arg, size_t *nwords);
 /* App names: [A-Za-z0-9._-]{1,64}, not all digits, not "all". */
 bool	 parse_name_ok(const char *);
 /* Strict UTF-8 (no overlongs, no surrogates, no NUL). */

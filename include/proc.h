@@ -62,4 +62,10 @@ int	 proc_stats(pid_t pid, struct proc_stats *);
 /* Clock ticks per second for cpu_ticks. */
 long	 proc_hz(void);
 
+/*
+ * Raises the soft RLIMIT_NOFILE towards the hard one, to at most 65536:
+ * thousands of clients, apps and log pipes need descriptors. Never lowers.
+ */
+void	 proc_raise_nofile(void);
+
 #endif

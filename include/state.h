@@ -18,7 +18,6 @@
 struct app;
 
 void		 state_init(const struct paths *);
-const char	*state_boot_id(void);
 /* The process's start time in clock ticks since boot (stat field 22). */
 uint64_t	 state_starttime(pid_t);
 /* Everything about the app: conf and runtime. */

@@ -6,7 +6,6 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +17,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "detach.h"
 #include "json.h"
 #include "opm.h"
+#include "protocol.h"
 #include "xmem.h"
 
 char *
@@ -61,72 +62,26 @@ cli_try_connect(struct client *c)
 	return (client_connect(c, cli_paths.sock));
 }
 
-/* Reads the daemon's start-up verdict from the ready pipe. */
-static void
-cli_wait_ready(int fd)
-{
-	char	buf[600];
-	size_t	len = 0;
-	ssize_t	n;
-
-	while (len < sizeof buf - 1) {
-		n = read(fd, buf + len, sizeof buf - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (strcmp(buf, "ready") == 0)
-		return;
-	if (len == 0)
-		cli_fatal(EXIT_NODAEMON, "the daemon exited while starting; "
-		    "see %s", cli_paths.daemon_log);
-	cli_fatal(EXIT_NODAEMON, "cannot start the daemon: %s", buf);
-}
-
 void
 cli_spawn_daemon(void)
 {
-	char	*opmd, fdstr[16];
-	int	 p[2], status, null;
-	pid_t	 pid;
+	char	*opmd, buf[600];
+	char	*argv[] = { (char *)"opmd", NULL };
+	int	 r;
 
 	if ((opmd = cli_opmd_path()) == NULL)
 		cli_fatal(EXIT_NODAEMON, "cannot find opmd next to opm or in "
 		    "PATH");
-	if (pipe2(p, O_CLOEXEC) == -1)
-		cli_fatal(EXIT_NODAEMON, "pipe: %s", strerror(errno));
-	if ((pid = fork()) == -1)
-		cli_fatal(EXIT_NODAEMON, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		/* Double fork: opmd is nobody's child but init's. */
-		if (fork() != 0)
-			_exit(0);
-		setsid();
-		if ((null = open("/dev/null", O_RDWR)) != -1) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		if (p[1] != 3) {
-			dup2(p[1], 3);
-		} else
-			fcntl(3, F_SETFD, 0);
-		snprintf(fdstr, sizeof fdstr, "3");
-		setenv("OPM_READY_FD", fdstr, 1);
-		closefrom(4);
-		execl(opmd, "opmd", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	r = detach_exec(opmd, argv, buf, sizeof buf);
 	free(opmd);
-	cli_wait_ready(p[0]);
+	if (r == -1)
+		cli_fatal(EXIT_NODAEMON, "%s: %s", buf, strerror(errno));
+	if (r == 0)
+		return;
+	if (buf[0] == '\0')
+		cli_fatal(EXIT_NODAEMON, "the daemon exited while starting; "
+		    "see %s", cli_paths.daemon_log);
+	cli_fatal(EXIT_NODAEMON, "cannot start the daemon: %s", buf);
 }
 
 void
@@ -177,17 +132,17 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 			    "%s", strerror(e));
 	} else if ((r = client_recv(c, &cause)) == NULL)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
-	ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
+	ok = cJSON_GetObjectItemCaseSensitive(r, PROTO_OK);
 	if (!cJSON_IsTrue(ok)) {
 		char	msg[1024];
 
-		err = json_str(r, "error");
+		err = json_str(r, PROTO_ERROR);
 		strlcpy(msg, err != NULL ? err : "request failed", sizeof msg);
 		cJSON_Delete(r);
 		cli_fatal(EXIT_FAIL, "%s%s%s", cli_err_prefix ? cli_err_prefix :
 		    "", cli_err_prefix ? ": " : "", msg);
 	}
-	data = cJSON_DetachItemFromObjectCaseSensitive(r, "data");
+	data = cJSON_DetachItemFromObjectCaseSensitive(r, PROTO_DATA);
 	cJSON_Delete(r);
 	return (data != NULL ? data : cJSON_CreateNull());
 }

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "json.h"
 #include "opm.h"
+#include "protocol.h"
 #include "parse.h"
 #include "xmem.h"
 
@@ -98,16 +99,17 @@ cli_logs(int argc, char **argv)
 			cli_fatal_usage("logs: unknown option %s", argv[i]);
 		else {
 			if (t == NULL)
-				t = cJSON_AddArrayToObject(args, "target");
+				t = cJSON_AddArrayToObject(args,
+				    PROTO_ARG_TARGET);
 			cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
 		}
 	}
 	if (stream != NULL)
-		cJSON_AddStringToObject(args, "stream", stream);
+		cJSON_AddStringToObject(args, PROTO_ARG_STREAM, stream);
 	if (follow)
-		cJSON_AddTrueToObject(args, "follow");
+		cJSON_AddTrueToObject(args, PROTO_ARG_FOLLOW);
 	cli_connect(&c, true);
-	d = cli_request(&c, "logs", args);
+	d = cli_request(&c, PROTO_CMD_LOGS, args);
 	prefix = t == NULL || cJSON_GetArraySize(d) > 1;
 	cJSON_ArrayForEach(e, d) {
 		name = json_str(e, "name");
@@ -126,13 +128,15 @@ cli_logs(int argc, char **argv)
 	while (follow) {
 		if ((m = client_recv(&c, &cause)) == NULL)
 			cli_fatal(EXIT_NODAEMON, "%s", cause);
-		ev = cJSON_GetObjectItem(m, "event");
-		if (cJSON_IsString(ev) && strcmp(ev->valuestring, "line") == 0)
-			printf("%s%s%s\n", prefix ? json_str(m, "name") : "",
-			    prefix ? " | " : "", json_str(m, "line"));
+		ev = cJSON_GetObjectItem(m, PROTO_EVENT);
+		if (cJSON_IsString(ev) &&
+		    strcmp(ev->valuestring, PROTO_EVENT_LINE) == 0)
+			printf("%s%s%s\n",
+			    prefix ? json_str(m, PROTO_EV_NAME) : "",
+			    prefix ? " | " : "", json_str(m, PROTO_EV_LINE));
 		else if (cJSON_IsString(ev))
-			fprintf(stderr, "%s\n", json_str(m, "text") ?
-			    json_str(m, "text") : "");
+			fprintf(stderr, "%s\n", json_str(m, PROTO_EV_TEXT) ?
+			    json_str(m, PROTO_EV_TEXT) : "");
 		fflush(stdout);
 		cJSON_Delete(m);
 	}
@@ -152,11 +156,11 @@ cli_flush(int argc, char **argv)
 			cli_fatal_usage("flush: unknown option %s", argv[i]);
 		if (args == NULL) {
 			args = cJSON_CreateObject();
-			t = cJSON_AddArrayToObject(args, "target");
+			t = cJSON_AddArrayToObject(args, PROTO_ARG_TARGET);
 		}
 		cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
 	}
-	d = cli_call("flush", args);
+	d = cli_call(PROTO_CMD_FLUSH, args);
 	cJSON_ArrayForEach(e, d)
 		printf("%s: logs emptied\n", e->valuestring);
 	cJSON_Delete(d);

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "json.h"
 #include "opm.h"
+#include "protocol.h"
 #include "parse.h"
 #include "xmem.h"
 
@@ -96,7 +97,7 @@ cli_targets(int argc, char **argv, const char *cmd, bool one)
 	if (one && argc > 2)
 		cli_fatal_usage("%s: takes one TARGET", cmd);
 	args = cJSON_CreateObject();
-	t = cJSON_AddArrayToObject(args, "target");
+	t = cJSON_AddArrayToObject(args, PROTO_ARG_TARGET);
 	for (i = 1; i < argc; i++)
 		cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
 	return (args);
@@ -121,7 +122,7 @@ cli_target_cmd(int argc, char **argv, const char *req, const char *verb)
 static int
 cli_stop(int argc, char **argv)
 {
-	return (cli_target_cmd(argc, argv, "stop", "stopped"));
+	return (cli_target_cmd(argc, argv, PROTO_CMD_STOP, "stopped"));
 }
 
 extern char	**environ;
@@ -137,14 +138,14 @@ cli_restart(int argc, char **argv)
 	    &update);
 	args = cli_targets(argc, argv, argv[0], false);
 	if (update) {
-		env = cJSON_AddArrayToObject(args, "env_base");
+		env = cJSON_AddArrayToObject(args, PROTO_ARG_ENV_BASE);
 		for (i = 0; environ[i] != NULL; i++) {
 			if (strchr(environ[i], '=') != NULL)
 				cJSON_AddItemToArray(env,
 				    cJSON_CreateString(environ[i]));
 		}
 	}
-	d = cli_call("restart", args);
+	d = cli_call(PROTO_CMD_RESTART, args);
 	if (json)
 		render_json(d);
 	else
@@ -163,7 +164,7 @@ cli_save(int argc, char **argv)
 	argc = cli_flags(argc, argv, &json, argv[0]);
 	if (argc > 1)
 		cli_fatal_usage("save: takes no arguments");
-	d = cli_call("save", NULL);
+	d = cli_call(PROTO_CMD_SAVE, NULL);
 	if (json)
 		render_json(d);
 	else
@@ -188,22 +189,23 @@ cli_restore(int argc, char **argv)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
 	if (bak) {
 		args = cJSON_CreateObject();
-		cJSON_AddTrueToObject(args, "from_backup");
+		cJSON_AddTrueToObject(args, PROTO_ARG_FROM_BACKUP);
 	}
-	d = cli_call("restore", args);
+	d = cli_call(PROTO_CMD_RESTORE, args);
 	cJSON_ArrayForEach(a, d) {
-		action = json_str(a, "action");
-		if (action != NULL && strcmp(action, "failed") == 0)
+		action = json_str(a, PROTO_ACTION);
+		if (action != NULL && strcmp(action, PROTO_ACTION_FAILED) == 0)
 			failed++;
 	}
 	if (json)
 		render_json(d);
 	else {
 		cJSON_ArrayForEach(a, d) {
-			reason = json_str(a, "reason");
-			action = json_str(a, "action");
+			reason = json_str(a, PROTO_REASON);
+			action = json_str(a, PROTO_ACTION);
 			printf("%s: %s", json_str(a, "name"), action);
-			if (action != NULL && strcmp(action, "failed") == 0 &&
+			if (action != NULL &&
+			    strcmp(action, PROTO_ACTION_FAILED) == 0 &&
 			    reason != NULL)
 				printf(": %s", reason);
 			printf("\n");
@@ -229,7 +231,7 @@ cli_export(int argc, char **argv)
 	argc = cli_flags(argc, argv, &json, argv[0]);
 	if (argc > 1)
 		args = cli_targets(argc, argv, argv[0], false);
-	d = cli_call("export", args);
+	d = cli_call(PROTO_CMD_EXPORT, args);
 	render_json(d);
 	cJSON_Delete(d);
 	return (0);
@@ -238,7 +240,7 @@ cli_export(int argc, char **argv)
 static int
 cli_reset(int argc, char **argv)
 {
-	return (cli_target_cmd(argc, argv, "reset", "counters reset"));
+	return (cli_target_cmd(argc, argv, PROTO_CMD_RESET, "counters reset"));
 }
 
 static int
@@ -249,7 +251,7 @@ cli_delete(int argc, char **argv)
 	bool		 json;
 
 	argc = cli_flags(argc, argv, &json, argv[0]);
-	d = cli_call("delete", cli_targets(argc, argv, argv[0], false));
+	d = cli_call(PROTO_CMD_DELETE, cli_targets(argc, argv, argv[0], false));
 	if (json)
 		render_json(d);
 	else {
@@ -269,7 +271,7 @@ cli_list(int argc, char **argv)
 	argc = cli_flags(argc, argv, &json, argv[0]);
 	if (argc > 1)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
-	d = cli_call("list", NULL);
+	d = cli_call(PROTO_CMD_LIST, NULL);
 	if (json)
 		render_json(d);
 	else
@@ -285,7 +287,7 @@ cli_info(int argc, char **argv)
 	bool	 json;
 
 	argc = cli_flags(argc, argv, &json, argv[0]);
-	d = cli_call("info", cli_targets(argc, argv, argv[0], true));
+	d = cli_call(PROTO_CMD_INFO, cli_targets(argc, argv, argv[0], true));
 	if (json)
 		render_json(d);
 	else
@@ -302,7 +304,7 @@ cli_env(int argc, char **argv)
 	bool		 json;
 
 	argc = cli_flags(argc, argv, &json, argv[0]);
-	d = cli_call("env", cli_targets(argc, argv, argv[0], true));
+	d = cli_call(PROTO_CMD_ENV, cli_targets(argc, argv, argv[0], true));
 	if (json)
 		render_json(d);
 	else {
@@ -326,8 +328,8 @@ cli_signal(int argc, char **argv)
 		cli_fatal(EXIT_FAIL, "unknown signal '%s'", sig);
 	argv[1] = argv[0];
 	args = cli_targets(argc - 1, argv + 1, "signal", false);
-	cJSON_AddStringToObject(args, "signal", sig);
-	d = cli_call("signal", args);
+	cJSON_AddStringToObject(args, PROTO_ARG_SIGNAL, sig);
+	d = cli_call(PROTO_CMD_SIGNAL, args);
 	render_apps_brief(d, parse_signame(parse_signal(sig)));
 	cJSON_Delete(d);
 	return (0);
@@ -340,7 +342,7 @@ cli_ping(int argc, char **argv)
 
 	if (argc > 1)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
-	d = cli_call("ping", NULL);
+	d = cli_call(PROTO_CMD_PING, NULL);
 	printf("pong\n");
 	cJSON_Delete(d);
 	return (0);
@@ -354,12 +356,12 @@ cli_version(int argc, char **argv)
 
 	if (argc > 1)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
-	printf("opm %s (protocol %d)\n", OPM_VERSION, OPM_PROTO);
+	printf("opm %s (protocol %d)\n", OPM_VERSION, PROTO_VERSION);
 	if (cli_try_connect(&c) != 0) {
 		printf("opmd not running\n");
 		return (0);
 	}
-	d = cli_request(&c, "status", NULL);
+	d = cli_request(&c, PROTO_CMD_STATUS, NULL);
 	printf("opmd %s (pid %d)\n", json_str(d, "version"),
 	    (int)cJSON_GetObjectItem(d, "pid")->valuedouble);
 	cJSON_Delete(d);
@@ -398,10 +400,10 @@ cli_daemon_stop(void)
 		printf("opmd is not running\n");
 		return (0);
 	}
-	d = cli_request(&c, "status", NULL);
+	d = cli_request(&c, PROTO_CMD_STATUS, NULL);
 	pid = (pid_t)cJSON_GetObjectItem(d, "pid")->valuedouble;
 	cJSON_Delete(d);
-	cJSON_Delete(cli_request(&c, "kill", NULL));
+	cJSON_Delete(cli_request(&c, PROTO_CMD_KILL, NULL));
 	client_close(&c);
 	cli_wait_exit(pid, 10000);
 	printf("opmd stopped (pid %d)\n", (int)pid);
@@ -422,7 +424,7 @@ cli_daemon_status(bool json)
 			printf("opmd is not running\n");
 		return (EXIT_NODAEMON);
 	}
-	d = cli_request(&c, "status", NULL);
+	d = cli_request(&c, PROTO_CMD_STATUS, NULL);
 	client_close(&c);
 	if (json) {
 		cJSON_AddTrueToObject(d, "running");
@@ -459,14 +461,14 @@ cli_daemon_reload(void)
 
 	if (cli_try_connect(&c) != 0)
 		cli_fatal(EXIT_NODAEMON, "the daemon is not running");
-	d = cli_request(&c, "reexec", NULL);
+	d = cli_request(&c, PROTO_CMD_REEXEC, NULL);
 	before = (int)cJSON_GetObjectItem(d, "reloads")->valuedouble;
 	pid = (int)cJSON_GetObjectItem(d, "pid")->valuedouble;
 	cJSON_Delete(d);
 	client_close(&c);
 	for (i = 0; i < 1000; i++) {
 		if (cli_try_connect(&c) == 0) {
-			d = cli_request(&c, "status", NULL);
+			d = cli_request(&c, PROTO_CMD_STATUS, NULL);
 			client_close(&c);
 			if ((int)cJSON_GetObjectItem(d, "reloads")->valuedouble
 			    > before) {
@@ -514,7 +516,7 @@ cli_daemon(int argc, char **argv)
 	} else if (strcmp(argv[1], "start") != 0)
 		cli_fatal_usage("daemon: unknown subcommand '%s'", argv[1]);
 	if (cli_try_connect(&c) == 0) {
-		d = cli_request(&c, "status", NULL);
+		d = cli_request(&c, PROTO_CMD_STATUS, NULL);
 		printf("opmd already running (pid %d)\n",
 		    (int)cJSON_GetObjectItem(d, "pid")->valuedouble);
 		cJSON_Delete(d);
@@ -522,7 +524,7 @@ cli_daemon(int argc, char **argv)
 		return (0);
 	}
 	cli_connect(&c, true);
-	d = cli_request(&c, "status", NULL);
+	d = cli_request(&c, PROTO_CMD_STATUS, NULL);
 	printf("opmd started (pid %d); log: %s\n",
 	    (int)cJSON_GetObjectItem(d, "pid")->valuedouble,
 	    json_str(d, "log"));
@@ -540,54 +542,54 @@ cli_help_cmd(int argc, char **argv)
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "start", NULL, "start [OPTIONS] CMD [ARG...] | FILE.json | TARGET",
-	  "create and start an app, or start a stopped one", true, cli_start },
+	  "create and start an app, or start a stopped one", cli_start },
 	{ "stop", NULL, "stop TARGET...",
-	  "stop apps; returns once their processes are reaped", true,
+	  "stop apps; returns once their processes are reaped",
 	  cli_stop },
 	{ "restart", NULL, "restart TARGET... [--update-env]",
 	  "stop then start apps (restarts +1); --update-env takes this "
-	  "shell's environment", true, cli_restart },
+	  "shell's environment", cli_restart },
 	{ "reload", NULL, "reload TARGET...",
-	  "graceful restart (for now the same as restart)", true,
+	  "graceful restart (for now the same as restart)",
 	  cli_restart },
-	{ "delete", "rm", "delete TARGET...", "stop and forget apps", true,
+	{ "delete", "rm", "delete TARGET...", "stop and forget apps",
 	  cli_delete },
-	{ "list", "ls", "list [--json]", "table of apps", true, cli_list },
-	{ "status", NULL, "status [--json]", "same as list", true, cli_list },
+	{ "list", "ls", "list [--json]", "table of apps", cli_list },
+	{ "status", NULL, "status [--json]", "same as list", cli_list },
 	{ "info", "describe", "info TARGET [--json]",
-	  "everything about one app", true, cli_info },
+	  "everything about one app", cli_info },
 	{ "logs", NULL, "logs [TARGET] [--lines N] [--follow] [--out|--err]",
 	  "last N lines (15), then follow; no TARGET: all apps, prefixed",
-	  true, cli_logs },
+	  cli_logs },
 	{ "flush", NULL, "flush [TARGET]",
-	  "empty the log files (all apps by default)", true, cli_flush },
+	  "empty the log files (all apps by default)", cli_flush },
 	{ "env", NULL, "env TARGET",
-	  "the environment the app is started with", true, cli_env },
+	  "the environment the app is started with", cli_env },
 	{ "signal", NULL, "signal SIG TARGET...",
-	  "send a signal to the apps' process groups", true, cli_signal },
+	  "send a signal to the apps' process groups", cli_signal },
 	{ "reset", NULL, "reset TARGET...", "zero the restart counters",
-	  true, cli_reset },
+	  cli_reset },
 	{ "save", NULL, "save",
 	  "write the dump: configuration and desired state of every app",
-	  true, cli_save },
+	  cli_save },
 	{ "restore", "resurrect", "restore [--from-backup]",
-	  "bring the apps of the dump up; never duplicates", true,
+	  "bring the apps of the dump up; never duplicates",
 	  cli_restore },
 	{ "export", NULL, "export [TARGET...]",
-	  "print the app file of the apps (all by default)", true,
+	  "print the app file of the apps (all by default)",
 	  cli_export },
 	{ "startup", NULL, "startup [--user|--system] [--print]",
 	  "install (or print) a systemd unit that runs the daemon at boot "
-	  "and restores the dump", false, cli_startup },
+	  "and restores the dump", cli_startup },
 	{ "daemon", NULL, "daemon start|stop|status|restart|reload|run",
 	  "control the daemon; reload re-executes it, apps keep running; "
-	  "run [--restore] stays in the foreground (systemd)", false,
+	  "run [--restore] stays in the foreground (systemd)",
 	  cli_daemon },
-	{ "ping", NULL, "ping", "check that the daemon answers", true,
+	{ "ping", NULL, "ping", "check that the daemon answers",
 	  cli_ping },
-	{ "version", NULL, "version", "versions of opm and opmd", false,
+	{ "version", NULL, "version", "versions of opm and opmd",
 	  cli_version },
-	{ "help", NULL, "help [COMMAND]", "this help", false, cli_help_cmd },
+	{ "help", NULL, "help [COMMAND]", "this help", cli_help_cmd },
 };
 
 const struct cli_cmd *

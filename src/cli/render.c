@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "json.h"
 #include "parse.h"
+#include "protocol.h"
 
 #define C_RESET	"\033[0m"
 
@@ -174,12 +175,13 @@ render_failures(const cJSON *list)
 	int		 n = 0;
 
 	cJSON_ArrayForEach(a, list) {
-		action = json_str(a, "action");
+		action = json_str(a, PROTO_ACTION);
 		status = json_str(a, "status");
-		if ((action == NULL || strcmp(action, "failed") != 0) &&
+		if ((action == NULL ||
+		    strcmp(action, PROTO_ACTION_FAILED) != 0) &&
 		    (status == NULL || strcmp(status, "errored") != 0))
 			continue;
-		reason = json_str(a, "reason");
+		reason = json_str(a, PROTO_REASON);
 		fflush(stdout);
 		fprintf(stderr, "opm: %s: cannot start: %s\n",
 		    json_str(a, "name"), reason != NULL && *reason != '\0' ?
@@ -196,7 +198,7 @@ render_apps_brief(const cJSON *list, const char *verb)
 	const char	*action;
 
 	cJSON_ArrayForEach(a, list) {
-		action = json_str(a, "action");
+		action = json_str(a, PROTO_ACTION);
 		printf("%s: %s (id %lld, %s", json_str(a, "name"),
 		    action ? action : verb, render_int(a, "id"),
 		    json_str(a, "status"));

@@ -113,7 +113,7 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 	if ((f = fopen(path, "re")) == NULL)
 		cli_fatal(EXIT_FAIL, "%s: %s", path, strerror(errno));
 	if (fseek(f, 0, SEEK_END) == -1 || (len = ftell(f)) < 0 ||
-	    len > OPM_LINE_MAX / 2 || fseek(f, 0, SEEK_SET) == -1)
+	    len > PROTO_LINE_MAX / 2 || fseek(f, 0, SEEK_SET) == -1)
 		cli_fatal(EXIT_FAIL, "%s: unreadable or larger than 512 KiB",
 		    path);
 	buf = xmalloc(len + 1);

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "json.h"
 #include "opm.h"
+#include "protocol.h"
 #include "xmem.h"
 
 /* A value for a unit file: double-quoted, with \\ \" and %% escaped. */
@@ -50,7 +51,7 @@ startup_max_kill(void)
 
 	if (cli_try_connect(&c) != 0)
 		return (max / 1000);
-	d = cli_request(&c, "export", NULL);
+	d = cli_request(&c, PROTO_CMD_EXPORT, NULL);
 	client_close(&c);
 	cJSON_ArrayForEach(a, cJSON_GetObjectItem(d, "apps")) {
 		k = cJSON_GetObjectItem(a, "kill_timeout");

@@ -12,6 +12,7 @@
 
 #include "opm.h"
 #include "parse.h"
+#include "xmem.h"
 
 int
 parse_int(const char *s, long long min, long long max, long long *out,
@@ -173,6 +174,23 @@ parse_signame(int sig)
 	}
 	snprintf(buf, sizeof buf, "SIG%d", sig);
 	return (buf);
+}
+
+int
+parse_list(const char *s, int (*fn)(const char *, void *), void *arg,
+    size_t *nwords)
+{
+	char	*copy = xstrdup(s), *w, *save = NULL;
+	size_t	 n = 0;
+	int	 r = 0;
+
+	for (w = strtok_r(copy, ",", &save); w != NULL && r == 0;
+	    w = strtok_r(NULL, ",", &save), n++)
+		r = fn(w, arg);
+	free(copy);
+	if (nwords != NULL)
+		*nwords = n;
+	return (r);
 }
 
 bool

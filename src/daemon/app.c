@@ -3,7 +3,7 @@
  * an app's state: it asks sup_step() what to do, logs the transition as
  * "name: from -> to (reason)" and carries out the actions. Exit status only
  * ever comes from waitpid() in the reaper (app_reap), on the one loop, so a
- * stop can never be mistaken for a crash (LESSONS.md 4).
+ * stop can never be mistaken for a crash (docs/LESSONS.md 4).
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,6 +20,7 @@
 #include "app.h"
 #include "dotenv.h"
 #include "dump.h"
+#include "handle.h"
 #include "json.h"
 #include "log.h"
 #include "logf.h"
@@ -284,12 +285,6 @@ app_check_program(const struct app_conf *c, char *cause, size_t clen)
 
 static void	app_exec_done(struct app *, int);
 
-static void
-app_execpoll_close_cb(uv_handle_t *h)
-{
-	free(h);
-}
-
 /* The exec verdict, from its pipe: closes the watch once it is known. */
 static int
 app_exec_check(struct app *a)
@@ -307,7 +302,7 @@ app_exec_check(struct app *a)
 	    sizeof cause)) == -1)
 		return (-1);
 	/* Watcher first, fd second: a reused number must not be dropped. */
-	uv_close((uv_handle_t *)a->execpoll, app_execpoll_close_cb);
+	uv_close((uv_handle_t *)a->execpoll, handle_free);
 	a->execpoll = NULL;
 	close(a->execfd);
 	a->execfd = -1;
@@ -480,7 +475,7 @@ app_destroy(struct app *a)
 	log_info("%s: deleted (id %d)", a->conf.name, a->id);
 	state_remove(a->id);
 	if (a->execpoll != NULL) {
-		uv_close((uv_handle_t *)a->execpoll, app_execpoll_close_cb);
+		uv_close((uv_handle_t *)a->execpoll, handle_free);
 		a->execpoll = NULL;
 		close(a->execfd);
 	}
@@ -592,19 +587,13 @@ app_timer_cb(uv_timer_t *t)
 	app_event(a, EV_TIMER);
 }
 
-static void
-app_poll_close_cb(uv_handle_t *h)
-{
-	free(h);
-}
-
 /* The main process is gone; exit status already recorded. */
 static void
 app_gone(struct app *a)
 {
 	a->pid = 0;
 	if (a->pidpoll != NULL) {
-		uv_close((uv_handle_t *)a->pidpoll, app_poll_close_cb);
+		uv_close((uv_handle_t *)a->pidpoll, handle_free);
 		a->pidpoll = NULL;
 	}
 	if (a->pidfd != -1)

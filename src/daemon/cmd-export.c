@@ -1,6 +1,7 @@
 /* export: the app file of the targets (all when none), no runtime state. */
 #include "app.h"
 #include "cmd.h"
+#include "protocol.h"
 
 enum cmd_retval
 cmd_export(struct cmd_ctx *ctx)
@@ -9,7 +10,7 @@ cmd_export(struct cmd_ctx *ctx)
 	struct app	*a;
 	size_t		 i;
 
-	if (cJSON_GetObjectItem(ctx->args, "target") != NULL &&
+	if (cJSON_GetObjectItem(ctx->args, PROTO_ARG_TARGET) != NULL &&
 	    cmd_targets(ctx) == -1) {
 		cJSON_Delete(d);
 		return (CMD_DONE);

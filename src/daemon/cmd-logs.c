@@ -11,38 +11,25 @@
 #include "cmd.h"
 #include "json.h"
 #include "logf.h"
-
-static void
-cmd_logs_targets_all(struct cmd_ctx *ctx)
-{
-	struct app	*a;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		ctx->ids = reallocarray(ctx->ids, ctx->nids + 1,
-		    sizeof *ctx->ids);
-		if (ctx->ids == NULL)
-			abort();
-		ctx->ids[ctx->nids++] = a->id;
-	}
-}
+#include "protocol.h"
 
 enum cmd_retval
 cmd_logs(struct cmd_ctx *ctx)
 {
-	const char	*stream = json_str(ctx->args, "stream");
+	const char	*stream = json_str(ctx->args, PROTO_ARG_STREAM);
 	bool		 follow, out, err;
 	struct app	*a;
 	cJSON		*arr, *o;
 	size_t		 i;
 
-	follow = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, "follow"));
+	follow = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, PROTO_ARG_FOLLOW));
 	out = stream == NULL || strcmp(stream, "err") != 0;
 	err = stream == NULL || strcmp(stream, "out") != 0;
-	if (cJSON_GetObjectItem(ctx->args, "target") != NULL) {
+	if (cJSON_GetObjectItem(ctx->args, PROTO_ARG_TARGET) != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
 	} else {
-		cmd_logs_targets_all(ctx);
+		cmd_add_all(ctx);
 		/* As pm2 logs: apps started later are followed too. */
 		if (follow)
 			logf_follow_all(ctx->client, out, err);
@@ -80,11 +67,11 @@ cmd_flush(struct cmd_ctx *ctx)
 	cJSON		*arr;
 	size_t		 i;
 
-	if (cJSON_GetObjectItem(ctx->args, "target") != NULL) {
+	if (cJSON_GetObjectItem(ctx->args, PROTO_ARG_TARGET) != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);
 	} else
-		cmd_logs_targets_all(ctx);
+		cmd_add_all(ctx);
 	arr = cJSON_CreateArray();
 	for (i = 0; i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);

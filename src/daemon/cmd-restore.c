@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "dump.h"
 #include "log.h"
+#include "protocol.h"
 
 static void
 cmd_restore_result(cJSON *out, const char *name, struct app *a,
@@ -23,10 +24,10 @@ cmd_restore_result(cJSON *out, const char *name, struct app *a,
 
 	if (a == NULL)
 		cJSON_AddStringToObject(o, "name", name);
-	cJSON_AddStringToObject(o, "action", action);
+	cJSON_AddStringToObject(o, PROTO_ACTION, action);
 	if (reason != NULL) {
-		cJSON_DeleteItemFromObject(o, "reason");
-		cJSON_AddStringToObject(o, "reason", reason);
+		cJSON_DeleteItemFromObject(o, PROTO_REASON);
+		cJSON_AddStringToObject(o, PROTO_REASON, reason);
 	}
 	cJSON_AddItemToArray(out, o);
 }
@@ -47,7 +48,7 @@ restore_apply(const char *path, char *cause, size_t clen)
 		strlcpy(name, e[i].conf.name, sizeof name);
 		if (e[i].error[0] != '\0') {
 			cmd_restore_result(out, name[0] ? name : "?", NULL,
-			    "failed", e[i].error);
+			    PROTO_ACTION_FAILED, e[i].error);
 			continue;
 		}
 		if ((a = app_find_name(name)) != NULL) {
@@ -57,7 +58,8 @@ restore_apply(const char *path, char *cause, size_t clen)
 		}
 		if ((a = app_create(&e[i].conf, e[i].id, cause,
 		    clen)) == NULL) {
-			cmd_restore_result(out, name, NULL, "failed", cause);
+			cmd_restore_result(out, name, NULL,
+			    PROTO_ACTION_FAILED, cause);
 			continue;
 		}
 		if (!e[i].running) {
@@ -68,7 +70,7 @@ restore_apply(const char *path, char *cause, size_t clen)
 		/* Kept even if it cannot start, so a later save keeps it. */
 		app_event(a, EV_START);
 		cmd_restore_result(out, name, a, a->state == APP_ERRORED ?
-		    "failed" : "started", a->state == APP_ERRORED ?
+		    PROTO_ACTION_FAILED : "started", a->state == APP_ERRORED ?
 		    a->reason : NULL);
 	}
 	dump_free(e, n);
@@ -84,7 +86,8 @@ cmd_restore(struct cmd_ctx *ctx)
 	cJSON			*out;
 
 	snprintf(path, sizeof path, "%s%s", p->dump,
-	    cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, "from_backup")) ?
+	    cJSON_IsTrue(cJSON_GetObjectItem(ctx->args,
+	    PROTO_ARG_FROM_BACKUP)) ?
 	    ".bak" : "");
 	if ((out = restore_apply(path, cause, sizeof cause)) == NULL)
 		cmd_error(ctx, "%s", cause);

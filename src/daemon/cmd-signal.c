@@ -6,11 +6,12 @@
 #include "cmd.h"
 #include "json.h"
 #include "parse.h"
+#include "protocol.h"
 
 enum cmd_retval
 cmd_signal(struct cmd_ctx *ctx)
 {
-	const char	*s = json_str(ctx->args, "signal");
+	const char	*s = json_str(ctx->args, PROTO_ARG_SIGNAL);
 	struct app	*a;
 	size_t		 i, running = 0;
 	int		 sig;

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "parse.h"
+#include "protocol.h"
 #include "xmem.h"
 
 /* The default name: the program's basename made valid. */
@@ -56,7 +57,7 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 	conf_defaults(c);
 	if (conf_from_json(c, obj, cause, clen) == -1)
 		return (-1);
-	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
+	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
 	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
 	    OPM_ARGV_MAX, &why)) == NULL) {
 		snprintf(cause, clen, "env_base: %s", why);
@@ -77,7 +78,7 @@ cmd_start_result(cJSON *out, struct app *a, const char *action)
 {
 	cJSON	*o = app_to_json(a, false);
 
-	cJSON_AddStringToObject(o, "action", action);
+	cJSON_AddStringToObject(o, PROTO_ACTION, action);
 	cJSON_AddItemToArray(out, o);
 }
 
@@ -85,11 +86,10 @@ cmd_start_result(cJSON *out, struct app *a, const char *action)
 static void
 cmd_start_note(struct cmd_ctx *ctx, struct app *a, const char *action)
 {
-	ctx->ids = xreallocarray(ctx->ids, ctx->nids + 1, sizeof *ctx->ids);
 	ctx->actions = xreallocarray(ctx->actions, ctx->nids + 1,
 	    sizeof *ctx->actions);
-	ctx->ids[ctx->nids] = a->id;
-	ctx->actions[ctx->nids++] = action;
+	ctx->actions[ctx->nids] = action;
+	cmd_add_id(ctx, a->id);
 }
 
 /*
@@ -118,8 +118,8 @@ cmd_start_done(struct cmd_ctx *ctx)
 			continue;
 		/* An app only found in place keeps "exists", errored or not. */
 		cmd_start_result(out, a, a->state == APP_ERRORED &&
-		    strcmp(ctx->actions[i], "exists") != 0 ? "failed" :
-		    ctx->actions[i]);
+		    strcmp(ctx->actions[i], "exists") != 0 ?
+		    PROTO_ACTION_FAILED : ctx->actions[i]);
 	}
 	cmd_ok(ctx, out);
 }
@@ -245,33 +245,18 @@ cmd_start(struct cmd_ctx *ctx)
 	struct app_conf	 c;
 	struct app	*a;
 	const char	*action;
-	char		 cause[512], *copy, *w, *save = NULL;
-	bool		 all = true;
+	char		 cause[512];
 	size_t		 i;
 
-	if ((obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "apps")) !=
-	    NULL)
+	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_APPS);
+	if (obj != NULL)
 		return (cmd_start_file(ctx, obj));
-	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, "app");
-	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
-	if (cJSON_IsString(t) && obj != NULL) {
-		/* Every word must name an app, or it is a program. */
-		copy = xstrdup(t->valuestring);
-		for (w = strtok_r(copy, ",", &save); w != NULL && all;
-		    w = strtok_r(NULL, ",", &save)) {
-			long long id;
-			const char *why;
-			if (strcmp(w, "all") == 0)
-				continue;
-			if (parse_int(w, 0, INT32_MAX, &id, &why) == 0)
-				all = app_find_id((int)id) != NULL;
-			else
-				all = app_find_name(w) != NULL;
-		}
-		free(copy);
-		if (!all)
-			t = NULL;
-	}
+	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_APP);
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_TARGET);
+	/* Every word must name an app, or it is a program. */
+	if (cJSON_IsString(t) && obj != NULL &&
+	    !cmd_target_known(t->valuestring))
+		t = NULL;
 	if (t != NULL) {
 		if (cmd_targets(ctx) == -1)
 			return (CMD_DONE);

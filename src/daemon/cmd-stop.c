@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "opm.h"
+#include "protocol.h"
 #include "xmem.h"
 
 static void
@@ -41,7 +42,7 @@ cmd_restart(struct cmd_ctx *ctx)
 	if (cmd_targets(ctx) == -1)
 		return (CMD_DONE);
 	/* --update-env: the CLI's environment replaces the inherited one. */
-	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
+	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
 	if (eb != NULL && (env = json_strv(eb, OPM_ARGV_MAX, &why)) == NULL) {
 		cmd_error(ctx, "env_base: %s", why);
 		return (CMD_DONE);

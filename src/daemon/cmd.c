@@ -15,27 +15,28 @@
 #include "log.h"
 #include "opm.h"
 #include "parse.h"
+#include "protocol.h"
 #include "xmem.h"
 
 static const struct cmd_entry cmd_table[] = {
-	{ "ping",	cmd_ping },
-	{ "status",	cmd_status },
-	{ "list",	cmd_list },
-	{ "info",	cmd_info },
-	{ "start",	cmd_start },
-	{ "stop",	cmd_stop },
-	{ "restart",	cmd_restart },
-	{ "delete",	cmd_delete },
-	{ "env",	cmd_env },
-	{ "signal",	cmd_signal },
-	{ "reset",	cmd_reset },
-	{ "kill",	cmd_kill },
-	{ "save",	cmd_save },
-	{ "reexec",	cmd_reexec },
-	{ "logs",	cmd_logs },
-	{ "flush",	cmd_flush },
-	{ "restore",	cmd_restore },
-	{ "export",	cmd_export },
+	{ PROTO_CMD_PING,	cmd_ping },
+	{ PROTO_CMD_STATUS,	cmd_status },
+	{ PROTO_CMD_LIST,	cmd_list },
+	{ PROTO_CMD_INFO,	cmd_info },
+	{ PROTO_CMD_START,	cmd_start },
+	{ PROTO_CMD_STOP,	cmd_stop },
+	{ PROTO_CMD_RESTART,	cmd_restart },
+	{ PROTO_CMD_DELETE,	cmd_delete },
+	{ PROTO_CMD_ENV,	cmd_env },
+	{ PROTO_CMD_SIGNAL,	cmd_signal },
+	{ PROTO_CMD_RESET,	cmd_reset },
+	{ PROTO_CMD_KILL,	cmd_kill },
+	{ PROTO_CMD_SAVE,	cmd_save },
+	{ PROTO_CMD_REEXEC,	cmd_reexec },
+	{ PROTO_CMD_LOGS,	cmd_logs },
+	{ PROTO_CMD_FLUSH,	cmd_flush },
+	{ PROTO_CMD_RESTORE,	cmd_restore },
+	{ PROTO_CMD_EXPORT,	cmd_export },
 };
 
 void
@@ -47,35 +48,22 @@ cmd_free(struct cmd_ctx *ctx)
 	free(ctx);
 }
 
-static void
-cmd_reply(struct cmd_ctx *ctx, cJSON *r)
+void
+cmd_ok(struct cmd_ctx *ctx, cJSON *data)
 {
+	cJSON	*r = ipc_reply_new(ctx->id, true);
+
 	ctx->replied = true;
-	if (ctx->id != NULL)
-		cJSON_AddItemToObject(r, "id", cJSON_Duplicate(ctx->id, 1));
-	else
-		cJSON_AddNullToObject(r, "id");
+	if (data != NULL)
+		cJSON_AddItemToObject(r, PROTO_DATA, data);
 	if (!ipc_gone(ctx->client))
 		ipc_send(ctx->client, r);
 	cJSON_Delete(r);
 }
 
 void
-cmd_ok(struct cmd_ctx *ctx, cJSON *data)
-{
-	cJSON	*r = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(r, "v", OPM_PROTO);
-	cJSON_AddTrueToObject(r, "ok");
-	if (data != NULL)
-		cJSON_AddItemToObject(r, "data", data);
-	cmd_reply(ctx, r);
-}
-
-void
 cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 {
-	cJSON	*r = cJSON_CreateObject();
 	char	*msg;
 	va_list	 ap;
 
@@ -83,15 +71,32 @@ cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = NULL;
 	va_end(ap);
-	cJSON_AddNumberToObject(r, "v", OPM_PROTO);
-	cJSON_AddFalseToObject(r, "ok");
-	cJSON_AddStringToObject(r, "error", msg ? msg : "out of memory");
+	ctx->replied = true;
+	if (!ipc_gone(ctx->client))
+		ipc_send_error(ctx->client, ctx->id, msg != NULL ? msg :
+		    "out of memory", false);
 	free(msg);
-	cmd_reply(ctx, r);
 }
 
-static void
+void
 cmd_add_id(struct cmd_ctx *ctx, int id)
+{
+	ctx->ids = xreallocarray(ctx->ids, ctx->nids + 1, sizeof *ctx->ids);
+	ctx->ids[ctx->nids++] = id;
+}
+
+void
+cmd_add_all(struct cmd_ctx *ctx)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry)
+		cmd_add_id(ctx, a->id);
+}
+
+/* Adds id unless a target named it already. */
+static void
+cmd_add_target(struct cmd_ctx *ctx, int id)
 {
 	size_t	i;
 
@@ -99,45 +104,47 @@ cmd_add_id(struct cmd_ctx *ctx, int id)
 		if (ctx->ids[i] == id)
 			return;
 	}
-	ctx->ids = xreallocarray(ctx->ids, ctx->nids + 1, sizeof *ctx->ids);
-	ctx->ids[ctx->nids++] = id;
+	cmd_add_id(ctx, id);
+}
+
+struct app *
+cmd_target_app(const char *w)
+{
+	long long	 id;
+	const char	*cause;
+
+	if (parse_int(w, 0, INT32_MAX, &id, &cause) == 0)
+		return (app_find_id((int)id));
+	return (app_find_name(w));
 }
 
 /* One word of a target: id, name or "all". */
 static int
-cmd_target_word(struct cmd_ctx *ctx, const char *w)
+cmd_target_word(const char *w, void *arg)
 {
+	struct cmd_ctx	*ctx = arg;
 	struct app	*a;
-	long long	 id;
-	const char	*cause;
 
-	if (strcmp(w, "all") == 0) {
+	if (strcmp(w, PROTO_TARGET_ALL) == 0) {
 		TAILQ_FOREACH(a, &apps, entry)
-			cmd_add_id(ctx, a->id);
+			cmd_add_target(ctx, a->id);
 		return (0);
 	}
-	if (parse_int(w, 0, INT32_MAX, &id, &cause) == 0)
-		a = app_find_id((int)id);
-	else
-		a = app_find_name(w);
-	if (a == NULL) {
+	if ((a = cmd_target_app(w)) == NULL) {
 		cmd_error(ctx, "unknown app '%.80s'", w);
 		return (-1);
 	}
-	cmd_add_id(ctx, a->id);
+	cmd_add_target(ctx, a->id);
 	return (0);
 }
 
 static int
 cmd_target_str(struct cmd_ctx *ctx, const char *s)
 {
-	char	*copy = xstrdup(s), *w, *save = NULL;
-	int	 r = 0, n = 0;
+	size_t	n;
+	int	r;
 
-	for (w = strtok_r(copy, ",", &save); w != NULL && r == 0;
-	    w = strtok_r(NULL, ",", &save), n++)
-		r = cmd_target_word(ctx, w);
-	free(copy);
+	r = parse_list(s, cmd_target_word, ctx, &n);
 	if (r == 0 && n == 0) {
 		cmd_error(ctx, "empty target");
 		return (-1);
@@ -150,7 +157,7 @@ cmd_targets(struct cmd_ctx *ctx)
 {
 	const cJSON	*t, *e;
 
-	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_TARGET);
 	if (cJSON_IsString(t))
 		return (cmd_target_str(ctx, t->valuestring));
 	if (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0) {
@@ -168,17 +175,24 @@ cmd_targets(struct cmd_ctx *ctx)
 	return (-1);
 }
 
-static bool
-cmd_word_all(const char *s)
+static int
+cmd_word_all(const char *w, void *arg)
 {
-	char	*copy = xstrdup(s), *w, *save = NULL;
-	bool	 all = false;
+	(void)arg;
+	return (strcmp(w, PROTO_TARGET_ALL) == 0);
+}
 
-	for (w = strtok_r(copy, ",", &save); w != NULL;
-	    w = strtok_r(NULL, ",", &save))
-		all = all || strcmp(w, "all") == 0;
-	free(copy);
-	return (all);
+static int
+cmd_word_unknown(const char *w, void *arg)
+{
+	(void)arg;
+	return (strcmp(w, PROTO_TARGET_ALL) != 0 && cmd_target_app(w) == NULL);
+}
+
+bool
+cmd_target_known(const char *target)
+{
+	return (parse_list(target, cmd_word_unknown, NULL, NULL) == 0);
 }
 
 bool
@@ -186,11 +200,12 @@ cmd_names_all(struct cmd_ctx *ctx)
 {
 	const cJSON	*t, *e;
 
-	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_TARGET);
 	if (cJSON_IsString(t))
-		return (cmd_word_all(t->valuestring));
+		return (parse_list(t->valuestring, cmd_word_all, NULL, NULL));
 	cJSON_ArrayForEach(e, t) {
-		if (cJSON_IsString(e) && cmd_word_all(e->valuestring))
+		if (cJSON_IsString(e) && parse_list(e->valuestring,
+		    cmd_word_all, NULL, NULL))
 			return (true);
 	}
 	return (false);
@@ -272,17 +287,17 @@ cmd_dispatch(struct ipc_client *client, const cJSON *req)
 	size_t		 i;
 
 	ctx->client = client;
-	id = cJSON_GetObjectItemCaseSensitive(req, "id");
-	if (id != NULL && json_is_int(id, 0, 9007199254740991LL))
+	id = cJSON_GetObjectItemCaseSensitive(req, PROTO_ID);
+	if (id != NULL && json_is_int(id, 0, PROTO_ID_MAX))
 		ctx->id = cJSON_Duplicate(id, 0);
-	v = cJSON_GetObjectItemCaseSensitive(req, "v");
-	name = json_str(req, "cmd");
-	args = cJSON_GetObjectItemCaseSensitive(req, "args");
+	v = cJSON_GetObjectItemCaseSensitive(req, PROTO_V);
+	name = json_str(req, PROTO_CMD);
+	args = cJSON_GetObjectItemCaseSensitive(req, PROTO_ARGS);
 	if (id != NULL && ctx->id == NULL)
 		cmd_error(ctx, "id: must be a whole number");
-	else if (!json_is_int(v, OPM_PROTO, OPM_PROTO))
+	else if (!json_is_int(v, PROTO_VERSION, PROTO_VERSION))
 		cmd_error(ctx, "protocol version mismatch: the daemon speaks "
-		    "v%d; restart it with 'opm daemon restart'", OPM_PROTO);
+		    "v%d; restart it with 'opm daemon restart'", PROTO_VERSION);
 	else if (name == NULL)
 		cmd_error(ctx, "cmd: missing or not a string");
 	else if (args != NULL && !cJSON_IsObject(args))

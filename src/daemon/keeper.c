@@ -12,11 +12,9 @@
  * daemon's death nor a signal to the daemon's group reaches it.
  */
 #include <sys/file.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,8 +26,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "detach.h"
+#include "handle.h"
 #include "keeper.h"
 #include "log.h"
+#include "proc.h"
 #include "xmem.h"
 
 #define KEEPER_MSG	8192
@@ -195,27 +196,23 @@ keeper_main(const struct paths *p)
 	struct keeper_fd	*fds = NULL;
 	struct pollfd		 pfd[2];
 	struct ucred		 cred;
-	struct rlimit		 rl;
 	socklen_t		 len;
 	size_t			 n = 0;
 	char			 lockpath[4200];
 	const char		*e;
 	int			 lfd, ls, c = -1, ready = -1;
 
-	if ((e = getenv("OPM_READY_FD")) != NULL)
+	if ((e = getenv(DETACH_READY_ENV)) != NULL)
 		ready = atoi(e);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	proc_raise_nofile();
 	snprintf(lockpath, sizeof lockpath, "%s/keeper.lock", p->runtime);
 	lfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lfd == -1 || flock(lfd, LOCK_EX | LOCK_NB) == -1) {
 		/* Another keeper serves this directory. */
-		if (ready != -1 && write(ready, "ready\n", 6) < 0)
+		if (ready != -1 && write(ready, DETACH_READY "\n", 6) < 0)
 			exit(1);
 		exit(0);
 	}
@@ -228,7 +225,7 @@ keeper_main(const struct paths *p)
 	    listen(ls, 4) == -1)
 		exit(1);
 	if (ready != -1) {
-		if (write(ready, "ready\n", 6) < 0)
+		if (write(ready, DETACH_READY "\n", 6) < 0)
 			exit(1);
 		close(ready);
 	}
@@ -295,38 +292,10 @@ keeper_connect(const struct paths *p)
 static int
 keeper_spawn(const char *self_exe)
 {
-	char	buf[16];
-	int	p[2], null, status;
-	pid_t	pid;
-	ssize_t	n;
+	char	 buf[128];
+	char	*argv[] = { (char *)"opmd", (char *)"--keeper", NULL };
 
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return (-1);
-	if ((pid = fork()) == -1)
-		return (-1);
-	if (pid == 0) {
-		if (fork() != 0)
-			_exit(0);
-		setsid();
-		if ((null = open("/dev/null", O_RDWR)) != -1) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		dup2(p[1], 3);
-		closefrom(4);
-		setenv("OPM_READY_FD", "3", 1);
-		execl(self_exe, "opmd", "--keeper", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	do
-		n = read(p[0], buf, sizeof buf);
-	while (n == -1 && errno == EINTR);
-	close(p[0]);
-	return (n > 0 ? 0 : -1);
+	return (detach_exec(self_exe, argv, buf, sizeof buf) == 0 ? 0 : -1);
 }
 
 int
@@ -397,12 +366,6 @@ keeper_take(void (*cb)(uint64_t, const char *, bool, int))
 	}
 }
 
-static void
-keeper_poll_close_cb(uv_handle_t *h)
-{
-	free(h);
-}
-
 /* The keeper only ever answers "G": anything readable here is its end. */
 static void
 keeper_poll_cb(uv_poll_t *h, int status, int events)
@@ -414,7 +377,7 @@ keeper_poll_cb(uv_poll_t *h, int status, int events)
 	    MSG_PEEK | MSG_DONTWAIT) > 0)
 		return;
 	uv_poll_stop(h);
-	uv_close((uv_handle_t *)h, keeper_poll_close_cb);
+	uv_close((uv_handle_t *)h, handle_free);
 	keeper_poll = NULL;
 	close(keeper_sock);
 	keeper_sock = -1;
@@ -440,7 +403,7 @@ keeper_quit(void)
 	keeper_lost = NULL;
 	if (keeper_poll != NULL) {
 		uv_poll_stop(keeper_poll);
-		uv_close((uv_handle_t *)keeper_poll, keeper_poll_close_cb);
+		uv_close((uv_handle_t *)keeper_poll, handle_free);
 		keeper_poll = NULL;
 	}
 	if (keeper_sock != -1) {

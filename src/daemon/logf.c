@@ -35,6 +35,7 @@
 
 #include <cJSON.h>
 
+#include "handle.h"
 #include "ipc.h"
 #include "keeper.h"
 #include "log.h"
@@ -179,19 +180,13 @@ logf_ref(struct logfile *lf)
 	lf->refs++;
 }
 
-static void
-logf_retry_close_cb(uv_handle_t *h)
-{
-	free(h);
-}
-
 void
 logf_unref(struct logfile *lf)
 {
 	if (--lf->refs > 0)
 		return;
 	if (lf->retry != NULL)
-		uv_close((uv_handle_t *)lf->retry, logf_retry_close_cb);
+		uv_close((uv_handle_t *)lf->retry, handle_free);
 	close(lf->fd);
 	free(lf->path);
 	free(lf->app);

@@ -8,7 +8,6 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -26,6 +25,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "detach.h"
 #include "ipc.h"
 #include "json.h"
 #include "keeper.h"
@@ -34,6 +34,7 @@
 #include "opm.h"
 #include "parse.h"
 #include "paths.h"
+#include "proc.h"
 #include "state.h"
 #include "xmem.h"
 
@@ -138,18 +139,6 @@ daemon_lock(void)
 		daemon_die_errno("cannot write", d_paths.pidfile);
 }
 
-static void
-daemon_rlimits(void)
-{
-	struct rlimit	rl;
-
-	/* Thousands of clients and apps need descriptors. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 /*
  * A clean stop forgets runtime state (every app is stopped): the next
  * daemon starts empty, and restore brings back what was saved.
@@ -184,15 +173,9 @@ daemon_shutdown(const char *why)
 }
 
 static void
-daemon_app_settled(void *arg)
+daemon_all_stopped(void *arg)
 {
-	struct app	*a;
-
 	(void)arg;
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->state == APP_STOPPING)
-			return;
-	}
 	daemon_shutdown("every app stopped");
 }
 
@@ -200,22 +183,12 @@ daemon_app_settled(void *arg)
 static void
 daemon_stop_all(const char *why)
 {
-	struct app	*a;
-	int		 waiting = 0;
-
 	if (d_stopping)
 		return;
 	d_stopping = true;
 	log_info("%s: stopping every app", why);
 	daemon_sd_notify("STOPPING=1");
-	TAILQ_FOREACH(a, &apps, entry) {
-		app_event(a, EV_STOP);
-		if (a->state == APP_STOPPING) {
-			app_wait(a, daemon_app_settled, NULL);
-			waiting++;
-		}
-	}
-	if (waiting == 0)
+	if (cmd_stop_all(daemon_all_stopped, NULL) == 0)
 		daemon_shutdown("no app running");
 }
 
@@ -407,7 +380,7 @@ daemon_status(void)
 	}
 	cJSON_AddNumberToObject(d, "pid", getpid());
 	cJSON_AddStringToObject(d, "version", OPM_VERSION);
-	cJSON_AddNumberToObject(d, "protocol", OPM_PROTO);
+	cJSON_AddNumberToObject(d, "protocol", PROTO_VERSION);
 	cJSON_AddNumberToObject(d, "uptime_ms",
 	    (double)(uv_hrtime() / 1000000 - d_started));
 	cJSON_AddNumberToObject(d, "apps", app_count());
@@ -420,50 +393,6 @@ daemon_status(void)
 	cJSON_AddStringToObject(d, "socket", d_paths.sock);
 	cJSON_AddStringToObject(d, "log", d_paths.daemon_log);
 	return (d);
-}
-
-static void
-daemon_detach(void)
-{
-	char	buf[600];
-	int	p[2], null;
-	ssize_t	n;
-	size_t	len = 0;
-
-	if (pipe2(p, O_CLOEXEC) == -1)
-		return;
-	switch (fork()) {
-	case -1:
-		close(p[0]);
-		close(p[1]);
-		return;
-	case 0:
-		close(p[0]);
-		setsid();
-		if ((null = open("/dev/null", O_RDWR)) != -1) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-			if (null > 2)
-				close(null);
-		}
-		d_ready_fd = p[1];
-		return;
-	}
-	close(p[1]);
-	while (len < sizeof buf - 1) {
-		n = read(p[0], buf + len, sizeof buf - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	if (strcmp(buf, "ready\n") == 0)
-		exit(0);
-	fprintf(stderr, "opmd: %s", len > 0 ? buf : "exited while starting\n");
-	exit(1);
 }
 
 static void
@@ -519,18 +448,18 @@ main(int argc, char **argv)
 		paths_runtime(&d_paths);
 		keeper_main(&d_paths);
 	}
-	if ((env = getenv("OPM_READY_FD")) != NULL &&
+	if ((env = getenv(DETACH_READY_ENV)) != NULL &&
 	    parse_int(env, 3, 1024, &fd, &cause) == 0 &&
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
 		d_ready_fd = (int)fd;
-	unsetenv("OPM_READY_FD");
+	unsetenv(DETACH_READY_ENV);
 	/*
 	 * Started by hand without --foreground: detach, and let the parent
 	 * exit once we are ready (or say why not), as opm daemon start does.
 	 */
 	if (!foreground && d_ready_fd == -1 &&
 	    getenv("OPM_REEXEC_FD") == NULL)
-		daemon_detach();
+		detach_fork("opmd", &d_ready_fd);
 	if (realpath("/proc/self/exe", d_self) == NULL)
 		strlcpy(d_self, argv[0], sizeof d_self);
 
@@ -553,7 +482,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
-	daemon_rlimits();
+	proc_raise_nofile();
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);
@@ -609,7 +538,7 @@ main(int argc, char **argv)
 			log_warnx("restore: %s", msg);
 		cJSON_Delete(res);
 	}
-	daemon_tell("ready\n");
+	daemon_tell(DETACH_READY "\n");
 	daemon_sd_notify("READY=1");
 
 	uv_run(d_loop, UV_RUN_DEFAULT);

@@ -49,12 +49,6 @@ state_init(const struct paths *p)
 	}
 }
 
-const char *
-state_boot_id(void)
-{
-	return (state_boot);
-}
-
 uint64_t
 state_starttime(pid_t pid)
 {

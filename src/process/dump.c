@@ -1,7 +1,7 @@
 /*
  * The dump file. Written as a temporary file, fsynced, renamed over the old
  * one and the directory fsynced, so a crash at any point leaves either the
- * old or the new dump whole (LESSONS.md 10). The previous version stays as
+ * old or the new dump whole (docs/LESSONS.md 10). The previous version stays as
  * .bak; a file that does not parse is moved aside, never overwritten.
  */
 #include <sys/stat.h>

@@ -1,10 +1,11 @@
 /*
- * Spawning and signalling. The reaping model (LESSONS.md): opm never uses
- * uv_spawn; it forks and execs itself and reaps every child, its apps and
- * the orphans it inherits as a child subreaper, from one SIGCHLD watcher
- * that loops waitpid(-1, WNOHANG). Mixing that with uv_spawn would steal
+ * Spawning and signalling. The reaping model (docs/ARCHITECTURE.md): opm
+ * never uses uv_spawn; it forks and execs itself and reaps every child,
+ * its apps and the orphans it inherits as a child subreaper, from one
+ * SIGCHLD watcher that loops waitpid(-1, WNOHANG). Mixing that with uv_spawn would steal
  * libuv's children, so uv_spawn must not appear in the daemon.
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -414,4 +415,15 @@ proc_stats(pid_t pid, struct proc_stats *ps)
 		    sizeof stack / sizeof stack[0]);
 	}
 	return (ps->nprocs > 0 ? 0 : -1);
+}
+
+void
+proc_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }

@@ -3,7 +3,7 @@
  * app is decided here from (state, event, monotonic now, counters, policy);
  * app.c carries the actions out and is the only writer of the state field.
  *
- * Definitions (SPEC.md):
+ * Definitions (README.md, "Restart policy"):
  * - a start "fails" when the process exits before min_uptime;
  * - failures in a row back off exponentially from max(100 ms,
  *   restart_delay) up to backoff_max, and after max_restarts restarts that

@@ -13,6 +13,7 @@
 #include "client.h"
 #include "json.h"
 #include "opm.h"
+#include "protocol.h"
 #include "xmem.h"
 
 int
@@ -61,18 +62,18 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 	size_t	 len, off = 0;
 	ssize_t	 n;
 
-	cJSON_AddNumberToObject(req, "v", OPM_PROTO);
-	cJSON_AddNumberToObject(req, "id", (double)c->next_id++);
-	cJSON_AddStringToObject(req, "cmd", cmd);
+	cJSON_AddNumberToObject(req, PROTO_V, PROTO_VERSION);
+	cJSON_AddNumberToObject(req, PROTO_ID, (double)c->next_id++);
+	cJSON_AddStringToObject(req, PROTO_CMD, cmd);
 	if (args != NULL)
-		cJSON_AddItemToObject(req, "args", args);
+		cJSON_AddItemToObject(req, PROTO_ARGS, args);
 	line = json_line(req, &len);
 	cJSON_Delete(req);
 	if (line == NULL) {
 		errno = ENOMEM;
 		return (-1);
 	}
-	if (len > OPM_LINE_MAX) {
+	if (len > PROTO_LINE_MAX) {
 		free(line);
 		errno = E2BIG;
 		return (-1);
@@ -111,7 +112,7 @@ client_recv(struct client *c, const char **cause)
 			return (j);
 		}
 		if (c->cap - c->len < 65536) {
-			if (c->cap > 4 * OPM_LINE_MAX) {
+			if (c->cap >= PROTO_REPLY_MAX) {
 				*cause = "reply from the daemon too long";
 				return (NULL);
 			}

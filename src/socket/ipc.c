@@ -1,6 +1,6 @@
 /*
  * Control socket server. Each connection reads newline-delimited JSON
- * requests into a bounded buffer; a line longer than OPM_LINE_MAX, invalid
+ * requests into a bounded buffer; a line longer than PROTO_LINE_MAX, invalid
  * JSON or a peer with another uid gets one error line and is closed, and
  * nothing a client sends can block the loop for others. A client is freed
  * only when it is closed and no request still holds a reference to it
@@ -22,6 +22,7 @@
 #include "json.h"
 #include "log.h"
 #include "opm.h"
+#include "protocol.h"
 #include "xmem.h"
 
 #define IPC_CLIENTS_MAX	8192			/* connections at once */
@@ -215,19 +216,27 @@ ipc_send(struct ipc_client *c, const cJSON *msg)
 	ipc_write_line(c, line, len);
 }
 
+cJSON *
+ipc_reply_new(const cJSON *id, bool ok)
+{
+	cJSON	*r = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(r, PROTO_V, PROTO_VERSION);
+	if (id != NULL && json_is_int(id, 0, PROTO_ID_MAX))
+		cJSON_AddNumberToObject(r, PROTO_ID, id->valuedouble);
+	else
+		cJSON_AddNullToObject(r, PROTO_ID);
+	cJSON_AddBoolToObject(r, PROTO_OK, ok);
+	return (r);
+}
+
 void
 ipc_send_error(struct ipc_client *c, const cJSON *id, const char *msg,
     bool fatal)
 {
-	cJSON	*r = cJSON_CreateObject();
+	cJSON	*r = ipc_reply_new(id, false);
 
-	cJSON_AddNumberToObject(r, "v", OPM_PROTO);
-	if (id != NULL && json_is_int(id, 0, INT64_MAX))
-		cJSON_AddNumberToObject(r, "id", id->valuedouble);
-	else
-		cJSON_AddNullToObject(r, "id");
-	cJSON_AddFalseToObject(r, "ok");
-	cJSON_AddStringToObject(r, "error", msg);
+	cJSON_AddStringToObject(r, PROTO_ERROR, msg);
 	ipc_send(c, r);
 	cJSON_Delete(r);
 	if (fatal)
@@ -281,8 +290,8 @@ ipc_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	(void)hint;
 	if (c->cap - c->len < 4096) {
 		want = c->cap == 0 ? 4096 : c->cap * 2;
-		if (want > OPM_LINE_MAX + 4096)
-			want = OPM_LINE_MAX + 4096;
+		if (want > PROTO_LINE_MAX + 4096)
+			want = PROTO_LINE_MAX + 4096;
 		if (want <= c->cap || ipc_buffered + (want - c->cap) >
 		    IPC_BUF_TOTAL) {
 			*buf = uv_buf_init(NULL, 0);
@@ -304,7 +313,7 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 
 	(void)buf;
 	if (n == UV_ENOBUFS) {
-		ipc_send_error(c, NULL, c->len >= OPM_LINE_MAX ?
+		ipc_send_error(c, NULL, c->len >= PROTO_LINE_MAX ?
 		    "request line too long" : "daemon busy: too much "
 		    "buffered input", true);
 		return;
@@ -317,7 +326,7 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	while (!c->closing && !c->close_after_write &&
 	    (nl = memchr(c->buf + off, '\n', c->len - off)) != NULL) {
 		linelen = nl - (c->buf + off);
-		if (linelen > OPM_LINE_MAX) {
+		if (linelen > PROTO_LINE_MAX) {
 			ipc_send_error(c, NULL, "request line too long", true);
 			return;
 		}
@@ -328,7 +337,7 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 		return;
 	memmove(c->buf, c->buf + off, c->len - off);
 	c->len -= off;
-	if (c->len > OPM_LINE_MAX) {
+	if (c->len > PROTO_LINE_MAX) {
 		ipc_send_error(c, NULL, "request line too long", true);
 		return;
 	}
@@ -496,7 +505,7 @@ ipc_adopt_client(uv_loop_t *loop, int fd, const char *hex)
 		ipc_close(c);
 		return;
 	}
-	if (n > 0 && n <= OPM_LINE_MAX) {
+	if (n > 0 && n <= PROTO_LINE_MAX) {
 		c->cap = n + 4096;
 		c->buf = xmalloc(c->cap);
 		ipc_buffered += c->cap;
