@@ -1,0 +1,94 @@
+#!/bin/sh
+# build-aux/deps.sh SET...: installs the Debian 12 packages that the SETs
+# need and this machine lacks, saying which, with apt-get (as root, else
+# through sudo). The Makefile runs it before demo, check and asan, so that
+# those work on a fresh machine by themselves. Sets:
+#   build   compiler, make, pkg-config, libuv, cJSON, libbsd
+#   check   build, plus what the tests use: cmocka, jq, python3, procps,
+#           util-linux, systemd-analyze, groff
+#   fuzz    clang and its libFuzzer runtime (optional in make check; CI
+#           asks for it)
+# Nothing is installed when everything is there. OPM_NO_DEPS=1 skips the
+# whole step; OPM_DEPS_DRY_RUN=1 only says what it would install.
+set -eu
+
+[ "${OPM_NO_DEPS:-}" = 1 ] && exit 0
+
+missing=
+
+# need PACKAGE TEST...: PACKAGE is missing when the test fails.
+need()
+{
+	pkg=$1
+	shift
+	if ! "$@" >/dev/null 2>&1; then
+		case " $missing " in
+		*" $pkg "*) ;;
+		*) missing="$missing $pkg" ;;
+		esac
+	fi
+}
+
+have() { command -v "$1"; }
+pc() { have pkg-config && pkg-config --exists "$1"; }
+# The libFuzzer runtime: can clang link a fuzzer?
+libfuzzer()
+{
+	f='int LLVMFuzzerTestOneInput(const char *d, unsigned long n)'
+	echo "$f { return 0; }" | clang -fsanitize=fuzzer -x c - -o /dev/null
+}
+
+set_build()
+{
+	need build-essential have cc
+	need build-essential have make
+	need pkg-config have pkg-config
+	need libuv1-dev pc libuv
+	need libcjson-dev pc libcjson
+	need libbsd-dev pc libbsd-overlay
+}
+
+set_check()
+{
+	set_build
+	need libcmocka-dev pc cmocka
+	need jq have jq
+	need python3 have python3
+	need procps have ps
+	need util-linux have prlimit
+	need util-linux have setpriv
+	need systemd have systemd-analyze
+	need groff-base have groff
+}
+
+set_fuzz()
+{
+	need clang have clang
+	need libclang-rt-14-dev libfuzzer
+}
+
+[ $# -gt 0 ] || set -- build
+for s in "$@"; do
+	case $s in
+	build|check|fuzz) "set_$s" ;;
+	*) echo "deps.sh: unknown set '$s' (build, check, fuzz)" >&2; exit 2 ;;
+	esac
+done
+[ -n "$missing" ] || exit 0
+
+echo "deps.sh: installing the missing Debian packages:$missing" >&2
+[ "${OPM_DEPS_DRY_RUN:-}" = 1 ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+	sudo=
+elif have sudo >/dev/null; then
+	sudo=sudo
+else
+	echo "deps.sh: not root and no sudo; as root run:" >&2
+	echo "  apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# A fresh image has no package lists yet.
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2
