@@ -14,8 +14,8 @@ BUILD	?= build
 
 # demo, check and asan install what a fresh Debian 12 machine lacks first
 # (build-aux/deps.sh says what), before pkg-config is asked below.
-DEPS_SETS := $(if $(filter check asan,$(MAKECMDGOALS)),check,\
-	     $(if $(filter demo,$(MAKECMDGOALS)),build))
+DEPS_SETS := $(strip $(if $(filter check asan,$(MAKECMDGOALS)),check,\
+	     $(if $(filter demo,$(MAKECMDGOALS)),build)))
 ifneq ($(DEPS_SETS),)
 ifneq ($(shell build-aux/deps.sh $(DEPS_SETS) >&2 && echo ok),ok)
 $(error build-aux/deps.sh $(DEPS_SETS) failed: see above)
