@@ -16,14 +16,14 @@
 /* How a value is read, checked and written; conf.c gives each its meaning. */
 enum options_type {
 	OPTIONS_NAME,		/* app name, char[] */
-	OPTIONS_PROGRAM,	/* script: a program, maybe a shell command */
+	OPTIONS_PROGRAM,	/* script: a program or a shell command */
 	OPTIONS_ARGV,		/* the whole argv, program first */
 	OPTIONS_ARGS,		/* arguments of the program: array or words */
 	OPTIONS_PATH,		/* absolute path, char * */
-	OPTIONS_ENV,		/* object of variables, char ** KEY=VALUE */
+	OPTIONS_ENV,		/* object of variables, char **env KEY=VALUE */
 	OPTIONS_BOOL,		/* bool */
 	OPTIONS_ENUM,		/* one of choices, stored as its index (int) */
-	OPTIONS_CODES,		/* exit codes: an integer or an array */
+	OPTIONS_CODES,		/* exit codes, int[] stop_codes + nstop_codes */
 	OPTIONS_UINT,		/* unsigned in [minimum, maximum] */
 	OPTIONS_DURATION,	/* uint64_t ms, at least minimum */
 	OPTIONS_SIZE,		/* uint64_t bytes, at least minimum */
@@ -60,7 +60,8 @@ struct options_entry {
 	/* Read by the same parser as a user's value; NULL: none. */
 	const char	 *default_value;
 	bool		  exported;	/* written by conf_to_json */
-	const char	 *help;		/* one line of `opm help start` */
+	/* One line; for a flag, its line in `opm help start`. */
+	const char	 *help;
 };
 
 extern const struct options_entry options_table[];

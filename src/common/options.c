@@ -17,7 +17,7 @@ static const char *const options_restart_choices[] = {
 
 #define OFF(field) offsetof(struct app_conf, field)
 
-/* Another name of key TARGET, with the same value. */
+/* Another name of key TARGET, with the same value and help. */
 #define OPTIONS_ALIAS(k, target, kind)					\
 	{ .key = k, .alias_of = target, .pm2 = kind }
 
@@ -25,11 +25,14 @@ const struct options_entry options_table[] = {
 	{ .key = "name", .flag = "name", .arg = "NAME",
 	  .type = OPTIONS_NAME, .offset = OFF(name), .exported = true,
 	  .help = "app name, [A-Za-z0-9._-]{1,64} (default: program)" },
-	{ .key = "script", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_PROGRAM },
+	{ .key = "script", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_PROGRAM,
+	  .help = "the program, or one word of shell syntax for /bin/sh -c" },
 	OPTIONS_ALIAS("cmd", "script", OPTIONS_PM2_NONE),
 	{ .key = "argv", .type = OPTIONS_ARGV, .offset = OFF(argv),
-	  .exported = true },
-	{ .key = "args", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_ARGS },
+	  .exported = true,
+	  .help = "the whole argv, program first, executed directly" },
+	{ .key = "args", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_ARGS,
+	  .help = "arguments of script: an array, or words of a string" },
 	{ .key = "cwd", .flag = "cwd", .arg = "DIR", .pm2 = OPTIONS_PM2_SAME,
 	  .type = OPTIONS_PATH, .offset = OFF(cwd), .exported = true,
 	  .help = "working directory (default: current directory)" },
@@ -47,10 +50,11 @@ const struct options_entry options_table[] = {
 	  .help = "always | on-failure | never (default always)" },
 	{ .key = "autorestart", .alias_of = "restart",
 	  .pm2 = OPTIONS_PM2_MAPPED, .type = OPTIONS_BOOL,
-	  .map_true = "always", .map_false = "never" },
+	  .map_true = "always", .map_false = "never",
+	  .help = "PM2's: false is restart never, true restart always" },
 	{ .key = "stop_exit_codes", .flag = "stop-exit-codes", .arg = "L",
 	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_CODES,
-	  .offset = OFF(stop_codes), .minimum = 0, .maximum = 255,
+	  .minimum = 0, .maximum = 255,
 	  .exported = true,
 	  .help = "exit codes that mean a deliberate stop, e.g. 0,3" },
 	{ .key = "max_restarts", .flag = "max-restarts", .arg = "N",
