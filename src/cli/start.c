@@ -47,7 +47,7 @@ start_env_base(bool inherit)
 
 /* stop_exit_codes: "0,3" -> [0,3]. */
 static cJSON *
-start_codes(const char *s)
+start_codes(const struct options_entry *o, const char *s)
 {
 	cJSON		*a = cJSON_CreateArray();
 	char		*copy = xstrdup(s), *w, *save = NULL;
@@ -56,7 +56,7 @@ start_codes(const char *s)
 
 	for (w = strtok_r(copy, ",", &save); w != NULL;
 	    w = strtok_r(NULL, ",", &save)) {
-		if (parse_int(w, 0, 255, &v, &cause) == -1)
+		if (parse_int(w, o->minimum, o->maximum, &v, &cause) == -1)
 			cli_fatal(EXIT_FAIL, "invalid --stop-exit-codes '%s': "
 			    "%s", w, cause);
 		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v));
@@ -250,7 +250,7 @@ start_flag(cJSON *app, const struct options_entry *o, const char *val)
 		free(p);
 		break;
 	case OPTIONS_CODES:
-		v = start_codes(val);
+		v = start_codes(o, val);
 		break;
 	default:
 		v = cJSON_CreateString(val);

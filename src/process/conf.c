@@ -173,6 +173,7 @@ static int
 conf_enum(const struct options_entry *o, const cJSON *v, int *out,
     const char **cause)
 {
+	static char	 buf[256];
 	const char	*s = cJSON_IsString(v) ? v->valuestring : "";
 	int		 i;
 
@@ -182,8 +183,15 @@ conf_enum(const struct options_entry *o, const cJSON *v, int *out,
 			return (0);
 		}
 	}
-	/* The only enum so far; a second one needs its own message. */
-	*cause = "must be always, on-failure or never";
+	/* "must be a, b or c"; the caller copies it before the next call. */
+	strlcpy(buf, "must be ", sizeof buf);
+	for (i = 0; o->choices[i] != NULL; i++) {
+		if (i > 0)
+			strlcat(buf, o->choices[i + 1] != NULL ? ", " : " or ",
+			    sizeof buf);
+		strlcat(buf, o->choices[i], sizeof buf);
+	}
+	*cause = buf;
 	return (-1);
 }
 
