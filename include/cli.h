@@ -47,6 +47,8 @@ int	 render_failures(const cJSON *apps);
 extern const char *cli_err_prefix;
 
 int	 cli_start(int argc, char **argv);
+/* Prints the start options of `opm help start` (src/cli/start.c). */
+void	 cli_start_help(void);
 int	 cli_logs(int argc, char **argv);
 int	 cli_flush(int argc, char **argv);
 int	 cli_startup(int argc, char **argv);

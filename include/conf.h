@@ -40,13 +40,16 @@ struct app_conf {
 	unsigned	  log_keep;
 };
 
-/* The documented defaults (opm-apps(5)); argv, cwd and name left empty. */
+/*
+ * The documented defaults (opm-apps(5)), from the option table
+ * (src/common/options.c); argv, cwd and name are left empty.
+ */
 void	 conf_defaults(struct app_conf *);
 void	 conf_free(struct app_conf *);
-void	 conf_copy(struct app_conf *dst, const struct app_conf *src);
 /*
- * Fills c from one app object of an app file or a start request. Unknown
- * keys are errors. On error returns -1 with a message naming the key.
+ * Fills c from one app object of an app file or a start request. Keys not
+ * in the option table are errors. On error returns -1 with a message
+ * "KEY: reason".
  */
 int	 conf_from_json(struct app_conf *c, const cJSON *obj, char *cause,
 	    size_t clen);

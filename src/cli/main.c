@@ -606,31 +606,6 @@ cli_cmd_find(const char *name)
 	return (NULL);
 }
 
-static const char cli_start_help[] =
-"Start options (before CMD; each is also an app-file key, see opm-apps(5)):\n"
-"  --name NAME            app name, [A-Za-z0-9._-]{1,64} (default: program)\n"
-"  --cwd DIR              working directory (default: current directory)\n"
-"  --env KEY=VALUE        add to the environment (repeatable)\n"
-"  --env-file FILE        dotenv file read at every start\n"
-"  --no-inherit-env       do not pass this shell's environment on\n"
-"  --restart POLICY       always | on-failure | never (default always)\n"
-"  --stop-exit-codes L    exit codes that mean a deliberate stop, e.g. 0,3\n"
-"  --max-restarts N       failed restarts in a row before errored (15)\n"
-"  --min-uptime DUR       up this long counts as started (1s, >= 100ms)\n"
-"  --restart-delay DUR    delay before restarting after a long run (0)\n"
-"  --backoff-max DUR      cap of the exponential backoff (30s)\n"
-"  --kill-timeout DUR     stop signal to SIGKILL grace (5s)\n"
-"  --stop-signal SIG      signal sent on stop (TERM)\n"
-"  --no-autostart         create the app stopped\n"
-"  --log-time             prefix log lines with an ISO 8601 UTC time\n"
-"  --log-max-size SIZE    rotate logs at SIZE (10M)\n"
-"  --log-keep N           rotated files kept (5)\n"
-"  -- ARG...              arguments passed to the program; '--' (before or\n"
-"                         after CMD) ends opm's options, so ARGs may\n"
-"                         begin with '-'\n"
-"Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with shell syntax\n"
-"is run by /bin/sh -c; otherwise CMD ARG... is executed directly.\n";
-
 void
 cli_help(const char *cmd)
 {
@@ -644,17 +619,21 @@ cli_help(const char *cmd)
 		if (c->alias != NULL)
 			printf("alias: %s\n", c->alias);
 		printf("%s.\n", c->help);
-		if (strcmp(c->name, "start") == 0)
-			printf("\n%s", cli_start_help);
+		if (strcmp(c->name, "start") == 0) {
+			printf("\n");
+			cli_start_help();
+		}
 		return;
 	}
 	printf("usage: opm COMMAND [ARGS]\n\nCommands:\n");
 	for (i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
 		printf("  %-52s %s\n", cli_cmds[i].usage, cli_cmds[i].help);
 	printf("\nTARGET: an app id, a name, 'all', or a comma-separated "
-	    "list.\n%s\nEnvironment: OPM_HOME (default ~/.opm), "
+	    "list.\n");
+	cli_start_help();
+	printf("\nEnvironment: OPM_HOME (default ~/.opm), "
 	    "OPM_RUNTIME_DIR, NO_COLOR.\nExit status: 0 ok, 1 request "
-	    "failed, 2 usage error, 3 daemon unreachable.\n", cli_start_help);
+	    "failed, 2 usage error, 3 daemon unreachable.\n");
 }
 
 int

@@ -15,34 +15,11 @@
 #include "cli.h"
 #include "json.h"
 #include "opm.h"
+#include "options.h"
 #include "parse.h"
 #include "xmem.h"
 
 extern char	**environ;
-
-static const struct {
-	const char	*flag;
-	const char	*key;
-	int		 type;	/* 0 string, 1 bool true, 2 bool false, 3 env */
-} start_opts[] = {
-	{ "name", "name", 0 },
-	{ "cwd", "cwd", 0 },
-	{ "env", "env", 3 },
-	{ "env-file", "env_file", 0 },
-	{ "restart", "restart", 0 },
-	{ "stop-exit-codes", "stop_exit_codes", 0 },
-	{ "max-restarts", "max_restarts", 0 },
-	{ "min-uptime", "min_uptime", 0 },
-	{ "restart-delay", "restart_delay", 0 },
-	{ "backoff-max", "backoff_max", 0 },
-	{ "kill-timeout", "kill_timeout", 0 },
-	{ "stop-signal", "stop_signal", 0 },
-	{ "no-autostart", "autostart", 2 },
-	{ "log-time", "log_time", 1 },
-	{ "log-max-size", "log_max_size", 0 },
-	{ "log-keep", "log_keep", 0 },
-	{ "no-inherit-env", "inherit_env", 2 },
-};
 
 static char *
 start_abspath(const char *p)
@@ -70,7 +47,7 @@ start_env_base(bool inherit)
 
 /* stop_exit_codes: "0,3" -> [0,3]. */
 static cJSON *
-start_codes(const char *s)
+start_codes(const struct options_entry *o, const char *s)
 {
 	cJSON		*a = cJSON_CreateArray();
 	char		*copy = xstrdup(s), *w, *save = NULL;
@@ -79,7 +56,7 @@ start_codes(const char *s)
 
 	for (w = strtok_r(copy, ",", &save); w != NULL;
 	    w = strtok_r(NULL, ",", &save)) {
-		if (parse_int(w, 0, 255, &v, &cause) == -1)
+		if (parse_int(w, o->minimum, o->maximum, &v, &cause) == -1)
 			cli_fatal(EXIT_FAIL, "invalid --stop-exit-codes '%s': "
 			    "%s", w, cause);
 		cJSON_AddItemToArray(a, cJSON_CreateNumber((double)v));
@@ -98,17 +75,15 @@ start_is_file(const char *w)
 	    stat(w, &st) == 0 && S_ISREG(st.st_mode));
 }
 
-/* Reads an app file into the "apps" array of a start request. */
+/* Reads and parses an app file; exits naming file:line:column on error. */
 static cJSON *
-start_file(const char *path, const cJSON *overrides, cJSON *args)
+start_file_read(const char *path)
 {
-	char		*buf, cause[160], *dir, *slash, *abs;
-	const cJSON	*list, *app, *o;
-	cJSON		*j, *out;
+	char		*buf, cause[160];
+	cJSON		*j;
 	FILE		*f;
 	long		 len;
 	size_t		 line = 1, col = 1, i, off;
-	const char	*cwd;
 
 	if ((f = fopen(path, "re")) == NULL)
 		cli_fatal(EXIT_FAIL, "%s: %s", path, strerror(errno));
@@ -137,6 +112,72 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 		cli_fatal(EXIT_FAIL, "%s: %s", path, cause);
 	}
 	free(buf);
+	return (j);
+}
+
+/*
+ * One app of an app file as sent: relative paths made relative to the
+ * file's directory dir, and the flags' keys (overrides) applied.
+ */
+static cJSON *
+start_file_app(const cJSON *app, const char *dir, const cJSON *overrides)
+{
+	cJSON		*copy = cJSON_Duplicate(app, 1);
+	const cJSON	*o;
+	const char	*cwd;
+
+	if (!cJSON_IsObject(copy))
+		return (copy);
+	/* A relative cwd is relative to the file. */
+	cwd = json_str(copy, "cwd");
+	if (cwd == NULL)
+		cJSON_AddStringToObject(copy, "cwd", dir);
+	else if (cwd[0] != '/') {
+		char *c, real[PATH_MAX];
+		xasprintf(&c, "%s/%s", dir, cwd);
+		if (realpath(c, real) != NULL) {
+			free(c);
+			c = xstrdup(real);
+		}
+		cJSON_ReplaceItemInObject(copy, "cwd", cJSON_CreateString(c));
+		free(c);
+	}
+	/* A relative env_file is relative to the file too. */
+	cwd = json_str(copy, "env_file");
+	if (cwd != NULL && cwd[0] != '/') {
+		char *c;
+		xasprintf(&c, "%s/%s", dir, cwd);
+		cJSON_ReplaceItemInObject(copy, "env_file",
+		    cJSON_CreateString(c));
+		free(c);
+	}
+	/* Flags win over the file; --env adds to its env. */
+	cJSON_ArrayForEach(o, overrides) {
+		cJSON *env = cJSON_GetObjectItem(copy, "env");
+		const cJSON *kv;
+		if (strcmp(o->string, "env") == 0 && cJSON_IsObject(env)) {
+			cJSON_ArrayForEach(kv, o) {
+				cJSON_DeleteItemFromObject(env, kv->string);
+				cJSON_AddItemToObject(env, kv->string,
+				    cJSON_Duplicate(kv, 1));
+			}
+			continue;
+		}
+		cJSON_DeleteItemFromObject(copy, o->string);
+		cJSON_AddItemToObject(copy, o->string, cJSON_Duplicate(o, 1));
+	}
+	return (copy);
+}
+
+/* Reads an app file into the "apps" array of a start request. */
+static cJSON *
+start_file(const char *path, const cJSON *overrides, cJSON *args)
+{
+	char		*dir, *slash, *abs;
+	const cJSON	*list, *app, *o;
+	cJSON		*j, *out;
+
+	j = start_file_read(path);
 	list = cJSON_IsArray(j) ? j :
 	    cJSON_GetObjectItemCaseSensitive(j, "apps");
 	if (cJSON_IsObject(j)) {
@@ -155,55 +196,8 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	out = cJSON_CreateArray();
-	cJSON_ArrayForEach(app, list) {
-		cJSON *copy = cJSON_Duplicate(app, 1);
-		if (cJSON_IsObject(copy)) {
-			/* A relative cwd is relative to the file. */
-			cwd = json_str(copy, "cwd");
-			if (cwd == NULL)
-				cJSON_AddStringToObject(copy, "cwd", dir);
-			else if (cwd[0] != '/') {
-				char *c, real[PATH_MAX];
-				xasprintf(&c, "%s/%s", dir, cwd);
-				if (realpath(c, real) != NULL) {
-					free(c);
-					c = xstrdup(real);
-				}
-				cJSON_ReplaceItemInObject(copy, "cwd",
-				    cJSON_CreateString(c));
-				free(c);
-			}
-			/* A relative env_file is relative to the file too. */
-			cwd = json_str(copy, "env_file");
-			if (cwd != NULL && cwd[0] != '/') {
-				char *c;
-				xasprintf(&c, "%s/%s", dir, cwd);
-				cJSON_ReplaceItemInObject(copy, "env_file",
-				    cJSON_CreateString(c));
-				free(c);
-			}
-			/* Flags win over the file; --env adds to its env. */
-			cJSON_ArrayForEach(o, overrides) {
-				cJSON *env = cJSON_GetObjectItem(copy, "env");
-				const cJSON *kv;
-				if (strcmp(o->string, "env") == 0 &&
-				    cJSON_IsObject(env)) {
-					cJSON_ArrayForEach(kv, o) {
-						cJSON_DeleteItemFromObject(env,
-						    kv->string);
-						cJSON_AddItemToObject(env,
-						    kv->string,
-						    cJSON_Duplicate(kv, 1));
-					}
-					continue;
-				}
-				cJSON_DeleteItemFromObject(copy, o->string);
-				cJSON_AddItemToObject(copy, o->string,
-				    cJSON_Duplicate(o, 1));
-			}
-		}
-		cJSON_AddItemToArray(out, copy);
-	}
+	cJSON_ArrayForEach(app, list)
+		cJSON_AddItemToArray(out, start_file_app(app, dir, overrides));
 	cJSON_AddItemToObject(args, "apps", out);
 	cJSON_AddStringToObject(args, "file", abs);
 	cli_err_prefix = xstrdup(path);
@@ -213,16 +207,133 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 	return (args);
 }
 
+/* --env KEY=VALUE: one variable of the app's env object. */
+static void
+start_env(cJSON *app, const char *val)
+{
+	cJSON	*env;
+	char	*eq, *k;
+
+	if ((eq = strchr(val, '=')) == NULL || eq == val)
+		cli_fatal(EXIT_FAIL, "invalid --env '%s': expected KEY=VALUE",
+		    val);
+	if ((env = cJSON_GetObjectItem(app, "env")) == NULL)
+		env = cJSON_AddObjectToObject(app, "env");
+	k = xstrndup(val, eq - val);
+	cJSON_DeleteItemFromObject(env, k);
+	cJSON_AddStringToObject(env, k, eq + 1);
+	free(k);
+}
+
+/*
+ * Sets the key of flag o in the app object. Values stay strings for the
+ * daemon to check, as it checks an app file; paths are made absolute here,
+ * where the CLI's cwd is known.
+ */
+static void
+start_flag(cJSON *app, const struct options_entry *o, const char *val)
+{
+	cJSON	*v;
+	char	*p;
+
+	switch (o->type) {
+	case OPTIONS_ENV:
+		start_env(app, val);
+		return;
+	case OPTIONS_BOOL:
+		/* A flag --no-KEY says false, any other one true. */
+		v = cJSON_CreateBool(strncmp(o->flag, "no-", 3) != 0);
+		break;
+	case OPTIONS_PATH:
+		p = start_abspath(val);
+		v = cJSON_CreateString(p);
+		free(p);
+		break;
+	case OPTIONS_CODES:
+		v = start_codes(o, val);
+		break;
+	default:
+		v = cJSON_CreateString(val);
+		break;
+	}
+	cJSON_DeleteItemFromObject(app, o->key);
+	cJSON_AddItemToObject(app, o->key, v);
+}
+
+/* The start options of `opm help start`, from the option table. */
+void
+cli_start_help(void)
+{
+	const struct options_entry	*o;
+	char				 left[64];
+	size_t				 i;
+
+	printf("Start options (before CMD; each is also an app-file key, "
+	    "see opm-apps(5)):\n");
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		if (o->flag == NULL)
+			continue;
+		snprintf(left, sizeof left, "--%s%s%s", o->flag,
+		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+		printf("  %-22s %s\n", left, o->help);
+	}
+	printf("  -- ARG...              arguments passed to the program; "
+	    "'--' (before or\n"
+	    "                         after CMD) ends opm's options, so ARGs "
+	    "may\n"
+	    "                         begin with '-'\n"
+	    "Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with "
+	    "shell syntax\n"
+	    "is run by /bin/sh -c; otherwise CMD ARG... is executed "
+	    "directly.\n");
+}
+
+/*
+ * The program of a single app (argv[0..argc-1], argc > 0) into app, and app
+ * into the request args. Takes ownership of app.
+ */
+static void
+start_program(cJSON *app, cJSON *args, int argc, char **argv, bool opts)
+{
+	cJSON	*av;
+	char	*cwd;
+	int	 i;
+
+	if (cJSON_GetObjectItem(app, "cwd") == NULL) {
+		if ((cwd = getcwd(NULL, 0)) == NULL)
+			cli_fatal(EXIT_FAIL, "getcwd: %s", strerror(errno));
+		cJSON_AddStringToObject(app, "cwd", cwd);
+		free(cwd);
+	}
+	if (argc == 1) {
+		cJSON_AddStringToObject(app, "script", argv[0]);
+		/* One word and no options: maybe an existing app. */
+		if (!opts)
+			cJSON_AddStringToObject(args, "target", argv[0]);
+	} else {
+		av = cJSON_CreateArray();
+		for (i = 0; i < argc; i++) {
+			if (strcmp(argv[i], "--") == 0 &&
+			    cJSON_GetArraySize(av) == 1)
+				continue;
+			cJSON_AddItemToArray(av, cJSON_CreateString(argv[i]));
+		}
+		cJSON_AddItemToObject(app, "argv", av);
+	}
+	cJSON_AddItemToObject(args, "app", app);
+}
+
 int
 cli_start(int argc, char **argv)
 {
-	cJSON		*app = cJSON_CreateObject(), *args, *env = NULL;
-	cJSON		*res;
-	const char	*flag, *val;
-	char		*eq, *cwd = NULL, *k;
-	bool		 inherit = true, opts = false;
-	int		 i, j;
-	size_t		 n;
+	const struct options_entry	*o;
+	cJSON				*app = cJSON_CreateObject(), *args;
+	cJSON				*res;
+	const char			*flag, *val;
+	bool				 inherit = true, opts = false;
+	int				 i;
+	size_t				 n;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -233,25 +344,18 @@ cli_start(int argc, char **argv)
 			break;
 		flag = argv[i] + 2;
 		n = strcspn(flag, "=");
-		for (j = 0; j < (int)(sizeof start_opts / sizeof start_opts[0]);
-		    j++) {
-			if (strlen(start_opts[j].flag) == n &&
-			    strncmp(start_opts[j].flag, flag, n) == 0)
-				break;
-		}
-		if (j == (int)(sizeof start_opts / sizeof start_opts[0]))
+		if ((o = options_find_flag(flag, n)) == NULL)
 			cli_fatal_usage("start: unknown option --%.*s",
 			    (int)n, flag);
 		opts = true;
-		if (start_opts[j].type == 1 || start_opts[j].type == 2) {
+		if (o->type == OPTIONS_BOOL) {
 			if (flag[n] == '=')
 				cli_fatal_usage("start: --%s takes no value",
-				    start_opts[j].flag);
-			if (strcmp(start_opts[j].key, "inherit_env") == 0)
+				    o->flag);
+			/* The environment of this shell stays here. */
+			if (strcmp(o->key, "inherit_env") == 0)
 				inherit = false;
-			cJSON_DeleteItemFromObject(app, start_opts[j].key);
-			cJSON_AddBoolToObject(app, start_opts[j].key,
-			    start_opts[j].type == 1);
+			start_flag(app, o, NULL);
 			continue;
 		}
 		if (flag[n] == '=')
@@ -259,32 +363,8 @@ cli_start(int argc, char **argv)
 		else if (i + 1 < argc)
 			val = argv[++i];
 		else
-			cli_fatal_usage("start: --%s needs a value",
-			    start_opts[j].flag);
-		if (start_opts[j].type == 3) {
-			if ((eq = strchr(val, '=')) == NULL || eq == val)
-				cli_fatal(EXIT_FAIL, "invalid --env '%s': "
-				    "expected KEY=VALUE", val);
-			if (env == NULL)
-				env = cJSON_AddObjectToObject(app, "env");
-			k = xstrndup(val, eq - val);
-			cJSON_DeleteItemFromObject(env, k);
-			cJSON_AddStringToObject(env, k, eq + 1);
-			free(k);
-		} else if (strcmp(start_opts[j].key, "cwd") == 0 ||
-		    strcmp(start_opts[j].key, "env_file") == 0) {
-			char *p = start_abspath(val);
-			cJSON_DeleteItemFromObject(app, start_opts[j].key);
-			cJSON_AddStringToObject(app, start_opts[j].key, p);
-			free(p);
-		} else if (strcmp(start_opts[j].key, "stop_exit_codes") == 0) {
-			cJSON_DeleteItemFromObject(app, start_opts[j].key);
-			cJSON_AddItemToObject(app, start_opts[j].key,
-			    start_codes(val));
-		} else {
-			cJSON_DeleteItemFromObject(app, start_opts[j].key);
-			cJSON_AddStringToObject(app, start_opts[j].key, val);
-		}
+			cli_fatal_usage("start: --%s needs a value", o->flag);
+		start_flag(app, o, val);
 	}
 	if (i >= argc)
 		cli_fatal_usage("start: missing program");
@@ -294,33 +374,8 @@ cli_start(int argc, char **argv)
 	if (argc - i == 1 && start_is_file(argv[i])) {
 		start_file(argv[i], app, args);
 		cJSON_Delete(app);
-	} else {
-		if (cJSON_GetObjectItem(app, "cwd") == NULL) {
-			if ((cwd = getcwd(NULL, 0)) == NULL)
-				cli_fatal(EXIT_FAIL, "getcwd: %s",
-				    strerror(errno));
-			cJSON_AddStringToObject(app, "cwd", cwd);
-			free(cwd);
-		}
-		if (argc - i == 1) {
-			cJSON_AddStringToObject(app, "script", argv[i]);
-			/* One word and no options: maybe an existing app. */
-			if (!opts)
-				cJSON_AddStringToObject(args, "target",
-				    argv[i]);
-		} else {
-			cJSON *av = cJSON_CreateArray();
-			for (; i < argc; i++) {
-				if (strcmp(argv[i], "--") == 0 &&
-				    cJSON_GetArraySize(av) == 1)
-					continue;
-				cJSON_AddItemToArray(av,
-				    cJSON_CreateString(argv[i]));
-			}
-			cJSON_AddItemToObject(app, "argv", av);
-		}
-		cJSON_AddItemToObject(args, "app", app);
-	}
+	} else
+		start_program(app, args, argc - i, argv + i, opts);
 	res = cli_call("start", args);
 	render_apps_brief(res, "started");
 	i = render_failures(res);

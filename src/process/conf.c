@@ -1,7 +1,8 @@
 /*
  * App configuration: defaults, the one JSON reader used for start requests,
- * app files and the dump, and its writer. Every key is listed in conf_keys;
- * anything else is an error that names the key.
+ * app files and the dump, and its writer. All three walk the option table
+ * of src/common/options.c; this file gives each type of option its meaning.
+ * A key that is not in the table is an error that names the key.
  */
 #include <ctype.h>
 #include <signal.h>
@@ -11,24 +12,65 @@
 
 #include "conf.h"
 #include "json.h"
+#include "log.h"
+#include "options.h"
 #include "parse.h"
 #include "xmem.h"
+
+/* OPTIONS_ENUM fields are written as int. */
+_Static_assert(sizeof(enum restart_policy) == sizeof(int),
+    "enum restart_policy is not an int");
+
+/* What the program keys of one app object said; checked at the end. */
+struct conf_prog {
+	const char	 *prog;		/* script or cmd */
+	char		**argv;
+	char		**args;
+	bool		  have_args;
+};
+
+/* The field of row o in a conf, as a pointer to type. */
+#define CONF_FIELD(c, o, type)						\
+	((type *)(void *)((char *)(c) + (o)->offset))
+#define CONF_CFIELD(c, o, type)						\
+	((type const *)(const void *)((const char *)(c) + (o)->offset))
+
+static int	conf_set(struct app_conf *, struct conf_prog *,
+		    const struct options_entry *, const cJSON *,
+		    const char **);
+
+/* A cJSON string or boolean on the stack, for values that are not JSON. */
+static const cJSON *
+conf_value(cJSON *tmp, enum options_type type, const char *s)
+{
+	memset(tmp, 0, sizeof *tmp);
+	if (type == OPTIONS_BOOL)
+		tmp->type = strcmp(s, "true") == 0 ? cJSON_True : cJSON_False;
+	else {
+		tmp->type = cJSON_String;
+		tmp->valuestring = (char *)s;
+	}
+	return (tmp);
+}
 
 void
 conf_defaults(struct app_conf *c)
 {
+	const struct options_entry	*o;
+	const char			*cause = NULL;
+	cJSON				 tmp;
+	size_t				 i;
+
 	memset(c, 0, sizeof *c);
-	c->restart = RESTART_ALWAYS;
-	c->inherit_env = true;
-	c->max_restarts = 15;
-	c->min_uptime = 1000;
-	c->restart_delay = 0;
-	c->backoff_max = 30000;
-	c->kill_timeout = 5000;
-	c->stop_signal = SIGTERM;
-	c->autostart = true;
-	c->log_max_size = 10 * 1024 * 1024;
-	c->log_keep = 5;
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		if (o->default_value == NULL || o->alias_of != NULL)
+			continue;
+		if (conf_set(c, NULL, o, conf_value(&tmp, o->type,
+		    o->default_value), &cause) == -1)
+			fatalx("%s: default of %s: %s", __func__, o->key,
+			    cause);
+	}
 }
 
 void
@@ -42,22 +84,10 @@ conf_free(struct app_conf *c)
 	memset(c, 0, sizeof *c);
 }
 
-void
-conf_copy(struct app_conf *dst, const struct app_conf *src)
-{
-	*dst = *src;
-	dst->argv = src->argv ? xdupv(src->argv) : NULL;
-	dst->env_base = src->env_base ? xdupv(src->env_base) : NULL;
-	dst->env = src->env ? xdupv(src->env) : NULL;
-	dst->cwd = src->cwd ? xstrdup(src->cwd) : NULL;
-	dst->env_file = src->env_file ? xstrdup(src->env_file) : NULL;
-}
-
 const char *
 conf_restart_name(enum restart_policy p)
 {
-	return (p == RESTART_NEVER ? "never" : p == RESTART_ON_FAILURE ?
-	    "on-failure" : "always");
+	return (options_find("restart")->choices[p]);
 }
 
 /* One word run by /bin/sh -c when it holds shell syntax. */
@@ -85,21 +115,140 @@ conf_duration(const cJSON *v, uint64_t *out, const char **cause)
 }
 
 static int
-conf_uint(const cJSON *v, long long max, unsigned *out, const char **cause)
+conf_size(const cJSON *v, uint64_t *out, const char **cause)
+{
+	if (cJSON_IsString(v))
+		return (parse_size(v->valuestring, out, cause));
+	if (json_is_int(v, 0, INT64_MAX)) {
+		*out = (uint64_t)v->valuedouble;
+		return (0);
+	}
+	*cause = "not a size";
+	return (-1);
+}
+
+static int
+conf_uint(const cJSON *v, long long min, long long max, unsigned *out,
+    const char **cause)
 {
 	long long	n;
 
 	if (cJSON_IsString(v)) {
-		if (parse_int(v->valuestring, 0, max, &n, cause) == -1)
+		if (parse_int(v->valuestring, min, max, &n, cause) == -1)
 			return (-1);
 		*out = (unsigned)n;
 		return (0);
 	}
-	if (!json_is_int(v, 0, max)) {
+	if (!json_is_int(v, min, max)) {
 		*cause = "not a whole number in range";
 		return (-1);
 	}
 	*out = (unsigned)v->valuedouble;
+	return (0);
+}
+
+/* A duration or a size, checked against the row's minimum. */
+static int
+conf_u64(const struct options_entry *o, const cJSON *v, uint64_t *out,
+    const char **cause)
+{
+	uint64_t	u64;
+	int		r;
+
+	if (o->type == OPTIONS_DURATION)
+		r = conf_duration(v, &u64, cause);
+	else
+		r = conf_size(v, &u64, cause);
+	if (r == -1)
+		return (-1);
+	if (u64 < (uint64_t)o->minimum) {
+		*cause = o->minimum_cause;
+		return (-1);
+	}
+	*out = u64;
+	return (0);
+}
+
+static int
+conf_enum(const struct options_entry *o, const cJSON *v, int *out,
+    const char **cause)
+{
+	static char	 buf[256];
+	const char	*s = cJSON_IsString(v) ? v->valuestring : "";
+	int		 i;
+
+	for (i = 0; o->choices[i] != NULL; i++) {
+		if (strcmp(s, o->choices[i]) == 0) {
+			*out = i;
+			return (0);
+		}
+	}
+	/* "must be a, b or c"; the caller copies it before the next call. */
+	strlcpy(buf, "must be ", sizeof buf);
+	for (i = 0; o->choices[i] != NULL; i++) {
+		if (i > 0)
+			strlcat(buf, o->choices[i + 1] != NULL ? ", " : " or ",
+			    sizeof buf);
+		strlcat(buf, o->choices[i], sizeof buf);
+	}
+	*cause = buf;
+	return (-1);
+}
+
+static int
+conf_signal(const cJSON *v, int *out, const char **cause)
+{
+	int	sig;
+
+	if (cJSON_IsNumber(v) && json_is_int(v, 1, 64))
+		sig = (int)v->valuedouble;
+	else if (cJSON_IsString(v))
+		sig = parse_signal(v->valuestring);
+	else
+		sig = -1;
+	if (sig <= 0 || sig == SIGKILL || sig == SIGSTOP) {
+		*cause = "not a signal that can stop an app";
+		return (-1);
+	}
+	*out = sig;
+	return (0);
+}
+
+static int
+conf_codes(struct app_conf *c, const struct options_entry *o,
+    const cJSON *v, const char **cause)
+{
+	const cJSON	*e;
+
+	c->nstop_codes = 0;
+	if (json_is_int(v, o->minimum, o->maximum)) {
+		c->stop_codes[c->nstop_codes++] = (int)v->valuedouble;
+		return (0);
+	}
+	if (!cJSON_IsArray(v) ||
+	    cJSON_GetArraySize(v) > CONF_STOP_CODES_MAX) {
+		*cause = "must be a list of at most 32 exit codes";
+		return (-1);
+	}
+	cJSON_ArrayForEach(e, v) {
+		if (!json_is_int(e, o->minimum, o->maximum)) {
+			*cause = "exit codes are 0-255";
+			return (-1);
+		}
+		c->stop_codes[c->nstop_codes++] = (int)e->valuedouble;
+	}
+	return (0);
+}
+
+static int
+conf_path(const cJSON *v, char **out, const char **cause)
+{
+	if (!cJSON_IsString(v) || v->valuestring[0] != '/') {
+		*cause = "must be an absolute path";
+		return (-1);
+	}
+	free(*out);
+	*out = xstrdup(v->valuestring);
 	return (0);
 }
 
@@ -168,6 +317,90 @@ conf_args(const cJSON *v, const char **cause)
 	return (a);
 }
 
+/* script, cmd, argv and args are kept in p until the object is read. */
+static int
+conf_program(struct conf_prog *p, const struct options_entry *o,
+    const cJSON *v, const char **cause)
+{
+	if (o->type == OPTIONS_ARGS) {
+		xfreev(p->args);
+		if ((p->args = conf_args(v, cause)) == NULL)
+			return (-1);
+		p->have_args = true;
+		return (0);
+	}
+	if (o->type == OPTIONS_PROGRAM &&
+	    (!cJSON_IsString(v) || *v->valuestring == '\0')) {
+		*cause = "must be a non-empty string";
+		return (-1);
+	}
+	if (p->prog != NULL || p->argv != NULL) {
+		*cause = "program given twice";
+		return (-1);
+	}
+	if (o->type == OPTIONS_PROGRAM) {
+		p->prog = v->valuestring;
+		return (0);
+	}
+	if ((p->argv = json_strv(v, OPM_ARGV_MAX, cause)) == NULL)
+		return (-1);
+	if (p->argv[0] == NULL || *p->argv[0] == '\0') {
+		*cause = "must not be empty";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Sets the option of row o from v, or returns -1 with a cause. p is NULL
+ * for defaults, which never name a program.
+ */
+static int
+conf_set(struct app_conf *c, struct conf_prog *p,
+    const struct options_entry *o, const cJSON *v, const char **cause)
+{
+	switch (o->type) {
+	case OPTIONS_NAME:
+		if (!cJSON_IsString(v) || !parse_name_ok(v->valuestring)) {
+			*cause = "must be 1-64 of [A-Za-z0-9._-], not all "
+			    "digits, not 'all'";
+			return (-1);
+		}
+		strlcpy(c->name, v->valuestring, sizeof c->name);
+		return (0);
+	case OPTIONS_PROGRAM:
+	case OPTIONS_ARGV:
+	case OPTIONS_ARGS:
+		if (p == NULL)
+			fatalx("%s: %s has no default", __func__, o->key);
+		return (conf_program(p, o, v, cause));
+	case OPTIONS_PATH:
+		return (conf_path(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_ENV:
+		return (conf_env_obj(c, v, cause));
+	case OPTIONS_BOOL:
+		if (!cJSON_IsBool(v)) {
+			*cause = "must be true or false";
+			return (-1);
+		}
+		*CONF_FIELD(c, o, bool) = cJSON_IsTrue(v);
+		return (0);
+	case OPTIONS_ENUM:
+		return (conf_enum(o, v, CONF_FIELD(c, o, int), cause));
+	case OPTIONS_CODES:
+		return (conf_codes(c, o, v, cause));
+	case OPTIONS_UINT:
+		return (conf_uint(v, o->minimum, o->maximum,
+		    CONF_FIELD(c, o, unsigned), cause));
+	case OPTIONS_DURATION:
+	case OPTIONS_SIZE:
+		return (conf_u64(o, v, CONF_FIELD(c, o, uint64_t), cause));
+	case OPTIONS_SIGNAL:
+		return (conf_signal(v, CONF_FIELD(c, o, int), cause));
+	}
+	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
+}
+
 static void
 conf_set_argv(struct app_conf *c, const char *prog, char **args)
 {
@@ -187,15 +420,39 @@ conf_set_argv(struct app_conf *c, const char *prog, char **args)
 		c->argv[i + 1] = xstrdup(args[i]);
 }
 
+/* Turns the program keys into argv; -1 with the key and cause to blame. */
+static int
+conf_finish_program(struct app_conf *c, struct conf_prog *p,
+    const char **key, const char **cause)
+{
+	*key = "script";
+	if (p->prog != NULL)
+		conf_set_argv(c, p->prog, p->args);
+	else if (p->argv != NULL) {
+		if (p->have_args) {
+			*key = "args";
+			*cause = "goes with script, not argv";
+			return (-1);
+		}
+		xfreev(c->argv);
+		c->argv = p->argv;
+		p->argv = NULL;
+	} else if (c->argv == NULL) {
+		*cause = "missing: no program given (script, cmd or argv)";
+		return (-1);
+	}
+	return (0);
+}
+
 int
 conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 {
-	const cJSON	*v, *e;
-	const char	*cause = NULL, *key = "?", *prog = NULL;
-	char		**args = NULL, **argv = NULL;
-	uint64_t	 u64;
-	int		 sig;
-	bool		 have_args = false;
+	const struct options_entry	*o;
+	const cJSON			*v, *val;
+	const char			*cause = NULL, *key = "?";
+	struct conf_prog		 p = { 0 };
+	cJSON				 tmp;
+	int				 r = -1;
 
 	if (!cJSON_IsObject(obj)) {
 		snprintf(ebuf, elen, "app is not a JSON object");
@@ -203,235 +460,106 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 	}
 	cJSON_ArrayForEach(v, obj) {
 		key = v->string;
-		if (strcmp(key, "name") == 0) {
-			if (!cJSON_IsString(v) ||
-			    !parse_name_ok(v->valuestring)) {
-				cause = "must be 1-64 of [A-Za-z0-9._-], not "
-				    "all digits, not 'all'";
-				goto bad;
-			}
-			strlcpy(c->name, v->valuestring, sizeof c->name);
-		} else if (strcmp(key, "script") == 0 ||
-		    strcmp(key, "cmd") == 0) {
-			if (!cJSON_IsString(v) || *v->valuestring == '\0') {
-				cause = "must be a non-empty string";
-				goto bad;
-			}
-			if (prog != NULL || argv != NULL) {
-				cause = "program given twice";
-				goto bad;
-			}
-			prog = v->valuestring;
-		} else if (strcmp(key, "argv") == 0) {
-			if (prog != NULL || argv != NULL) {
-				cause = "program given twice";
-				goto bad;
-			}
-			if ((argv = json_strv(v, OPM_ARGV_MAX, &cause)) ==
-			    NULL)
-				goto bad;
-			if (argv[0] == NULL || *argv[0] == '\0') {
-				cause = "must not be empty";
-				goto bad;
-			}
-		} else if (strcmp(key, "args") == 0) {
-			xfreev(args);
-			if ((args = conf_args(v, &cause)) == NULL)
-				goto bad;
-			have_args = true;
-		} else if (strcmp(key, "cwd") == 0) {
-			if (!cJSON_IsString(v) || v->valuestring[0] != '/') {
-				cause = "must be an absolute path";
-				goto bad;
-			}
-			free(c->cwd);
-			c->cwd = xstrdup(v->valuestring);
-		} else if (strcmp(key, "env") == 0) {
-			if (conf_env_obj(c, v, &cause) == -1)
-				goto bad;
-		} else if (strcmp(key, "env_file") == 0) {
-			if (!cJSON_IsString(v) || v->valuestring[0] != '/') {
-				cause = "must be an absolute path";
-				goto bad;
-			}
-			free(c->env_file);
-			c->env_file = xstrdup(v->valuestring);
-		} else if (strcmp(key, "restart") == 0) {
-			const char *s = cJSON_IsString(v) ? v->valuestring :
-			    "";
-			if (strcmp(s, "always") == 0)
-				c->restart = RESTART_ALWAYS;
-			else if (strcmp(s, "on-failure") == 0)
-				c->restart = RESTART_ON_FAILURE;
-			else if (strcmp(s, "never") == 0)
-				c->restart = RESTART_NEVER;
-			else {
-				cause = "must be always, on-failure or never";
-				goto bad;
-			}
-		} else if (strcmp(key, "autorestart") == 0) {
-			if (!cJSON_IsBool(v)) {
-				cause = "must be true or false";
-				goto bad;
-			}
-			c->restart = cJSON_IsTrue(v) ? RESTART_ALWAYS :
-			    RESTART_NEVER;
-		} else if (strcmp(key, "stop_exit_codes") == 0) {
-			c->nstop_codes = 0;
-			if (json_is_int(v, 0, 255)) {
-				c->stop_codes[c->nstop_codes++] =
-				    (int)v->valuedouble;
-				continue;
-			}
-			if (!cJSON_IsArray(v) ||
-			    cJSON_GetArraySize(v) > CONF_STOP_CODES_MAX) {
-				cause = "must be a list of at most 32 exit "
-				    "codes";
-				goto bad;
-			}
-			cJSON_ArrayForEach(e, v) {
-				if (!json_is_int(e, 0, 255)) {
-					cause = "exit codes are 0-255";
-					goto bad;
-				}
-				c->stop_codes[c->nstop_codes++] =
-				    (int)e->valuedouble;
-			}
-		} else if (strcmp(key, "max_restarts") == 0) {
-			if (conf_uint(v, 1000000, &c->max_restarts,
-			    &cause) == -1)
-				goto bad;
-		} else if (strcmp(key, "min_uptime") == 0) {
-			if (conf_duration(v, &c->min_uptime, &cause) == -1)
-				goto bad;
-			if (c->min_uptime < 100) {
-				cause = "must be at least 100ms, or crash "
-				    "loops could not be told from runs";
-				goto bad;
-			}
-		} else if (strcmp(key, "restart_delay") == 0 ||
-		    strcmp(key, "exp_backoff_restart_delay") == 0) {
-			if (conf_duration(v, &c->restart_delay, &cause) == -1)
-				goto bad;
-		} else if (strcmp(key, "backoff_max") == 0) {
-			if (conf_duration(v, &c->backoff_max, &cause) == -1)
-				goto bad;
-		} else if (strcmp(key, "kill_timeout") == 0) {
-			if (conf_duration(v, &c->kill_timeout, &cause) == -1)
-				goto bad;
-		} else if (strcmp(key, "stop_signal") == 0) {
-			if (cJSON_IsNumber(v) && json_is_int(v, 1, 64))
-				sig = (int)v->valuedouble;
-			else if (cJSON_IsString(v))
-				sig = parse_signal(v->valuestring);
-			else
-				sig = -1;
-			if (sig <= 0 || sig == SIGKILL || sig == SIGSTOP) {
-				cause = "not a signal that can stop an app";
-				goto bad;
-			}
-			c->stop_signal = sig;
-		} else if (strcmp(key, "autostart") == 0 ||
-		    strcmp(key, "log_time") == 0 ||
-		    strcmp(key, "inherit_env") == 0) {
-			if (!cJSON_IsBool(v)) {
-				cause = "must be true or false";
-				goto bad;
-			}
-			if (key[0] == 'a')
-				c->autostart = cJSON_IsTrue(v);
-			else if (key[0] == 'i')
-				c->inherit_env = cJSON_IsTrue(v);
-			else
-				c->log_time = cJSON_IsTrue(v);
-		} else if (strcmp(key, "log_max_size") == 0) {
-			if (cJSON_IsString(v)) {
-				if (parse_size(v->valuestring, &u64,
-				    &cause) == -1)
-					goto bad;
-			} else if (json_is_int(v, 0, INT64_MAX))
-				u64 = (uint64_t)v->valuedouble;
-			else {
-				cause = "not a size";
-				goto bad;
-			}
-			if (u64 < 1024) {
-				cause = "must be at least 1K";
-				goto bad;
-			}
-			c->log_max_size = u64;
-		} else if (strcmp(key, "log_keep") == 0) {
-			if (conf_uint(v, 1000, &c->log_keep, &cause) == -1)
-				goto bad;
-		} else {
+		val = v;
+		if ((o = options_find(key)) == NULL) {
 			cause = "unknown key";
-			goto bad;
+			goto out;
 		}
-	}
-	key = "script";
-	if (prog != NULL)
-		conf_set_argv(c, prog, args);
-	else if (argv != NULL) {
-		if (have_args) {
-			key = "args";
-			cause = "goes with script, not argv";
-			goto bad;
+		if (o->map_true != NULL) {
+			/* A boolean alias names a value of its target. */
+			if (!cJSON_IsBool(v)) {
+				cause = "must be true or false";
+				goto out;
+			}
+			val = conf_value(&tmp, OPTIONS_ENUM, cJSON_IsTrue(v) ?
+			    o->map_true : o->map_false);
 		}
-		xfreev(c->argv);
-		c->argv = argv;
-		argv = NULL;
-	} else if (c->argv == NULL) {
-		cause = "missing: no program given (script, cmd or argv)";
-		goto bad;
+		if (conf_set(c, &p, options_target(o), val, &cause) == -1)
+			goto out;
 	}
-	xfreev(args);
-	return (0);
-bad:
-	snprintf(ebuf, elen, "%s: %s", key, cause);
-	xfreev(args);
-	xfreev(argv);
-	return (-1);
+	if (conf_finish_program(c, &p, &key, &cause) == 0)
+		r = 0;
+out:
+	if (r == -1)
+		snprintf(ebuf, elen, "%s: %s", key, cause);
+	xfreev(p.args);
+	xfreev(p.argv);
+	return (r);
+}
+
+/* Adds the option of row o to the app object. */
+static void
+conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
+{
+	cJSON	*env, *codes;
+	size_t	 i;
+	char	*eq, *k, *const *s;
+
+	switch (o->type) {
+	case OPTIONS_NAME:
+		/* A name is set by the daemon; "" would not read back. */
+		if (c->name[0] != '\0')
+			cJSON_AddStringToObject(obj, o->key, c->name);
+		break;
+	case OPTIONS_ARGV:
+		cJSON_AddItemToObject(obj, o->key,
+		    json_from_strv(*CONF_CFIELD(c, o, char **)));
+		break;
+	case OPTIONS_PATH:
+		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
+			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_ENV:
+		env = cJSON_AddObjectToObject(obj, o->key);
+		for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
+			eq = strchr(c->env[i], '=');
+			k = xstrndup(c->env[i], eq - c->env[i]);
+			cJSON_AddStringToObject(env, k, eq + 1);
+			free(k);
+		}
+		break;
+	case OPTIONS_BOOL:
+		cJSON_AddBoolToObject(obj, o->key, *CONF_CFIELD(c, o, bool));
+		break;
+	case OPTIONS_ENUM:
+		cJSON_AddStringToObject(obj, o->key,
+		    o->choices[*CONF_CFIELD(c, o, int)]);
+		break;
+	case OPTIONS_CODES:
+		codes = cJSON_AddArrayToObject(obj, o->key);
+		for (i = 0; i < c->nstop_codes; i++)
+			cJSON_AddItemToArray(codes,
+			    cJSON_CreateNumber(c->stop_codes[i]));
+		break;
+	case OPTIONS_UINT:
+		cJSON_AddNumberToObject(obj, o->key,
+		    *CONF_CFIELD(c, o, unsigned));
+		break;
+	case OPTIONS_DURATION:
+	case OPTIONS_SIZE:
+		cJSON_AddNumberToObject(obj, o->key,
+		    (double)*CONF_CFIELD(c, o, uint64_t));
+		break;
+	case OPTIONS_SIGNAL:
+		cJSON_AddStringToObject(obj, o->key,
+		    parse_signame(*CONF_CFIELD(c, o, int)));
+		break;
+	case OPTIONS_PROGRAM:
+	case OPTIONS_ARGS:
+		fatalx("%s: %s cannot be exported", __func__, o->key);
+	}
 }
 
 cJSON *
 conf_to_json(const struct app_conf *c)
 {
-	cJSON	*o = cJSON_CreateObject(), *env, *codes;
+	cJSON	*o = cJSON_CreateObject();
 	size_t	 i;
-	char	*eq, *k;
 
-	/* A name is set by the daemon; "" would not read back. */
-	if (c->name[0] != '\0')
-		cJSON_AddStringToObject(o, "name", c->name);
-	cJSON_AddItemToObject(o, "argv", json_from_strv(c->argv));
-	if (c->cwd != NULL)
-		cJSON_AddStringToObject(o, "cwd", c->cwd);
-	env = cJSON_AddObjectToObject(o, "env");
-	for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
-		eq = strchr(c->env[i], '=');
-		k = xstrndup(c->env[i], eq - c->env[i]);
-		cJSON_AddStringToObject(env, k, eq + 1);
-		free(k);
+	for (i = 0; i < options_count; i++) {
+		if (options_table[i].exported)
+			conf_put(o, &options_table[i], c);
 	}
-	if (c->env_file != NULL)
-		cJSON_AddStringToObject(o, "env_file", c->env_file);
-	cJSON_AddStringToObject(o, "restart", conf_restart_name(c->restart));
-	codes = cJSON_AddArrayToObject(o, "stop_exit_codes");
-	for (i = 0; i < c->nstop_codes; i++)
-		cJSON_AddItemToArray(codes,
-		    cJSON_CreateNumber(c->stop_codes[i]));
-	cJSON_AddNumberToObject(o, "max_restarts", c->max_restarts);
-	cJSON_AddNumberToObject(o, "min_uptime", (double)c->min_uptime);
-	cJSON_AddNumberToObject(o, "restart_delay", (double)c->restart_delay);
-	cJSON_AddNumberToObject(o, "backoff_max", (double)c->backoff_max);
-	cJSON_AddNumberToObject(o, "kill_timeout", (double)c->kill_timeout);
-	cJSON_AddStringToObject(o, "stop_signal",
-	    parse_signame(c->stop_signal));
-	cJSON_AddBoolToObject(o, "autostart", c->autostart);
-	cJSON_AddBoolToObject(o, "inherit_env", c->inherit_env);
-	cJSON_AddBoolToObject(o, "log_time", c->log_time);
-	cJSON_AddNumberToObject(o, "log_max_size", (double)c->log_max_size);
-	cJSON_AddNumberToObject(o, "log_keep", c->log_keep);
 	return (o);
 }
 

@@ -1,0 +1,77 @@
+/*
+ * The app options: one row per key of an app object (app files, start
+ * requests, the dump, export), in the spirit of tmux's options-table.c.
+ * conf.c reads, writes and defaults a struct app_conf by walking it, the
+ * CLI's start.c parses its flags and prints `opm help start` from it, and
+ * tests/unit/test_options.c checks it against the man pages and the bash
+ * completion. The table is plain data, linked by the CLI as well as the
+ * daemon, so it must not pull in libuv.
+ */
+#ifndef OPM_OPTIONS_H
+#define OPM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* How a value is read, checked and written; conf.c gives each its meaning. */
+enum options_type {
+	OPTIONS_NAME,		/* app name, char[] */
+	OPTIONS_PROGRAM,	/* script: a program or a shell command */
+	OPTIONS_ARGV,		/* the whole argv, program first */
+	OPTIONS_ARGS,		/* arguments of the program: array or words */
+	OPTIONS_PATH,		/* absolute path, char * */
+	OPTIONS_ENV,		/* object of variables, char **env KEY=VALUE */
+	OPTIONS_BOOL,		/* bool */
+	OPTIONS_ENUM,		/* one of choices, stored as its index (int) */
+	OPTIONS_CODES,		/* exit codes, int[] stop_codes + nstop_codes */
+	OPTIONS_UINT,		/* unsigned in [minimum, maximum] */
+	OPTIONS_DURATION,	/* uint64_t ms, at least minimum */
+	OPTIONS_SIZE,		/* uint64_t bytes, at least minimum */
+	OPTIONS_SIGNAL,		/* int: a signal that can stop an app */
+};
+
+/*
+ * What PM2 makes of the key. Issue 13 adds a kind for PM2 keys accepted
+ * because their value is what opm does anyway, and one for PM2 keys refused
+ * until a later issue implements them.
+ */
+enum options_pm2 {
+	OPTIONS_PM2_NONE,	/* not a PM2 key */
+	OPTIONS_PM2_SAME,	/* PM2's key, with the same meaning */
+	OPTIONS_PM2_MAPPED,	/* PM2's key, mapped onto an opm option */
+};
+
+struct options_entry {
+	const char	 *key;		/* app-file key */
+	const char	 *flag;		/* opm start --FLAG, or NULL */
+	const char	 *arg;		/* the flag's value in help, or NULL */
+	/* Another name of this key: parsed as that row (after mapping). */
+	const char	 *alias_of;
+	enum options_pm2  pm2;
+	enum options_type type;
+	size_t		  offset;	/* of the field in struct app_conf */
+	long long	  minimum;
+	long long	  maximum;
+	const char	 *minimum_cause; /* error text below minimum */
+	const char	*const *choices; /* OPTIONS_ENUM, NULL-terminated */
+	/* A boolean alias: the value of alias_of for true and for false. */
+	const char	 *map_true;
+	const char	 *map_false;
+	/* Read by the same parser as a user's value; NULL: none. */
+	const char	 *default_value;
+	bool		  exported;	/* written by conf_to_json */
+	/* One line; for a flag, its line in `opm help start`. */
+	const char	 *help;
+};
+
+extern const struct options_entry options_table[];
+extern const size_t options_count;
+
+/* The row of an app-file key, aliases included; NULL when unknown. */
+const struct options_entry *options_find(const char *key);
+/* The row of an opm start flag (without "--", n bytes); NULL if none. */
+const struct options_entry *options_find_flag(const char *flag, size_t n);
+/* The row an alias stands for; the row itself when it is not an alias. */
+const struct options_entry *options_target(const struct options_entry *);
+
+#endif
