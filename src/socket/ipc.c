@@ -144,6 +144,21 @@ ipc_add_close_cb(struct ipc_client *c, void (*cb)(struct ipc_client *,
 	c->close_cbs = cc;
 }
 
+void
+ipc_remove_close_cb(struct ipc_client *c, void (*cb)(struct ipc_client *,
+    void *), void *arg)
+{
+	struct ipc_close_cb	**pp, *cc;
+
+	for (pp = &c->close_cbs; (cc = *pp) != NULL; pp = &cc->next) {
+		if (cc->cb == cb && cc->arg == arg) {
+			*pp = cc->next;
+			free(cc);
+			return;
+		}
+	}
+}
+
 size_t
 ipc_pending(const struct ipc_client *c)
 {
