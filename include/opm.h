@@ -7,6 +7,7 @@
 #define OPM_LINE_MAX	(1024 * 1024)	/* longest request or reply line */
 #define OPM_NAME_MAX	64		/* longest app name */
 #define OPM_STR_MAX	(64 * 1024)	/* longest string in a request */
+#define OPM_TARGETS_MAX	10000		/* most target words in a request */
 #define OPM_ARGV_MAX	4096		/* most words in an argv or env */
 #define OPM_DEPTH_MAX	16		/* deepest JSON nesting accepted */
 

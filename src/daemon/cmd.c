@@ -90,11 +90,16 @@ cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	cmd_reply(ctx, r);
 }
 
+/* While resolving one request's targets: "all" was seen already. */
+static bool	cmd_saw_all;
+
 static void
 cmd_add_id(struct cmd_ctx *ctx, int id)
 {
 	size_t	i;
 
+	if (cmd_saw_all)
+		return;
 	for (i = 0; i < ctx->nids; i++) {
 		if (ctx->ids[i] == id)
 			return;
@@ -112,8 +117,11 @@ cmd_target_word(struct cmd_ctx *ctx, const char *w)
 	const char	*cause;
 
 	if (strcmp(w, "all") == 0) {
+		if (cmd_saw_all)
+			return (0);
 		TAILQ_FOREACH(a, &apps, entry)
 			cmd_add_id(ctx, a->id);
+		cmd_saw_all = true;
 		return (0);
 	}
 	if (parse_int(w, 0, INT32_MAX, &id, &cause) == 0)
@@ -145,24 +153,73 @@ cmd_target_str(struct cmd_ctx *ctx, const char *s)
 	return (r);
 }
 
-int
-cmd_targets(struct cmd_ctx *ctx)
+/* Words of a comma list, as strtok_r splits it (empty ones skipped). */
+static size_t
+cmd_count_words(const char *s)
 {
-	const cJSON	*t, *e;
+	size_t	n = 0;
+	bool	in = false;
 
-	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	for (; *s != '\0'; s++) {
+		if (*s == ',')
+			in = false;
+		else if (!in) {
+			in = true;
+			n++;
+		}
+	}
+	return (n);
+}
+
+/*
+ * Resolving is linear in the words and the apps: a request may name at
+ * most OPM_TARGETS_MAX words, counted before any is looked up, so that
+ * one request (a 1 MiB line holds 200000 words) cannot stall the loop.
+ */
+static int
+cmd_targets_resolve(struct cmd_ctx *ctx, const cJSON *t)
+{
+	const cJSON	*e;
+	size_t		 n = 0;
+
 	if (cJSON_IsString(t))
-		return (cmd_target_str(ctx, t->valuestring));
-	if (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0) {
+		n = cmd_count_words(t->valuestring);
+	else {
 		cJSON_ArrayForEach(e, t) {
 			if (!cJSON_IsString(e)) {
 				cmd_error(ctx, "target: not a string");
 				return (-1);
 			}
-			if (cmd_target_str(ctx, e->valuestring) == -1)
-				return (-1);
+			n += cmd_count_words(e->valuestring);
 		}
-		return (0);
+	}
+	if (n > OPM_TARGETS_MAX) {
+		cmd_error(ctx, "too many targets (%zu words; limit %d)", n,
+		    OPM_TARGETS_MAX);
+		return (-1);
+	}
+	if (cJSON_IsString(t))
+		return (cmd_target_str(ctx, t->valuestring));
+	cJSON_ArrayForEach(e, t) {
+		if (cmd_target_str(ctx, e->valuestring) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+cmd_targets(struct cmd_ctx *ctx)
+{
+	const cJSON	*t;
+	int		 r;
+
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	if (cJSON_IsString(t) ||
+	    (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0)) {
+		cmd_saw_all = false;
+		r = cmd_targets_resolve(ctx, t);
+		cmd_saw_all = false;
+		return (r);
 	}
 	cmd_error(ctx, "missing target");
 	return (-1);
