@@ -72,6 +72,7 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 		errno = ENOMEM;
 		return (-1);
 	}
+	c->sent = len;
 	if (len > OPM_LINE_MAX) {
 		free(line);
 		errno = E2BIG;

@@ -26,6 +26,9 @@
 
 #define IPC_CLIENTS_MAX	8192			/* connections at once */
 #define IPC_BUF_TOTAL	(64 * 1024 * 1024)	/* all partial requests */
+/* The error for a line over OPM_LINE_MAX, naming it. */
+#define IPC_TOO_LONG	"request line too long (limit 1 MiB)"
+_Static_assert(OPM_LINE_MAX == 1024 * 1024, "IPC_TOO_LONG names the limit");
 #define IPC_WQ_MAX	(4 * 1024 * 1024)	/* queued replies per client */
 
 struct ipc_client {
@@ -320,8 +323,8 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	(void)buf;
 	if (n == UV_ENOBUFS) {
 		ipc_send_error(c, NULL, c->len >= OPM_LINE_MAX ?
-		    "request line too long" : "daemon busy: too much "
-		    "buffered input", true);
+		    IPC_TOO_LONG : "daemon busy: too much buffered input",
+		    true);
 		return;
 	}
 	if (n < 0) {
@@ -333,7 +336,7 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	    (nl = memchr(c->buf + off, '\n', c->len - off)) != NULL) {
 		linelen = nl - (c->buf + off);
 		if (linelen > OPM_LINE_MAX) {
-			ipc_send_error(c, NULL, "request line too long", true);
+			ipc_send_error(c, NULL, IPC_TOO_LONG, true);
 			return;
 		}
 		ipc_line(c, c->buf + off, linelen);
@@ -344,7 +347,7 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	memmove(c->buf, c->buf + off, c->len - off);
 	c->len -= off;
 	if (c->len > OPM_LINE_MAX) {
-		ipc_send_error(c, NULL, "request line too long", true);
+		ipc_send_error(c, NULL, IPC_TOO_LONG, true);
 		return;
 	}
 	/* Give back memory once a burst is over. */
