@@ -30,6 +30,13 @@
 #define IPC_TOO_LONG	"request line too long (limit 1 MiB)"
 _Static_assert(OPM_LINE_MAX == 1024 * 1024, "IPC_TOO_LONG names the limit");
 #define IPC_WQ_MAX	(4 * 1024 * 1024)	/* queued replies per client */
+/*
+ * Replies queued and not yet written, all clients together: a client
+ * that does not read would otherwise keep IPC_WQ_MAX (plus one reply),
+ * and 100 of them half a GiB. Over it, the client holding the most
+ * unread output is dropped.
+ */
+#define IPC_OUT_TOTAL	(32 * 1024 * 1024)
 
 struct ipc_client {
 	uv_pipe_t		 pipe;
@@ -38,6 +45,7 @@ struct ipc_client {
 	size_t			 cap;
 	int			 refs;
 	int			 nwrites;	/* uv_write requests in flight */
+	size_t			 queued;	/* bytes of those */
 	bool			 closing;
 	bool			 closed;
 	bool			 close_after_write;
@@ -55,12 +63,14 @@ struct ipc_write {
 	uv_write_t		 req;
 	struct ipc_client	*client;
 	char			*line;
+	size_t			 len;
 };
 
 static uv_pipe_t	 ipc_server;
 static bool		 ipc_listening;
 static ipc_request_cb	 ipc_cb;
 static size_t		 ipc_buffered;
+static size_t		 ipc_out;	/* bytes of reply lines not freed */
 static int		 ipc_nclients;
 static LIST_HEAD(, ipc_client) ipc_clients = LIST_HEAD_INITIALIZER(ipc_clients);
 
@@ -174,6 +184,8 @@ ipc_write_cb(uv_write_t *req, int status)
 	struct ipc_write	*w = (struct ipc_write *)req;
 	struct ipc_client	*c = w->client;
 
+	c->queued -= w->len;
+	ipc_out -= w->len;
 	free(w->line);
 	free(w);
 	c->nwrites--;
@@ -183,6 +195,45 @@ ipc_write_cb(uv_write_t *req, int status)
 	    uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) == 0)
 		ipc_close(c);
 	ipc_unref(c);
+}
+
+/*
+ * Makes room for len more bytes of output within IPC_OUT_TOTAL by dropping
+ * the clients holding the most unread output, or c itself when the rest
+ * is held by clients already closed (their writes are cancelled, and the
+ * memory freed, only at the end of this turn of the loop). A reply alone
+ * larger than the budget goes out when nothing else is held. false when
+ * c was dropped.
+ */
+static bool
+ipc_out_room(struct ipc_client *c, size_t len)
+{
+	struct ipc_client	*big, *e;
+
+	while (ipc_out + len > IPC_OUT_TOTAL) {
+		big = NULL;
+		LIST_FOREACH(e, &ipc_clients, entry) {
+			if (e->queued > 0 && (big == NULL ||
+			    e->queued > big->queued))
+				big = e;
+		}
+		if (big == NULL && ipc_out == 0)
+			break;
+		if (big == NULL) {
+			log_warnx("%s: replies of all clients over %d MiB, "
+			    "held by clients being dropped: dropped one more",
+			    __func__, IPC_OUT_TOTAL >> 20);
+			big = c;
+		} else
+			log_warnx("%s: replies of all clients over %d MiB: "
+			    "dropped the client with the most unread (%zu "
+			    "bytes)", __func__, IPC_OUT_TOTAL >> 20,
+			    big->queued);
+		ipc_close(big);
+		if (big == c)
+			return (false);
+	}
+	return (true);
 }
 
 static void
@@ -202,15 +253,24 @@ ipc_write_line(struct ipc_client *c, char *line, size_t len)
 		ipc_close(c);
 		return;
 	}
+	if (!ipc_out_room(c, len)) {
+		free(line);
+		return;
+	}
 	w = xcalloc(1, sizeof *w);
 	w->client = c;
 	w->line = line;
+	w->len = len;
 	b = uv_buf_init(line, len);
 	ipc_ref(c);
 	c->nwrites++;
+	c->queued += len;
+	ipc_out += len;
 	if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1,
 	    ipc_write_cb) != 0) {
 		c->nwrites--;
+		c->queued -= len;
+		ipc_out -= len;
 		free(line);
 		free(w);
 		ipc_unref(c);
