@@ -253,6 +253,78 @@ cmd_names_all(struct cmd_ctx *ctx)
 	return (false);
 }
 
+/* Bytes of s as a JSON string, cJSON's escapes included. */
+static size_t
+cmd_json_len(const char *s)
+{
+	const unsigned char	*p;
+	size_t			 n = 2;
+
+	if (s == NULL)
+		return (4);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (strchr("\"\\\b\f\n\r\t", *p) != NULL)
+			n += 2;
+		else if (*p < 0x20)
+			n += 6;
+		else
+			n++;
+	}
+	return (n);
+}
+
+static size_t
+cmd_strv_len(char *const *v)
+{
+	size_t	n = 2;
+
+	for (; v != NULL && *v != NULL; v++)
+		n += cmd_json_len(*v) + 3;	/* "K":"V" and a comma */
+	return (n);
+}
+
+/*
+ * An upper bound of the bytes one app takes in a reply listing apps:
+ * app_to_json's runtime fields (the reason included) and log paths, or
+ * conf_to_json's options, plus the strings of its configuration.
+ */
+static size_t
+cmd_conf_bytes(const struct app_conf *c)
+{
+	return (3072 + 2 * cmd_json_len(daemon_paths()->logs) +
+	    4 * cmd_json_len(c->name) + cmd_strv_len(c->argv) +
+	    cmd_json_len(c->cwd) + cmd_strv_len(c->env) +
+	    cmd_json_len(c->env_file));
+}
+
+size_t
+cmd_apps_bytes(void)
+{
+	struct app	*a;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(a, &apps, entry)
+		n += cmd_conf_bytes(&a->conf);
+	return (n);
+}
+
+int
+cmd_apps_room(size_t *total, const struct app_conf *c, char *cause,
+    size_t clen)
+{
+	size_t	n = cmd_conf_bytes(c);
+
+	if (*total + n > OPM_APPS_BYTES_MAX) {
+		snprintf(cause, clen, "no room for app '%s': with it the "
+		    "configuration of all apps would take %.1f MiB of a reply "
+		    "(limit %d MiB)", c->name, (*total + n) / 1048576.0,
+		    OPM_APPS_BYTES_MAX >> 20);
+		return (-1);
+	}
+	*total += n;
+	return (0);
+}
+
 cJSON *
 cmd_target_apps(struct cmd_ctx *ctx)
 {

@@ -112,8 +112,9 @@ client_recv(struct client *c, const char **cause)
 			return (j);
 		}
 		if (c->cap - c->len < 65536) {
-			if (c->cap > 4 * OPM_LINE_MAX) {
-				*cause = "reply from the daemon too long";
+			if (c->len > OPM_REPLY_MAX) {
+				*cause = "reply from the daemon too long "
+				    "(over 64 MiB)";
 				return (NULL);
 			}
 			c->cap = c->cap ? c->cap * 2 : 65536;

@@ -290,6 +290,16 @@ ipc_send(struct ipc_client *c, const cJSON *msg)
 		log_warnx("%s: cannot print reply", __func__);
 		return;
 	}
+	/* Never a line the CLI would refuse (OPM_APPS_BYTES_MAX prevents it). */
+	if (len > OPM_REPLY_MAX) {
+		free(line);
+		log_warnx("%s: reply of %zu bytes over the %d MiB limit",
+		    __func__, len, OPM_REPLY_MAX >> 20);
+		ipc_send_error(c, cJSON_GetObjectItemCaseSensitive(msg, "id"),
+		    "reply too large for the protocol (over 64 MiB): ask for "
+		    "fewer apps", false);
+		return;
+	}
 	ipc_write_line(c, line, len);
 }
 
