@@ -59,5 +59,3 @@ assert_contains "$(<"$TEST_TMP/err")" "32 MiB"
 assert_exit 0 "$OPM" list --json
 assert_eq "$n" "$(jq length <<<"$OUT")" "no app created by the failed start"
 echo "list --json of $n apps: ${#OUT} bytes"
-assert_exit 0 "$OPM" export
-assert_exit 0 "$OPM" delete all
