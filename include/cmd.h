@@ -13,6 +13,7 @@
 #include "paths.h"
 
 struct app;
+struct app_conf;
 
 enum cmd_retval { CMD_DONE, CMD_WAIT };
 
@@ -67,6 +68,14 @@ enum cmd_retval cmd_wait_settled(struct cmd_ctx *,
 int	 cmd_stop_all(void (*done)(void *), void *arg);
 /* Frees a context that did not wait. */
 void	 cmd_free(struct cmd_ctx *);
+/* Bytes all apps take in a reply listing them (list, export...). */
+size_t	 cmd_apps_bytes(void);
+/*
+ * Adds the bytes of c to *total; -1 and cause when that goes over
+ * OPM_APPS_BYTES_MAX: the app must not be created.
+ */
+int	 cmd_apps_room(size_t *total, const struct app_conf *c, char *cause,
+	    size_t clen);
 /* An array of the targets that still exist, as app objects. */
 cJSON	*cmd_target_apps(struct cmd_ctx *);
 

@@ -55,6 +55,9 @@ int	 ipc_count(void);
 /* Called when the client disconnects; lets followers detach. */
 void	 ipc_add_close_cb(struct ipc_client *, void (*)(struct ipc_client *,
 	    void *), void *);
+/* Forgets a callback added by ipc_add_close_cb (cb and arg match). */
+void	 ipc_remove_close_cb(struct ipc_client *, void (*)(struct ipc_client *,
+	    void *), void *);
 /* Bytes of replies queued and not yet written. */
 size_t	 ipc_pending(const struct ipc_client *);
 

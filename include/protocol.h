@@ -18,8 +18,12 @@
 
 /* Longest request line, without its newline; longer ones are fatal. */
 #define PROTO_LINE_MAX		(1024 * 1024)
-/* Longest reply line a client must accept. */
-#define PROTO_REPLY_MAX		(8 * 1024 * 1024)
+/*
+ * Longest reply line a client must accept. The daemon never sends a longer
+ * one (ipc_send replaces it with an error), and every reply listing apps is
+ * kept under it by OPM_APPS_BYTES_MAX, checked before an app is created.
+ */
+#define PROTO_REPLY_MAX		(64 * 1024 * 1024)
 
 /* Envelope keys: requests {v, id, cmd, args}, replies {v, id, ok, ...}. */
 #define PROTO_V			"v"

@@ -126,6 +126,9 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 		 */
 		int	e = errno;
 
+		if (e == E2BIG)
+			cli_fatal(EXIT_FAIL, "request too large (%zu bytes; "
+			    "limit %d MiB)", c->sent, PROTO_LINE_MAX >> 20);
 		if ((e != EPIPE && e != ECONNRESET) ||
 		    (r = client_recv(c, &cause)) == NULL)
 			cli_fatal(EXIT_NODAEMON, "cannot send to the daemon: "

@@ -39,7 +39,7 @@ restore_apply(const char *path, char *cause, size_t clen)
 	struct app		*a;
 	cJSON			*out;
 	char			 name[OPM_NAME_MAX + 1];
-	size_t			 n, i;
+	size_t			 n, i, total = cmd_apps_bytes();
 
 	if (dump_read(path, &e, &n, cause, clen) == -1)
 		return (NULL);
@@ -56,7 +56,8 @@ restore_apply(const char *path, char *cause, size_t clen)
 			    NULL);
 			continue;
 		}
-		if ((a = app_create(&e[i].conf, e[i].id, cause,
+		if (cmd_apps_room(&total, &e[i].conf, cause, clen) == -1 ||
+		    (a = app_create(&e[i].conf, e[i].id, cause,
 		    clen)) == NULL) {
 			cmd_restore_result(out, name, NULL,
 			    PROTO_ACTION_FAILED, cause);

@@ -148,6 +148,7 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 {
 	struct app	*a;
 	char		 cause[512];
+	size_t		 total;
 
 	if ((a = app_find_name(c->name)) != NULL) {
 		if (!conf_same_program(&a->conf, c)) {
@@ -161,7 +162,9 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 		*action = cmd_start_existing(a);
 		return (a);
 	}
-	if (app_check_program(c, cause, sizeof cause) == -1) {
+	total = cmd_apps_bytes();
+	if (app_check_program(c, cause, sizeof cause) == -1 ||
+	    cmd_apps_room(&total, c, cause, sizeof cause) == -1) {
 		cmd_error(ctx, "%s", cause);
 		conf_free(c);
 		return (NULL);
@@ -186,7 +189,7 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	struct app	*a;
 	const cJSON	*e;
 	char		 cause[512];
-	size_t		 n = 0, i, j;
+	size_t		 n = 0, i, j, total = cmd_apps_bytes();
 
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
 		cmd_error(ctx, "apps: must be a non-empty array");
@@ -210,8 +213,9 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 		}
 		n++;
 		if (app_find_name(confs[n - 1].name) == NULL &&
-		    app_check_program(&confs[n - 1], cause,
-		    sizeof cause) == -1) {
+		    (app_check_program(&confs[n - 1], cause,
+		    sizeof cause) == -1 || cmd_apps_room(&total,
+		    &confs[n - 1], cause, sizeof cause) == -1)) {
 			cmd_error(ctx, "app %zu %s: %s", n, confs[n - 1].name,
 			    cause);
 			goto fail;

@@ -78,6 +78,9 @@ cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
 	free(msg);
 }
 
+/* While resolving one request's targets: "all" was seen already. */
+static bool	cmd_saw_all;
+
 void
 cmd_add_id(struct cmd_ctx *ctx, int id)
 {
@@ -100,6 +103,8 @@ cmd_add_target(struct cmd_ctx *ctx, int id)
 {
 	size_t	i;
 
+	if (cmd_saw_all)
+		return;
 	for (i = 0; i < ctx->nids; i++) {
 		if (ctx->ids[i] == id)
 			return;
@@ -126,8 +131,11 @@ cmd_target_word(const char *w, void *arg)
 	struct app	*a;
 
 	if (strcmp(w, PROTO_TARGET_ALL) == 0) {
+		if (cmd_saw_all)
+			return (0);
 		TAILQ_FOREACH(a, &apps, entry)
 			cmd_add_target(ctx, a->id);
+		cmd_saw_all = true;
 		return (0);
 	}
 	if ((a = cmd_target_app(w)) == NULL) {
@@ -152,24 +160,73 @@ cmd_target_str(struct cmd_ctx *ctx, const char *s)
 	return (r);
 }
 
-int
-cmd_targets(struct cmd_ctx *ctx)
+/* Words of a comma list, as strtok_r splits it (empty ones skipped). */
+static size_t
+cmd_count_words(const char *s)
 {
-	const cJSON	*t, *e;
+	size_t	n = 0;
+	bool	in = false;
 
-	t = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_TARGET);
+	for (; *s != '\0'; s++) {
+		if (*s == ',')
+			in = false;
+		else if (!in) {
+			in = true;
+			n++;
+		}
+	}
+	return (n);
+}
+
+/*
+ * Resolving is linear in the words and the apps: a request may name at
+ * most OPM_TARGETS_MAX words, counted before any is looked up, so that
+ * one request (a 1 MiB line holds 200000 words) cannot stall the loop.
+ */
+static int
+cmd_targets_resolve(struct cmd_ctx *ctx, const cJSON *t)
+{
+	const cJSON	*e;
+	size_t		 n = 0;
+
 	if (cJSON_IsString(t))
-		return (cmd_target_str(ctx, t->valuestring));
-	if (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0) {
+		n = cmd_count_words(t->valuestring);
+	else {
 		cJSON_ArrayForEach(e, t) {
 			if (!cJSON_IsString(e)) {
 				cmd_error(ctx, "target: not a string");
 				return (-1);
 			}
-			if (cmd_target_str(ctx, e->valuestring) == -1)
-				return (-1);
+			n += cmd_count_words(e->valuestring);
 		}
-		return (0);
+	}
+	if (n > OPM_TARGETS_MAX) {
+		cmd_error(ctx, "too many targets (%zu words; limit %d)", n,
+		    OPM_TARGETS_MAX);
+		return (-1);
+	}
+	if (cJSON_IsString(t))
+		return (cmd_target_str(ctx, t->valuestring));
+	cJSON_ArrayForEach(e, t) {
+		if (cmd_target_str(ctx, e->valuestring) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+cmd_targets(struct cmd_ctx *ctx)
+{
+	const cJSON	*t;
+	int		 r;
+
+	t = cJSON_GetObjectItemCaseSensitive(ctx->args, "target");
+	if (cJSON_IsString(t) ||
+	    (cJSON_IsArray(t) && cJSON_GetArraySize(t) > 0)) {
+		cmd_saw_all = false;
+		r = cmd_targets_resolve(ctx, t);
+		cmd_saw_all = false;
+		return (r);
 	}
 	cmd_error(ctx, "missing target");
 	return (-1);
@@ -209,6 +266,78 @@ cmd_names_all(struct cmd_ctx *ctx)
 			return (true);
 	}
 	return (false);
+}
+
+/* Bytes of s as a JSON string, cJSON's escapes included. */
+static size_t
+cmd_json_len(const char *s)
+{
+	const unsigned char	*p;
+	size_t			 n = 2;
+
+	if (s == NULL)
+		return (4);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (strchr("\"\\\b\f\n\r\t", *p) != NULL)
+			n += 2;
+		else if (*p < 0x20)
+			n += 6;
+		else
+			n++;
+	}
+	return (n);
+}
+
+static size_t
+cmd_strv_len(char *const *v)
+{
+	size_t	n = 2;
+
+	for (; v != NULL && *v != NULL; v++)
+		n += cmd_json_len(*v) + 3;	/* "K":"V" and a comma */
+	return (n);
+}
+
+/*
+ * An upper bound of the bytes one app takes in a reply listing apps:
+ * app_to_json's runtime fields (the reason included) and log paths, or
+ * conf_to_json's options, plus the strings of its configuration.
+ */
+static size_t
+cmd_conf_bytes(const struct app_conf *c)
+{
+	return (3072 + 2 * cmd_json_len(daemon_paths()->logs) +
+	    4 * cmd_json_len(c->name) + cmd_strv_len(c->argv) +
+	    cmd_json_len(c->cwd) + cmd_strv_len(c->env) +
+	    cmd_json_len(c->env_file));
+}
+
+size_t
+cmd_apps_bytes(void)
+{
+	struct app	*a;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(a, &apps, entry)
+		n += cmd_conf_bytes(&a->conf);
+	return (n);
+}
+
+int
+cmd_apps_room(size_t *total, const struct app_conf *c, char *cause,
+    size_t clen)
+{
+	size_t	n = cmd_conf_bytes(c);
+
+	if (*total + n > OPM_APPS_BYTES_MAX) {
+		snprintf(cause, clen, "no room for app '%s': with it the "
+		    "configuration of all apps would take %.1f MiB of a reply "
+		    "(limit %d MiB)", c->name, (*total + n) / 1048576.0,
+		    OPM_APPS_BYTES_MAX >> 20);
+		return (-1);
+	}
+	*total += n;
+	return (0);
 }
 
 cJSON *

@@ -67,6 +67,7 @@ struct logfile {
 	char			*stream;
 	int			 fd;
 	int			 refs;
+	int			 nsubs;		/* followers among refs */
 	bool			 timestamps;
 	uint64_t		 max_size;
 	unsigned		 keep;
@@ -180,11 +181,26 @@ logf_ref(struct logfile *lf)
 	lf->refs++;
 }
 
+static void	logf_sub_close_cb(struct ipc_client *, void *);
+static void	logf_sub_free(struct logsub *);
+
 void
 logf_unref(struct logfile *lf)
 {
-	if (--lf->refs > 0)
+	struct logsub	*s;
+
+	if (--lf->refs > lf->nsubs)
 		return;
+	/*
+	 * Only followers hold it: its apps are gone and no pipe writes into
+	 * it any more, so nothing will ever be streamed. Let them go, or
+	 * one follower pins the descriptors of every deleted app.
+	 */
+	while ((s = LIST_FIRST(&lf->subs)) != NULL) {
+		ipc_remove_close_cb(s->client, logf_sub_close_cb, s);
+		logf_sub_free(s);
+		lf->refs--;
+	}
 	if (lf->retry != NULL)
 		uv_close((uv_handle_t *)lf->retry, handle_free);
 	close(lf->fd);
@@ -345,16 +361,26 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 	}
 }
 
+/* Unlinks and frees a follower; the caller drops its reference to lf. */
+static void
+logf_sub_free(struct logsub *s)
+{
+	LIST_REMOVE(s, entry);
+	s->lf->nsubs--;
+	ipc_unref(s->client);
+	free(s->part);
+	free(s);
+}
+
 static void
 logf_sub_close_cb(struct ipc_client *c, void *arg)
 {
 	struct logsub	*s = arg;
+	struct logfile	*lf = s->lf;
 
-	LIST_REMOVE(s, entry);
-	logf_unref(s->lf);
-	free(s->part);
-	free(s);
-	ipc_unref(c);
+	(void)c;
+	logf_sub_free(s);
+	logf_unref(lf);
 }
 
 void
@@ -381,6 +407,7 @@ logf_follow(struct logfile *lf, struct ipc_client *c)
 			close(rfd);
 	}
 	logf_ref(lf);
+	lf->nsubs++;
 	ipc_ref(c);
 	LIST_INSERT_HEAD(&lf->subs, s, entry);
 	ipc_add_close_cb(c, logf_sub_close_cb, s);

@@ -73,6 +73,7 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 		errno = ENOMEM;
 		return (-1);
 	}
+	c->sent = len;
 	if (len > PROTO_LINE_MAX) {
 		free(line);
 		errno = E2BIG;
@@ -112,8 +113,9 @@ client_recv(struct client *c, const char **cause)
 			return (j);
 		}
 		if (c->cap - c->len < 65536) {
-			if (c->cap >= PROTO_REPLY_MAX) {
-				*cause = "reply from the daemon too long";
+			if (c->len > PROTO_REPLY_MAX) {
+				*cause = "reply from the daemon too long "
+				    "(over 64 MiB)";
 				return (NULL);
 			}
 			c->cap = c->cap ? c->cap * 2 : 65536;

@@ -27,7 +27,17 @@
 
 #define IPC_CLIENTS_MAX	8192			/* connections at once */
 #define IPC_BUF_TOTAL	(64 * 1024 * 1024)	/* all partial requests */
+/* The error for a line over PROTO_LINE_MAX, naming it. */
+#define IPC_TOO_LONG	"request line too long (limit 1 MiB)"
+_Static_assert(PROTO_LINE_MAX == 1024 * 1024, "IPC_TOO_LONG names the limit");
 #define IPC_WQ_MAX	(4 * 1024 * 1024)	/* queued replies per client */
+/*
+ * Replies queued and not yet written, all clients together: a client
+ * that does not read would otherwise keep IPC_WQ_MAX (plus one reply),
+ * and 100 of them half a GiB. Over it, the client holding the most
+ * unread output is dropped.
+ */
+#define IPC_OUT_TOTAL	(32 * 1024 * 1024)
 
 struct ipc_client {
 	uv_pipe_t		 pipe;
@@ -36,6 +46,7 @@ struct ipc_client {
 	size_t			 cap;
 	int			 refs;
 	int			 nwrites;	/* uv_write requests in flight */
+	size_t			 queued;	/* bytes of those */
 	bool			 closing;
 	bool			 closed;
 	bool			 close_after_write;
@@ -53,12 +64,14 @@ struct ipc_write {
 	uv_write_t		 req;
 	struct ipc_client	*client;
 	char			*line;
+	size_t			 len;
 };
 
 static uv_pipe_t	 ipc_server;
 static bool		 ipc_listening;
 static ipc_request_cb	 ipc_cb;
 static size_t		 ipc_buffered;
+static size_t		 ipc_out;	/* bytes of reply lines not freed */
 static int		 ipc_nclients;
 static LIST_HEAD(, ipc_client) ipc_clients = LIST_HEAD_INITIALIZER(ipc_clients);
 
@@ -145,6 +158,21 @@ ipc_add_close_cb(struct ipc_client *c, void (*cb)(struct ipc_client *,
 	c->close_cbs = cc;
 }
 
+void
+ipc_remove_close_cb(struct ipc_client *c, void (*cb)(struct ipc_client *,
+    void *), void *arg)
+{
+	struct ipc_close_cb	**pp, *cc;
+
+	for (pp = &c->close_cbs; (cc = *pp) != NULL; pp = &cc->next) {
+		if (cc->cb == cb && cc->arg == arg) {
+			*pp = cc->next;
+			free(cc);
+			return;
+		}
+	}
+}
+
 size_t
 ipc_pending(const struct ipc_client *c)
 {
@@ -157,6 +185,8 @@ ipc_write_cb(uv_write_t *req, int status)
 	struct ipc_write	*w = (struct ipc_write *)req;
 	struct ipc_client	*c = w->client;
 
+	c->queued -= w->len;
+	ipc_out -= w->len;
 	free(w->line);
 	free(w);
 	c->nwrites--;
@@ -166,6 +196,45 @@ ipc_write_cb(uv_write_t *req, int status)
 	    uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) == 0)
 		ipc_close(c);
 	ipc_unref(c);
+}
+
+/*
+ * Makes room for len more bytes of output within IPC_OUT_TOTAL by dropping
+ * the clients holding the most unread output, or c itself when the rest
+ * is held by clients already closed (their writes are cancelled, and the
+ * memory freed, only at the end of this turn of the loop). A reply alone
+ * larger than the budget goes out when nothing else is held. false when
+ * c was dropped.
+ */
+static bool
+ipc_out_room(struct ipc_client *c, size_t len)
+{
+	struct ipc_client	*big, *e;
+
+	while (ipc_out + len > IPC_OUT_TOTAL) {
+		big = NULL;
+		LIST_FOREACH(e, &ipc_clients, entry) {
+			if (e->queued > 0 && (big == NULL ||
+			    e->queued > big->queued))
+				big = e;
+		}
+		if (big == NULL && ipc_out == 0)
+			break;
+		if (big == NULL) {
+			log_warnx("%s: replies of all clients over %d MiB, "
+			    "held by clients being dropped: dropped one more",
+			    __func__, IPC_OUT_TOTAL >> 20);
+			big = c;
+		} else
+			log_warnx("%s: replies of all clients over %d MiB: "
+			    "dropped the client with the most unread (%zu "
+			    "bytes)", __func__, IPC_OUT_TOTAL >> 20,
+			    big->queued);
+		ipc_close(big);
+		if (big == c)
+			return (false);
+	}
+	return (true);
 }
 
 static void
@@ -185,15 +254,24 @@ ipc_write_line(struct ipc_client *c, char *line, size_t len)
 		ipc_close(c);
 		return;
 	}
+	if (!ipc_out_room(c, len)) {
+		free(line);
+		return;
+	}
 	w = xcalloc(1, sizeof *w);
 	w->client = c;
 	w->line = line;
+	w->len = len;
 	b = uv_buf_init(line, len);
 	ipc_ref(c);
 	c->nwrites++;
+	c->queued += len;
+	ipc_out += len;
 	if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &b, 1,
 	    ipc_write_cb) != 0) {
 		c->nwrites--;
+		c->queued -= len;
+		ipc_out -= len;
 		free(line);
 		free(w);
 		ipc_unref(c);
@@ -211,6 +289,16 @@ ipc_send(struct ipc_client *c, const cJSON *msg)
 		return;
 	if ((line = json_line(msg, &len)) == NULL) {
 		log_warnx("%s: cannot print reply", __func__);
+		return;
+	}
+	/* Never a line the CLI would refuse (OPM_APPS_BYTES_MAX prevents it). */
+	if (len > PROTO_REPLY_MAX) {
+		free(line);
+		log_warnx("%s: reply of %zu bytes over the %d MiB limit",
+		    __func__, len, PROTO_REPLY_MAX >> 20);
+		ipc_send_error(c, cJSON_GetObjectItemCaseSensitive(msg, "id"),
+		    "reply too large for the protocol (over 64 MiB): ask for "
+		    "fewer apps", false);
 		return;
 	}
 	ipc_write_line(c, line, len);
@@ -314,8 +402,8 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	(void)buf;
 	if (n == UV_ENOBUFS) {
 		ipc_send_error(c, NULL, c->len >= PROTO_LINE_MAX ?
-		    "request line too long" : "daemon busy: too much "
-		    "buffered input", true);
+		    IPC_TOO_LONG : "daemon busy: too much buffered input",
+		    true);
 		return;
 	}
 	if (n < 0) {
@@ -327,7 +415,7 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	    (nl = memchr(c->buf + off, '\n', c->len - off)) != NULL) {
 		linelen = nl - (c->buf + off);
 		if (linelen > PROTO_LINE_MAX) {
-			ipc_send_error(c, NULL, "request line too long", true);
+			ipc_send_error(c, NULL, IPC_TOO_LONG, true);
 			return;
 		}
 		ipc_line(c, c->buf + off, linelen);
@@ -338,7 +426,7 @@ ipc_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	memmove(c->buf, c->buf + off, c->len - off);
 	c->len -= off;
 	if (c->len > PROTO_LINE_MAX) {
-		ipc_send_error(c, NULL, "request line too long", true);
+		ipc_send_error(c, NULL, IPC_TOO_LONG, true);
 		return;
 	}
 	/* Give back memory once a burst is over. */
