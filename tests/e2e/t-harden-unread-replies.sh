@@ -86,6 +86,6 @@ assert_eq pong "$OUT"
     "never read their replies"
 grep -q "dropped" "$OPM_HOME/opmd.log" ||
     fail "no client was logged as dropped: $(tail -n 5 "$OPM_HOME/opmd.log")"
-grep "dropped" "$OPM_HOME/opmd.log" | head -n 2
+grep -m 2 "dropped" "$OPM_HOME/opmd.log"
 assert_exit 0 "$OPM" list --json
 assert_eq 100 "$(jq length <<<"$OUT")" "list still works"
