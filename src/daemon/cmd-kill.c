@@ -4,6 +4,7 @@
  */
 #include "app.h"
 #include "cmd.h"
+#include "daemon.h"
 #include "xmem.h"
 
 static void

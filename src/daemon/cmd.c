@@ -215,7 +215,7 @@ static void	cmd_settled_cb(void *);
 static bool
 cmd_unsettled(const struct app *a)
 {
-	return (a != NULL && (a->state == APP_STOPPING ||
+	return (a != NULL && (a->run.state == APP_STOPPING ||
 	    app_exec_pending(a)));
 }
 

@@ -26,6 +26,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "daemon.h"
 #include "ipc.h"
 #include "json.h"
 #include "keeper.h"
@@ -166,7 +167,7 @@ daemon_exit_now(void)
 	ipc_shutdown();
 	state_freeze();
 	TAILQ_FOREACH(a, &apps, entry) {
-		if (sup_running(a->state))
+		if (sup_running(a->run.state))
 			running = true;
 		else
 			state_remove(a->id);
@@ -190,7 +191,7 @@ daemon_app_settled(void *arg)
 
 	(void)arg;
 	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->state == APP_STOPPING)
+		if (a->run.state == APP_STOPPING)
 			return;
 	}
 	daemon_shutdown("every app stopped");
@@ -210,7 +211,7 @@ daemon_stop_all(const char *why)
 	daemon_sd_notify("STOPPING=1");
 	TAILQ_FOREACH(a, &apps, entry) {
 		app_event(a, EV_STOP);
-		if (a->state == APP_STOPPING) {
+		if (a->run.state == APP_STOPPING) {
 			app_wait(a, daemon_app_settled, NULL);
 			waiting++;
 		}
@@ -270,7 +271,8 @@ daemon_reexec(void)
 	cJSON_AddNumberToObject(h, "lock_fd", d_lock_fd);
 	arr = cJSON_AddArrayToObject(h, "apps");
 	TAILQ_FOREACH(a, &apps, entry)
-		cJSON_AddItemToArray(arr, state_app_json(a));
+		cJSON_AddItemToArray(arr, state_encode(a->id, &a->conf,
+		    &a->run));
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
 	text = cJSON_PrintUnformatted(h);
@@ -604,7 +606,7 @@ main(int argc, char **argv)
 		    (int)getpid(), d_paths.home);
 	}
 	if (restore) {
-		if ((res = restore_apply(d_paths.dump, msg,
+		if ((res = app_restore(d_paths.dump, msg,
 		    sizeof msg)) == NULL)
 			log_warnx("restore: %s", msg);
 		cJSON_Delete(res);
