@@ -55,7 +55,7 @@ struct app {
 	uv_timer_t		 timer;
 	struct logfile		*out;
 	struct logfile		*err;
-	uint64_t		 cpu_ticks;	/* last sample, for cpu_percent */
+	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	TAILQ_HEAD(, app_waiter) waiters;
 	TAILQ_ENTRY(app)	 entry;

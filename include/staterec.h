@@ -24,7 +24,7 @@
 struct state_rec {
 	int			 id;
 	struct dump_entry	 entry;		/* entry.conf is the conf */
-	struct app_run		 run;		/* delete_after, respawn false */
+	struct app_run		 run;		/* unsaved fields false */
 };
 
 /*

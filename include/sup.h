@@ -85,7 +85,7 @@ struct app_run {
 struct sup_in {
 	enum sup_event		 event;
 	uint64_t		 now;		/* monotonic ms */
-	bool			 group_alive;	/* leader_gone: group not empty */
+	bool			 group_alive;	/* leader gone, group not */
 	const struct app_conf	*conf;
 };
 
@@ -93,7 +93,7 @@ struct sup_out {
 	enum app_state		 from;
 	unsigned		 actions;
 	uint64_t		 timer_ms;
-	const char		*reason;	/* to log; NULL: nothing to log */
+	const char		*reason;	/* to log; NULL: nothing */
 };
 
 /* A fresh record: stopped, no process. */

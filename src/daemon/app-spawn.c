@@ -224,7 +224,8 @@ app_spawn(struct app *a)
 	pid_t			 pid;
 
 	if ((env = app_environ(a, cause, sizeof cause)) == NULL) {
-		snprintf(a->run.reason, sizeof a->run.reason, "env_file %.200s", cause);
+		snprintf(a->run.reason, sizeof a->run.reason,
+		    "env_file %.200s", cause);
 		return (-1);
 	}
 	if (a->conf.cwd != NULL && access(a->conf.cwd, X_OK) == -1) {
