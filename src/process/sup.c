@@ -63,9 +63,6 @@ struct sup_cell {
 	const char	*reason;	/* NULL: not logged, reason kept */
 };
 
-#define NOTHING		{ SUP_SAME, NULL, 0, 0, T_NONE, NULL }
-#define GUARD(g, act)	{ SUP_SAME, g, act, 0, T_NONE, NULL }
-
 /* The cells a guard can pick, and those shared by several table entries. */
 static const struct sup_cell
     c_start = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER,
@@ -200,80 +197,89 @@ g_lack(const struct app_run *r, const struct sup_in *in)
 	    &c_lack_wait);
 }
 
+/* The cells that only name a guard; and the empty cell. */
+static const struct sup_cell
+    c_nothing = { SUP_SAME, NULL, 0, 0, T_NONE, NULL },
+    c_g_exit = { SUP_SAME, g_exit, 0, 0, T_NONE, NULL },
+    c_g_exit_rest = { SUP_SAME, g_exit, ACT_KILL_REST, 0, T_NONE, NULL },
+    c_g_stop_done = { SUP_SAME, g_stop_done, 0, 0, T_NONE, NULL },
+    c_g_stop_timer = { SUP_SAME, g_stop_timer, 0, 0, T_NONE, NULL },
+    c_g_lack = { SUP_SAME, g_lack, 0, 0, T_NONE, NULL };
+
 /*
  * Every (state, event). A user event in a state where it means nothing is
  * NOTHING (start of an online app: never a second copy); so are events
  * that cannot reach a state (an exit with no process, a spawn failure
  * anywhere but launching), so that a stale one changes nothing.
  */
-static const struct sup_cell sup_table[APP_NSTATES][SUP_NEVENTS] = {
+static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 	[APP_LAUNCHING] = {
-		[EV_START] = NOTHING,
-		[EV_STOP] = c_stop,
-		[EV_RESTART] = c_restart,
-		[EV_DELETE] = c_delete,
-		[EV_EXIT] = GUARD(g_exit, 0),
-		[EV_LEADER_EXIT] = GUARD(g_exit, ACT_KILL_REST),
-		[EV_TIMER] = c_up,
-		[EV_SPAWN_FAIL] = c_exec_fail,
-		[EV_SPAWN_LACK] = GUARD(g_lack, 0),
+		[EV_START] = &c_nothing,
+		[EV_STOP] = &c_stop,
+		[EV_RESTART] = &c_restart,
+		[EV_DELETE] = &c_delete,
+		[EV_EXIT] = &c_g_exit,
+		[EV_LEADER_EXIT] = &c_g_exit_rest,
+		[EV_TIMER] = &c_up,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_g_lack,
 	},
 	[APP_ONLINE] = {
-		[EV_START] = NOTHING,
-		[EV_STOP] = c_stop,
-		[EV_RESTART] = c_restart,
-		[EV_DELETE] = c_delete,
-		[EV_EXIT] = GUARD(g_exit, 0),
-		[EV_LEADER_EXIT] = GUARD(g_exit, ACT_KILL_REST),
-		[EV_TIMER] = NOTHING,
+		[EV_START] = &c_nothing,
+		[EV_STOP] = &c_stop,
+		[EV_RESTART] = &c_restart,
+		[EV_DELETE] = &c_delete,
+		[EV_EXIT] = &c_g_exit,
+		[EV_LEADER_EXIT] = &c_g_exit_rest,
+		[EV_TIMER] = &c_nothing,
 		/* The exec's verdict can come after min_uptime. */
-		[EV_SPAWN_FAIL] = c_exec_fail,
-		[EV_SPAWN_LACK] = NOTHING,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
 	},
 	[APP_WAITING] = {
-		[EV_START] = c_start,
-		[EV_STOP] = c_stop_waiting,
-		[EV_RESTART] = c_restart_idle,
-		[EV_DELETE] = c_delete_waiting,
-		[EV_EXIT] = NOTHING,
-		[EV_LEADER_EXIT] = c_kill_rest,
-		[EV_TIMER] = c_respawn_delayed,
-		[EV_SPAWN_FAIL] = c_exec_fail,
-		[EV_SPAWN_LACK] = NOTHING,
+		[EV_START] = &c_start,
+		[EV_STOP] = &c_stop_waiting,
+		[EV_RESTART] = &c_restart_idle,
+		[EV_DELETE] = &c_delete_waiting,
+		[EV_EXIT] = &c_nothing,
+		[EV_LEADER_EXIT] = &c_kill_rest,
+		[EV_TIMER] = &c_respawn_delayed,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
 	},
 	[APP_STOPPING] = {
-		[EV_START] = c_start_after,
-		[EV_STOP] = c_stop_again,
-		[EV_RESTART] = c_restart_again,
-		[EV_DELETE] = c_delete_again,
-		[EV_EXIT] = GUARD(g_stop_done, 0),
-		[EV_LEADER_EXIT] = c_leader_gone,
-		[EV_TIMER] = GUARD(g_stop_timer, 0),
+		[EV_START] = &c_start_after,
+		[EV_STOP] = &c_stop_again,
+		[EV_RESTART] = &c_restart_again,
+		[EV_DELETE] = &c_delete_again,
+		[EV_EXIT] = &c_g_stop_done,
+		[EV_LEADER_EXIT] = &c_leader_gone,
+		[EV_TIMER] = &c_g_stop_timer,
 		/* Its exec failed: the process is gone, so is the stop. */
-		[EV_SPAWN_FAIL] = GUARD(g_stop_done, 0),
-		[EV_SPAWN_LACK] = NOTHING,
+		[EV_SPAWN_FAIL] = &c_g_stop_done,
+		[EV_SPAWN_LACK] = &c_nothing,
 	},
 	[APP_STOPPED] = {
-		[EV_START] = c_start,
-		[EV_STOP] = NOTHING,
-		[EV_RESTART] = c_restart_idle,
-		[EV_DELETE] = c_delete_idle,
-		[EV_EXIT] = NOTHING,
-		[EV_LEADER_EXIT] = c_kill_rest,
-		[EV_TIMER] = NOTHING,
-		[EV_SPAWN_FAIL] = c_exec_fail,
-		[EV_SPAWN_LACK] = NOTHING,
+		[EV_START] = &c_start,
+		[EV_STOP] = &c_nothing,
+		[EV_RESTART] = &c_restart_idle,
+		[EV_DELETE] = &c_delete_idle,
+		[EV_EXIT] = &c_nothing,
+		[EV_LEADER_EXIT] = &c_kill_rest,
+		[EV_TIMER] = &c_nothing,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
 	},
 	[APP_ERRORED] = {
-		[EV_START] = c_start,
-		[EV_STOP] = NOTHING,
-		[EV_RESTART] = c_restart_idle,
-		[EV_DELETE] = c_delete_idle,
-		[EV_EXIT] = NOTHING,
-		[EV_LEADER_EXIT] = c_kill_rest,
-		[EV_TIMER] = NOTHING,
-		[EV_SPAWN_FAIL] = c_exec_fail,
-		[EV_SPAWN_LACK] = NOTHING,
+		[EV_START] = &c_start,
+		[EV_STOP] = &c_nothing,
+		[EV_RESTART] = &c_restart_idle,
+		[EV_DELETE] = &c_delete_idle,
+		[EV_EXIT] = &c_nothing,
+		[EV_LEADER_EXIT] = &c_kill_rest,
+		[EV_TIMER] = &c_nothing,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
 	},
 };
 
@@ -318,7 +324,7 @@ sup_init(struct app_run *r)
 void
 sup_step(struct app_run *r, const struct sup_in *in, struct sup_out *out)
 {
-	const struct sup_cell	*t = &sup_table[r->state][in->event], *c = t;
+	const struct sup_cell	*t = sup_table[r->state][in->event], *c = t;
 	unsigned		 fx;
 
 	if (t->guard != NULL)
