@@ -1,6 +1,18 @@
 /*
- * The daemon's apps: configuration (struct app_conf) embedded in the runtime
- * object, as relayd embeds host_config in host. Only app.c assigns state.
+ * The daemon's apps. An app is three parts, as relayd embeds host_config
+ * in host: its configuration (struct app_conf: saved, sent in app files,
+ * compared on restore), its runtime record (struct app_run in sup.h: state,
+ * pids, counters; saved in the runtime state files and handed over on
+ * reload) and the handles only this daemon process holds (pidfd, pipes,
+ * timer, log files). The module is split by concern:
+ *
+ *	app.c		registry: create, find, wait, delete
+ *	app-event.c	app_event(): carries out the state machine's actions
+ *	app-spawn.c	environment, program lookup, fork/exec, exec verdict
+ *	app-reap.c	exits: waitpid, pidfds of adopted apps, groups
+ *	app-adopt.c	apps of a dead or re-executed daemon taken over
+ *	app-restore.c	the dump brought up as a reconciliation
+ *	app-json.c	the app object of list and info
  */
 #ifndef OPM_APP_H
 #define OPM_APP_H
@@ -27,37 +39,23 @@ struct app_waiter {
 };
 
 struct app {
+	int			 id;		/* stable for the app's life */
 	struct app_conf		 conf;
-	int			 id;
-	enum app_state		 state;
-	pid_t			 pid;		/* 0 when no process */
-	pid_t			 pgid;		/* its group, while it may live */
-	int			 pidfd;
+	struct app_run		 run;
+
+	/* Handles of this daemon process, never saved. */
+	int			 pidfd;		/* -1 when none */
 	uv_poll_t		*pidpoll;	/* adopted: exit via pidfd */
-	uv_poll_t		*execpoll;	/* waiting for the exec verdict */
-	int			 execfd;
-	int			 gofd;		/* held until recorded */
-	bool			 exec_failed;
-	bool			 adopted;	/* not our child */
-	uint64_t		 starttime;	/* /proc stat field 22 */
-	uint64_t		 started;	/* monotonic ms of the spawn */
-	uint64_t		 timer_due;	/* monotonic ms, 0 if idle */
-	unsigned		 restarts;
-	unsigned		 fails;
-	bool			 start_after;
-	bool			 count_after;
-	bool			 killed;
-	bool			 leader_gone;	/* stopping: main pid reaped */
-	bool			 deleting;
-	bool			 has_exit;
-	bool			 exit_unknown;	/* died while adopted */
-	int			 exit_code;
-	int			 exit_signal;
-	char			 reason[256];
+	struct {
+		uv_poll_t	*poll;		/* waiting for the verdict */
+		int		 fd;		/* its pipe, -1 when none */
+		int		 gofd;		/* held until recorded */
+		bool		 failed;	/* not acted on yet */
+	}			 exec;
 	uv_timer_t		 timer;
 	struct logfile		*out;
 	struct logfile		*err;
-	uint64_t		 cpu_ticks;	/* last sample, for cpu_percent */
+	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	TAILQ_HEAD(, app_waiter) waiters;
 	TAILQ_ENTRY(app)	 entry;
@@ -66,6 +64,7 @@ struct app {
 TAILQ_HEAD(app_list, app);
 extern struct app_list	apps;
 
+/* app.c */
 void		 app_init(uv_loop_t *, const struct paths *);
 /*
  * Takes ownership of conf. want_id >= 0 asks for that id (restore) when it
@@ -77,24 +76,36 @@ struct app	*app_create(struct app_conf *conf, int want_id, char *cause,
 bool		 app_desired_running(const struct app *);
 struct app	*app_find_id(int);
 struct app	*app_find_name(const char *);
-/* Feeds one event to the state machine and carries out its actions. */
-void		 app_event(struct app *, enum sup_event);
 /* Stops the app, then frees it; waiters are told first. */
 void		 app_delete(struct app *);
 /* Calls cb(arg) once the app is no longer stopping (or is freed). */
 void		 app_wait(struct app *, void (*cb)(void *), void *arg);
-/* Reaps every exited child, from the loop's next turn on (SIGCHLD). */
-void		 app_reap(void);
 int		 app_count(void);
+int		 app_signal(struct app *, int sig);
+void		 app_reset(struct app *);
+/* The log file of some app with this path, or NULL. */
+struct logfile	*app_logfile(const char *path);
+
+/* app-event.c */
+/* Feeds one event to the state machine and carries out its actions. */
+void		 app_event(struct app *, enum sup_event);
+
+/* app-spawn.c */
 uint64_t	 app_spawned(void);
 /* Launching, and the exec's verdict not known yet (or a failure not yet
  * acted on): waiters of app_wait are told when it is. */
 bool		 app_exec_pending(const struct app *);
-int		 app_signal(struct app *, int sig);
-void		 app_reset(struct app *);
 /* The environment the app starts with, sorted. NULL and cause on error. */
 char		**app_environ(const struct app *, char *cause, size_t clen);
-cJSON		*app_to_json(struct app *, bool detail);
+/* Resolves the program like the next spawn will. */
+int		 app_check_program(const struct app_conf *, char *cause,
+		    size_t clen);
+
+/* app-reap.c */
+/* Reaps every exited child, from the loop's next turn on (SIGCHLD). */
+void		 app_reap(void);
+
+/* app-adopt.c */
 /*
  * Recreates an app from its runtime state (state.c). ours: the processes
  * are our children (re-exec); otherwise each pid is verified through a
@@ -104,10 +115,32 @@ cJSON		*app_to_json(struct app *, bool detail);
 struct app	*app_adopt(const cJSON *st, bool ours);
 /* Restarts running adopted apps whose output pipes were lost. */
 void		 app_check_pipes(void);
-/* The log file of some app with this path, or NULL. */
-struct logfile	*app_logfile(const char *path);
-/* Resolves the program like the next spawn will. */
-int		 app_check_program(const struct app_conf *, char *cause,
-		    size_t clen);
+
+/* app-restore.c */
+/*
+ * Brings the apps of the dump at path up, as a reconciliation. The result
+ * array (one object per dump entry, with its action), or NULL and cause.
+ */
+cJSON		*app_restore(const char *path, char *cause, size_t clen);
+
+/* app-json.c */
+cJSON		*app_to_json(struct app *, bool detail);
+
+/* Between the app*.c files only. */
+extern uv_loop_t	*app_loop;
+uint64_t	 app_now(void);			/* monotonic ms */
+struct app	*app_new(struct app_conf *, int, char *, size_t);
+void		 app_save(const struct app *);
+void		 app_notify(struct app *);
+void		 app_destroy(struct app *);
+void		 app_timer_arm(struct app *, uint64_t ms);
+void		 app_signal_group(struct app *, int sig);
+int		 app_spawn(struct app *);
+int		 app_exec_check(struct app *);
+void		 app_exec_close(struct app *);
+bool		 app_group_alive(const struct app *);
+void		 app_gone(struct app *);
+void		 app_exited_unknown(struct app *, const char *why);
+void		 app_pidpoll_start(struct app *);
 
 #endif

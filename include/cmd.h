@@ -79,15 +79,6 @@ int	 cmd_apps_room(size_t *total, const struct app_conf *c, char *cause,
 /* An array of the targets that still exist, as app objects. */
 cJSON	*cmd_target_apps(struct cmd_ctx *);
 
-/* The shutdown hook: cmd-kill asks main to stop the daemon. */
-void	 daemon_shutdown(const char *why);
-const struct paths *daemon_paths(void);
-/* Re-executes the daemon once replies are out and log writes are done. */
-void	 daemon_reload(void);
-/* Brings the apps of the dump at path up; NULL and cause on error. */
-cJSON	*restore_apply(const char *path, char *cause, size_t clen);
-cJSON	*daemon_status(void);
-
 enum cmd_retval cmd_ping(struct cmd_ctx *);
 enum cmd_retval cmd_status(struct cmd_ctx *);
 enum cmd_retval cmd_list(struct cmd_ctx *);

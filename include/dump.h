@@ -42,6 +42,8 @@ int	 dump_read(const char *path, struct dump_entry **out, size_t *n,
 /* Parses a dump held in memory (the reader's core; fuzzable). */
 int	 dump_parse(const char *buf, size_t len, struct dump_entry **out,
 	    size_t *n, char *cause, size_t clen);
+/* One entry of a dump (or the conf of a state record): e->error on error. */
+void	 dump_entry_parse(struct dump_entry *e, const cJSON *obj);
 void	 dump_free(struct dump_entry *, size_t);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * Processes: spawn an app in its own session, signal its process group,
  * read its tree's memory and CPU from /proc. Reaping is not here: the
- * daemon's single SIGCHLD watcher reaps with waitpid(-1) (see app.c).
+ * daemon's single SIGCHLD watcher reaps with waitpid(-1) (see app-reap.c).
  */
 #ifndef OPM_PROC_H
 #define OPM_PROC_H

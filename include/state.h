@@ -1,28 +1,32 @@
 /*
  * Runtime state: what a daemon that replaces a dead one needs to find and
  * verify the apps still running. One file per app in OPM_RUNTIME_DIR/state
- * (a tmpfs under systemd), holding pids, process start times and the boot
- * id. This is never the dump: the dump holds no pid.
+ * (a tmpfs under systemd), holding the runtime record (struct app_run:
+ * pids, process start times, counters) and the boot id. This is never the
+ * dump: the dump holds no pid. It knows records, not apps.
  */
 #ifndef OPM_STATE_H
 #define OPM_STATE_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include <cJSON.h>
 
+#include "conf.h"
 #include "paths.h"
-
-struct app;
+#include "sup.h"
 
 void		 state_init(const struct paths *);
 /* The process's start time in clock ticks since boot (stat field 22). */
 uint64_t	 state_starttime(pid_t);
-/* Everything about the app: conf and runtime. */
-cJSON		*state_app_json(const struct app *);
-void		 state_save(const struct app *);
+/* The record of one app with this boot's id, as saved and handed over. */
+cJSON		*state_encode(int id, const struct app_conf *,
+		    const struct app_run *);
+void		 state_save(int id, const struct app_conf *,
+		    const struct app_run *);
 void		 state_remove(int id);
 /* Clean shutdown: nothing is saved any more (the files are removed). */
 void		 state_freeze(void);

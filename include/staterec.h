@@ -1,19 +1,20 @@
 /*
- * A runtime state record (RUNTIME/state/ID.json, or one app of a reload
- * handover) read back: pure and validated, so a damaged or hostile record
- * is refused as a whole instead of half-applied. The conf inside goes
- * through the dump's own reader. Fuzzed by tests/fuzz/fuzz_state.c.
+ * The runtime state record (RUNTIME/state/ID.json, or one app of a reload
+ * handover): one encoder and one decoder, both walking one table of the
+ * fields of struct app_run. The decoder is pure and validating, so a
+ * damaged or hostile record is refused as a whole instead of half-applied;
+ * the conf inside goes through the dump's own entry parser. Fuzzed by
+ * tests/fuzz/fuzz_state.c.
  */
 #ifndef OPM_STATEREC_H
 #define OPM_STATEREC_H
 
-#include <sys/types.h>
-
 #include <stdbool.h>
-#include <stdint.h>
+#include <stddef.h>
 
 #include <cJSON.h>
 
+#include "conf.h"
 #include "dump.h"
 #include "sup.h"
 
@@ -21,32 +22,20 @@
 #define STATE_PID_MAX	4194304
 
 struct state_rec {
-	struct dump_entry	*entry;		/* entry[0].conf is the conf */
-	size_t			 nentry;
 	int			 id;
-	enum app_state		 state;
-	pid_t			 pid;		/* 0: none */
-	pid_t			 pgid;
-	uint64_t		 starttime;	/* /proc/PID/stat field 22 */
-	uint64_t		 started;	/* monotonic ms */
-	uint64_t		 timer_due;	/* monotonic ms, 0: none */
-	unsigned		 restarts;
-	unsigned		 fails;
-	bool			 start_after;
-	bool			 count_after;
-	bool			 killed;
-	bool			 adopted;
-	bool			 leader_gone;
-	bool			 has_exit;
-	bool			 exit_unknown;
-	int			 exit_code;
-	int			 exit_signal;
-	char			 reason[256];
+	struct dump_entry	 entry;		/* entry.conf is the conf */
+	struct app_run		 run;		/* unsaved fields false */
 };
 
+/*
+ * The record of one app: {"id", "conf", "state", "pid", ...}, the format
+ * of every opm since runtime state files exist. The caller adds boot_id.
+ */
+cJSON	*state_rec_encode(int id, const struct app_conf *,
+	    const struct app_run *);
 /* 0, or -1 with cause set; on success free r with state_rec_free(). */
-int	state_rec_decode(const cJSON *st, struct state_rec *r, char *cause,
+int	 state_rec_decode(const cJSON *st, struct state_rec *r, char *cause,
 	    size_t clen);
-void	state_rec_free(struct state_rec *r);
+void	 state_rec_free(struct state_rec *r);
 
 #endif

@@ -1,11 +1,15 @@
 /*
- * The supervision state machine as one pure function, in the manner of
- * s6-supervise's transition table: (state, event, monotonic now, counters,
- * policy) -> (next state, actions). It touches no process and no clock, so
- * unit tests drive every transition with a fake clock.
+ * Supervision of one app: its runtime record (struct app_run, what the
+ * state files and the reload handover carry) and the state machine that
+ * decides over it, in the manner of s6-supervise's actions[state][event]
+ * table. sup_step() is pure: (record, event, monotonic now, observation,
+ * policy) -> (record, actions). It touches no process and no clock, so unit
+ * tests drive every cell with a fake clock.
  */
 #ifndef OPM_SUP_H
 #define OPM_SUP_H
+
+#include <sys/types.h>
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,53 +24,90 @@ enum app_state {
 	APP_STOPPED,
 	APP_ERRORED,
 };
+#define APP_NSTATES	(APP_ERRORED + 1)
 
 enum sup_event {
 	EV_START,	/* user: start */
-	EV_STOP,	/* user: stop (or delete) */
+	EV_STOP,	/* user: stop */
 	EV_RESTART,	/* user: restart / reload */
-	EV_EXIT,	/* the app's process and its group are gone */
+	EV_DELETE,	/* user: delete (stop, then forget) */
+	EV_EXIT,	/* the main process and its whole group are gone */
+	EV_LEADER_EXIT,	/* the main process is gone, its group is not */
 	EV_TIMER,	/* the app's timer fired */
-	EV_SPAWN_FAIL,	/* fork or exec failed */
-	EV_SPAWN_RETRY,	/* a restart found no descriptors or memory */
+	EV_SPAWN_FAIL,	/* the program cannot be executed */
+	EV_SPAWN_LACK,	/* fork or pipe found no descriptors or memory */
+};
+#define SUP_NEVENTS	(EV_SPAWN_LACK + 1)
+
+/*
+ * The runtime record. Everything here but the last two fields is saved in
+ * RUNTIME/state/ID.json and handed over on reload (staterec.c, one encoder
+ * and one decoder), so a successor daemon gets it back in one assignment.
+ */
+struct app_run {
+	enum app_state	 state;		/* assigned by sup.c only */
+	pid_t		 pid;		/* 0 when no process */
+	pid_t		 pgid;		/* its group, while it may live */
+	uint64_t	 starttime;	/* /proc/PID/stat field 22 */
+	uint64_t	 started;	/* monotonic ms of the spawn */
+	uint64_t	 timer_due;	/* monotonic ms, 0 if idle */
+	unsigned	 restarts;	/* manual and automatic (opm(1)) */
+	unsigned	 fails;		/* failed starts in a row */
+	bool		 start_after;	/* a start waits for the stop */
+	bool		 count_after;	/* ... and it is a restart */
+	bool		 killed;	/* SIGKILL already sent */
+	bool		 adopted;	/* not our child: exit seen by pidfd */
+	bool		 leader_gone;	/* stopping: main pid reaped */
+	bool		 has_exit;	/* exit_code/exit_signal are set */
+	bool		 exit_unknown;	/* died while adopted */
+	int		 exit_code;	/* -1 if signalled */
+	int		 exit_signal;	/* 0 if exited */
+	char		 reason[256];	/* of the last transition */
+	/*
+	 * Not saved: a successor daemon never finishes a delete whose client
+	 * is gone, and a spawn's intent matters only within one event.
+	 */
+	bool		 delete_after;	/* forget the app once stopped */
+	bool		 respawn;	/* the spawn under way is automatic */
 };
 
-/* Actions, a bit set. */
-#define ACT_SPAWN	0x01	/* start the program */
-#define ACT_SIG_STOP	0x02	/* stop signal + SIGCONT to the group */
-#define ACT_SIG_KILL	0x04	/* SIGKILL to the group */
-#define ACT_TIMER	0x08	/* (re)arm the timer for out.timer_ms */
-#define ACT_TIMER_STOP	0x10	/* disarm the timer */
-#define ACT_COUNT	0x20	/* restarts += 1 */
+/* Actions for the caller (app-event.c) to carry out, a bit set. */
+#define ACT_SPAWN	0x001	/* start the program */
+#define ACT_SIG_STOP	0x002	/* stop signal + SIGCONT to the group */
+#define ACT_SIG_KILL	0x004	/* SIGKILL to the group; killed = true */
+#define ACT_KILL_REST	0x008	/* SIGKILL what is left of a dead leader's
+				   group, then forget the group */
+#define ACT_TIMER	0x010	/* (re)arm the timer for out.timer_ms */
+#define ACT_TIMER_STOP	0x020	/* disarm the timer */
+#define ACT_COUNT	0x040	/* restarts += 1 */
+#define ACT_DESTROY	0x080	/* unlink and free the app */
 
 struct sup_in {
-	enum app_state		 state;
 	enum sup_event		 event;
 	uint64_t		 now;		/* monotonic ms */
-	uint64_t		 started;	/* monotonic ms of the spawn */
-	unsigned		 fails;		/* failed starts in a row */
-	bool			 start_after;	/* a start waits for the stop */
-	bool			 count_after;	/* ... and it is a restart */
-	bool			 killed;	/* SIGKILL already sent */
-	int			 exit_code;	/* EV_EXIT: -1 if signalled */
-	int			 exit_signal;	/* EV_EXIT: 0 if exited */
+	bool			 group_alive;	/* leader gone, group not */
 	const struct app_conf	*conf;
 };
 
 struct sup_out {
-	enum app_state		 state;
+	enum app_state		 from;
 	unsigned		 actions;
 	uint64_t		 timer_ms;
-	unsigned		 fails;
-	bool			 start_after;
-	bool			 count_after;
-	const char		*reason;	/* static string */
+	const char		*reason;	/* to log; NULL: nothing */
 };
 
-void	 sup_step(const struct sup_in *, struct sup_out *);
+/* A fresh record: stopped, no process. */
+void	 sup_init(struct app_run *);
+/* Decides one event; updates r (state, counters, flags, reason). */
+void	 sup_step(struct app_run *r, const struct sup_in *, struct sup_out *);
+/* Stopping with the leader reaped: waits for the group to empty. */
+bool	 sup_waits_group(const struct app_run *);
 /* Delay before restart number `fails` of a failing app. */
 uint64_t sup_backoff(const struct app_conf *, unsigned fails);
 const char *sup_state_name(enum app_state);
+const char *sup_event_name(enum sup_event);
+/* The state of that name, or -1. */
+int	 sup_state_from_name(const char *);
 bool	 sup_running(enum app_state);	/* a process exists */
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "daemon.h"
 #include "xmem.h"
 
 struct cmd_stop_all {
@@ -22,7 +23,7 @@ cmd_stop_all_wait(struct cmd_stop_all *sa, void (*cb)(void *))
 	struct app	*a;
 
 	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->state == APP_STOPPING) {
+		if (a->run.state == APP_STOPPING) {
 			sa->pending++;
 			app_wait(a, cb, sa);
 		}

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "daemon.h"
 
 enum cmd_retval
 cmd_ping(struct cmd_ctx *ctx)

@@ -3,6 +3,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "daemon.h"
 #include "dump.h"
 #include "log.h"
 

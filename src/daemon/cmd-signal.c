@@ -30,7 +30,7 @@ cmd_signal(struct cmd_ctx *ctx)
 	all = cmd_names_all(ctx);
 	for (i = 0; i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);
-		if (sup_running(a->state) && a->pgid > 1) {
+		if (sup_running(a->run.state) && a->run.pgid > 1) {
 			running++;
 			continue;
 		}
@@ -46,7 +46,7 @@ cmd_signal(struct cmd_ctx *ctx)
 	}
 	for (i = 0; i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);
-		if (sup_running(a->state) && a->pgid > 1 &&
+		if (sup_running(a->run.state) && a->run.pgid > 1 &&
 		    app_signal(a, sig) == -1 && errno != ESRCH) {
 			cmd_error(ctx, "%s: %s", a->conf.name, strerror(errno));
 			return (CMD_DONE);

@@ -106,9 +106,9 @@ cmd_start_done(struct cmd_ctx *ctx)
 
 	if (ctx->created && ctx->nids == 1 &&
 	    (a = app_find_id(ctx->ids[0])) != NULL &&
-	    a->state == APP_ERRORED) {
+	    a->run.state == APP_ERRORED) {
 		/* Nothing is created from a program that cannot run. */
-		cmd_error(ctx, "%s: %s", a->conf.name, a->reason);
+		cmd_error(ctx, "%s: %s", a->conf.name, a->run.reason);
 		app_delete(a);
 		return;
 	}
@@ -117,7 +117,7 @@ cmd_start_done(struct cmd_ctx *ctx)
 		if ((a = app_find_id(ctx->ids[i])) == NULL)
 			continue;
 		/* An app only found in place keeps "exists", errored or not. */
-		cmd_start_result(out, a, a->state == APP_ERRORED &&
+		cmd_start_result(out, a, a->run.state == APP_ERRORED &&
 		    strcmp(ctx->actions[i], "exists") != 0 ?
 		    PROTO_ACTION_FAILED : ctx->actions[i]);
 	}
@@ -127,15 +127,15 @@ cmd_start_done(struct cmd_ctx *ctx)
 static const char *
 cmd_start_existing(struct app *a)
 {
-	if (a->state == APP_STOPPED || a->state == APP_ERRORED) {
+	if (a->run.state == APP_STOPPED || a->run.state == APP_ERRORED) {
 		app_event(a, EV_START);
 		return ("started");	/* "failed" comes from cmd_start_done */
 	}
-	if (a->state == APP_STOPPING) {
+	if (a->run.state == APP_STOPPING) {
 		app_event(a, EV_START);
 		return ("starts once stopped");
 	}
-	return (a->state == APP_ONLINE ? "already online" :
+	return (a->run.state == APP_ONLINE ? "already online" :
 	    "already starting");
 }
 

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "daemon.h"
 #include "json.h"
 #include "log.h"
 #include "opm.h"
@@ -359,7 +360,7 @@ static void	cmd_settled_cb(void *);
 static bool
 cmd_unsettled(const struct app *a)
 {
-	return (a != NULL && (a->state == APP_STOPPING ||
+	return (a != NULL && (a->run.state == APP_STOPPING ||
 	    app_exec_pending(a)));
 }
 

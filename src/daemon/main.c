@@ -25,6 +25,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "daemon.h"
 #include "detach.h"
 #include "ipc.h"
 #include "json.h"
@@ -155,7 +156,7 @@ daemon_exit_now(void)
 	ipc_shutdown();
 	state_freeze();
 	TAILQ_FOREACH(a, &apps, entry) {
-		if (sup_running(a->state))
+		if (sup_running(a->run.state))
 			running = true;
 		else
 			state_remove(a->id);
@@ -243,7 +244,8 @@ daemon_reexec(void)
 	cJSON_AddNumberToObject(h, "lock_fd", d_lock_fd);
 	arr = cJSON_AddArrayToObject(h, "apps");
 	TAILQ_FOREACH(a, &apps, entry)
-		cJSON_AddItemToArray(arr, state_app_json(a));
+		cJSON_AddItemToArray(arr, state_encode(a->id, &a->conf,
+		    &a->run));
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
 	text = cJSON_PrintUnformatted(h);
@@ -533,7 +535,7 @@ main(int argc, char **argv)
 		    (int)getpid(), d_paths.home);
 	}
 	if (restore) {
-		if ((res = restore_apply(d_paths.dump, msg,
+		if ((res = app_restore(d_paths.dump, msg,
 		    sizeof msg)) == NULL)
 			log_warnx("restore: %s", msg);
 		cJSON_Delete(res);

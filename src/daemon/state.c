@@ -16,11 +16,10 @@
 
 #include <uv.h>
 
-#include "app.h"
-#include "dump.h"
 #include "json.h"
 #include "log.h"
 #include "state.h"
+#include "staterec.h"
 #include "xmem.h"
 
 static char	state_dir[4200];
@@ -75,81 +74,88 @@ state_starttime(pid_t pid)
 }
 
 cJSON *
-state_app_json(const struct app *a)
+state_encode(int id, const struct app_conf *c, const struct app_run *r)
 {
-	cJSON	*o = cJSON_CreateObject();
+	cJSON	*o = state_rec_encode(id, c, r);
 
 	cJSON_AddStringToObject(o, "boot_id", state_boot);
-	cJSON_AddNumberToObject(o, "id", a->id);
-	cJSON_AddItemToObject(o, "conf", dump_entry_json(a->id, true,
-	    &a->conf));
-	cJSON_AddStringToObject(o, "state", sup_state_name(a->state));
-	cJSON_AddNumberToObject(o, "pid", a->pid);
-	cJSON_AddNumberToObject(o, "pgid", a->pgid);
-	cJSON_AddNumberToObject(o, "starttime", (double)a->starttime);
-	cJSON_AddNumberToObject(o, "started", (double)a->started);
-	cJSON_AddNumberToObject(o, "timer_due", (double)a->timer_due);
-	cJSON_AddNumberToObject(o, "restarts", a->restarts);
-	cJSON_AddNumberToObject(o, "fails", a->fails);
-	cJSON_AddBoolToObject(o, "start_after", a->start_after);
-	cJSON_AddBoolToObject(o, "count_after", a->count_after);
-	cJSON_AddBoolToObject(o, "killed", a->killed);
-	cJSON_AddBoolToObject(o, "adopted", a->adopted);
-	cJSON_AddBoolToObject(o, "leader_gone", a->leader_gone);
-	cJSON_AddBoolToObject(o, "has_exit", a->has_exit);
-	cJSON_AddBoolToObject(o, "exit_unknown", a->exit_unknown);
-	cJSON_AddNumberToObject(o, "exit_code", a->exit_code);
-	cJSON_AddNumberToObject(o, "exit_signal", a->exit_signal);
-	cJSON_AddStringToObject(o, "reason", a->reason);
 	return (o);
 }
 
 /*
- * Apps whose last state write failed (a full disk): retried every second
- * until it works, or a successor daemon would adopt a stale record and
- * miss a process or start it twice.
+ * Records whose last write failed (a full disk), kept as text and written
+ * again every second until it works, or a successor daemon would adopt a
+ * stale record and miss a process or start it twice. A newer record of the
+ * same app replaces the older one.
  */
 #define STATE_RETRY_MS	1000
-static int	*state_dirty;
+struct state_dirty {
+	int	 id;
+	char	*text;
+};
+static struct state_dirty *state_dirty;
 static size_t	 state_ndirty;
 static uv_timer_t state_retry;
 static bool	 state_retry_init;
+static int	 state_write(const char *, const char *, const char *);
+static void	 state_paths(int, char *, size_t, char *, size_t);
 
+/* Forgets id's failed write; with text, remembers this one instead. */
 static void
-state_mark(int id, bool dirty)
+state_mark(int id, const char *text)
 {
 	size_t	i;
 
-	for (i = 0; i < state_ndirty && state_dirty[i] != id; i++)
+	for (i = 0; i < state_ndirty && state_dirty[i].id != id; i++)
 		;
-	if (!dirty && i < state_ndirty)
-		state_dirty[i] = state_dirty[--state_ndirty];
-	else if (dirty && i == state_ndirty) {
+	if (i < state_ndirty) {
+		free(state_dirty[i].text);
+		if (text == NULL) {
+			state_dirty[i] = state_dirty[--state_ndirty];
+			return;
+		}
+	} else if (text == NULL)
+		return;
+	else {
 		state_dirty = xreallocarray(state_dirty, state_ndirty + 1,
 		    sizeof *state_dirty);
-		state_dirty[state_ndirty++] = id;
+		state_ndirty++;
 	}
+	state_dirty[i].id = id;
+	state_dirty[i].text = xstrdup(text);
 }
 
 static void
 state_retry_cb(uv_timer_t *t)
 {
-	struct app	*a;
-	size_t		 i, n = state_ndirty;
-	int		*ids;
+	char	path[4300], tmp[4400];
+	size_t	i = 0;
 
 	(void)t;
-	ids = xreallocarray(NULL, n ? n : 1, sizeof *ids);
-	memcpy(ids, state_dirty, n * sizeof *ids);
-	for (i = 0; i < n; i++) {
-		if ((a = app_find_id(ids[i])) != NULL)
-			state_save(a);
-		else
-			state_mark(ids[i], false);
+	if (state_frozen)
+		return;
+	while (i < state_ndirty) {
+		state_paths(state_dirty[i].id, path, sizeof path, tmp,
+		    sizeof tmp);
+		if (state_write(path, tmp, state_dirty[i].text) == -1) {
+			i++;
+			continue;
+		}
+		free(state_dirty[i].text);
+		state_dirty[i] = state_dirty[--state_ndirty];
 	}
-	free(ids);
 	if (state_ndirty == 0)
 		log_info("runtime state written again");
+	else
+		uv_timer_start(&state_retry, state_retry_cb, STATE_RETRY_MS,
+		    0);
+}
+
+static void
+state_paths(int id, char *path, size_t plen, char *tmp, size_t tlen)
+{
+	snprintf(path, plen, "%s/%d.json", state_dir, id);
+	snprintf(tmp, tlen, "%s.tmp", path);
 }
 
 static int
@@ -177,7 +183,7 @@ state_write(const char *path, const char *tmp, const char *text)
 }
 
 void
-state_save(const struct app *a)
+state_save(int id, const struct app_conf *c, const struct app_run *r)
 {
 	char	path[4300], tmp[4400], *text;
 	cJSON	*o;
@@ -185,18 +191,17 @@ state_save(const struct app *a)
 
 	if (state_dir[0] == '\0' || state_frozen)
 		return;
-	o = state_app_json(a);
+	o = state_encode(id, c, r);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (text == NULL)
 		return;
-	snprintf(path, sizeof path, "%s/%d.json", state_dir, a->id);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	state_paths(id, path, sizeof path, tmp, sizeof tmp);
 	if (state_write(path, tmp, text) == -1) {
 		if (!was)
 			log_warn("%s: %s; retrying every second", __func__,
 			    path);
-		state_mark(a->id, true);
+		state_mark(id, text);
 		if (!state_retry_init) {
 			uv_timer_init(uv_default_loop(), &state_retry);
 			uv_unref((uv_handle_t *)&state_retry);
@@ -206,7 +211,7 @@ state_save(const struct app *a)
 			uv_timer_start(&state_retry, state_retry_cb,
 			    STATE_RETRY_MS, 0);
 	} else
-		state_mark(a->id, false);
+		state_mark(id, NULL);
 	cJSON_free(text);
 }
 
@@ -215,7 +220,7 @@ state_remove(int id)
 {
 	char	path[4300];
 
-	state_mark(id, false);
+	state_mark(id, NULL);
 	snprintf(path, sizeof path, "%s/%d.json", state_dir, id);
 	if (unlink(path) == -1 && errno != ENOENT)
 		log_warn("%s: %s", __func__, path);

@@ -176,7 +176,7 @@ dump_where(const char *buf, size_t len, size_t off, size_t *line, size_t *col)
 	}
 }
 
-static void
+void
 dump_entry_parse(struct dump_entry *e, const cJSON *obj)
 {
 	cJSON		*copy, *x;

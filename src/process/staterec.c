@@ -1,9 +1,12 @@
 /*
- * Runtime state records read back; see staterec.h.
+ * The runtime state record, written and read through one table of its
+ * fields (rec_fields): a field added to struct app_run and to the table is
+ * saved, handed over on reload and adopted, with no other place to edit.
+ * See staterec.h.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
 
 #include "json.h"
 #include "staterec.h"
@@ -11,90 +14,148 @@
 /* Largest integer a double holds exactly: counters and times stay below. */
 #define STATE_NUM_MAX	(1LL << 53)
 
-static int
-rec_int(const cJSON *o, const char *k, long long min, long long max,
-    long long *v, char *cause, size_t clen)
-{
-	const cJSON	*n = cJSON_GetObjectItemCaseSensitive(o, k);
+enum rec_type { REC_PID, REC_INT, REC_UINT, REC_U64, REC_BOOL };
 
-	if (n == NULL) {
-		*v = 0;
+static const struct rec_field {
+	const char	*key;
+	enum rec_type	 type;
+	long long	 min, max;
+	size_t		 off;
+} rec_fields[] = {
+#define F(k, t, lo, hi)	{ #k, t, lo, hi, offsetof(struct app_run, k) }
+	F(pid, REC_PID, 0, STATE_PID_MAX),
+	F(pgid, REC_PID, 0, STATE_PID_MAX),
+	F(starttime, REC_U64, 0, STATE_NUM_MAX),
+	F(started, REC_U64, 0, STATE_NUM_MAX),
+	F(timer_due, REC_U64, 0, STATE_NUM_MAX),
+	F(restarts, REC_UINT, 0, 0xffffffffLL),
+	F(fails, REC_UINT, 0, 0xffffffffLL),
+	F(start_after, REC_BOOL, 0, 1),
+	F(count_after, REC_BOOL, 0, 1),
+	F(killed, REC_BOOL, 0, 1),
+	F(adopted, REC_BOOL, 0, 1),
+	F(leader_gone, REC_BOOL, 0, 1),
+	F(has_exit, REC_BOOL, 0, 1),
+	F(exit_unknown, REC_BOOL, 0, 1),
+	F(exit_code, REC_INT, -1, 255),
+	F(exit_signal, REC_INT, 0, 64),
+#undef F
+};
+#define REC_NFIELDS	(sizeof rec_fields / sizeof rec_fields[0])
+
+static void
+rec_put(cJSON *o, const struct rec_field *f, const struct app_run *r)
+{
+	const char	*p = (const char *)r + f->off;
+	double		 d;
+
+	switch (f->type) {
+	case REC_BOOL:
+		cJSON_AddBoolToObject(o, f->key, *(const bool *)p);
+		return;
+	case REC_PID:
+		d = *(const pid_t *)p;
+		break;
+	case REC_INT:
+		d = *(const int *)p;
+		break;
+	case REC_UINT:
+		d = *(const unsigned *)p;
+		break;
+	default:
+		d = (double)*(const uint64_t *)p;
+		break;
+	}
+	cJSON_AddNumberToObject(o, f->key, d);
+}
+
+/* A missing field is 0 or false: records of older daemons lack some. */
+static int
+rec_get(const cJSON *o, const struct rec_field *f, struct app_run *r,
+    char *cause, size_t clen)
+{
+	const cJSON	*n = cJSON_GetObjectItemCaseSensitive(o, f->key);
+	char		*p = (char *)r + f->off;
+	long long	 v;
+
+	if (n == NULL)
+		return (0);
+	if (f->type == REC_BOOL) {
+		if (!cJSON_IsBool(n)) {
+			snprintf(cause, clen, "%s: not a boolean", f->key);
+			return (-1);
+		}
+		*(bool *)p = cJSON_IsTrue(n);
 		return (0);
 	}
-	if (!json_is_int(n, min, max)) {
-		snprintf(cause, clen, "%s: not an integer in [%lld, %lld]", k,
-		    min, max);
+	if (!json_is_int(n, f->min, f->max)) {
+		snprintf(cause, clen, "%s: not an integer in [%lld, %lld]",
+		    f->key, f->min, f->max);
 		return (-1);
 	}
-	*v = (long long)n->valuedouble;
+	v = (long long)n->valuedouble;
+	switch (f->type) {
+	case REC_PID:
+		*(pid_t *)p = (pid_t)v;
+		break;
+	case REC_INT:
+		*(int *)p = (int)v;
+		break;
+	case REC_UINT:
+		*(unsigned *)p = (unsigned)v;
+		break;
+	default:
+		*(uint64_t *)p = (uint64_t)v;
+		break;
+	}
 	return (0);
 }
 
-static int
-rec_bool(const cJSON *o, const char *k, bool *v, char *cause, size_t clen)
+cJSON *
+state_rec_encode(int id, const struct app_conf *c, const struct app_run *r)
 {
-	const cJSON	*b = cJSON_GetObjectItemCaseSensitive(o, k);
+	cJSON	*o = cJSON_CreateObject();
+	size_t	 i;
 
-	*v = false;
-	if (b == NULL)
-		return (0);
-	if (!cJSON_IsBool(b)) {
-		snprintf(cause, clen, "%s: not a boolean", k);
-		return (-1);
-	}
-	*v = cJSON_IsTrue(b);
-	return (0);
+	cJSON_AddNumberToObject(o, "id", id);
+	cJSON_AddItemToObject(o, "conf", dump_entry_json(id, true, c));
+	cJSON_AddStringToObject(o, "state", sup_state_name(r->state));
+	for (i = 0; i < REC_NFIELDS; i++)
+		rec_put(o, &rec_fields[i], r);
+	cJSON_AddStringToObject(o, "reason", r->reason);
+	return (o);
 }
 
 static int
 rec_state(const cJSON *o, enum app_state *st, char *cause, size_t clen)
 {
 	const cJSON	*s = cJSON_GetObjectItemCaseSensitive(o, "state");
-	enum app_state	 i;
+	int		 i;
 
-	*st = APP_STOPPED;
 	if (s == NULL)
 		return (0);
-	for (i = APP_LAUNCHING; cJSON_IsString(s) && i <= APP_ERRORED; i++) {
-		if (strcmp(sup_state_name(i), s->valuestring) == 0) {
-			*st = i;
-			return (0);
-		}
+	if (!cJSON_IsString(s) ||
+	    (i = sup_state_from_name(s->valuestring)) == -1) {
+		snprintf(cause, clen, "state: not a state name");
+		return (-1);
 	}
-	snprintf(cause, clen, "state: not a state name");
-	return (-1);
+	*st = (enum app_state)i;
+	return (0);
 }
 
 static int
 rec_conf(const cJSON *st, struct state_rec *r, char *cause, size_t clen)
 {
-	cJSON	*root, *arr;
-	char	*text;
-	int	 rc;
+	const cJSON	*conf = cJSON_GetObjectItemCaseSensitive(st, "conf");
 
-	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(st, "conf"))) {
+	if (!cJSON_IsObject(conf)) {
 		snprintf(cause, clen, "conf: missing or not an object");
 		return (-1);
 	}
-	root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "version", DUMP_VERSION);
-	arr = cJSON_AddArrayToObject(root, "apps");
-	cJSON_AddItemToArray(arr, cJSON_Duplicate(
-	    cJSON_GetObjectItemCaseSensitive(st, "conf"), 1));
-	text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (text == NULL) {
-		snprintf(cause, clen, "conf: out of memory");
-		return (-1);
-	}
-	rc = dump_parse(text, strlen(text), &r->entry, &r->nentry, cause,
-	    clen);
-	cJSON_free(text);
-	if (rc == -1)
-		return (-1);
-	if (r->nentry != 1 || r->entry[0].error[0] != '\0') {
-		snprintf(cause, clen, "conf: %s", r->nentry == 1 ?
-		    r->entry[0].error : "not one app");
+	dump_entry_parse(&r->entry, conf);
+	if (r->entry.error[0] != '\0') {
+		snprintf(cause, clen, "conf: %s", r->entry.error);
+		conf_free(&r->entry.conf);
 		return (-1);
 	}
 	return (0);
@@ -104,40 +165,31 @@ int
 state_rec_decode(const cJSON *st, struct state_rec *r, char *cause,
     size_t clen)
 {
-	long long	 v[10];
-	const cJSON	*reason;
+	const cJSON	*reason, *n;
+	size_t		 i;
 
 	memset(r, 0, sizeof *r);
+	sup_init(&r->run);
 	if (!cJSON_IsObject(st)) {
 		snprintf(cause, clen, "not a JSON object");
 		return (-1);
 	}
-	if (rec_int(st, "id", 0, 0x7fffffff, &v[0], cause, clen) == -1 ||
-	    rec_int(st, "pid", 0, STATE_PID_MAX, &v[1], cause, clen) == -1 ||
-	    rec_int(st, "pgid", 0, STATE_PID_MAX, &v[2], cause, clen) == -1 ||
-	    rec_int(st, "starttime", 0, STATE_NUM_MAX, &v[3], cause,
-	    clen) == -1 ||
-	    rec_int(st, "started", 0, STATE_NUM_MAX, &v[4], cause,
-	    clen) == -1 ||
-	    rec_int(st, "timer_due", 0, STATE_NUM_MAX, &v[5], cause,
-	    clen) == -1 ||
-	    rec_int(st, "restarts", 0, 0xffffffffLL, &v[6], cause,
-	    clen) == -1 ||
-	    rec_int(st, "fails", 0, 0xffffffffLL, &v[7], cause, clen) == -1 ||
-	    rec_int(st, "exit_code", -1, 255, &v[8], cause, clen) == -1 ||
-	    rec_int(st, "exit_signal", 0, 64, &v[9], cause, clen) == -1 ||
-	    rec_bool(st, "start_after", &r->start_after, cause, clen) == -1 ||
-	    rec_bool(st, "count_after", &r->count_after, cause, clen) == -1 ||
-	    rec_bool(st, "killed", &r->killed, cause, clen) == -1 ||
-	    rec_bool(st, "adopted", &r->adopted, cause, clen) == -1 ||
-	    rec_bool(st, "leader_gone", &r->leader_gone, cause, clen) == -1 ||
-	    rec_bool(st, "has_exit", &r->has_exit, cause, clen) == -1 ||
-	    rec_bool(st, "exit_unknown", &r->exit_unknown, cause,
-	    clen) == -1 ||
-	    rec_state(st, &r->state, cause, clen) == -1)
+	if ((n = cJSON_GetObjectItemCaseSensitive(st, "id")) != NULL) {
+		if (!json_is_int(n, 0, INT32_MAX)) {
+			snprintf(cause, clen, "id: not an integer in [0, %d]",
+			    INT32_MAX);
+			return (-1);
+		}
+		r->id = (int)n->valuedouble;
+	}
+	for (i = 0; i < REC_NFIELDS; i++) {
+		if (rec_get(st, &rec_fields[i], &r->run, cause, clen) == -1)
+			return (-1);
+	}
+	if (rec_state(st, &r->run.state, cause, clen) == -1)
 		return (-1);
 	/* Pid 1 is never an app of ours: init is no one's to adopt. */
-	if (v[1] == 1 || v[2] == 1) {
+	if (r->run.pid == 1 || r->run.pgid == 1) {
 		snprintf(cause, clen, "pid: 1 is init");
 		return (-1);
 	}
@@ -147,29 +199,14 @@ state_rec_decode(const cJSON *st, struct state_rec *r, char *cause,
 		return (-1);
 	}
 	if (reason != NULL)
-		strlcpy(r->reason, reason->valuestring, sizeof r->reason);
-	if (rec_conf(st, r, cause, clen) == -1) {
-		state_rec_free(r);
-		return (-1);
-	}
-	r->id = (int)v[0];
-	r->pid = (pid_t)v[1];
-	r->pgid = (pid_t)v[2];
-	r->starttime = (uint64_t)v[3];
-	r->started = (uint64_t)v[4];
-	r->timer_due = (uint64_t)v[5];
-	r->restarts = (unsigned)v[6];
-	r->fails = (unsigned)v[7];
-	r->exit_code = (int)v[8];
-	r->exit_signal = (int)v[9];
-	return (0);
+		strlcpy(r->run.reason, reason->valuestring,
+		    sizeof r->run.reason);
+	return (rec_conf(st, r, cause, clen));
 }
 
 void
 state_rec_free(struct state_rec *r)
 {
-	if (r->entry != NULL)
-		dump_free(r->entry, r->nentry);
-	r->entry = NULL;
-	r->nentry = 0;
+	conf_free(&r->entry.conf);
+	memset(&r->entry, 0, sizeof r->entry);
 }

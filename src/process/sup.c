@@ -1,7 +1,11 @@
 /*
- * The restart policy, whole, in one function. Every state transition of an
- * app is decided here from (state, event, monotonic now, counters, policy);
- * app.c carries the actions out and is the only writer of the state field.
+ * The restart policy, whole, in one table: sup_table[state][event] says for
+ * every pair what happens, "nothing" included, in the manner of
+ * s6-supervise's actions[state][event]. A cell is a next state, the actions
+ * the caller carries out (app-event.c), the effects on the runtime record
+ * and a reason; where the answer depends on counters, the clock or the
+ * policy, the cell names a guard that picks one of the cells below it. This
+ * file is the only writer of the state field.
  *
  * Definitions (README.md, "Restart policy"):
  * - a start "fails" when the process exits before min_uptime;
@@ -11,9 +15,125 @@
  *   an app that ran for hours and now dies at once on every start ends too);
  * - an app that ran past min_uptime and then exits is restarted after
  *   restart_delay (0: at once), and its failure count starts again;
- * - restarts counts automatic and manual restarts, not a start from stopped.
+ * - restarts counts automatic and manual restarts, not a start from stopped;
+ * - a stop is done when the main process is reaped and its group is empty;
+ * - an automatic restart that finds no descriptors or memory backs off like
+ *   a failed start (not the program's fault); a start the user asked for
+ *   fails at once, so that the user sees why.
  */
+#include <string.h>
+
 #include "sup.h"
+
+#define SUP_SAME	-1	/* next: the state does not change */
+
+/* What the timer is armed for (with ACT_TIMER). */
+enum sup_timer {
+	T_NONE,
+	T_MIN_UPTIME,
+	T_KILL_TIMEOUT,
+	T_RECHECK,		/* 1 s: SIGKILL again, look at the group */
+	T_BACKOFF,		/* sup_backoff() of the new fails */
+	T_RESTART_DELAY,
+};
+
+/* Effects on the runtime record, applied here. */
+#define FX_FAILS_RESET	0x001
+#define FX_FAILS_INC	0x002
+#define FX_AFTER_CLEAR	0x004	/* start_after = count_after = false */
+#define FX_START_AFTER	0x008	/* start_after = true */
+#define FX_RESTART_AFTER 0x010	/* start_after = count_after = true */
+#define FX_DELETE_AFTER	0x020
+#define FX_LEADER_GONE	0x040
+#define FX_RESPAWN	0x080	/* this spawn is automatic: a lack of
+				   resources backs off (EV_SPAWN_LACK) */
+#define FX_CAUSE	0x100	/* the reason is the failure's own cause,
+				   already in the record */
+
+struct sup_cell;
+typedef const struct sup_cell *(*sup_guard)(const struct app_run *,
+    const struct sup_in *);
+
+struct sup_cell {
+	int		 next;		/* enum app_state, or SUP_SAME */
+	sup_guard	 guard;		/* picks the cell that applies */
+	unsigned	 actions;	/* added to the picked cell's */
+	unsigned	 fx;
+	enum sup_timer	 timer;
+	const char	*reason;	/* NULL: not logged, reason kept */
+};
+
+/* The cells a guard can pick, and those shared by several table entries. */
+static const struct sup_cell
+    c_start = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER,
+	FX_FAILS_RESET | FX_AFTER_CLEAR, T_MIN_UPTIME, "start requested" },
+    c_start_after = { SUP_SAME, NULL, 0, FX_START_AFTER, T_NONE,
+	"start requested; after the stop" },
+    c_stop = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
+	FX_AFTER_CLEAR, T_KILL_TIMEOUT, "stop requested" },
+    c_stop_waiting = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
+	"stop requested" },
+    c_stop_again = { SUP_SAME, NULL, 0, FX_AFTER_CLEAR, T_NONE, NULL },
+    c_restart = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
+	FX_RESTART_AFTER, T_KILL_TIMEOUT, "restart requested" },
+    c_restart_again = { SUP_SAME, NULL, 0, FX_RESTART_AFTER, T_NONE, NULL },
+    c_restart_idle = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
+	ACT_COUNT, FX_FAILS_RESET | FX_AFTER_CLEAR, T_MIN_UPTIME,
+	"restart requested" },
+    c_delete = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
+	FX_AFTER_CLEAR | FX_DELETE_AFTER, T_KILL_TIMEOUT, "stop requested" },
+    c_delete_waiting = { APP_STOPPED, NULL, ACT_TIMER_STOP | ACT_DESTROY, 0,
+	T_NONE, "stop requested" },
+    c_delete_again = { SUP_SAME, NULL, 0, FX_AFTER_CLEAR | FX_DELETE_AFTER,
+	T_NONE, NULL },
+    c_delete_idle = { SUP_SAME, NULL, ACT_DESTROY, 0, T_NONE, NULL },
+    c_up = { APP_ONLINE, NULL, 0, FX_FAILS_RESET, T_NONE,
+	"up for min_uptime" },
+    c_respawn_delayed = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
+	ACT_COUNT, FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
+	"restarting after delay" },
+    c_leader_gone = { SUP_SAME, NULL, 0, FX_LEADER_GONE, T_NONE, NULL },
+    c_kill_rest = { SUP_SAME, NULL, ACT_KILL_REST, 0, T_NONE, NULL },
+    c_exec_fail = { APP_ERRORED, NULL, ACT_TIMER_STOP,
+	FX_AFTER_CLEAR | FX_CAUSE, T_NONE, "cannot execute the program" },
+    /* g_exit */
+    c_exit_code = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
+	"exited with a stop exit code" },
+    c_exit_never = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
+	"exited; restart is never" },
+    c_exit_clean = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
+	"exited cleanly; restart is on-failure" },
+    c_exit_too_many = { APP_ERRORED, NULL, ACT_TIMER_STOP, FX_FAILS_INC,
+	T_NONE, "failed too many starts in a row" },
+    c_exit_early = { APP_WAITING, NULL, ACT_TIMER, FX_FAILS_INC, T_BACKOFF,
+	"exited before min_uptime; backing off" },
+    c_exit_respawn = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
+	ACT_COUNT, FX_FAILS_RESET | FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
+	"exited; restarting" },
+    c_exit_delay = { APP_WAITING, NULL, ACT_TIMER, FX_FAILS_RESET,
+	T_RESTART_DELAY, "exited; restarting after restart_delay" },
+    /* g_stop_done */
+    c_restarted = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER | ACT_COUNT,
+	FX_FAILS_RESET | FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
+	"restarted" },
+    c_started_after = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER,
+	FX_FAILS_RESET | FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
+	"started after the stop" },
+    c_stopped = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE, "stopped" },
+    c_deleted = { APP_STOPPED, NULL, ACT_TIMER_STOP | ACT_DESTROY, 0,
+	T_NONE, "stopped" },
+    /* g_stop_timer: escalate, then look again now and then */
+    c_kill = { SUP_SAME, NULL, ACT_SIG_KILL | ACT_TIMER, 0, T_RECHECK,
+	"kill_timeout expired; SIGKILL" },
+    c_kill_again = { SUP_SAME, NULL, ACT_SIG_KILL | ACT_TIMER, 0, T_RECHECK,
+	NULL },
+    /* g_lack */
+    c_lack_wait = { APP_WAITING, NULL, ACT_TIMER,
+	FX_FAILS_INC | FX_AFTER_CLEAR | FX_CAUSE, T_BACKOFF,
+	"cannot start now; retrying" },
+    c_lack_too_many = { APP_ERRORED, NULL, ACT_TIMER_STOP,
+	FX_FAILS_INC | FX_AFTER_CLEAR | FX_CAUSE, T_NONE,
+	"failed too many starts in a row" };
 
 static bool
 sup_stop_code(const struct app_conf *c, int code)
@@ -27,6 +147,142 @@ sup_stop_code(const struct app_conf *c, int code)
 	return (false);
 }
 
+/* The program exited on its own: the restart policy. */
+static const struct sup_cell *
+g_exit(const struct app_run *r, const struct sup_in *in)
+{
+	const struct app_conf	*c = in->conf;
+	int			 code = r->has_exit ? r->exit_code : 0;
+	int			 sig = r->has_exit ? r->exit_signal : 0;
+
+	if (sig == 0 && sup_stop_code(c, code))
+		return (&c_exit_code);
+	if (c->restart == RESTART_NEVER)
+		return (&c_exit_never);
+	if (c->restart == RESTART_ON_FAILURE && sig == 0 && code == 0)
+		return (&c_exit_clean);
+	if (in->now - r->started < c->min_uptime)
+		return (r->fails + 1 > c->max_restarts ? &c_exit_too_many :
+		    &c_exit_early);
+	return (c->restart_delay == 0 ? &c_exit_respawn : &c_exit_delay);
+}
+
+/* A stop is done: what was asked meanwhile happens now. */
+static const struct sup_cell *
+g_stop_done(const struct app_run *r, const struct sup_in *in)
+{
+	(void)in;
+	if (r->start_after)
+		return (r->count_after ? &c_restarted : &c_started_after);
+	return (r->delete_after ? &c_deleted : &c_stopped);
+}
+
+/* The kill timeout, or a look at a group whose leader is gone. */
+static const struct sup_cell *
+g_stop_timer(const struct app_run *r, const struct sup_in *in)
+{
+	/* A group that emptied without a SIGCHLD we could see. */
+	if (r->leader_gone && !in->group_alive)
+		return (g_stop_done(r, in));
+	return (r->killed ? &c_kill_again : &c_kill);
+}
+
+/* A spawn found no descriptors or memory. */
+static const struct sup_cell *
+g_lack(const struct app_run *r, const struct sup_in *in)
+{
+	if (!r->respawn)
+		return (&c_exec_fail);
+	return (r->fails + 1 > in->conf->max_restarts ? &c_lack_too_many :
+	    &c_lack_wait);
+}
+
+/* The cells that only name a guard; and the empty cell. */
+static const struct sup_cell
+    c_nothing = { SUP_SAME, NULL, 0, 0, T_NONE, NULL },
+    c_g_exit = { SUP_SAME, g_exit, 0, 0, T_NONE, NULL },
+    c_g_exit_rest = { SUP_SAME, g_exit, ACT_KILL_REST, 0, T_NONE, NULL },
+    c_g_stop_done = { SUP_SAME, g_stop_done, 0, 0, T_NONE, NULL },
+    c_g_stop_timer = { SUP_SAME, g_stop_timer, 0, 0, T_NONE, NULL },
+    c_g_lack = { SUP_SAME, g_lack, 0, 0, T_NONE, NULL };
+
+/*
+ * Every (state, event). A user event in a state where it means nothing is
+ * NOTHING (start of an online app: never a second copy); so are events
+ * that cannot reach a state (an exit with no process, a spawn failure
+ * anywhere but launching), so that a stale one changes nothing.
+ */
+static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
+	[APP_LAUNCHING] = {
+		[EV_START] = &c_nothing,
+		[EV_STOP] = &c_stop,
+		[EV_RESTART] = &c_restart,
+		[EV_DELETE] = &c_delete,
+		[EV_EXIT] = &c_g_exit,
+		[EV_LEADER_EXIT] = &c_g_exit_rest,
+		[EV_TIMER] = &c_up,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_g_lack,
+	},
+	[APP_ONLINE] = {
+		[EV_START] = &c_nothing,
+		[EV_STOP] = &c_stop,
+		[EV_RESTART] = &c_restart,
+		[EV_DELETE] = &c_delete,
+		[EV_EXIT] = &c_g_exit,
+		[EV_LEADER_EXIT] = &c_g_exit_rest,
+		[EV_TIMER] = &c_nothing,
+		/* The exec's verdict can come after min_uptime. */
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
+	},
+	[APP_WAITING] = {
+		[EV_START] = &c_start,
+		[EV_STOP] = &c_stop_waiting,
+		[EV_RESTART] = &c_restart_idle,
+		[EV_DELETE] = &c_delete_waiting,
+		[EV_EXIT] = &c_nothing,
+		[EV_LEADER_EXIT] = &c_kill_rest,
+		[EV_TIMER] = &c_respawn_delayed,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
+	},
+	[APP_STOPPING] = {
+		[EV_START] = &c_start_after,
+		[EV_STOP] = &c_stop_again,
+		[EV_RESTART] = &c_restart_again,
+		[EV_DELETE] = &c_delete_again,
+		[EV_EXIT] = &c_g_stop_done,
+		[EV_LEADER_EXIT] = &c_leader_gone,
+		[EV_TIMER] = &c_g_stop_timer,
+		/* Its exec failed: the process is gone, so is the stop. */
+		[EV_SPAWN_FAIL] = &c_g_stop_done,
+		[EV_SPAWN_LACK] = &c_nothing,
+	},
+	[APP_STOPPED] = {
+		[EV_START] = &c_start,
+		[EV_STOP] = &c_nothing,
+		[EV_RESTART] = &c_restart_idle,
+		[EV_DELETE] = &c_delete_idle,
+		[EV_EXIT] = &c_nothing,
+		[EV_LEADER_EXIT] = &c_kill_rest,
+		[EV_TIMER] = &c_nothing,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
+	},
+	[APP_ERRORED] = {
+		[EV_START] = &c_start,
+		[EV_STOP] = &c_nothing,
+		[EV_RESTART] = &c_restart_idle,
+		[EV_DELETE] = &c_delete_idle,
+		[EV_EXIT] = &c_nothing,
+		[EV_LEADER_EXIT] = &c_kill_rest,
+		[EV_TIMER] = &c_nothing,
+		[EV_SPAWN_FAIL] = &c_exec_fail,
+		[EV_SPAWN_LACK] = &c_nothing,
+	},
+};
+
 uint64_t
 sup_backoff(const struct app_conf *c, unsigned fails)
 {
@@ -38,192 +294,109 @@ sup_backoff(const struct app_conf *c, unsigned fails)
 	return (d < c->backoff_max ? d : c->backoff_max);
 }
 
-static void
-sup_spawn(const struct sup_in *in, struct sup_out *out, bool count,
-    const char *reason)
+static uint64_t
+sup_timer_ms(enum sup_timer t, const struct app_run *r,
+    const struct app_conf *c)
 {
-	out->state = APP_LAUNCHING;
-	out->actions = ACT_SPAWN | ACT_TIMER | (count ? ACT_COUNT : 0);
-	out->timer_ms = in->conf->min_uptime;
-	out->start_after = false;
-	out->count_after = false;
-	out->reason = reason;
-}
-
-static void
-sup_exit(const struct sup_in *in, struct sup_out *out)
-{
-	const struct app_conf	*c = in->conf;
-	bool			 clean, deliberate, want;
-
-	clean = in->exit_signal == 0 && in->exit_code == 0;
-	deliberate = in->exit_signal == 0 && sup_stop_code(c, in->exit_code);
-	switch (c->restart) {
-	case RESTART_NEVER:
-		want = false;
-		break;
-	case RESTART_ON_FAILURE:
-		want = !clean;
-		break;
+	switch (t) {
+	case T_MIN_UPTIME:
+		return (c->min_uptime);
+	case T_KILL_TIMEOUT:
+		return (c->kill_timeout);
+	case T_RECHECK:
+		return (1000);
+	case T_BACKOFF:
+		return (sup_backoff(c, r->fails));
+	case T_RESTART_DELAY:
+		return (c->restart_delay);
 	default:
-		want = true;
-		break;
+		return (0);
 	}
-	if (deliberate || !want) {
-		out->state = APP_STOPPED;
-		out->actions = ACT_TIMER_STOP;
-		out->reason = deliberate ? "exited with a stop exit code" :
-		    c->restart == RESTART_NEVER ? "exited; restart is never" :
-		    "exited cleanly; restart is on-failure";
-		return;
-	}
-	if (in->now - in->started < c->min_uptime) {
-		out->fails = in->fails + 1;
-		if (out->fails > c->max_restarts) {
-			out->state = APP_ERRORED;
-			out->actions = ACT_TIMER_STOP;
-			out->reason = "failed too many starts in a row";
-			return;
-		}
-		out->state = APP_WAITING;
-		out->actions = ACT_TIMER;
-		out->timer_ms = sup_backoff(c, out->fails);
-		out->reason = "exited before min_uptime; backing off";
-		return;
-	}
-	out->fails = 0;
-	if (c->restart_delay == 0) {
-		sup_spawn(in, out, true, "exited; restarting");
-		return;
-	}
-	out->state = APP_WAITING;
-	out->actions = ACT_TIMER;
-	out->timer_ms = c->restart_delay;
-	out->reason = "exited; restarting after restart_delay";
 }
 
 void
-sup_step(const struct sup_in *in, struct sup_out *out)
+sup_init(struct app_run *r)
 {
-	out->state = in->state;
-	out->actions = 0;
-	out->timer_ms = 0;
-	out->fails = in->fails;
-	out->start_after = in->start_after;
-	out->count_after = in->count_after;
-	out->reason = NULL;
+	memset(r, 0, sizeof *r);
+	r->state = APP_STOPPED;
+}
 
-	switch (in->event) {
-	case EV_START:
-		if (in->state == APP_STOPPED || in->state == APP_ERRORED ||
-		    in->state == APP_WAITING) {
-			out->fails = 0;
-			sup_spawn(in, out, false, "start requested");
-		} else if (in->state == APP_STOPPING) {
-			/* Start again once the stop is done; not a restart. */
-			out->start_after = true;
-			out->reason = "start requested; after the stop";
-		}
-		break;
-	case EV_STOP:
-		if (in->state == APP_LAUNCHING || in->state == APP_ONLINE) {
-			out->state = APP_STOPPING;
-			out->actions = ACT_SIG_STOP | ACT_TIMER;
-			out->timer_ms = in->conf->kill_timeout;
-			out->start_after = false;
-			out->count_after = false;
-			out->reason = "stop requested";
-		} else if (in->state == APP_WAITING) {
-			out->state = APP_STOPPED;
-			out->actions = ACT_TIMER_STOP;
-			out->reason = "stop requested";
-		} else if (in->state == APP_STOPPING) {
-			out->start_after = false;
-			out->count_after = false;
-		}
-		break;
-	case EV_RESTART:
-		if (in->state == APP_LAUNCHING || in->state == APP_ONLINE) {
-			out->state = APP_STOPPING;
-			out->actions = ACT_SIG_STOP | ACT_TIMER;
-			out->timer_ms = in->conf->kill_timeout;
-			out->start_after = true;
-			out->count_after = true;
-			out->reason = "restart requested";
-		} else if (in->state == APP_STOPPING) {
-			out->start_after = true;
-			out->count_after = true;
-		} else {
-			out->fails = 0;
-			sup_spawn(in, out, true, "restart requested");
-		}
-		break;
-	case EV_TIMER:
-		if (in->state == APP_LAUNCHING) {
-			out->state = APP_ONLINE;
-			out->fails = 0;
-			out->reason = "up for min_uptime";
-		} else if (in->state == APP_WAITING)
-			sup_spawn(in, out, true, "restarting after delay");
-		else if (in->state == APP_STOPPING) {
-			/* Escalate, then look again now and then. */
-			out->actions = ACT_SIG_KILL | ACT_TIMER;
-			out->timer_ms = 1000;
-			if (!in->killed)
-				out->reason = "kill_timeout expired; SIGKILL";
-		}
-		break;
-	case EV_EXIT:
-		if (in->state == APP_STOPPING) {
-			if (in->start_after) {
-				out->fails = 0;
-				sup_spawn(in, out, in->count_after, in->count_after ?
-				    "restarted" : "started after the stop");
-			} else {
-				out->state = APP_STOPPED;
-				out->actions = ACT_TIMER_STOP;
-				out->reason = "stopped";
-			}
-		} else if (in->state == APP_LAUNCHING ||
-		    in->state == APP_ONLINE)
-			sup_exit(in, out);
-		break;
-	case EV_SPAWN_RETRY:
-		/*
-		 * Out of descriptors or memory for a while: not the program's
-		 * fault, so a failed start with backoff, not errored at once.
-		 */
-		out->fails = in->fails + 1;
-		out->start_after = false;
-		out->count_after = false;
-		if (out->fails > in->conf->max_restarts) {
-			out->state = APP_ERRORED;
-			out->actions = ACT_TIMER_STOP;
-			out->reason = "failed too many starts in a row";
-			break;
-		}
-		out->state = APP_WAITING;
-		out->actions = ACT_TIMER;
-		out->timer_ms = sup_backoff(in->conf, out->fails);
-		out->reason = "cannot start now; retrying";
-		break;
-	case EV_SPAWN_FAIL:
-		out->state = APP_ERRORED;
-		out->actions = ACT_TIMER_STOP;
-		out->start_after = false;
-		out->count_after = false;
-		out->reason = "cannot execute the program";
-		break;
+void
+sup_step(struct app_run *r, const struct sup_in *in, struct sup_out *out)
+{
+	const struct sup_cell	*t = sup_table[r->state][in->event], *c = t;
+	unsigned		 fx;
+
+	if (t->guard != NULL)
+		c = t->guard(r, in);
+	fx = c->fx;
+	out->from = r->state;
+	out->actions = t->actions | c->actions;
+	if (fx & FX_FAILS_RESET)
+		r->fails = 0;
+	if (fx & FX_FAILS_INC)
+		r->fails++;
+	if (fx & FX_AFTER_CLEAR)
+		r->start_after = r->count_after = false;
+	if (fx & FX_START_AFTER)
+		r->start_after = true;
+	if (fx & FX_RESTART_AFTER)
+		r->start_after = r->count_after = true;
+	if (fx & FX_DELETE_AFTER)
+		r->delete_after = true;
+	if (fx & FX_LEADER_GONE)
+		r->leader_gone = true;
+	if (c->actions & ACT_SPAWN)
+		r->respawn = (fx & FX_RESPAWN) != 0;
+	if (c->next != SUP_SAME)
+		r->state = c->next;
+	out->timer_ms = (out->actions & ACT_TIMER) ?
+	    sup_timer_ms(c->timer, r, in->conf) : 0;
+	out->reason = NULL;
+	if (c->reason != NULL && (fx & FX_CAUSE))
+		out->reason = r->reason;
+	else if (c->reason != NULL) {
+		strlcpy(r->reason, c->reason, sizeof r->reason);
+		out->reason = c->reason;
 	}
 }
+
+bool
+sup_waits_group(const struct app_run *r)
+{
+	return (r->state == APP_STOPPING && r->leader_gone);
+}
+
+static const char *const sup_state_names[APP_NSTATES] = {
+	"launching", "online", "waiting", "stopping", "stopped", "errored"
+};
 
 const char *
 sup_state_name(enum app_state s)
 {
-	static const char *const names[] = { "launching", "online", "waiting",
-	    "stopping", "stopped", "errored" };
+	return (sup_state_names[s]);
+}
 
-	return (names[s]);
+int
+sup_state_from_name(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < APP_NSTATES; i++) {
+		if (strcmp(sup_state_names[i], name) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+const char *
+sup_event_name(enum sup_event e)
+{
+	static const char *const names[SUP_NEVENTS] = { "start", "stop",
+	    "restart", "delete", "exit", "leader-exit", "timer", "spawn-fail",
+	    "spawn-lack" };
+
+	return (names[e]);
 }
 
 bool

@@ -18,8 +18,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		return (0);
 	if (state_rec_decode(o, &r, cause, sizeof cause) == 0) {
 		/* What app_adopt relies on. */
-		if (r.nentry != 1 || r.pid < 0 || r.pid == 1 || r.pgid < 0 ||
-		    r.exit_code < -1 || r.exit_code > 255)
+		if (r.entry.error[0] != '\0' || r.run.pid < 0 ||
+		    r.run.pid == 1 || r.run.pgid < 0 || r.run.exit_code < -1 ||
+		    r.run.exit_code > 255 || r.run.state >= APP_NSTATES)
 			__builtin_trap();
 		state_rec_free(&r);
 	}

@@ -1,6 +1,7 @@
 /*
  * The supervision state machine, driven with a fake monotonic clock: every
- * transition of sup_step() and the backoff schedule.
+ * cell of its table (test_every_cell, test_walk_every_cell), the stories
+ * users live through, and the backoff schedule.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,14 +15,15 @@
 
 struct fake {
 	struct app_conf	conf;
-	enum app_state	state;
+	struct app_run	run;		/* what sup_step() decides over */
+	enum app_state	state;		/* copies of run, after each step */
 	uint64_t	now;
-	uint64_t	started;
 	unsigned	fails;
 	unsigned	restarts;
 	bool		start_after;
 	bool		count_after;
-	bool		killed;
+	bool		lack;		/* the next spawn finds no fds */
+	bool		destroyed;
 	unsigned	spawns;
 	unsigned	last_actions;
 	uint64_t	timer;
@@ -32,38 +34,58 @@ fake_init(struct fake *f)
 {
 	memset(f, 0, sizeof *f);
 	conf_defaults(&f->conf);
-	f->state = APP_STOPPED;
+	sup_init(&f->run);
+	f->state = f->run.state;
 	f->now = 1000000;
 }
 
-/* Feeds one event and applies the actions the way app.c does. */
+/* Feeds one event and carries out the actions the way app-event.c does. */
 static void
 fake_step(struct fake *f, enum sup_event ev, int code, int sig)
 {
-	struct sup_in	in = { .state = f->state, .event = ev, .now = f->now,
-	    .started = f->started, .fails = f->fails,
-	    .start_after = f->start_after, .count_after = f->count_after,
-	    .killed = f->killed,
-	    .exit_code = code, .exit_signal = sig, .conf = &f->conf };
+	struct sup_in	in = { .event = ev, .now = f->now, .conf = &f->conf };
 	struct sup_out	out;
 
-	sup_step(&in, &out);
-	f->state = out.state;
-	f->fails = out.fails;
-	f->start_after = out.start_after;
-	f->count_after = out.count_after;
+	if (ev == EV_EXIT || ev == EV_LEADER_EXIT) {
+		f->run.has_exit = true;
+		f->run.exit_code = code;
+		f->run.exit_signal = sig;
+	}
+	sup_step(&f->run, &in, &out);
 	f->last_actions = out.actions;
 	if (out.actions & ACT_COUNT)
-		f->restarts++;
+		f->run.restarts++;
 	if (out.actions & ACT_SIG_KILL)
-		f->killed = true;
+		f->run.killed = true;
+	if (out.actions & ACT_DESTROY)
+		f->destroyed = true;
+	if ((out.actions & ACT_SPAWN) && f->lack) {
+		f->lack = false;
+		fake_step(f, EV_SPAWN_LACK, 0, 0);
+		return;
+	}
 	if (out.actions & ACT_TIMER)
 		f->timer = out.timer_ms;
 	if (out.actions & ACT_SPAWN) {
 		f->spawns++;
-		f->started = f->now;
-		f->killed = false;
+		f->run.started = f->now;
+		f->run.killed = false;
+		f->run.leader_gone = false;
 	}
+	f->state = f->run.state;
+	f->fails = f->run.fails;
+	f->restarts = f->run.restarts;
+	f->start_after = f->run.start_after;
+	f->count_after = f->run.count_after;
+}
+
+/* An app up past min_uptime crashes; its restart finds no descriptors. */
+static void
+crash_without_descriptors(struct fake *f)
+{
+	f->now += f->conf.min_uptime;
+	f->lack = true;
+	fake_step(f, EV_EXIT, -1, SIGKILL);
 }
 
 static void
@@ -413,7 +435,7 @@ test_spawn_retry(void **state)
 	fake_init(&f);
 	f.conf.max_restarts = 3;
 	start_online(&f);
-	fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+	crash_without_descriptors(&f);
 	assert_int_equal(f.state, APP_WAITING);
 	assert_int_equal(f.fails, 1);
 	assert_int_equal(f.timer, sup_backoff(&f.conf, 1));
@@ -421,19 +443,317 @@ test_spawn_retry(void **state)
 	fake_step(&f, EV_TIMER, 0, 0);
 	assert_int_equal(f.state, APP_LAUNCHING);
 	for (i = 2; i <= 3; i++) {
-		fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+		fake_step(&f, EV_SPAWN_LACK, 0, 0);
 		assert_int_equal(f.state, APP_WAITING);
 		assert_int_equal(f.timer, sup_backoff(&f.conf, i));
 		fake_step(&f, EV_TIMER, 0, 0);
 	}
-	fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+	fake_step(&f, EV_SPAWN_LACK, 0, 0);
 	assert_int_equal(f.state, APP_ERRORED);
 	/* A stop while waiting ends it. */
 	fake_init(&f);
 	start_online(&f);
-	fake_step(&f, EV_SPAWN_RETRY, 0, 0);
+	crash_without_descriptors(&f);
 	fake_step(&f, EV_STOP, 0, 0);
 	assert_int_equal(f.state, APP_STOPPED);
+}
+
+/* A start the user asked for that finds no descriptors fails at once. */
+static void
+test_user_start_lack_is_errored(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	f.lack = true;
+	fake_step(&f, EV_START, 0, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_int_equal(f.fails, 0);
+	assert_true(f.last_actions & ACT_TIMER_STOP);
+}
+
+static void
+test_delete(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	/* Online: stopped first, forgotten once the stop is done. */
+	fake_init(&f);
+	start_online(&f);
+	fake_step(&f, EV_DELETE, 0, 0);
+	assert_int_equal(f.state, APP_STOPPING);
+	assert_true(f.last_actions & ACT_SIG_STOP);
+	assert_false(f.destroyed);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_STOPPED);
+	assert_true(f.destroyed);
+	/* Stopped: at once. */
+	fake_init(&f);
+	fake_step(&f, EV_DELETE, 0, 0);
+	assert_true(f.destroyed);
+	/* Waiting: the pending restart is cancelled. */
+	fake_init(&f);
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXIT, 1, 0);
+	fake_step(&f, EV_DELETE, 0, 0);
+	assert_int_equal(f.state, APP_STOPPED);
+	assert_true(f.last_actions & ACT_TIMER_STOP);
+	assert_true(f.destroyed);
+	/* A delete during a restart cancels the start. */
+	fake_init(&f);
+	start_online(&f);
+	fake_step(&f, EV_RESTART, 0, 0);
+	fake_step(&f, EV_DELETE, 0, 0);
+	assert_false(f.start_after);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_true(f.destroyed);
+	assert_int_equal(f.spawns, 1);
+}
+
+/* A stop is done when the leader is reaped and the group is empty. */
+static void
+test_stop_waits_for_group(void **state)
+{
+	struct fake	f;
+	struct sup_in	in = { .event = EV_TIMER, .conf = &f.conf };
+	struct sup_out	out;
+
+	(void)state;
+	fake_init(&f);
+	start_online(&f);
+	fake_step(&f, EV_STOP, 0, 0);
+	fake_step(&f, EV_LEADER_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_STOPPING);
+	assert_true(f.run.leader_gone);
+	assert_true(sup_waits_group(&f.run));
+	assert_int_equal(f.last_actions, 0);
+	/* The timer, group still alive: SIGKILL it and look again. */
+	in.now = f.now;
+	in.group_alive = true;
+	sup_step(&f.run, &in, &out);
+	assert_int_equal(f.run.state, APP_STOPPING);
+	assert_int_equal(out.actions, ACT_SIG_KILL | ACT_TIMER);
+	/* The timer, group gone: stopped. */
+	in.group_alive = false;
+	sup_step(&f.run, &in, &out);
+	assert_int_equal(f.run.state, APP_STOPPED);
+	assert_string_equal(out.reason, "stopped");
+	/* Not stopping: leftovers of a dead leader are killed first. */
+	fake_init(&f);
+	start_online(&f);
+	f.now += 3600 * 1000;
+	fake_step(&f, EV_LEADER_EXIT, -1, SIGSEGV);
+	assert_true(f.last_actions & ACT_KILL_REST);
+	assert_true(f.last_actions & ACT_SPAWN);
+	/* An exec that failed while stopping ends the stop. */
+	fake_init(&f);
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_STOP, 0, 0);
+	fake_step(&f, EV_SPAWN_FAIL, 0, 0);
+	assert_int_equal(f.state, APP_STOPPED);
+}
+
+/*
+ * Every cell of the table in one context (default policy, no failures, no
+ * pending request, up for an hour, the last exit code 1, a user's spawn):
+ * the next state and the actions, written out here a second time so that
+ * an edit of the table that changes a cell fails here.
+ */
+static void
+test_every_cell(void **state)
+{
+#define L	APP_LAUNCHING
+#define O	APP_ONLINE
+#define W	APP_WAITING
+#define G	APP_STOPPING
+#define S	APP_STOPPED
+#define E	APP_ERRORED
+#define SPAWN	(ACT_SPAWN | ACT_TIMER)
+#define STOP	(ACT_SIG_STOP | ACT_TIMER)
+	static const struct {
+		enum app_state	 next;
+		unsigned	 actions;
+	} want[APP_NSTATES][SUP_NEVENTS] = {
+		/* start stop restart delete exit leader-exit timer
+		   spawn-fail spawn-lack */
+		[L] = { { L, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
+		    { L, SPAWN | ACT_COUNT },
+		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
+		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP } },
+		[O] = { { O, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
+		    { L, SPAWN | ACT_COUNT },
+		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
+		    { E, ACT_TIMER_STOP }, { O, 0 } },
+		[W] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
+		    { L, SPAWN | ACT_COUNT },
+		    { S, ACT_TIMER_STOP | ACT_DESTROY }, { W, 0 },
+		    { W, ACT_KILL_REST }, { L, SPAWN | ACT_COUNT },
+		    { E, ACT_TIMER_STOP }, { W, 0 } },
+		[G] = { { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
+		    { S, ACT_TIMER_STOP }, { G, 0 },
+		    { G, ACT_SIG_KILL | ACT_TIMER }, { S, ACT_TIMER_STOP },
+		    { G, 0 } },
+		[S] = { { L, SPAWN }, { S, 0 }, { L, SPAWN | ACT_COUNT },
+		    { S, ACT_DESTROY }, { S, 0 }, { S, ACT_KILL_REST },
+		    { S, 0 }, { E, ACT_TIMER_STOP }, { S, 0 } },
+		[E] = { { L, SPAWN }, { E, 0 }, { L, SPAWN | ACT_COUNT },
+		    { E, ACT_DESTROY }, { E, 0 }, { E, ACT_KILL_REST },
+		    { E, 0 }, { E, ACT_TIMER_STOP }, { E, 0 } },
+	};
+	struct app_conf	conf;
+	struct app_run	r;
+	struct sup_in	in;
+	struct sup_out	out;
+	int		s, e;
+
+	(void)state;
+	conf_defaults(&conf);
+	for (s = 0; s < APP_NSTATES; s++) {
+		for (e = 0; e < SUP_NEVENTS; e++) {
+			sup_init(&r);
+			r.state = s;
+			r.started = 1000;
+			r.has_exit = true;
+			r.exit_code = 1;
+			in.event = e;
+			in.now = 1000 + 3600 * 1000;
+			in.group_alive = false;
+			in.conf = &conf;
+			sup_step(&r, &in, &out);
+			if (r.state != want[s][e].next ||
+			    out.actions != want[s][e].actions)
+				fail_msg("%s x %s: got %s 0x%x, want %s 0x%x",
+				    sup_state_name(s), sup_event_name(e),
+				    sup_state_name(r.state), out.actions,
+				    sup_state_name(want[s][e].next),
+				    want[s][e].actions);
+			assert_int_equal(out.from, s);
+		}
+	}
+#undef L
+#undef O
+#undef W
+#undef G
+#undef S
+#undef E
+#undef SPAWN
+#undef STOP
+}
+
+/* The rules every cell keeps, whatever the counters and flags say. */
+static void
+check_cell(const struct app_run *before, const struct sup_in *in,
+    const struct app_run *r, const struct sup_out *out)
+{
+	enum app_state	s = before->state, n = r->state;
+	enum sup_event	e = in->event;
+	unsigned	a = out->actions;
+	const char	*where = sup_event_name(e);
+
+	if (out->from != s || n >= APP_NSTATES)
+		fail_msg("%s: from or next state wrong", where);
+	/* Every transition is logged, and says why. */
+	if (n != s && out->reason == NULL)
+		fail_msg("%s -> %s on %s: no reason", sup_state_name(s),
+		    sup_state_name(n), where);
+	if (out->reason == NULL && strcmp(r->reason, before->reason) != 0)
+		fail_msg("%s: reason changed silently", where);
+	/* A spawn: launching, timed by min_uptime; never a second copy. */
+	if (a & ACT_SPAWN) {
+		if (n != APP_LAUNCHING || !(a & ACT_TIMER) ||
+		    out->timer_ms != in->conf->min_uptime)
+			fail_msg("%s: spawn without launching", where);
+		if (sup_running(s) && e != EV_EXIT && e != EV_LEADER_EXIT &&
+		    e != EV_SPAWN_FAIL && !(e == EV_TIMER &&
+		    before->leader_gone && !in->group_alive))
+			fail_msg("%s in %s: spawn next to a live process",
+			    where, sup_state_name(s));
+		if (r->start_after || r->count_after)
+			fail_msg("%s: a spawn leaves a request pending", where);
+	}
+	if ((a & ACT_COUNT) && !(a & ACT_SPAWN))
+		fail_msg("%s: counted without a spawn", where);
+	/* Entering stopping signals and arms the kill timeout. */
+	if (n == APP_STOPPING && s != APP_STOPPING && (a != (ACT_SIG_STOP |
+	    ACT_TIMER) || out->timer_ms != in->conf->kill_timeout))
+		fail_msg("%s: stopping without the stop signal", where);
+	/* Leaving for a state with no process disarms the timer... */
+	if (n != s && (n == APP_STOPPED || n == APP_ERRORED) &&
+	    !(a & ACT_TIMER_STOP))
+		fail_msg("%s: %s with a timer armed", where,
+		    sup_state_name(n));
+	/* ... and waiting always has one. */
+	if (n == APP_WAITING && n != s && (a & (ACT_TIMER | ACT_SPAWN)) !=
+	    ACT_TIMER)
+		fail_msg("%s: waiting without its timer", where);
+	/* A user's stop never leaves a process unsupervised. */
+	if (sup_running(s) && !sup_running(n) && e <= EV_DELETE)
+		fail_msg("%s in %s: process dropped", where,
+		    sup_state_name(s));
+	if ((a & ACT_DESTROY) && (n != s && n != APP_STOPPED))
+		fail_msg("%s: destroyed while %s", where, sup_state_name(n));
+	if ((a & ACT_DESTROY) && e != EV_DELETE && !before->delete_after)
+		fail_msg("%s: destroyed without a delete", where);
+	if ((a & ACT_SIG_KILL) && s != APP_STOPPING)
+		fail_msg("%s: SIGKILL outside a stop", where);
+}
+
+/* Every cell, in every combination of the inputs its guard may read. */
+static void
+test_walk_every_cell(void **state)
+{
+	static const unsigned fails[] = { 0, 3, 15 };
+	static const uint64_t ups[] = { 5, 3600 * 1000 };
+	static const int codes[][2] = { { 0, 0 }, { 1, 0 }, { 3, 0 },
+	    { -1, SIGKILL } };
+	struct app_conf	conf;
+	struct app_run	before, r;
+	struct sup_in	in;
+	struct sup_out	out;
+	int		s, e, c, flags;
+	size_t		fi, ui, pi;
+	unsigned	n = 0;
+
+	(void)state;
+	for (pi = 0; pi < 3; pi++) {
+		conf_defaults(&conf);
+		conf.restart = pi;
+		conf.stop_codes[0] = 3;
+		conf.nstop_codes = 1;
+		conf.restart_delay = pi == 1 ? 500 : 0;
+		for (s = 0; s < APP_NSTATES; s++)
+		for (e = 0; e < SUP_NEVENTS; e++)
+		for (fi = 0; fi < 3; fi++)
+		for (ui = 0; ui < 2; ui++)
+		for (c = 0; c < 4; c++)
+		for (flags = 0; flags < 128; flags++) {
+			sup_init(&before);
+			before.state = s;
+			before.fails = fails[fi];
+			before.started = 1000;
+			before.has_exit = true;
+			before.exit_code = codes[c][0];
+			before.exit_signal = codes[c][1];
+			before.start_after = flags & 1;
+			before.count_after = (flags & 2) && (flags & 1);
+			before.delete_after = flags & 4;
+			before.killed = flags & 8;
+			before.leader_gone = flags & 16;
+			before.respawn = flags & 32;
+			strlcpy(before.reason, "before", sizeof before.reason);
+			r = before;
+			in.event = e;
+			in.now = 1000 + ups[ui];
+			in.group_alive = (flags & 64) != 0;
+			in.conf = &conf;
+			sup_step(&r, &in, &out);
+			check_cell(&before, &in, &r, &out);
+			n++;
+		}
+	}
+	assert_true(n > APP_NSTATES * SUP_NEVENTS);
 }
 
 int
@@ -455,6 +775,11 @@ main(void)
 		cmocka_unit_test(test_start_while_stopping),
 		cmocka_unit_test(test_start_is_idempotent),
 		cmocka_unit_test(test_spawn_fail),
+		cmocka_unit_test(test_user_start_lack_is_errored),
+		cmocka_unit_test(test_delete),
+		cmocka_unit_test(test_stop_waits_for_group),
+		cmocka_unit_test(test_every_cell),
+		cmocka_unit_test(test_walk_every_cell),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

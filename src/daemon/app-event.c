@@ -1,0 +1,116 @@
+/*
+ * app_event(): the one place that carries out the state machine's actions.
+ * sup_step() (src/process/sup.c) decides, from its table, and is the only
+ * writer of the state field; this file logs each transition as "name: from
+ * -> to (reason)", sends the signals, arms the timer, spawns and saves the
+ * record. Exit status only ever comes from waitpid() in the reaper
+ * (app-reap.c), on the one loop, so a stop can never be mistaken for a
+ * crash (docs/LESSONS.md 4).
+ */
+#include <errno.h>
+#include <signal.h>
+
+#include "app.h"
+#include "log.h"
+#include "proc.h"
+
+static void
+app_timer_cb(uv_timer_t *t)
+{
+	struct app	*a = t->data;
+
+	a->run.timer_due = 0;
+	app_event(a, EV_TIMER);
+}
+
+/* (Re)arms the app's one timer; its due time goes into the record. */
+void
+app_timer_arm(struct app *a, uint64_t ms)
+{
+	uv_timer_start(&a->timer, app_timer_cb, ms, 0);
+	a->run.timer_due = app_now() + ms;
+}
+
+void
+app_signal_group(struct app *a, int sig)
+{
+	if (a->run.pgid <= 1)
+		return;
+	/* While the leader is unreaped its pid cannot be reused. */
+	if (proc_signal_group(a->run.pgid, sig) == -1 && errno != ESRCH)
+		log_warn("%s: kill(-%d, %d)", a->conf.name,
+		    (int)a->run.pgid, sig);
+}
+
+/* The signals of out, in the order a stop needs them. */
+static void
+app_signals(struct app *a, unsigned actions)
+{
+	if (actions & ACT_SIG_STOP) {
+		app_signal_group(a, a->conf.stop_signal);
+		app_signal_group(a, SIGCONT);
+	}
+	if (actions & ACT_SIG_KILL) {
+		app_signal_group(a, SIGKILL);
+		a->run.killed = true;
+	}
+	/* Before any spawn: leftovers would run next to the new process. */
+	if ((actions & ACT_KILL_REST) && a->run.pgid > 1) {
+		log_info("%s: killing what is left of process group %d",
+		    a->conf.name, (int)a->run.pgid);
+		app_signal_group(a, SIGKILL);
+		a->run.pgid = 0;
+	}
+}
+
+void
+app_event(struct app *a, enum sup_event ev)
+{
+	struct sup_in	in;
+	struct sup_out	out;
+	int		r;
+
+	in.event = ev;
+	in.now = app_now();
+	/* Observed only where the table looks at it: cheap otherwise. */
+	in.group_alive = sup_waits_group(&a->run) && app_group_alive(a);
+	in.conf = &a->conf;
+	sup_step(&a->run, &in, &out);
+	if (out.reason != NULL)
+		log_info("%s: %s -> %s (%s)", a->conf.name,
+		    sup_state_name(out.from), sup_state_name(a->run.state),
+		    out.reason);
+
+	if (out.actions & ACT_TIMER_STOP) {
+		uv_timer_stop(&a->timer);
+		a->run.timer_due = 0;
+	}
+	app_signals(a, out.actions);
+	if (out.actions & ACT_COUNT)
+		a->run.restarts++;
+	/* No process, no group: nothing may be signalled by a stale id. */
+	if (!sup_running(a->run.state))
+		a->run.pgid = 0;
+	/*
+	 * Spawn before arming the timer, so that min_uptime runs from the
+	 * real start. A spawn that fails is one more event, from launching.
+	 */
+	if ((out.actions & ACT_SPAWN) && (r = app_spawn(a)) != 0)
+		app_event(a, r == -2 ? EV_SPAWN_LACK : EV_SPAWN_FAIL);
+	else if (out.actions & ACT_TIMER)
+		app_timer_arm(a, out.timer_ms);
+	if (out.actions & ACT_DESTROY) {
+		app_destroy(a);
+		return;
+	}
+	/* Waiters wait for the end of a stop, or for the exec's verdict. */
+	if ((out.from == APP_STOPPING || out.from == APP_LAUNCHING) &&
+	    a->run.state != out.from)
+		app_notify(a);
+	app_save(a);
+	/* A new process runs only once a successor daemon can find it. */
+	if (a->exec.gofd != -1) {
+		proc_release(a->exec.gofd);
+		a->exec.gofd = -1;
+	}
+}

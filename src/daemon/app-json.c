@@ -1,0 +1,63 @@
+/*
+ * The app object of list and info (docs/PROTOCOL.md, "App objects"): the record as
+ * users see it, with memory and CPU sampled from /proc now.
+ */
+#include "app.h"
+#include "json.h"
+#include "logf.h"
+#include "parse.h"
+#include "proc.h"
+
+cJSON *
+app_to_json(struct app *a, bool detail)
+{
+	struct proc_stats	 ps;
+	cJSON			*o = cJSON_CreateObject();
+	uint64_t		 now = app_now(), up = 0;
+	double			 cpu = 0;
+
+	cJSON_AddNumberToObject(o, "id", a->id);
+	cJSON_AddStringToObject(o, "name", a->conf.name);
+	cJSON_AddStringToObject(o, "status", sup_state_name(a->run.state));
+	if (a->run.pid > 0)
+		cJSON_AddNumberToObject(o, "pid", a->run.pid);
+	else
+		cJSON_AddNullToObject(o, "pid");
+	cJSON_AddNumberToObject(o, "restarts", a->run.restarts);
+	if (a->run.pid > 0)
+		up = now - a->run.started;
+	cJSON_AddNumberToObject(o, "uptime_ms", (double)up);
+	if (a->run.has_exit && a->run.exit_signal == 0 && !a->run.exit_unknown)
+		cJSON_AddNumberToObject(o, "exit_code", a->run.exit_code);
+	else
+		cJSON_AddNullToObject(o, "exit_code");
+	if (a->run.has_exit && a->run.exit_signal != 0)
+		cJSON_AddStringToObject(o, "exit_signal",
+		    parse_signame(a->run.exit_signal));
+	else
+		cJSON_AddNullToObject(o, "exit_signal");
+	cJSON_AddItemToObject(o, "argv", json_from_strv(a->conf.argv));
+	cJSON_AddStringToObject(o, "cwd", a->conf.cwd ? a->conf.cwd : "/");
+	if (a->run.pid > 0 && proc_stats(a->run.pid, &ps) == 0) {
+		if (a->cpu_when != 0 && now > a->cpu_when &&
+		    ps.cpu_ticks >= a->cpu_ticks)
+			cpu = (ps.cpu_ticks - a->cpu_ticks) * 1000.0 /
+			    proc_hz() / (now - a->cpu_when) * 100.0;
+		else if (up > 0)
+			cpu = ps.cpu_ticks * 1000.0 / proc_hz() / up * 100.0;
+		a->cpu_ticks = ps.cpu_ticks;
+		a->cpu_when = now;
+	} else
+		ps.rss = 0;
+	cJSON_AddNumberToObject(o, "memory_bytes", (double)ps.rss);
+	cJSON_AddNumberToObject(o, "cpu_percent", (double)(long)(cpu * 10) /
+	    10.0);
+	cJSON_AddStringToObject(o, "out_log", logf_path(a->out));
+	cJSON_AddStringToObject(o, "err_log", logf_path(a->err));
+	cJSON_AddStringToObject(o, "reason", a->run.reason);
+	if (detail) {
+		cJSON_AddNumberToObject(o, "failed_starts", a->run.fails);
+		cJSON_AddItemToObject(o, "config", conf_to_json(&a->conf));
+	}
+	return (o);
+}

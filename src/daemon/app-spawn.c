@@ -1,0 +1,291 @@
+/*
+ * Starting an app's program: its environment (CLI environment, env keys,
+ * env_file, OPM_APP_*), the program looked up like exec will, the log
+ * pipes, fork and exec (proc.c), and the exec's verdict read later from a
+ * close-on-exec pipe watched by the loop, so no spawn ever blocks it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "dotenv.h"
+#include "handle.h"
+#include "log.h"
+#include "logf.h"
+#include "proc.h"
+#include "state.h"
+#include "xmem.h"
+
+/* Processes this daemon process has started, for accounting (soak). */
+static uint64_t	app_nspawned;
+
+uint64_t
+app_spawned(void)
+{
+	return (app_nspawned);
+}
+
+static int
+app_envcmp(const void *a, const void *b)
+{
+	const char	*x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t		 i;
+
+	/* Compare keys only, so that "A=..." sorts before "A_B=...". */
+	for (i = 0; x[i] == y[i] && x[i] != '=' && x[i] != '\0'; i++)
+		;
+	if (x[i] == '=' && y[i] == '=')
+		return (0);
+	if (x[i] == '=')
+		return (-1);
+	if (y[i] == '=')
+		return (1);
+	return ((unsigned char)x[i] - (unsigned char)y[i]);
+}
+
+/* Sets KEY=VALUE in v (n entries), replacing any KEY already there. */
+static char **
+app_setenv(char **v, size_t *n, const char *kv)
+{
+	size_t	i, klen = strcspn(kv, "=");
+
+	for (i = 0; i < *n; i++) {
+		if (strncmp(v[i], kv, klen) == 0 && v[i][klen] == '=') {
+			free(v[i]);
+			v[i] = xstrdup(kv);
+			return (v);
+		}
+	}
+	v = xreallocarray(v, *n + 2, sizeof *v);
+	v[(*n)++] = xstrdup(kv);
+	v[*n] = NULL;
+	return (v);
+}
+
+/*
+ * The environment, in order of precedence (later wins): the environment of
+ * the CLI that created the app, the env keys, the env_file (read now), then
+ * OPM_APP_NAME and OPM_APP_ID.
+ */
+char **
+app_environ(const struct app *a, char *cause, size_t clen)
+{
+	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv;
+	size_t	  n = 0, i;
+
+	for (i = 0; a->conf.env_base && a->conf.env_base[i]; i++)
+		v = app_setenv(v, &n, a->conf.env_base[i]);
+	for (i = 0; a->conf.env && a->conf.env[i]; i++)
+		v = app_setenv(v, &n, a->conf.env[i]);
+	if (a->conf.env_file != NULL) {
+		if (dotenv_read(a->conf.env_file, &file, cause, clen) == -1) {
+			xfreev(v);
+			return (NULL);
+		}
+		for (i = 0; file[i] != NULL; i++)
+			v = app_setenv(v, &n, file[i]);
+		xfreev(file);
+	}
+	xasprintf(&kv, "OPM_APP_NAME=%s", a->conf.name);
+	v = app_setenv(v, &n, kv);
+	free(kv);
+	xasprintf(&kv, "OPM_APP_ID=%d", a->id);
+	v = app_setenv(v, &n, kv);
+	free(kv);
+	qsort(v, n, sizeof *v, app_envcmp);
+	return (v);
+}
+
+static const char *
+app_path_env(char *const *v)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		if (strncmp(v[i], "PATH=", 5) == 0)
+			return (v[i]);
+	}
+	return (NULL);
+}
+
+int
+app_check_program(const struct app_conf *c, char *cause, size_t clen)
+{
+	char		 path[PATH_MAX];
+	const char	*why, *pe;
+	char		*penv[2] = { NULL, NULL };
+	size_t		 i;
+
+	/* PATH from --env wins over the inherited one, as at spawn. */
+	pe = app_path_env(c->env_base);
+	for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
+		if (strncmp(c->env[i], "PATH=", 5) == 0)
+			pe = c->env[i];
+	}
+	penv[0] = (char *)pe;
+	if (proc_resolve(c->argv[0], c->cwd, penv, path, sizeof path,
+	    &why) == -1) {
+		snprintf(cause, clen, "%s: %s", c->argv[0], why);
+		return (-1);
+	}
+	return (0);
+}
+
+
+/* Stops watching for the exec's verdict: watcher first, fd second. */
+void
+app_exec_close(struct app *a)
+{
+	if (a->exec.poll == NULL)
+		return;
+	/* A reused descriptor number must not be dropped by the watch. */
+	uv_close((uv_handle_t *)a->exec.poll, handle_free);
+	a->exec.poll = NULL;
+	close(a->exec.fd);
+	a->exec.fd = -1;
+}
+
+/*
+ * The exec verdict, from its pipe: closes the watch once it is known. 0:
+ * the program runs; 1: it failed (a->exec.failed, the cause in the
+ * record's reason); -1: not known yet.
+ */
+int
+app_exec_check(struct app *a)
+{
+	struct proc_spec	spec;
+	char			cause[512];
+	int			r;
+
+	if (a->exec.poll == NULL)
+		return (0);
+	memset(&spec, 0, sizeof spec);
+	spec.path = a->conf.argv[0];
+	spec.cwd = a->conf.cwd;
+	if ((r = proc_exec_result(a->exec.fd, &spec, cause,
+	    sizeof cause)) == -1)
+		return (-1);
+	app_exec_close(a);
+	/* The program runs: a start waiting on the verdict can answer. */
+	if (r == 0)
+		app_notify(a);
+	if (r == 1) {
+		a->exec.failed = true;
+		strlcpy(a->run.reason, cause, sizeof a->run.reason);
+		log_warnx("%s: %s", a->conf.name, cause);
+	}
+	return (r);
+}
+
+bool
+app_exec_pending(const struct app *a)
+{
+	return (a->run.state == APP_LAUNCHING && (a->exec.poll != NULL ||
+	    a->exec.failed));
+}
+
+static void
+app_execpoll_cb(uv_poll_t *h, int status, int events)
+{
+	struct app	*a = h->data;
+
+	(void)status;
+	(void)events;
+	app_exec_check(a);
+}
+
+/* Errors of fork and pipe that pass with time: descriptors, memory. */
+static bool
+app_transient(int e)
+{
+	return (e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM);
+}
+
+/*
+ * Starts the program. With a's reason set when it cannot: -2 for a lack
+ * of resources (app_transient), -1 otherwise.
+ */
+int
+app_spawn(struct app *a)
+{
+	struct proc_spec	 spec;
+	char			 path[PATH_MAX], cause[512];
+	char			**env;
+	const char		*why;
+	int			 outfd, errfd, pidfd, execfd, gofd, e;
+	pid_t			 pid;
+
+	if ((env = app_environ(a, cause, sizeof cause)) == NULL) {
+		snprintf(a->run.reason, sizeof a->run.reason,
+		    "env_file %.200s", cause);
+		return (-1);
+	}
+	if (a->conf.cwd != NULL && access(a->conf.cwd, X_OK) == -1) {
+		snprintf(a->run.reason, sizeof a->run.reason, "cwd %s: %s",
+		    a->conf.cwd, strerror(errno));
+		xfreev(env);
+		return (-1);
+	}
+	if (proc_resolve(a->conf.argv[0], a->conf.cwd, env, path, sizeof path,
+	    &why) == -1) {
+		snprintf(a->run.reason, sizeof a->run.reason, "%s: %s",
+		    a->conf.argv[0], why);
+		xfreev(env);
+		return (-1);
+	}
+	if ((outfd = logf_capture(a->out)) == -1) {
+		e = errno;
+		snprintf(a->run.reason, sizeof a->run.reason, "log pipe: %s",
+		    strerror(e));
+		xfreev(env);
+		return (app_transient(e) ? -2 : -1);
+	}
+	if ((errfd = logf_capture(a->err)) == -1) {
+		e = errno;
+		snprintf(a->run.reason, sizeof a->run.reason, "log pipe: %s",
+		    strerror(e));
+		close(outfd);
+		xfreev(env);
+		return (app_transient(e) ? -2 : -1);
+	}
+	spec.path = path;
+	spec.argv = a->conf.argv;
+	spec.envp = env;
+	spec.cwd = a->conf.cwd;
+	spec.out_fd = outfd;
+	spec.err_fd = errfd;
+	pid = proc_spawn(&spec, &pidfd, &execfd, &gofd, cause, sizeof cause);
+	e = errno;
+	close(outfd);
+	close(errfd);
+	xfreev(env);
+	if (pid == -1) {
+		strlcpy(a->run.reason, cause, sizeof a->run.reason);
+		return (app_transient(e) ? -2 : -1);
+	}
+	/* The exec's verdict comes later; the loop goes on meanwhile. */
+	a->exec.failed = false;
+	a->exec.gofd = gofd;	/* released once the state file has the pid */
+	a->exec.fd = execfd;
+	a->exec.poll = xcalloc(1, sizeof *a->exec.poll);
+	uv_poll_init(app_loop, a->exec.poll, execfd);
+	a->exec.poll->data = a;
+	uv_poll_start(a->exec.poll, UV_READABLE | UV_DISCONNECT,
+	    app_execpoll_cb);
+	a->pidfd = pidfd;
+	a->run.pid = a->run.pgid = pid;
+	a->run.adopted = false;
+	a->run.starttime = state_starttime(pid);
+	a->run.started = app_now();
+	a->run.killed = false;
+	a->run.leader_gone = false;
+	a->cpu_when = 0;
+	app_nspawned++;
+	log_info("%s: spawned pid %d: %s", a->conf.name, (int)pid, path);
+	return (0);
+}
+
