@@ -171,8 +171,10 @@ daemon_exit_now(void)
 		else
 			state_remove(a->id);
 	}
-	if (!running)
+	if (!running) {
 		keeper_quit();
+		paths_release_runtime(&d_paths);
+	}
 	uv_stop(d_loop);
 }
 
@@ -534,11 +536,16 @@ main(int argc, char **argv)
 	if (realpath("/proc/self/exe", d_self) == NULL)
 		strlcpy(d_self, argv[0], sizeof d_self);
 
-	if (paths_make_dirs(&d_paths) == -1)
-		daemon_die_errno("cannot create", d_paths.home);
+	/* Checked before anything is written there, the pointer included. */
+	if (paths_prepare(&d_paths, &cause) == -1)
+		daemon_die(cause);
 	paths_runtime(&d_paths);
-	log_init(foreground ? NULL : d_paths.daemon_log, 10 * 1024 * 1024,
-	    LOG_LVL_INFO);
+	if (paths_prepare(&d_paths, &cause) == -1 ||
+	    paths_claim_runtime(&d_paths, &cause) == -1)
+		daemon_die(cause);
+	if (log_init(foreground ? NULL : d_paths.daemon_log, 10 * 1024 * 1024,
+	    LOG_LVL_INFO) == -1)
+		daemon_die_errno("cannot open", d_paths.daemon_log);
 	d_started = uv_hrtime() / 1000000;
 	if ((env = getenv("OPM_REEXEC_FD")) != NULL) {
 		handover = daemon_handover(env);
