@@ -43,5 +43,11 @@ int	 dump_read(const char *path, struct dump_entry **out, size_t *n,
 int	 dump_parse(const char *buf, size_t len, struct dump_entry **out,
 	    size_t *n, char *cause, size_t clen);
 void	 dump_free(struct dump_entry *, size_t);
+/*
+ * Removes path.tmp.* (left by a daemon killed during a save). Called by
+ * every save and when the daemon starts; only the daemon holding the
+ * home's lock writes the dump, so none of them is in use.
+ */
+void	 dump_clean(const char *path);
 
 #endif

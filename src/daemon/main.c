@@ -26,6 +26,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "dump.h"
 #include "ipc.h"
 #include "json.h"
 #include "keeper.h"
@@ -107,8 +108,12 @@ daemon_die_errno(const char *what, const char *path)
 {
 	char	msg[512];
 
-	snprintf(msg, sizeof msg, "%s %.300s: %s", what, path,
-	    strerror(errno));
+	if (errno == ELOOP)
+		snprintf(msg, sizeof msg, "%s %.300s: a symbolic link; opm "
+		    "does not follow links in its directories", what, path);
+	else
+		snprintf(msg, sizeof msg, "%s %.300s: %s", what, path,
+		    strerror(errno));
 	daemon_die(msg);
 }
 
@@ -119,7 +124,8 @@ daemon_lock(void)
 	char	buf[32], msg[128];
 	int	n;
 
-	d_lock_fd = open(d_paths.pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	d_lock_fd = open(d_paths.pidfile, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 	if (d_lock_fd == -1)
 		daemon_die_errno("cannot open", d_paths.pidfile);
 	if (flock(d_lock_fd, LOCK_EX | LOCK_NB) == -1) {
@@ -556,6 +562,8 @@ main(int argc, char **argv)
 	}
 	if (handover == NULL)
 		daemon_lock();
+	/* Left by a daemon killed during a save. */
+	dump_clean(d_paths.dump);
 
 	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
