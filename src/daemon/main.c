@@ -49,18 +49,36 @@ static char		 d_self[4096];	/* this binary, for re-exec */
 static char		**d_argv;
 static int		 d_reloads;
 static bool		 d_reloading;
+static char		 d_notify[108];	/* NOTIFY_SOCKET, for `opm daemon run` */
+
+/*
+ * Only a daemon in the foreground (`opm daemon run`, systemd's ExecStart)
+ * speaks to NOTIFY_SOCKET. A daemon started by a CLI inside some other
+ * service would otherwise tell that service READY=1 and STOPPING=1. The
+ * variable leaves the environment either way, so the keeper never sees
+ * it; a re-exec puts it back for the new image.
+ */
+static void
+daemon_sd_take(bool foreground)
+{
+	const char	*path = getenv("NOTIFY_SOCKET");
+
+	if (foreground && path != NULL && (path[0] == '/' || path[0] == '@') &&
+	    strlen(path) < sizeof d_notify)
+		strlcpy(d_notify, path, sizeof d_notify);
+	unsetenv("NOTIFY_SOCKET");
+}
 
 /* Tells systemd, if it asked: READY=1, STOPPING=1. */
 static void
 daemon_sd_notify(const char *msg)
 {
 	struct sockaddr_un	 sun;
-	const char		*path = getenv("NOTIFY_SOCKET");
+	const char		*path = d_notify;
 	socklen_t		 len;
 	int			 fd;
 
-	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
-	    strlen(path) >= sizeof sun.sun_path)
+	if (path[0] == '\0')
 		return;
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -294,10 +312,13 @@ daemon_reexec(void)
 	fcntl(d_lock_fd, F_SETFD, 0);
 	snprintf(fdstr, sizeof fdstr, "%d", mfd);
 	setenv("OPM_REEXEC_FD", fdstr, 1);
+	if (d_notify[0] != '\0')
+		setenv("NOTIFY_SOCKET", d_notify, 1);
 	log_info("reload: exec %s (%zu bytes of state)", d_self, len);
 	execv(d_self, d_argv);
 	log_warn("reload: exec %s", d_self);
 	unsetenv("OPM_REEXEC_FD");
+	unsetenv("NOTIFY_SOCKET");
 fail:
 	cJSON_free(text);
 	if (mfd != -1)
@@ -521,6 +542,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	umask(077);
+	daemon_sd_take(foreground);
 	if (paths_init(&d_paths, &cause) == -1)
 		daemon_die(cause);
 	if (keeper) {
