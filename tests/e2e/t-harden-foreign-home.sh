@@ -25,7 +25,7 @@ kill_strays()
 	done
 	return 0
 }
-trap '_rc=$?; trap - ERR; kill_strays; (exit $_rc); teardown' EXIT
+trap '_rc=$?; set +eE; trap - ERR; kill_strays; (exit $_rc); teardown' EXIT
 
 nobody=$(id -u nobody)
 planted=$TEST_TMP/planted

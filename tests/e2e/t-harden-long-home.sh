@@ -13,7 +13,7 @@
 setup
 
 base=$OPM_HOME
-trap '_rc=$?; trap - ERR; (exit $_rc); teardown; rm -rf -- "$base"' EXIT
+trap '_rc=$?; set +eE; trap - ERR; (exit $_rc); teardown; rm -rf -- "$base"' EXIT
 
 # A directory under base whose path is exactly LEN bytes.
 long_dir()	# LEN

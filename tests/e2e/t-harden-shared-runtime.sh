@@ -29,7 +29,7 @@ kill_b()
 	done
 	return 0
 }
-trap '_rc=$?; trap - ERR; kill_b; (exit $_rc); teardown' EXIT
+trap '_rc=$?; set +eE; trap - ERR; kill_b; (exit $_rc); teardown' EXIT
 
 assert_exit 0 "$OPM" start --name a1 "$TESTAPP" tag "$TAG" tag a1 forever
 wait_status a1 online
