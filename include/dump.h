@@ -26,8 +26,9 @@ struct dump_entry {
 cJSON	*dump_entry_json(int id, bool running, const struct app_conf *);
 /*
  * Writes {"version":1,"apps":[...]} to path atomically: a temporary file in
- * the same directory, fsync, the old file kept as path.bak (by hard link,
- * so path is never missing), rename, fsync of the directory. An old file
+ * the same directory (random name, O_EXCL), fsync, the old file kept as
+ * path.bak (a hard link renamed into place, so neither path nor path.bak
+ * is ever missing), rename, fsync of the directory. An old file
  * that does not parse is moved aside to path.corrupt-TIME, never lost.
  * -1 with a message in cause[]; the old dump is then untouched.
  */

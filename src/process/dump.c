@@ -113,10 +113,11 @@ int
 dump_write(const char *path, cJSON *apps, char *cause, size_t clen)
 {
 	char		 tmp[PATH_MAX], bak[PATH_MAX], aside[PATH_MAX];
+	char		 baktmp[PATH_MAX];
 	char		*text;
 	cJSON		*root = cJSON_CreateObject();
 	size_t		 len;
-	int		 fd;
+	int		 fd, i, r = -1;
 
 	cJSON_AddNumberToObject(root, "version", DUMP_VERSION);
 	cJSON_AddItemReferenceToObject(root, "apps", apps);
@@ -160,10 +161,20 @@ dump_write(const char *path, cJSON *apps, char *cause, size_t clen)
 			return (-1);
 		}
 	} else if (access(path, F_OK) == 0) {
-		/* A hard link: path itself is never missing. */
-		if ((unlink(bak) == -1 && errno != ENOENT) ||
-		    link(path, bak) == -1) {
+		/*
+		 * A hard link under a temporary name, renamed over the old
+		 * .bak: neither path nor .bak is ever missing, whenever we die.
+		 */
+		for (i = 0; i < 8; i++) {
+			snprintf(baktmp, sizeof baktmp, "%s.tmp.bak%08x", path,
+			    arc4random());
+			if ((r = link(path, baktmp)) == 0 || errno != EEXIST)
+				break;
+		}
+		if (r == -1 || rename(baktmp, bak) == -1) {
 			snprintf(cause, clen, "%s: %s", bak, strerror(errno));
+			if (r == 0)
+				unlink(baktmp);
 			unlink(tmp);
 			return (-1);
 		}
