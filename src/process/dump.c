@@ -178,6 +178,11 @@ dump_write(const char *path, cJSON *apps, char *cause, size_t clen)
 			unlink(tmp);
 			return (-1);
 		}
+		/*
+		 * Already the same file (we died between this rename and the
+		 * next one): rename(2) then does nothing and leaves baktmp.
+		 */
+		unlink(baktmp);
 	}
 	if (rename(tmp, path) == -1) {
 		snprintf(cause, clen, "%s: %s", path, strerror(errno));
