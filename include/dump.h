@@ -26,8 +26,9 @@ struct dump_entry {
 cJSON	*dump_entry_json(int id, bool running, const struct app_conf *);
 /*
  * Writes {"version":1,"apps":[...]} to path atomically: a temporary file in
- * the same directory, fsync, the old file kept as path.bak (by hard link,
- * so path is never missing), rename, fsync of the directory. An old file
+ * the same directory (random name, O_EXCL), fsync, the old file kept as
+ * path.bak (a hard link renamed into place, so neither path nor path.bak
+ * is ever missing), rename, fsync of the directory. An old file
  * that does not parse is moved aside to path.corrupt-TIME, never lost.
  * -1 with a message in cause[]; the old dump is then untouched.
  */
@@ -45,5 +46,11 @@ int	 dump_parse(const char *buf, size_t len, struct dump_entry **out,
 /* One entry of a dump (or the conf of a state record): e->error on error. */
 void	 dump_entry_parse(struct dump_entry *e, const cJSON *obj);
 void	 dump_free(struct dump_entry *, size_t);
+/*
+ * Removes path.tmp.* (left by a daemon killed during a save). Called by
+ * every save and when the daemon starts; only the daemon holding the
+ * home's lock writes the dump, so none of them is in use.
+ */
+void	 dump_clean(const char *path);
 
 #endif

@@ -2,7 +2,11 @@
 #ifndef OPM_PATHS_H
 #define OPM_PATHS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* In a runtime directory other than OPM_HOME: the home it belongs to. */
+#define PATHS_RUNTIME_OWNER	"home"
 
 struct paths {
 	char	home[4096];	/* OPM_HOME, default $HOME/.opm */
@@ -26,5 +30,27 @@ int	paths_init(struct paths *p, const char **cause);
 void	paths_runtime(struct paths *p);
 /* mkdir -p with mode 0700 for OPM_HOME, the runtime and the log dirs. */
 int	paths_make_dirs(const struct paths *p);
+/*
+ * What a CLI does before it starts a daemon, and a daemon when it starts:
+ * mkdir -p OPM_HOME and the runtime directory (new ones 0700), refuse them
+ * unless they are the caller's (paths_check), then create the log
+ * directory. -1 and *cause (one line) on failure.
+ */
+int	paths_prepare(const struct paths *p, const char **cause);
+/*
+ * Refuses (-1, *cause) an OPM_HOME or runtime directory that is not the
+ * caller's: owned by another uid, group- or other-writable, not a
+ * directory, or a symbolic link somebody else made. Checked before a
+ * daemon is started (CLI) and when it starts (opmd).
+ */
+int	paths_check(const struct paths *p, const char **cause);
+/*
+ * A runtime directory other than OPM_HOME serves one home: the first
+ * daemon records its home in RUNTIME/home, and a daemon of any other home
+ * is refused (-1, *cause naming both) instead of adopting its apps.
+ */
+int	paths_claim_runtime(const struct paths *p, const char **cause);
+/* A clean stop with nothing left running gives the directory up. */
+void	paths_release_runtime(const struct paths *p);
 
 #endif

@@ -87,17 +87,19 @@ cli_spawn_daemon(void)
 void
 cli_connect(struct client *c, bool autostart)
 {
-	int	lock;
+	const char	*cause;
+	int		 lock;
 
 	if (cli_try_connect(c) == 0)
 		return;
 	if (!autostart)
 		cli_fatal(EXIT_NODAEMON, "the daemon is not running (%s)",
 		    cli_paths.sock);
-	if (paths_make_dirs(&cli_paths) == -1)
-		cli_fatal(EXIT_NODAEMON, "cannot create %s: %s",
-		    cli_paths.home, strerror(errno));
-	lock = open(cli_paths.startlock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* Never start a daemon in a directory somebody else controls. */
+	if (paths_prepare(&cli_paths, &cause) == -1)
+		cli_fatal(EXIT_NODAEMON, "%s", cause);
+	lock = open(cli_paths.startlock, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 	if (lock == -1 || flock(lock, LOCK_EX) == -1)
 		cli_fatal(EXIT_NODAEMON, "cannot lock %s: %s",
 		    cli_paths.startlock, strerror(errno));

@@ -21,22 +21,25 @@ static size_t		 log_max;
 static size_t		 log_size;
 static enum log_level	 log_lvl = LOG_LVL_INFO;
 
-static void
+/* A symbolic link at the log's path is never followed (O_NOFOLLOW). */
+static int
 log_open(void)
 {
 	struct stat	st;
 	int		fd;
 
-	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 	if (fd == -1) {
 		log_fd = 2;
-		return;
+		return (-1);
 	}
 	log_fd = fd;
 	log_size = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
+	return (0);
 }
 
-void
+int
 log_init(const char *path, size_t max_size, enum log_level level)
 {
 	log_lvl = level;
@@ -48,11 +51,12 @@ log_init(const char *path, size_t max_size, enum log_level level)
 	log_path = NULL;
 	log_fd = 2;
 	if (path == NULL)
-		return;
+		return (0);
 	log_path = strdup(path);
 	log_max = max_size;
-	if (log_path != NULL)
-		log_open();
+	if (log_path == NULL || log_open() == -1)
+		return (-1);
+	return (0);
 }
 
 static void

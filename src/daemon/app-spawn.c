@@ -77,8 +77,12 @@ app_environ(const struct app *a, char *cause, size_t clen)
 	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv;
 	size_t	  n = 0, i;
 
-	for (i = 0; a->conf.env_base && a->conf.env_base[i]; i++)
+	for (i = 0; a->conf.env_base && a->conf.env_base[i]; i++) {
+		/* The CLI's service manager's, not the app's. */
+		if (strncmp(a->conf.env_base[i], "NOTIFY_SOCKET=", 14) == 0)
+			continue;
 		v = app_setenv(v, &n, a->conf.env_base[i]);
+	}
 	for (i = 0; a->conf.env && a->conf.env[i]; i++)
 		v = app_setenv(v, &n, a->conf.env[i]);
 	if (a->conf.env_file != NULL) {

@@ -116,6 +116,8 @@ app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 		    app_paths->logs, strerror(errno));
 		if (a->out != NULL)
 			logf_unref(a->out);
+		if (a->err != NULL)
+			logf_unref(a->err);
 		free(a);
 		return (NULL);
 	}

@@ -47,15 +47,26 @@ static int	keeper_sock = -1;	/* daemon side: the connection */
 static uv_poll_t *keeper_poll;
 static void	(*keeper_lost)(void);
 
+/*
+ * The keeper's socket is RUNTIME/keeper.sock, named through a descriptor
+ * of RUNTIME (/proc/self/fd/N/keeper.sock): sun_path holds 107 bytes, and
+ * a runtime directory of 96 bytes or more would leave the daemon without
+ * a keeper. The file stays in the 0700 directory, so its mode still
+ * guards it (an abstract name would not). Returns the descriptor, to be
+ * closed once bind or connect is done, or -1.
+ */
 static int
 keeper_addr(const struct paths *p, struct sockaddr_un *sun)
 {
+	int	dfd;
+
 	memset(sun, 0, sizeof *sun);
 	sun->sun_family = AF_UNIX;
-	if ((size_t)snprintf(sun->sun_path, sizeof sun->sun_path,
-	    "%s/keeper.sock", p->runtime) >= sizeof sun->sun_path)
+	if ((dfd = open(p->runtime, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return (-1);
-	return (0);
+	snprintf(sun->sun_path, sizeof sun->sun_path,
+	    "/proc/self/fd/%d/keeper.sock", dfd);
+	return (dfd);
 }
 
 static int
@@ -200,7 +211,7 @@ keeper_main(const struct paths *p)
 	size_t			 n = 0;
 	char			 lockpath[4200];
 	const char		*e;
-	int			 lfd, ls, c = -1, ready = -1;
+	int			 lfd, ls, c = -1, ready = -1, dfd;
 
 	if ((e = getenv(DETACH_READY_ENV)) != NULL)
 		ready = atoi(e);
@@ -209,14 +220,14 @@ keeper_main(const struct paths *p)
 	signal(SIGINT, SIG_IGN);
 	proc_raise_nofile();
 	snprintf(lockpath, sizeof lockpath, "%s/keeper.lock", p->runtime);
-	lfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	lfd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lfd == -1 || flock(lfd, LOCK_EX | LOCK_NB) == -1) {
 		/* Another keeper serves this directory. */
 		if (ready != -1 && write(ready, DETACH_READY "\n", 6) < 0)
 			exit(1);
 		exit(0);
 	}
-	if (keeper_addr(p, &sun) == -1)
+	if ((dfd = keeper_addr(p, &sun)) == -1)
 		exit(1);
 	unlink(sun.sun_path);
 	umask(077);
@@ -224,6 +235,7 @@ keeper_main(const struct paths *p)
 	if (ls == -1 || bind(ls, (struct sockaddr *)&sun, sizeof sun) == -1 ||
 	    listen(ls, 4) == -1)
 		exit(1);
+	close(dfd);
 	if (ready != -1) {
 		if (write(ready, DETACH_READY "\n", 6) < 0)
 			exit(1);
@@ -276,16 +288,20 @@ static int
 keeper_connect(const struct paths *p)
 {
 	struct sockaddr_un	sun;
-	int			s;
+	int			s, dfd;
 
-	if (keeper_addr(p, &sun) == -1)
+	if ((dfd = keeper_addr(p, &sun)) == -1)
 		return (-1);
-	if ((s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1)
-		return (-1);
-	if (connect(s, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		close(s);
+	if ((s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1) {
+		close(dfd);
 		return (-1);
 	}
+	if (connect(s, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		close(s);
+		close(dfd);
+		return (-1);
+	}
+	close(dfd);
 	return (s);
 }
 

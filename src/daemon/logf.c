@@ -131,7 +131,9 @@ logf_reopen(struct logfile *lf)
 	struct stat	st;
 	int		fd;
 
-	fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* A symbolic link planted at the path is refused (ELOOP). */
+	fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 	if (fd == -1)
 		return (-1);
 	if (lf->fd != -1)
@@ -393,7 +395,7 @@ logf_follow(struct logfile *lf, struct ipc_client *c)
 	s->part = xmalloc(LOGF_LINE_MAX + 1);
 	/* A line half written now is sent whole, once it ends. */
 	if (lf->partial > 0 && lf->partial <= lf->size) {
-		int	rfd = open(lf->path, O_RDONLY | O_CLOEXEC);
+		int	rfd = open(lf->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		size_t	want = lf->partial > LOGF_LINE_MAX ? LOGF_LINE_MAX :
 			    lf->partial;
 		ssize_t	r = rfd == -1 ? -1 : pread(rfd, s->part, want,

@@ -27,6 +27,7 @@
 #include "cmd.h"
 #include "daemon.h"
 #include "detach.h"
+#include "dump.h"
 #include "ipc.h"
 #include "json.h"
 #include "keeper.h"
@@ -50,18 +51,36 @@ static char		 d_self[4096];	/* this binary, for re-exec */
 static char		**d_argv;
 static int		 d_reloads;
 static bool		 d_reloading;
+static char		 d_notify[108];	/* NOTIFY_SOCKET, for `opm daemon run` */
+
+/*
+ * Only a daemon in the foreground (`opm daemon run`, systemd's ExecStart)
+ * speaks to NOTIFY_SOCKET. A daemon started by a CLI inside some other
+ * service would otherwise tell that service READY=1 and STOPPING=1. The
+ * variable leaves the environment either way, so the keeper never sees
+ * it; a re-exec puts it back for the new image.
+ */
+static void
+daemon_sd_take(bool foreground)
+{
+	const char	*path = getenv("NOTIFY_SOCKET");
+
+	if (foreground && path != NULL && (path[0] == '/' || path[0] == '@') &&
+	    strlen(path) < sizeof d_notify)
+		strlcpy(d_notify, path, sizeof d_notify);
+	unsetenv("NOTIFY_SOCKET");
+}
 
 /* Tells systemd, if it asked: READY=1, STOPPING=1. */
 static void
 daemon_sd_notify(const char *msg)
 {
 	struct sockaddr_un	 sun;
-	const char		*path = getenv("NOTIFY_SOCKET");
+	const char		*path = d_notify;
 	socklen_t		 len;
 	int			 fd;
 
-	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
-	    strlen(path) >= sizeof sun.sun_path)
+	if (path[0] == '\0')
 		return;
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -109,8 +128,12 @@ daemon_die_errno(const char *what, const char *path)
 {
 	char	msg[512];
 
-	snprintf(msg, sizeof msg, "%s %.300s: %s", what, path,
-	    strerror(errno));
+	if (errno == ELOOP)
+		snprintf(msg, sizeof msg, "%s %.300s: a symbolic link; opm "
+		    "does not follow links in its directories", what, path);
+	else
+		snprintf(msg, sizeof msg, "%s %.300s: %s", what, path,
+		    strerror(errno));
 	daemon_die(msg);
 }
 
@@ -121,7 +144,8 @@ daemon_lock(void)
 	char	buf[32], msg[128];
 	int	n;
 
-	d_lock_fd = open(d_paths.pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	d_lock_fd = open(d_paths.pidfile, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
 	if (d_lock_fd == -1)
 		daemon_die_errno("cannot open", d_paths.pidfile);
 	if (flock(d_lock_fd, LOCK_EX | LOCK_NB) == -1) {
@@ -161,8 +185,10 @@ daemon_exit_now(void)
 		else
 			state_remove(a->id);
 	}
-	if (!running)
+	if (!running) {
 		keeper_quit();
+		paths_release_runtime(&d_paths);
+	}
 	uv_stop(d_loop);
 }
 
@@ -261,10 +287,13 @@ daemon_reexec(void)
 	fcntl(d_lock_fd, F_SETFD, 0);
 	snprintf(fdstr, sizeof fdstr, "%d", mfd);
 	setenv("OPM_REEXEC_FD", fdstr, 1);
+	if (d_notify[0] != '\0')
+		setenv("NOTIFY_SOCKET", d_notify, 1);
 	log_info("reload: exec %s (%zu bytes of state)", d_self, len);
 	execv(d_self, d_argv);
 	log_warn("reload: exec %s", d_self);
 	unsetenv("OPM_REEXEC_FD");
+	unsetenv("NOTIFY_SOCKET");
 fail:
 	cJSON_free(text);
 	if (mfd != -1)
@@ -444,6 +473,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		usage();
 	umask(077);
+	daemon_sd_take(foreground);
 	if (paths_init(&d_paths, &cause) == -1)
 		daemon_die(cause);
 	if (keeper) {
@@ -465,11 +495,16 @@ main(int argc, char **argv)
 	if (realpath("/proc/self/exe", d_self) == NULL)
 		strlcpy(d_self, argv[0], sizeof d_self);
 
-	if (paths_make_dirs(&d_paths) == -1)
-		daemon_die_errno("cannot create", d_paths.home);
+	/* Checked before anything is written there, the pointer included. */
+	if (paths_prepare(&d_paths, &cause) == -1)
+		daemon_die(cause);
 	paths_runtime(&d_paths);
-	log_init(foreground ? NULL : d_paths.daemon_log, 10 * 1024 * 1024,
-	    LOG_LVL_INFO);
+	if (paths_prepare(&d_paths, &cause) == -1 ||
+	    paths_claim_runtime(&d_paths, &cause) == -1)
+		daemon_die(cause);
+	if (log_init(foreground ? NULL : d_paths.daemon_log, 10 * 1024 * 1024,
+	    LOG_LVL_INFO) == -1)
+		daemon_die_errno("cannot open", d_paths.daemon_log);
 	d_started = uv_hrtime() / 1000000;
 	if ((env = getenv("OPM_REEXEC_FD")) != NULL) {
 		handover = daemon_handover(env);
@@ -480,6 +515,8 @@ main(int argc, char **argv)
 	}
 	if (handover == NULL)
 		daemon_lock();
+	/* Left by a daemon killed during a save. */
+	dump_clean(d_paths.dump);
 
 	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)

@@ -165,8 +165,8 @@ state_write(const char *path, const char *tmp, const char *text)
 	ssize_t	n;
 	int	fd, e;
 
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) == -1)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
 		return (-1);
 	n = write(fd, text, len);
 	e = n == -1 ? errno : n != (ssize_t)len ? ENOSPC : 0;

@@ -3,9 +3,12 @@
  * one and the directory fsynced, so a crash at any point leaves either the
  * old or the new dump whole (docs/LESSONS.md 10). The previous version stays as
  * .bak; a file that does not parse is moved aside, never overwritten.
+ * The temporary file has a random name and is created with O_EXCL, so a
+ * symbolic link planted at a guessed name is never written through.
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -66,6 +69,28 @@ dump_fsync_dir(const char *path)
 	return (r);
 }
 
+void
+dump_clean(const char *path)
+{
+	char		 copy[PATH_MAX], prefix[NAME_MAX + 8];
+	DIR		*d;
+	struct dirent	*de;
+	size_t		 plen;
+
+	strlcpy(copy, path, sizeof copy);
+	plen = (size_t)snprintf(prefix, sizeof prefix, "%s.tmp.",
+	    basename(copy));
+	strlcpy(copy, path, sizeof copy);
+	if (plen >= sizeof prefix || (d = opendir(dirname(copy))) == NULL)
+		return;
+	/* unlinkat removes a symbolic link itself, never its target. */
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) == 0)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
 /* true when path exists and is not a valid dump (to be kept aside). */
 static bool
 dump_is_corrupt(const char *path)
@@ -75,7 +100,8 @@ dump_is_corrupt(const char *path)
 	char			 cause[256];
 	struct stat		 st;
 
-	if (stat(path, &st) == -1)
+	/* A symbolic link is not a dump: dump_read refuses it, so aside. */
+	if (lstat(path, &st) == -1)
 		return (false);
 	if (dump_read(path, &e, &n, cause, sizeof cause) == -1)
 		return (true);
@@ -87,10 +113,11 @@ int
 dump_write(const char *path, cJSON *apps, char *cause, size_t clen)
 {
 	char		 tmp[PATH_MAX], bak[PATH_MAX], aside[PATH_MAX];
+	char		 baktmp[PATH_MAX];
 	char		*text;
 	cJSON		*root = cJSON_CreateObject();
 	size_t		 len;
-	int		 fd;
+	int		 fd, i, r = -1;
 
 	cJSON_AddNumberToObject(root, "version", DUMP_VERSION);
 	cJSON_AddItemReferenceToObject(root, "apps", apps);
@@ -101,10 +128,11 @@ dump_write(const char *path, cJSON *apps, char *cause, size_t clen)
 		return (-1);
 	}
 	len = strlen(text);
-	snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+	/* Only one daemon writes this dump: any temporary is stale. */
+	dump_clean(path);
+	snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
 	snprintf(bak, sizeof bak, "%s.bak", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd == -1) {
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		snprintf(cause, clen, "%s: %s", tmp, strerror(errno));
 		cJSON_free(text);
 		return (-1);
@@ -133,13 +161,28 @@ dump_write(const char *path, cJSON *apps, char *cause, size_t clen)
 			return (-1);
 		}
 	} else if (access(path, F_OK) == 0) {
-		/* A hard link: path itself is never missing. */
-		if ((unlink(bak) == -1 && errno != ENOENT) ||
-		    link(path, bak) == -1) {
+		/*
+		 * A hard link under a temporary name, renamed over the old
+		 * .bak: neither path nor .bak is ever missing, whenever we die.
+		 */
+		for (i = 0; i < 8; i++) {
+			snprintf(baktmp, sizeof baktmp, "%s.tmp.bak%08x", path,
+			    arc4random());
+			if ((r = link(path, baktmp)) == 0 || errno != EEXIST)
+				break;
+		}
+		if (r == -1 || rename(baktmp, bak) == -1) {
 			snprintf(cause, clen, "%s: %s", bak, strerror(errno));
+			if (r == 0)
+				unlink(baktmp);
 			unlink(tmp);
 			return (-1);
 		}
+		/*
+		 * Already the same file (we died between this rename and the
+		 * next one): rename(2) then does nothing and leaves baktmp.
+		 */
+		unlink(baktmp);
 	}
 	if (rename(tmp, path) == -1) {
 		snprintf(cause, clen, "%s: %s", path, strerror(errno));
@@ -276,8 +319,10 @@ dump_read(const char *path, struct dump_entry **out, size_t *n, char *cause,
 
 	*out = NULL;
 	*n = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(cause, clen, "%s: %s", path, strerror(errno));
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		snprintf(cause, clen, "%s: %s", path, errno == ELOOP ?
+		    "a symbolic link; opm does not follow links in OPM_HOME" :
+		    strerror(errno));
 		return (-1);
 	}
 	if (fstat(fd, &st) == -1 || st.st_size > DUMP_MAX) {
