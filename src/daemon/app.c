@@ -364,9 +364,8 @@ app_spawn(struct app *a)
 		snprintf(a->reason, sizeof a->reason, "env_file %.200s", cause);
 		return (-1);
 	}
-	if (a->conf.cwd != NULL && access(a->conf.cwd, X_OK) == -1) {
-		snprintf(a->reason, sizeof a->reason, "cwd %s: %s",
-		    a->conf.cwd, strerror(errno));
+	if (a->conf.cwd != NULL && proc_cwd_check(a->conf.cwd, a->reason,
+	    sizeof a->reason) == -1) {
 		xfreev(env);
 		return (-1);
 	}
