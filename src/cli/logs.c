@@ -123,6 +123,8 @@ cli_logs(int argc, char **argv)
 	}
 	cJSON_Delete(d);
 	fflush(stdout);
+	/* A quiet app is no hung daemon: the stream may idle forever. */
+	client_set_timeout(&c, false);
 	while (follow) {
 		if ((m = client_recv(&c, &cause)) == NULL)
 			cli_fatal(EXIT_NODAEMON, "%s", cause);
