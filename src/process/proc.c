@@ -45,6 +45,7 @@ static mode_t		proc_umask = 022;
 static struct rlimit	proc_limits[RLIM_NLIMITS];
 static bool		proc_limit_ok[RLIM_NLIMITS];
 
+/* Remembers the umask and soft limits apps get. */
 void
 proc_defaults(mode_t mask)
 {
@@ -55,6 +56,7 @@ proc_defaults(mode_t mask)
 		proc_limit_ok[res] = getrlimit(res, &proc_limits[res]) == 0;
 }
 
+/* The same, handed over by the image before a re-exec. */
 void
 proc_defaults_set(mode_t mask, uint64_t nofile)
 {
@@ -63,6 +65,7 @@ proc_defaults_set(mode_t mask, uint64_t nofile)
 		proc_limits[RLIMIT_NOFILE].rlim_cur = (rlim_t)nofile;
 }
 
+/* What proc_defaults_set takes, for the handover. */
 void
 proc_defaults_get(mode_t *mask, uint64_t *nofile)
 {
@@ -92,6 +95,7 @@ proc_child_limits(void)
 	}
 }
 
+/* For the daemon at start-up: no inherited ignore, an empty mask. */
 void
 proc_signals_reset(void)
 {
@@ -116,6 +120,7 @@ proc_signals_reset(void)
 	sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
+/* Checks an app's cwd before the fork, so the reason is precise. */
 int
 proc_cwd_check(const char *cwd, char *cause, size_t clen)
 {
@@ -126,8 +131,9 @@ proc_cwd_check(const char *cwd, char *cause, size_t clen)
 		snprintf(cause, clen, "cwd %s: %s", cwd, strerror(errno));
 		return (-1);
 	}
+	/* As chdir(2) would say: the same words as its other errors. */
 	if (!S_ISDIR(st.st_mode)) {
-		snprintf(cause, clen, "cwd %s: not a directory", cwd);
+		snprintf(cause, clen, "cwd %s: %s", cwd, strerror(ENOTDIR));
 		return (-1);
 	}
 	return (0);

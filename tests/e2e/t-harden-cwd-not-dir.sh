@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A cwd that names a regular file is reported as "not a directory", with
-# the path, both from --cwd and from an app file; never "Permission denied".
+# A cwd that names a regular file is reported as "Not a directory" (the
+# words of chdir(2)'s ENOTDIR), with the path, both from --cwd and from an
+# app file; never "Permission denied".
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 setup
@@ -8,7 +9,7 @@ setup
 file=$TEST_TMP/plain
 : >"$file"
 assert_exit 1 "$OPM" start --name a --cwd "$file" "$TESTAPP" tag "$TAG" forever
-assert_contains "$ERR" "$file: not a directory"
+assert_contains "$ERR" "$file: Not a directory"
 assert_not_contains "$ERR" "Permission denied"
 
 cat >"$TEST_TMP/apps.json" <<JSON
@@ -16,7 +17,7 @@ cat >"$TEST_TMP/apps.json" <<JSON
   "args": ["tag", "$TAG", "forever"]}]}
 JSON
 assert_exit 1 "$OPM" start "$TEST_TMP/apps.json"
-assert_contains "$ERR" "$file: not a directory"
+assert_contains "$ERR" "$file: Not a directory"
 assert_not_contains "$ERR" "Permission denied"
 
 # A missing directory keeps its own message.
