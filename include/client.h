@@ -13,7 +13,23 @@ struct client {
 	size_t	 len;
 	size_t	 cap;
 	size_t	 sent;	/* bytes of the last request line, even refused */
+	int	 timeout_ms;	/* per reply; 0: wait forever */
+	char	 path[108];	/* for the liveness ping */
+	bool	 patient;	/* the request may outlast the timeout */
+	bool	 told;		/* said on stderr what we wait for */
+	char	 what[256];
+	char	 err[128];
 };
+
+/*
+ * OPM_TIMEOUT: seconds, or a duration (500ms, 2m); 0 waits forever. -1
+ * with *cause when it is invalid. Default 10 s.
+ */
+int	 client_timeout_init(const char *, const char **cause);
+/* "10s": the timeout as the user wrote it. */
+const char *client_timeout_text(void);
+/* Turns the reply timeout of c off (a logs --follow stream) or on. */
+void	 client_set_timeout(struct client *, bool on);
 
 /* 0 when connected; -1 with errno (ENOENT, ECONNREFUSED...) otherwise. */
 int	 client_connect(struct client *, const char *path);
@@ -23,7 +39,10 @@ void	 client_close(struct client *);
  * A line over PROTO_LINE_MAX is not sent: -1 with errno E2BIG.
  */
 int	 client_send(struct client *, const char *cmd, cJSON *args);
-/* Reads the next reply line; NULL and *cause on EOF or error. */
+/*
+ * Reads the next reply line; NULL and *cause on EOF, error or timeout
+ * (*cause then stays valid until the next call).
+ */
 cJSON	*client_recv(struct client *, const char **cause);
 
 #endif

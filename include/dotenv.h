@@ -12,7 +12,7 @@
  */
 int	dotenv_parse(const char *buf, size_t len, char ***out, char *cause,
 	    size_t clen);
-/* Reads and parses a file; at most 1 MiB. */
+/* Reads and parses a regular file (nothing else), 1 MiB at most. */
 int	dotenv_read(const char *path, char ***out, char *cause, size_t clen);
 
 #endif

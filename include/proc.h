@@ -43,6 +43,19 @@ void	 proc_release(int gofd);
  */
 int	 proc_exec_result(int execfd, const struct proc_spec *, char *cause,
 	    size_t clen);
+/*
+ * Records what apps get, whatever the daemon sets for itself later: mask
+ * (the umask the daemon started with) and the current soft limits. Call
+ * before raising any limit.
+ */
+void	 proc_defaults(mode_t mask);
+/* The umask and soft RLIMIT_NOFILE of apps, carried over a re-exec. */
+void	 proc_defaults_get(mode_t *mask, uint64_t *nofile);
+void	 proc_defaults_set(mode_t mask, uint64_t nofile);
+/* Default dispositions for inherited ignored signals, an empty mask. */
+void	 proc_signals_reset(void);
+/* 0 if cwd is a directory we may enter; -1 with "cwd PATH: why". */
+int	 proc_cwd_check(const char *cwd, char *cause, size_t clen);
 /* Finds prog as execvp would, with PATH from envp and relative to cwd. */
 int	 proc_resolve(const char *prog, const char *cwd, char *const *envp,
 	    char *out, size_t outlen, const char **cause);

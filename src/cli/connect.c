@@ -92,6 +92,9 @@ cli_connect(struct client *c, bool autostart)
 
 	if (cli_try_connect(c) == 0)
 		return;
+	if (errno == ETIMEDOUT)
+		cli_fatal(EXIT_NODAEMON, "the daemon did not answer within %s "
+		    "(set OPM_TIMEOUT to wait longer)", client_timeout_text());
 	if (!autostart)
 		cli_fatal(EXIT_NODAEMON, "the daemon is not running (%s)",
 		    cli_paths.sock);

@@ -57,10 +57,13 @@ logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
 	close(fd);
 	len = i;
 	out[len] = '\0';
+	/* Bytes as they are: a NUL must not end the line (no %s here). */
 	for (p = out; p < out + len; p = nl + 1) {
 		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
 			nl = out + len;
-		printf("%s%.*s\n", prefix, (int)(nl - p), p);
+		fputs(prefix, stdout);
+		fwrite(p, 1, nl - p, stdout);
+		putchar('\n');
 	}
 	free(out);
 }
@@ -125,6 +128,8 @@ cli_logs(int argc, char **argv)
 	}
 	cJSON_Delete(d);
 	fflush(stdout);
+	/* A quiet app is no hung daemon: the stream may idle forever. */
+	client_set_timeout(&c, false);
 	while (follow) {
 		if ((m = client_recv(&c, &cause)) == NULL)
 			cli_fatal(EXIT_NODAEMON, "%s", cause);

@@ -632,7 +632,8 @@ cli_help(const char *cmd)
 	    "list.\n");
 	cli_start_help();
 	printf("\nEnvironment: OPM_HOME (default ~/.opm), "
-	    "OPM_RUNTIME_DIR, NO_COLOR.\nExit status: 0 ok, 1 request "
+	    "OPM_RUNTIME_DIR, NO_COLOR,\nOPM_TIMEOUT (how long to wait for "
+	    "an answer of the daemon: 10s).\nExit status: 0 ok, 1 request "
 	    "failed, 2 usage error, 3 daemon unreachable.\n");
 }
 
@@ -656,6 +657,9 @@ main(int argc, char **argv)
 		argv[1] = (char *)"version";
 	if ((c = cli_cmd_find(argv[1])) == NULL)
 		cli_fatal_usage("unknown command '%s'", argv[1]);
+	if (client_timeout_init(getenv("OPM_TIMEOUT"), &cause) == -1)
+		cli_fatal_usage("invalid OPM_TIMEOUT '%s': %s",
+		    getenv("OPM_TIMEOUT"), cause);
 	if (paths_init(&cli_paths, &cause) == -1)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
 	return (c->exec(argc - 1, argv + 1));

@@ -1,4 +1,6 @@
 /* dotenv parser: a strict subset of what docker and node's dotenv accept. */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -118,16 +120,41 @@ fail:
 	return (-1);
 }
 
+/*
+ * The daemon reads env files on its loop, so only regular files: opening a
+ * FIFO would wait for a writer and reading a device might never end.
+ * O_NONBLOCK makes the open itself return at once whatever the path names
+ * (it means nothing for a regular file's reads). A regular file is still
+ * read on the loop, at most 1 MiB (refused by its size before any read):
+ * a slow file system costs that read, never an endless wait. Symbolic
+ * links are followed: a .env linked to .env.production is common, and
+ * what counts is the file it names.
+ */
 int
 dotenv_read(const char *path, char ***out, char *cause, size_t clen)
 {
-	char	*buf, sub[200];
-	size_t	 len = 0;
-	ssize_t	 r;
-	int	 fd;
+	struct stat	 st;
+	const char	*why;
+	char		*buf, sub[200];
+	size_t		 len = 0;
+	ssize_t		 r;
+	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY)) == -1) {
 		snprintf(cause, clen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	why = NULL;
+	if (fstat(fd, &st) == -1)
+		why = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_size > DOTENV_MAX)
+		why = "larger than 1 MiB";
+	if (why != NULL) {
+		snprintf(cause, clen, "%s: %s", path, why);
+		close(fd);
 		return (-1);
 	}
 	buf = xmalloc(DOTENV_MAX + 1);

@@ -228,9 +228,8 @@ app_spawn(struct app *a)
 		    "env_file %.200s", cause);
 		return (-1);
 	}
-	if (a->conf.cwd != NULL && access(a->conf.cwd, X_OK) == -1) {
-		snprintf(a->run.reason, sizeof a->run.reason, "cwd %s: %s",
-		    a->conf.cwd, strerror(errno));
+	if (a->conf.cwd != NULL && proc_cwd_check(a->conf.cwd, a->run.reason,
+	    sizeof a->run.reason) == -1) {
 		xfreev(env);
 		return (-1);
 	}

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,8 @@
 
 static struct paths	 d_paths;
 static uv_loop_t	*d_loop;
-static uv_signal_t	 d_sigchld, d_sigterm, d_sigint, d_sighup;
+static uv_signal_t	 d_sigchld, d_sigterm, d_sigint;
+static uv_signal_t	 d_sigquiet[4];	/* logged and ignored */
 static uint64_t		 d_started;
 static int		 d_ready_fd = -1;
 static int		 d_lock_fd = -1;
@@ -225,10 +227,65 @@ daemon_signal_cb(uv_signal_t *h, int sig)
 	(void)h;
 	if (sig == SIGCHLD)
 		app_reap();
-	else if (sig == SIGHUP)
-		log_info("SIGHUP ignored");
-	else
+	else if (sig == SIGTERM || sig == SIGINT)
 		daemon_stop_all(parse_signame(sig));
+	else
+		log_info("%s ignored", parse_signame(sig));
+}
+
+/*
+ * Whatever started us may have blocked or ignored signals (a blocked
+ * SIGCHLD hid every exit): start clean. Then ignore every signal whose
+ * default is to end the process, but SIGTERM and SIGINT (a graceful stop)
+ * and the core-dumping ones: a stray SIGUSR1 or a write past RLIMIT_FSIZE
+ * must not end the daemon or the keeper. Apps get default dispositions
+ * back (proc_spawn).
+ */
+static void
+daemon_signals(void)
+{
+	static const int ign[] = { SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2,
+	    SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGPWR, SIGXFSZ, SIGSTKFLT };
+	size_t	i;
+	int	sig;
+
+	proc_signals_reset();
+	for (i = 0; i < sizeof ign / sizeof ign[0]; i++)
+		signal(ign[i], SIG_IGN);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		signal(sig, SIG_IGN);
+}
+
+/* Signals a user may send by hand are logged (the rest stay ignored). */
+static void
+daemon_signals_watch(void)
+{
+	static const int quiet[] = { SIGHUP, SIGUSR1, SIGUSR2, SIGALRM };
+	size_t	i;
+
+	for (i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+		uv_signal_init(d_loop, &d_sigquiet[i]);
+		uv_signal_start(&d_sigquiet[i], daemon_signal_cb, quiet[i]);
+	}
+}
+
+/*
+ * A relative OPM_HOME or OPM_RUNTIME_DIR made absolute, before paths_init:
+ * the daemon leaves the directory it was started in (chdir to /).
+ */
+static void
+daemon_env_abs(const char *name)
+{
+	const char	*v = getenv(name);
+	char		 cwd[PATH_MAX], *abs;
+
+	if (v == NULL || *v == '\0' || *v == '/')
+		return;
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		daemon_die_errno("cannot make absolute", name);
+	xasprintf(&abs, "%s/%s", cwd, v);
+	setenv(name, abs, 1);
+	free(abs);
 }
 
 const struct paths *
@@ -257,6 +314,8 @@ daemon_reexec(void)
 	char		*text = NULL, fdstr[16];
 	int		 mfd = -1, lfd = ipc_fileno();
 	size_t		 len;
+	mode_t		 mask;
+	uint64_t	 nofile;
 
 	/* Replies in flight would be cut by the exec: wait (1 s at most). */
 	if (ipc_writes_pending() && d_reexec_waits++ < 1000) {
@@ -268,6 +327,9 @@ daemon_reexec(void)
 	cJSON_AddNumberToObject(h, "reloads", d_reloads + 1);
 	cJSON_AddNumberToObject(h, "listen_fd", lfd);
 	cJSON_AddNumberToObject(h, "lock_fd", d_lock_fd);
+	proc_defaults_get(&mask, &nofile);
+	cJSON_AddNumberToObject(h, "app_umask", mask);
+	cJSON_AddNumberToObject(h, "app_nofile", (double)nofile);
 	arr = cJSON_AddArrayToObject(h, "apps");
 	TAILQ_FOREACH(a, &apps, entry)
 		cJSON_AddItemToArray(arr, state_encode(a->id, &a->conf,
@@ -380,6 +442,12 @@ daemon_handover(const char *fdstr)
 	fcntl(d_lock_fd, F_SETFD, FD_CLOEXEC);
 	d_started = (uint64_t)cJSON_GetObjectItem(h, "started")->valuedouble;
 	d_reloads = (int)cJSON_GetObjectItem(h, "reloads")->valuedouble;
+	/* What apps get: the umask and limit of the first image's start. */
+	if (cJSON_IsNumber(cJSON_GetObjectItem(h, "app_umask")) &&
+	    cJSON_IsNumber(cJSON_GetObjectItem(h, "app_nofile")))
+		proc_defaults_set((mode_t)cJSON_GetObjectItem(h,
+		    "app_umask")->valuedouble, (uint64_t)cJSON_GetObjectItem(h,
+		    "app_nofile")->valuedouble);
 	return (h);
 }
 
@@ -472,8 +540,14 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	umask(077);
+	proc_defaults(umask(077));
 	daemon_sd_take(foreground);
+	daemon_signals();
+	daemon_env_abs("OPM_HOME");
+	daemon_env_abs("OPM_RUNTIME_DIR");
+	/* Never keep the caller's file system busy; apps have their cwd. */
+	if (chdir("/") == -1)
+		daemon_die_errno("cannot change directory to", "/");
 	if (paths_init(&d_paths, &cause) == -1)
 		daemon_die(cause);
 	if (keeper) {
@@ -518,7 +592,6 @@ main(int argc, char **argv)
 	/* Left by a daemon killed during a save. */
 	dump_clean(d_paths.dump);
 
-	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	proc_raise_nofile();
@@ -547,8 +620,7 @@ main(int argc, char **argv)
 	uv_signal_start(&d_sigterm, daemon_signal_cb, SIGTERM);
 	uv_signal_init(d_loop, &d_sigint);
 	uv_signal_start(&d_sigint, daemon_signal_cb, SIGINT);
-	uv_signal_init(d_loop, &d_sighup);
-	uv_signal_start(&d_sighup, daemon_signal_cb, SIGHUP);
+	daemon_signals_watch();
 	/* Exits during the exec or while no daemon ran. */
 	app_reap();
 

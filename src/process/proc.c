@@ -37,6 +37,108 @@ struct proc_ksigaction {
 	uint64_t	  mask;
 };
 
+/*
+ * What apps start with, whatever the daemon set for itself: the umask and
+ * the soft resource limits the daemon was started with (proc_defaults).
+ */
+static mode_t		proc_umask = 022;
+static struct rlimit	proc_limits[RLIM_NLIMITS];
+static bool		proc_limit_ok[RLIM_NLIMITS];
+
+/* Remembers the umask and soft limits apps get. */
+void
+proc_defaults(mode_t mask)
+{
+	int	res;
+
+	proc_umask = mask & 0777;
+	for (res = 0; res < RLIM_NLIMITS; res++)
+		proc_limit_ok[res] = getrlimit(res, &proc_limits[res]) == 0;
+}
+
+/* The same, handed over by the image before a re-exec. */
+void
+proc_defaults_set(mode_t mask, uint64_t nofile)
+{
+	proc_umask = mask & 0777;
+	if (proc_limit_ok[RLIMIT_NOFILE])
+		proc_limits[RLIMIT_NOFILE].rlim_cur = (rlim_t)nofile;
+}
+
+/* What proc_defaults_set takes, for the handover. */
+void
+proc_defaults_get(mode_t *mask, uint64_t *nofile)
+{
+	*mask = proc_umask;
+	*nofile = proc_limits[RLIMIT_NOFILE].rlim_cur;
+}
+
+/* In the child: back to the umask and soft limits of proc_defaults. */
+static void
+proc_child_limits(void)
+{
+	struct rlimit	rl;
+	int		res;
+
+	umask(proc_umask);
+	for (res = 0; res < RLIM_NLIMITS; res++) {
+		if (!proc_limit_ok[res] || getrlimit(res, &rl) == -1 ||
+		    rl.rlim_cur == proc_limits[res].rlim_cur)
+			continue;
+		/* Never above the hard limit the daemon has now. */
+		if (rl.rlim_max == RLIM_INFINITY ||
+		    proc_limits[res].rlim_cur <= rl.rlim_max)
+			rl.rlim_cur = proc_limits[res].rlim_cur;
+		else
+			rl.rlim_cur = rl.rlim_max;
+		setrlimit(res, &rl);
+	}
+}
+
+/* For the daemon at start-up: no inherited ignore, an empty mask. */
+void
+proc_signals_reset(void)
+{
+	struct sigaction	sa;
+	sigset_t		set;
+	int			sig;
+
+	/*
+	 * Only ignored signals: a handler here was installed by this
+	 * process (the sanitizers' runtime), exec resets the others.
+	 */
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP ||
+		    sigaction(sig, NULL, &sa) == -1 || sa.sa_handler != SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sig, &sa, NULL);
+	}
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+}
+
+/* Checks an app's cwd before the fork, so the reason is precise. */
+int
+proc_cwd_check(const char *cwd, char *cause, size_t clen)
+{
+	struct stat	st;
+
+	if (stat(cwd, &st) == -1 || (S_ISDIR(st.st_mode) &&
+	    access(cwd, X_OK) == -1)) {
+		snprintf(cause, clen, "cwd %s: %s", cwd, strerror(errno));
+		return (-1);
+	}
+	/* As chdir(2) would say: the same words as its other errors. */
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(cause, clen, "cwd %s: %s", cwd, strerror(ENOTDIR));
+		return (-1);
+	}
+	return (0);
+}
+
 /* Closes every descriptor from 3 up but a and b. */
 static void
 proc_close_but(int a, int b)
@@ -75,6 +177,7 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 	}
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);
+	proc_child_limits();
 	setsid();
 
 	close(go[1]);

@@ -1,29 +1,99 @@
 /*
  * Blocking client for the CLI: one connection, requests as JSON lines,
  * replies read line by line (a follow request receives many).
+ *
+ * Nothing waits forever: connect, send and every reply are bounded by the
+ * timeout (OPM_TIMEOUT, 10 s by default). A request the daemon may
+ * legitimately take longer over (a stop waits for each app's kill timeout)
+ * is not cut short while the daemon answers a ping on a second connection:
+ * a busy daemon is waited for, with one line on stderr saying what for; a
+ * hung one (stopped with SIGSTOP, say) fails with exit 3.
  */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
 #include "json.h"
 #include "opm.h"
 #include "protocol.h"
+#include "parse.h"
 #include "xmem.h"
+
+static int	client_timeout_ms = 10000;	/* 0: none */
+static char	client_timeout_txt[32] = "10s";
+
+/* Requests whose reply waits for apps to stop or start. */
+static const char *const client_patient[] = {
+	"start", "stop", "restart", "reload", "delete", "restore", "kill",
+	NULL
+};
+
+int
+client_timeout_init(const char *s, const char **cause)
+{
+	long long	sec;
+	uint64_t	ms;
+
+	if (s == NULL || *s == '\0')
+		return (0);
+	if (parse_int(s, 0, 86400, &sec, cause) == 0) {
+		ms = (uint64_t)sec * 1000;
+		snprintf(client_timeout_txt, sizeof client_timeout_txt,
+		    "%llds", sec);
+	} else if (parse_duration(s, &ms, cause) == 0 && ms <= 86400000)
+		snprintf(client_timeout_txt, sizeof client_timeout_txt, "%s",
+		    s);
+	else {
+		*cause = "a number of seconds or a duration (500ms, 2m), "
+		    "at most 1d";
+		return (-1);
+	}
+	client_timeout_ms = (int)ms;
+	return (0);
+}
+
+const char *
+client_timeout_text(void)
+{
+	return (client_timeout_txt);
+}
+
+void
+client_set_timeout(struct client *c, bool on)
+{
+	c->timeout_ms = on ? client_timeout_ms : 0;
+}
+
+static uint64_t
+client_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
 
 int
 client_connect(struct client *c, const char *path)
 {
 	struct sockaddr_un	sun;
 
+	struct timeval		tv;
+
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
 	c->next_id = 1;
+	c->timeout_ms = client_timeout_ms;
+	strlcpy(c->path, path, sizeof c->path);
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
 	if (strlcpy(sun.sun_path, path, sizeof sun.sun_path) >=
@@ -33,8 +103,17 @@ client_connect(struct client *c, const char *path)
 	}
 	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return (-1);
+	/*
+	 * Bounds connect (a daemon that accepts nothing fills its backlog,
+	 * then connect waits) and each send; the kernel says EAGAIN.
+	 */
+	if (c->timeout_ms > 0) {
+		tv.tv_sec = c->timeout_ms / 1000;
+		tv.tv_usec = (c->timeout_ms % 1000) * 1000;
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	}
 	if (connect(c->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		int saved = errno;
+		int saved = errno == EAGAIN ? ETIMEDOUT : errno;
 		close(c->fd);
 		c->fd = -1;
 		errno = saved;
@@ -54,6 +133,64 @@ client_close(struct client *c)
 	c->len = c->cap = 0;
 }
 
+/* Remembers what a patient request waits for, for client_wait. */
+static void
+client_what(struct client *c, const char *cmd, const cJSON *args)
+{
+	const cJSON	*t, *e;
+	size_t		 i, len;
+
+	c->patient = false;
+	for (i = 0; client_patient[i] != NULL; i++) {
+		if (strcmp(cmd, client_patient[i]) == 0)
+			c->patient = true;
+	}
+	if (!c->patient)
+		return;
+	if (strcmp(cmd, "kill") == 0)
+		cmd = "stop its apps and exit";
+	else if (strcmp(cmd, "restore") == 0)
+		cmd = "restore the dump";
+	snprintf(c->what, sizeof c->what, "%s", cmd);
+	t = cJSON_GetObjectItem(args, "target");
+	cJSON_ArrayForEach(e, t) {
+		if (!cJSON_IsString(e))
+			continue;
+		len = strlen(c->what);
+		snprintf(c->what + len, sizeof c->what - len, "%s%s",
+		    e == t->child ? " " : ",", e->valuestring);
+	}
+}
+
+/*
+ * The reply is late: true (after one line on stderr) if the daemon still
+ * answers a ping on another connection, so it is busy with our request
+ * rather than hung.
+ */
+static bool
+client_wait(struct client *c)
+{
+	struct client	 p;
+	const char	*cause;
+	cJSON		*r;
+	bool		 alive;
+
+	if (!c->patient || client_connect(&p, c->path) == -1)
+		return (false);
+	alive = client_send(&p, "ping", NULL) == 0 &&
+	    (r = client_recv(&p, &cause)) != NULL;
+	if (alive)
+		cJSON_Delete(r);
+	client_close(&p);
+	if (alive && !c->told) {
+		fprintf(stderr, "opm: waiting for the daemon to %s (it is "
+		    "busy, not hung; a stop may last the kill timeout)\n",
+		    c->what);
+		c->told = true;
+	}
+	return (alive);
+}
+
 int
 client_send(struct client *c, const char *cmd, cJSON *args)
 {
@@ -65,6 +202,7 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 	cJSON_AddNumberToObject(req, PROTO_V, PROTO_VERSION);
 	cJSON_AddNumberToObject(req, PROTO_ID, (double)c->next_id++);
 	cJSON_AddStringToObject(req, PROTO_CMD, cmd);
+	client_what(c, cmd, args);
 	if (args != NULL)
 		cJSON_AddItemToObject(req, PROTO_ARGS, args);
 	line = json_line(req, &len);
@@ -84,6 +222,8 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
+			if (errno == EAGAIN)
+				errno = ETIMEDOUT;
 			free(line);
 			return (-1);
 		}
@@ -97,9 +237,12 @@ cJSON *
 client_recv(struct client *c, const char **cause)
 {
 	char	*nl, err[128];
-	cJSON	*j;
-	ssize_t	 n;
-	size_t	 linelen;
+	cJSON		*j;
+	ssize_t		 n;
+	size_t		 linelen;
+	struct pollfd	 pfd;
+	uint64_t	 deadline = client_now_ms() + c->timeout_ms, now;
+	int		 r;
 
 	for (;;) {
 		if (c->len > 0 &&
@@ -120,6 +263,27 @@ client_recv(struct client *c, const char **cause)
 			}
 			c->cap = c->cap ? c->cap * 2 : 65536;
 			c->buf = xreallocarray(c->buf, 1, c->cap);
+		}
+		if (c->timeout_ms > 0) {
+			pfd.fd = c->fd;
+			pfd.events = POLLIN;
+			now = client_now_ms();
+			r = now >= deadline ? 0 : poll(&pfd, 1,
+			    (int)(deadline - now));
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r == 0 && client_wait(c)) {
+				deadline = client_now_ms() + c->timeout_ms;
+				continue;
+			}
+			if (r == 0) {
+				snprintf(c->err, sizeof c->err, "the daemon "
+				    "did not answer within %s (set "
+				    "OPM_TIMEOUT to wait longer)",
+				    client_timeout_txt);
+				*cause = c->err;
+				return (NULL);
+			}
 		}
 		n = read(c->fd, c->buf + c->len, c->cap - c->len);
 		if (n == -1 && errno == EINTR)
