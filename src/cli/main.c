@@ -124,26 +124,18 @@ cli_stop(int argc, char **argv)
 	return (cli_target_cmd(argc, argv, "stop", "stopped"));
 }
 
-extern char	**environ;
-
 static int
 cli_restart(int argc, char **argv)
 {
-	cJSON	*args, *d, *env;
+	cJSON	*args, *d;
 	bool	 json, update = false;
 	size_t	 i;
 
 	argc = cli_flags2(argc, argv, &json, argv[0], "--update-env",
 	    &update);
 	args = cli_targets(argc, argv, argv[0], false);
-	if (update) {
-		env = cJSON_AddArrayToObject(args, "env_base");
-		for (i = 0; environ[i] != NULL; i++) {
-			if (strchr(environ[i], '=') != NULL)
-				cJSON_AddItemToArray(env,
-				    cJSON_CreateString(environ[i]));
-		}
-	}
+	if (update)
+		cJSON_AddItemToObject(args, "env_base", cli_env_base(true));
 	d = cli_call("restart", args);
 	if (json)
 		render_json(d);
@@ -306,8 +298,13 @@ cli_env(int argc, char **argv)
 	if (json)
 		render_json(d);
 	else {
-		cJSON_ArrayForEach(e, d)
-			printf("%s\n", e->valuestring);
+		cJSON_ArrayForEach(e, d) {
+			/* Bytes as they are: {"b64": ...} ones too. */
+			const char *why;
+			char *kv = json_bytes_dup(e, &why);
+			printf("%s\n", kv != NULL ? kv : why);
+			free(kv);
+		}
 	}
 	cJSON_Delete(d);
 	return (0);

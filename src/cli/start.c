@@ -18,8 +18,6 @@
 #include "parse.h"
 #include "xmem.h"
 
-extern char	**environ;
-
 static const struct {
 	const char	*flag;
 	const char	*key;
@@ -52,20 +50,6 @@ start_abspath(const char *p)
 	if (realpath(p, buf) == NULL)
 		cli_fatal(EXIT_FAIL, "%s: %s", p, strerror(errno));
 	return (xstrdup(buf));
-}
-
-static cJSON *
-start_env_base(bool inherit)
-{
-	cJSON	*a = cJSON_CreateArray();
-	size_t	 i;
-
-	for (i = 0; inherit && environ[i] != NULL; i++) {
-		if (strchr(environ[i], '=') != NULL)
-			cJSON_AddItemToArray(a,
-			    cJSON_CreateString(environ[i]));
-	}
-	return (a);
 }
 
 /* stop_exit_codes: "0,3" -> [0,3]. */
@@ -269,7 +253,7 @@ cli_start(int argc, char **argv)
 				env = cJSON_AddObjectToObject(app, "env");
 			k = xstrndup(val, eq - val);
 			cJSON_DeleteItemFromObject(env, k);
-			cJSON_AddStringToObject(env, k, eq + 1);
+			cJSON_AddItemToObject(env, k, json_bytes(eq + 1));
 			free(k);
 		} else if (strcmp(start_opts[j].key, "cwd") == 0 ||
 		    strcmp(start_opts[j].key, "env_file") == 0) {
@@ -290,7 +274,7 @@ cli_start(int argc, char **argv)
 		cli_fatal_usage("start: missing program");
 
 	args = cJSON_CreateObject();
-	cJSON_AddItemToObject(args, "env_base", start_env_base(inherit));
+	cJSON_AddItemToObject(args, "env_base", cli_env_base(inherit));
 	if (argc - i == 1 && start_is_file(argv[i])) {
 		start_file(argv[i], app, args);
 		cJSON_Delete(app);
@@ -314,8 +298,7 @@ cli_start(int argc, char **argv)
 				if (strcmp(argv[i], "--") == 0 &&
 				    cJSON_GetArraySize(av) == 1)
 					continue;
-				cJSON_AddItemToArray(av,
-				    cJSON_CreateString(argv[i]));
+				cJSON_AddItemToArray(av, json_bytes(argv[i]));
 			}
 			cJSON_AddItemToObject(app, "argv", av);
 		}

@@ -58,7 +58,7 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 		return (-1);
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
 	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
-	    OPM_ARGV_MAX, &why)) == NULL) {
+	    OPM_ENV_MAX, &why)) == NULL) {
 		snprintf(cause, clen, "env_base: %s", why);
 		return (-1);
 	}

@@ -273,7 +273,7 @@ daemon_reexec(void)
 		cJSON_AddItemToArray(arr, state_app_json(a));
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
-	text = cJSON_PrintUnformatted(h);
+	text = json_text(h);
 	cJSON_Delete(h);
 	mfd = memfd_create("opmd-handover", 0);
 	len = text ? strlen(text) : 0;

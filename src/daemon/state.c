@@ -192,7 +192,7 @@ state_save(const struct app *a)
 	if (state_dir[0] == '\0' || state_frozen)
 		return;
 	o = state_app_json(a);
-	text = cJSON_PrintUnformatted(o);
+	text = json_text(o);
 	cJSON_Delete(o);
 	if (text == NULL)
 		return;
