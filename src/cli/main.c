@@ -64,6 +64,12 @@ cli_flags2(int argc, char **argv, bool *json, const char *cmd,
 
 	*json = false;
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			/* Operands follow, even one led by '-'. */
+			while (++i < argc)
+				argv[n++] = argv[i];
+			break;
+		}
 		if (strcmp(argv[i], "--json") == 0)
 			*json = true;
 		else if (extra != NULL && strcmp(argv[i], extra) == 0)
@@ -321,6 +327,13 @@ cli_signal(int argc, char **argv)
 	sig = argv[1];
 	if (parse_signal(sig) <= 0)
 		cli_fatal(EXIT_FAIL, "unknown signal '%s'", sig);
+	if (strcmp(argv[2], "--") == 0) {
+		/* opm signal SIG -- TARGET... */
+		if (argc < 4)
+			cli_fatal_usage("signal: missing TARGET");
+		argv++;
+		argc--;
+	}
 	argv[1] = argv[0];
 	args = cli_targets(argc - 1, argv + 1, "signal", false);
 	cJSON_AddStringToObject(args, "signal", sig);

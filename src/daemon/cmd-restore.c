@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "dump.h"
 #include "log.h"
+#include "parse.h"
 
 static void
 cmd_restore_result(cJSON *out, const char *name, struct app *a,
@@ -45,6 +46,9 @@ restore_apply(const char *path, char *cause, size_t clen)
 	out = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
 		strlcpy(name, e[i].conf.name, sizeof name);
+		if (e[i].error[0] == '\0' && !parse_name_new_ok(name))
+			snprintf(e[i].error, sizeof e[i].error, "name: '%s' must "
+			    "not begin with '-' (rename it in the dump)", name);
 		if (e[i].error[0] != '\0') {
 			cmd_restore_result(out, name[0] ? name : "?", NULL,
 			    "failed", e[i].error);

@@ -43,7 +43,7 @@ cmd_start_name(struct app_conf *c)
 		    strchr("._-", c->name[i]) == NULL)
 			c->name[i] = '_';
 	}
-	if (!parse_name_ok(c->name)) {
+	if (!parse_name_new_ok(c->name)) {
 		snprintf(word, sizeof word, "app-%s", c->name);
 		snprintf(c->name, sizeof c->name, "%.64s", word);
 	}
@@ -60,6 +60,11 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 	conf_defaults(c);
 	if (conf_from_json(c, obj, cause, clen) == -1)
 		return (-1);
+	if (c->name[0] != '\0' && !parse_name_new_ok(c->name)) {
+		snprintf(cause, clen, "name: '%s' must not begin with '-' "
+		    "(commands would read it as an option)", c->name);
+		return (-1);
+	}
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, "env_base");
 	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
 	    OPM_ENV_MAX, &why)) == NULL) {

@@ -107,6 +107,11 @@ test_name(void **state)
 	assert_false(parse_name_ok("all"));
 	assert_false(parse_name_ok(".."));
 	assert_false(parse_name_ok("a/b"));
+	assert_true(parse_name_ok("-x"));
+	assert_false(parse_name_new_ok("-x"));
+	assert_false(parse_name_new_ok("--"));
+	assert_true(parse_name_new_ok("x-"));
+	assert_false(parse_name_new_ok("all"));
 	memset(long_name, 'a', 64);
 	long_name[64] = '\0';
 	assert_true(parse_name_ok(long_name));
