@@ -36,6 +36,8 @@ cJSON	*cli_request(struct client *, const char *cmd, cJSON *args);
 /* cli_connect + cli_request + close. */
 cJSON	*cli_call(const char *cmd, cJSON *args);
 char	*cli_opmd_path(void);
+/* The environment as a request's env_base (empty unless inherit). */
+cJSON	*cli_env_base(bool inherit);
 
 void	 render_list(const cJSON *apps);
 void	 render_info(const cJSON *app);

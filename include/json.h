@@ -19,10 +19,16 @@ int	 json_int(const cJSON *obj, const char *key, long long min,
 bool	 json_is_int(const cJSON *, long long min, long long max);
 /* The string at key, NULL when absent or not a string. */
 const char *json_str(const cJSON *obj, const char *key);
+/* Printed unformatted, made valid UTF-8 (for cJSON_free), or NULL. */
+char	*json_text(const cJSON *);
 /* One line: the object printed unformatted with a trailing newline. */
 char	*json_line(const cJSON *, size_t *len);
-/* A new NULL-terminated vector from an array of strings, or NULL. */
+/* A new NULL-terminated vector from an array of byte strings, or NULL. */
 char	**json_strv(const cJSON *arr, size_t max, const char **cause);
 cJSON	*json_from_strv(char *const *);
+/* Byte strings: a JSON string if s is UTF-8, else {"b64": "..."}. */
+cJSON	*json_bytes(const char *s);
+/* The bytes of either form, a new string; NULL and *cause if neither. */
+char	*json_bytes_dup(const cJSON *, const char **cause);
 
 #endif

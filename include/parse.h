@@ -26,6 +26,12 @@ int	 parse_list(const char *, int (*fn)(const char *word, void *arg),
 	    void *arg, size_t *nwords);
 /* App names: [A-Za-z0-9._-]{1,64}, not all digits, not "all". */
 bool	 parse_name_ok(const char *);
+/*
+ * A name a new app may take (start, app files, restore): parse_name_ok and
+ * no leading '-', which every command would read as an option. An app that
+ * has one anyway (runtime state of an older daemon) keeps it.
+ */
+bool	 parse_name_new_ok(const char *);
 /* Strict UTF-8 (no overlongs, no surrogates, no NUL). */
 bool	 parse_utf8_ok(const char *, size_t);
 /* Format milliseconds the way a person reads uptime: 3s, 5m, 2h, 4d. */

@@ -142,13 +142,20 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
 	ok = cJSON_GetObjectItemCaseSensitive(r, PROTO_OK);
 	if (!cJSON_IsTrue(ok)) {
-		char	msg[1024];
+		char	msg[8192], *p, *nl;
 
 		err = json_str(r, PROTO_ERROR);
 		strlcpy(msg, err != NULL ? err : "request failed", sizeof msg);
 		cJSON_Delete(r);
+		/* Several problems (of an app file): one "opm: " line each. */
+		fflush(stdout);
+		for (p = msg; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+			*nl = '\0';
+			fprintf(stderr, "opm: %s%s%s\n", cli_err_prefix ?
+			    cli_err_prefix : "", cli_err_prefix ? ": " : "", p);
+		}
 		cli_fatal(EXIT_FAIL, "%s%s%s", cli_err_prefix ? cli_err_prefix :
-		    "", cli_err_prefix ? ": " : "", msg);
+		    "", cli_err_prefix ? ": " : "", p);
 	}
 	data = cJSON_DetachItemFromObjectCaseSensitive(r, PROTO_DATA);
 	cJSON_Delete(r);

@@ -76,12 +76,21 @@ cli_logs(int argc, char **argv)
 	cJSON		*args = cJSON_CreateObject(), *d, *m, *t = NULL;
 	const char	*cause, *stream = NULL, *name;
 	long long	 lines = 15;
-	bool		 follow = false, prefix;
+	bool		 follow = false, prefix, dashdash = false;
 	char		 pre[OPM_NAME_MAX + 8];
 	int		 i;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--follow") == 0 ||
+		if (strcmp(argv[i], "--") == 0 && !dashdash) {
+			dashdash = true;	/* targets only, from here */
+			continue;
+		}
+		if (dashdash || argv[i][0] != '-') {
+			if (t == NULL)
+				t = cJSON_AddArrayToObject(args,
+				    PROTO_ARG_TARGET);
+			cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
+		} else if (strcmp(argv[i], "--follow") == 0 ||
 		    strcmp(argv[i], "-f") == 0)
 			follow = true;
 		else if (strcmp(argv[i], "--out") == 0)
@@ -98,14 +107,8 @@ cli_logs(int argc, char **argv)
 			if (parse_int(v, 0, 100000000, &lines, &cause) == -1)
 				cli_fatal(EXIT_FAIL, "invalid --lines '%s': "
 				    "%s", v, cause);
-		} else if (argv[i][0] == '-')
+		} else
 			cli_fatal_usage("logs: unknown option %s", argv[i]);
-		else {
-			if (t == NULL)
-				t = cJSON_AddArrayToObject(args,
-				    PROTO_ARG_TARGET);
-			cJSON_AddItemToArray(t, cJSON_CreateString(argv[i]));
-		}
 	}
 	if (stream != NULL)
 		cJSON_AddStringToObject(args, PROTO_ARG_STREAM, stream);
@@ -155,9 +158,14 @@ cli_flush(int argc, char **argv)
 	cJSON		*args = NULL, *d, *t;
 	const cJSON	*e;
 	int		 i;
+	bool		 dashdash = false;
 
 	for (i = 1; i < argc; i++) {
-		if (argv[i][0] == '-')
+		if (strcmp(argv[i], "--") == 0 && !dashdash) {
+			dashdash = true;	/* targets only, from here */
+			continue;
+		}
+		if (argv[i][0] == '-' && !dashdash)
 			cli_fatal_usage("flush: unknown option %s", argv[i]);
 		if (args == NULL) {
 			args = cJSON_CreateObject();

@@ -65,6 +65,12 @@ cli_flags2(int argc, char **argv, bool *json, const char *cmd,
 
 	*json = false;
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			/* Operands follow, even one led by '-'. */
+			while (++i < argc)
+				argv[n++] = argv[i];
+			break;
+		}
 		if (strcmp(argv[i], "--json") == 0)
 			*json = true;
 		else if (extra != NULL && strcmp(argv[i], extra) == 0)
@@ -125,26 +131,18 @@ cli_stop(int argc, char **argv)
 	return (cli_target_cmd(argc, argv, PROTO_CMD_STOP, "stopped"));
 }
 
-extern char	**environ;
-
 static int
 cli_restart(int argc, char **argv)
 {
-	cJSON	*args, *d, *env;
+	cJSON	*args, *d;
 	bool	 json, update = false;
 	size_t	 i;
 
 	argc = cli_flags2(argc, argv, &json, argv[0], "--update-env",
 	    &update);
 	args = cli_targets(argc, argv, argv[0], false);
-	if (update) {
-		env = cJSON_AddArrayToObject(args, PROTO_ARG_ENV_BASE);
-		for (i = 0; environ[i] != NULL; i++) {
-			if (strchr(environ[i], '=') != NULL)
-				cJSON_AddItemToArray(env,
-				    cJSON_CreateString(environ[i]));
-		}
-	}
+	if (update)
+		cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(true));
 	d = cli_call(PROTO_CMD_RESTART, args);
 	if (json)
 		render_json(d);
@@ -308,8 +306,13 @@ cli_env(int argc, char **argv)
 	if (json)
 		render_json(d);
 	else {
-		cJSON_ArrayForEach(e, d)
-			printf("%s\n", e->valuestring);
+		cJSON_ArrayForEach(e, d) {
+			/* Bytes as they are: {"b64": ...} ones too. */
+			const char *why;
+			char *kv = json_bytes_dup(e, &why);
+			printf("%s\n", kv != NULL ? kv : why);
+			free(kv);
+		}
 	}
 	cJSON_Delete(d);
 	return (0);
@@ -326,6 +329,13 @@ cli_signal(int argc, char **argv)
 	sig = argv[1];
 	if (parse_signal(sig) <= 0)
 		cli_fatal(EXIT_FAIL, "unknown signal '%s'", sig);
+	if (strcmp(argv[2], "--") == 0) {
+		/* opm signal SIG -- TARGET... */
+		if (argc < 4)
+			cli_fatal_usage("signal: missing TARGET");
+		argv++;
+		argc--;
+	}
 	argv[1] = argv[0];
 	args = cli_targets(argc - 1, argv + 1, "signal", false);
 	cJSON_AddStringToObject(args, PROTO_ARG_SIGNAL, sig);

@@ -19,8 +19,6 @@
 #include "parse.h"
 #include "xmem.h"
 
-extern char	**environ;
-
 static char *
 start_abspath(const char *p)
 {
@@ -29,20 +27,6 @@ start_abspath(const char *p)
 	if (realpath(p, buf) == NULL)
 		cli_fatal(EXIT_FAIL, "%s: %s", p, strerror(errno));
 	return (xstrdup(buf));
-}
-
-static cJSON *
-start_env_base(bool inherit)
-{
-	cJSON	*a = cJSON_CreateArray();
-	size_t	 i;
-
-	for (i = 0; inherit && environ[i] != NULL; i++) {
-		if (strchr(environ[i], '=') != NULL)
-			cJSON_AddItemToArray(a,
-			    cJSON_CreateString(environ[i]));
-	}
-	return (a);
 }
 
 /* stop_exit_codes: "0,3" -> [0,3]. */
@@ -221,7 +205,7 @@ start_env(cJSON *app, const char *val)
 		env = cJSON_AddObjectToObject(app, "env");
 	k = xstrndup(val, eq - val);
 	cJSON_DeleteItemFromObject(env, k);
-	cJSON_AddStringToObject(env, k, eq + 1);
+	cJSON_AddItemToObject(env, k, json_bytes(eq + 1));
 	free(k);
 }
 
@@ -317,7 +301,7 @@ start_program(cJSON *app, cJSON *args, int argc, char **argv, bool opts)
 			if (strcmp(argv[i], "--") == 0 &&
 			    cJSON_GetArraySize(av) == 1)
 				continue;
-			cJSON_AddItemToArray(av, cJSON_CreateString(argv[i]));
+			cJSON_AddItemToArray(av, json_bytes(argv[i]));
 		}
 		cJSON_AddItemToObject(app, "argv", av);
 	}
@@ -370,7 +354,7 @@ cli_start(int argc, char **argv)
 		cli_fatal_usage("start: missing program");
 
 	args = cJSON_CreateObject();
-	cJSON_AddItemToObject(args, "env_base", start_env_base(inherit));
+	cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(inherit));
 	if (argc - i == 1 && start_is_file(argv[i])) {
 		start_file(argv[i], app, args);
 		cJSON_Delete(app);

@@ -4,6 +4,7 @@
  * scanned here: depth, UTF-8 and escapes are checked before cJSON sees it.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -125,13 +126,74 @@ json_str(const cJSON *obj, const char *key)
 	return (cJSON_IsString(s) ? s->valuestring : NULL);
 }
 
+/* Length of the valid UTF-8 sequence at p (at most left bytes), or 0. */
+static size_t
+json_utf8_seq(const unsigned char *p, size_t left)
+{
+	size_t	n;
+
+	if (p[0] < 0x80)
+		return (p[0] != 0 ? 1 : 0);
+	for (n = 1; n <= 4 && n <= left; n++) {
+		if (parse_utf8_ok((const char *)p, n))
+			return (n);
+	}
+	return (0);
+}
+
+/*
+ * A printed document made valid UTF-8: every byte that does not begin a
+ * valid sequence becomes the escape \ufffd. Outside strings JSON text is
+ * ASCII, so such bytes are always inside a string, and the result is still
+ * JSON. Strings that must keep their bytes go through json_bytes before
+ * printing; this is only the net that keeps a stray one (a reason quoting a
+ * program name, say) from making a whole reply or state file unreadable.
+ */
+static char *
+json_repair(char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 len = strlen(s), i, k, n = 0;
+	char			*out;
+
+	if (parse_utf8_ok(s, len))
+		return (s);
+	if ((out = cJSON_malloc(len * 6 + 1)) == NULL) {
+		cJSON_free(s);
+		return (NULL);
+	}
+	for (i = 0; i < len; i += k) {
+		if ((k = json_utf8_seq(p + i, len - i)) == 0) {
+			memcpy(out + n, "\\ufffd", 6);
+			n += 6;
+			k = 1;
+			continue;
+		}
+		memcpy(out + n, s + i, k);
+		n += k;
+	}
+	out[n] = '\0';
+	cJSON_free(s);
+	return (out);
+}
+
+char *
+json_text(const cJSON *j)
+{
+	char	*s;
+
+	if ((s = cJSON_PrintUnformatted(j)) == NULL)
+		return (NULL);
+	return (json_repair(s));
+}
+
 char *
 json_line(const cJSON *j, size_t *len)
 {
 	char	*s, *line;
 	size_t	 n;
 
-	if ((s = cJSON_PrintUnformatted(j)) == NULL)
+	if ((s = json_text(j)) == NULL)
 		return (NULL);
 	n = strlen(s);
 	line = xmalloc(n + 2);
@@ -160,12 +222,11 @@ json_strv(const cJSON *arr, size_t max, const char **cause)
 	}
 	v = xcalloc(cJSON_GetArraySize(arr) + 1, sizeof *v);
 	cJSON_ArrayForEach(e, arr) {
-		if (!cJSON_IsString(e)) {
+		if ((v[n] = json_bytes_dup(e, cause)) == NULL) {
 			xfreev(v);
-			*cause = "not an array of strings";
 			return (NULL);
 		}
-		v[n++] = xstrdup(e->valuestring);
+		n++;
 	}
 	return (v);
 }
@@ -177,6 +238,114 @@ json_from_strv(char *const *v)
 	size_t	 i;
 
 	for (i = 0; v != NULL && v[i] != NULL; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+		cJSON_AddItemToArray(a, json_bytes(v[i]));
 	return (a);
+}
+
+/*
+ * Byte strings. JSON strings are UTF-8, but environments (variables, env
+ * files) and argv words are bytes in no particular encoding. So wherever a
+ * string of bytes is expected (env_base, argv, env values, the reply of
+ * env, in requests, replies, the dump and state files), a string that is
+ * valid UTF-8 travels as a JSON string, and any other as an object with one
+ * key:
+ *	{"b64": "<the bytes in base64, RFC 4648 alphabet, with padding>"}
+ * json_bytes writes that form only when it must; json_bytes_dup (and so
+ * json_strv) reads both forms. Decoded bytes must not hold a NUL.
+ */
+static const char json_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+cJSON *
+json_bytes(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 len = strlen(s), i, n = 0;
+	uint32_t		 w;
+	cJSON			*o;
+	char			*b;
+
+	if (parse_utf8_ok(s, len))
+		return (cJSON_CreateString(s));
+	b = xmalloc((len + 2) / 3 * 4 + 1);
+	for (i = 0; i < len; i += 3) {
+		w = (uint32_t)p[i] << 16;
+		if (i + 1 < len)
+			w |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < len)
+			w |= p[i + 2];
+		b[n++] = json_b64[(w >> 18) & 63];
+		b[n++] = json_b64[(w >> 12) & 63];
+		b[n++] = i + 1 < len ? json_b64[(w >> 6) & 63] : '=';
+		b[n++] = i + 2 < len ? json_b64[w & 63] : '=';
+	}
+	b[n] = '\0';
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "b64", b);
+	free(b);
+	return (o);
+}
+
+/* The bytes of base64 text b, NUL-terminated, or NULL when b is not. */
+static char *
+json_unb64(const char *b, const char **cause)
+{
+	size_t		 len = strlen(b), i, k, n = 0;
+	const char	*c;
+	uint32_t	 w;
+	char		*out;
+	int		 pad;
+
+	if (len % 4 != 0) {
+		*cause = "b64: not base64";
+		return (NULL);
+	}
+	out = xmalloc(len / 4 * 3 + 1);
+	for (i = 0; i < len; i += 4) {
+		w = 0;
+		pad = 0;
+		for (k = 0; k < 4; k++) {
+			w <<= 6;
+			if (b[i + k] == '=' && i + 4 == len && k >= 2 &&
+			    (k == 3 || b[i + 3] == '=')) {
+				pad++;
+				continue;
+			}
+			if (b[i + k] == '\0' ||
+			    (c = strchr(json_b64, b[i + k])) == NULL) {
+				free(out);
+				*cause = "b64: not base64";
+				return (NULL);
+			}
+			w |= (uint32_t)(c - json_b64);
+		}
+		out[n++] = (char)(w >> 16);
+		if (pad < 2)
+			out[n++] = (char)(w >> 8);
+		if (pad < 1)
+			out[n++] = (char)w;
+	}
+	if (memchr(out, '\0', n) != NULL) {
+		free(out);
+		*cause = "b64: NUL byte in a string";
+		return (NULL);
+	}
+	out[n] = '\0';
+	return (out);
+}
+
+char *
+json_bytes_dup(const cJSON *v, const char **cause)
+{
+	const cJSON	*b;
+
+	if (cJSON_IsString(v))
+		return (xstrdup(v->valuestring));
+	b = cJSON_GetObjectItemCaseSensitive(v, "b64");
+	if (!cJSON_IsObject(v) || !cJSON_IsString(b) ||
+	    cJSON_GetArraySize(v) != 1) {
+		*cause = "not a string (nor {\"b64\": ...})";
+		return (NULL);
+	}
+	return (json_unb64(b->valuestring, cause));
 }

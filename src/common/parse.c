@@ -214,6 +214,12 @@ parse_name_ok(const char *s)
 }
 
 bool
+parse_name_new_ok(const char *s)
+{
+	return (parse_name_ok(s) && s[0] != '-');
+}
+
+bool
 parse_utf8_ok(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;

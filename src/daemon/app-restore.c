@@ -15,6 +15,7 @@
 #include "cmd.h"		/* cmd_apps_room: what replies can carry */
 #include "dump.h"
 #include "log.h"
+#include "parse.h"
 #include "protocol.h"
 
 static void
@@ -47,6 +48,9 @@ app_restore(const char *path, char *cause, size_t clen)
 	out = cJSON_CreateArray();
 	for (i = 0; i < n; i++) {
 		strlcpy(name, e[i].conf.name, sizeof name);
+		if (e[i].error[0] == '\0' && !parse_name_new_ok(name))
+			snprintf(e[i].error, sizeof e[i].error, "name: '%s' must "
+			    "not begin with '-' (rename it in the dump)", name);
 		if (e[i].error[0] != '\0') {
 			app_restore_result(out, name[0] ? name : "?", NULL,
 			    PROTO_ACTION_FAILED, e[i].error);

@@ -7,13 +7,17 @@
  *                                 app created unless one of that name exists
  * An app whose name exists with the same program is started, never doubled.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "cmd.h"
+#include "dotenv.h"
 #include "json.h"
 #include "parse.h"
 #include "protocol.h"
@@ -40,7 +44,7 @@ cmd_start_name(struct app_conf *c)
 		    strchr("._-", c->name[i]) == NULL)
 			c->name[i] = '_';
 	}
-	if (!parse_name_ok(c->name)) {
+	if (!parse_name_new_ok(c->name)) {
 		snprintf(word, sizeof word, "app-%s", c->name);
 		snprintf(c->name, sizeof c->name, "%.64s", word);
 	}
@@ -57,9 +61,14 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 	conf_defaults(c);
 	if (conf_from_json(c, obj, cause, clen) == -1)
 		return (-1);
+	if (c->name[0] != '\0' && !parse_name_new_ok(c->name)) {
+		snprintf(cause, clen, "name: '%s' must not begin with '-' "
+		    "(commands would read it as an option)", c->name);
+		return (-1);
+	}
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
 	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
-	    OPM_ARGV_MAX, &why)) == NULL) {
+	    OPM_ENV_MAX, &why)) == NULL) {
 		snprintf(cause, clen, "env_base: %s", why);
 		return (-1);
 	}
@@ -182,44 +191,130 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 	return (a);
 }
 
+/* Problems of an app file: the first ones reported, the rest counted. */
+#define CMD_START_PROBLEMS	20
+
+struct cmd_start_problems {
+	char	*text;		/* one line per problem */
+	size_t	 n;
+	size_t	 bad;		/* apps with a problem */
+};
+
+static void
+cmd_start_problem(struct cmd_start_problems *p, size_t i, const char *name,
+    const char *cause)
+{
+	char	*line;
+
+	if (p->n++ >= CMD_START_PROBLEMS)
+		return;
+	xasprintf(&line, "%s%sapp %zu%s%s: %s", p->text ? p->text : "",
+	    p->text ? "\n" : "", i + 1, *name ? " " : "", name, cause);
+	free(p->text);
+	p->text = line;
+}
+
+/*
+ * What can be known of a new app before anything is applied: its cwd is a
+ * directory, its program is found, its env file reads. Each problem goes
+ * to p; false when there was one.
+ */
+static bool
+cmd_start_check(struct cmd_start_problems *p, size_t i,
+    const struct app_conf *c)
+{
+	struct stat	  st;
+	char		  cause[640], why[512], **file = NULL;
+	size_t		  n = p->n;
+
+	if (stat(c->cwd, &st) == -1) {
+		snprintf(cause, sizeof cause, "cwd: %s: %s", c->cwd,
+		    strerror(errno));
+		cmd_start_problem(p, i, c->name, cause);
+	} else if (!S_ISDIR(st.st_mode)) {
+		snprintf(cause, sizeof cause, "cwd: %s: not a directory",
+		    c->cwd);
+		cmd_start_problem(p, i, c->name, cause);
+	} else if (app_check_program(c, cause, sizeof cause) == -1)
+		cmd_start_problem(p, i, c->name, cause);
+	if (c->env_file != NULL) {
+		if (dotenv_read(c->env_file, &file, why, sizeof why) == -1) {
+			snprintf(cause, sizeof cause, "env_file: %s", why);
+			cmd_start_problem(p, i, c->name, cause);
+		} else
+			xfreev(file);
+	}
+	return (p->n == n);
+}
+
+/*
+ * An app file is applied whole or not at all: every app is parsed and
+ * checked first (names unique in the file and free of a leading '-', and
+ * for each app not already present, cmd_start_check), and any problem
+ * refuses the request with every problem listed, one line each. Apps
+ * already present by name are left alone.
+ */
 static enum cmd_retval
 cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 {
-	struct app_conf	*confs;
-	struct app	*a;
-	const cJSON	*e;
-	char		 cause[512];
-	size_t		 n = 0, i, j, total = cmd_apps_bytes();
+	struct cmd_start_problems	 p = { NULL, 0, 0 };
+	struct app_conf			*confs;
+	struct app			*a;
+	const cJSON			*e;
+	char				 cause[512];
+	size_t				 n = 0, i, j, before;
+	size_t				 total = cmd_apps_bytes();
+	bool				*ok;
 
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
 		cmd_error(ctx, "apps: must be a non-empty array");
 		return (CMD_DONE);
 	}
 	confs = xcalloc(cJSON_GetArraySize(list), sizeof *confs);
+	ok = xcalloc(cJSON_GetArraySize(list), sizeof *ok);
 	cJSON_ArrayForEach(e, list) {
+		before = p.n;
 		if (cmd_start_conf(ctx, e, &confs[n], cause,
 		    sizeof cause) == -1) {
-			cmd_error(ctx, "app %zu%s%s: %s", n + 1,
-			    confs[n].name[0] ? " " : "", confs[n].name, cause);
-			goto fail;
+			cmd_start_problem(&p, n, confs[n].name, cause);
+			p.bad++;
+			n++;
+			continue;
 		}
+		ok[n] = true;
 		for (j = 0; j < n; j++) {
-			if (strcmp(confs[j].name, confs[n].name) == 0) {
-				cmd_error(ctx, "app %zu: name: '%s' given "
-				    "twice", n + 1, confs[n].name);
-				n++;
-				goto fail;
+			if (ok[j] && strcmp(confs[j].name,
+			    confs[n].name) == 0) {
+				snprintf(cause, sizeof cause, "name: '%s' "
+				    "given twice", confs[n].name);
+				cmd_start_problem(&p, n, "", cause);
+				break;
 			}
 		}
-		n++;
-		if (app_find_name(confs[n - 1].name) == NULL &&
-		    (app_check_program(&confs[n - 1], cause,
-		    sizeof cause) == -1 || cmd_apps_room(&total,
-		    &confs[n - 1], cause, sizeof cause) == -1)) {
-			cmd_error(ctx, "app %zu %s: %s", n, confs[n - 1].name,
-			    cause);
-			goto fail;
+		if (p.n == before && app_find_name(confs[n].name) == NULL) {
+			cmd_start_check(&p, n, &confs[n]);
+			if (p.n == before && cmd_apps_room(&total, &confs[n],
+			    cause, sizeof cause) == -1)
+				cmd_start_problem(&p, n, confs[n].name, cause);
 		}
+		if (p.n > before)
+			p.bad++;
+		n++;
+	}
+	if (p.n > 0) {
+		if (p.n == 1)
+			cmd_error(ctx, "%s", p.text);
+		else
+			cmd_error(ctx, "%s%s\n%zu problem%s in %zu of %zu apps:"
+			    " nothing was started", p.text, p.n >
+			    CMD_START_PROBLEMS ? "\n(more problems not "
+			    "shown)" : "", p.n, p.n == 1 ? "" : "s", p.bad, n);
+		for (i = 0; i < n; i++)
+			conf_free(&confs[i]);
+		free(p.text);
+		free(confs);
+		free(ok);
+		return (CMD_DONE);
 	}
 	for (i = 0; i < n; i++) {
 		if ((a = app_find_name(confs[i].name)) != NULL) {
@@ -234,12 +329,8 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 		cmd_start_note(ctx, a, "created");
 	}
 	free(confs);
+	free(ok);
 	return (cmd_wait_settled(ctx, cmd_start_done));
-fail:
-	for (i = 0; i < n + 1 && i < (size_t)cJSON_GetArraySize(list); i++)
-		conf_free(&confs[i]);
-	free(confs);
-	return (CMD_DONE);
 }
 
 enum cmd_retval

@@ -43,7 +43,7 @@ cmd_restart(struct cmd_ctx *ctx)
 		return (CMD_DONE);
 	/* --update-env: the CLI's environment replaces the inherited one. */
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
-	if (eb != NULL && (env = json_strv(eb, OPM_ARGV_MAX, &why)) == NULL) {
+	if (eb != NULL && (env = json_strv(eb, OPM_ENV_MAX, &why)) == NULL) {
 		cmd_error(ctx, "env_base: %s", why);
 		return (CMD_DONE);
 	}

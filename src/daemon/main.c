@@ -336,7 +336,7 @@ daemon_reexec(void)
 		    &a->run));
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
-	text = cJSON_PrintUnformatted(h);
+	text = json_text(h);
 	cJSON_Delete(h);
 	mfd = memfd_create("opmd-handover", 0);
 	len = text ? strlen(text) : 0;

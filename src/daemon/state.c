@@ -192,7 +192,7 @@ state_save(int id, const struct app_conf *c, const struct app_run *r)
 	if (state_dir[0] == '\0' || state_frozen)
 		return;
 	o = state_encode(id, c, r);
-	text = cJSON_PrintUnformatted(o);
+	text = json_text(o);
 	cJSON_Delete(o);
 	if (text == NULL)
 		return;

@@ -257,7 +257,7 @@ conf_env_obj(struct app_conf *c, const cJSON *v, const char **cause)
 {
 	const cJSON	*e;
 	size_t		 n = 0, i;
-	char		 num[64];
+	char		 num[64], *bytes = NULL;
 	const char	*val;
 
 	if (!cJSON_IsObject(v)) {
@@ -284,7 +284,12 @@ conf_env_obj(struct app_conf *c, const cJSON *v, const char **cause)
 		}
 		if (cJSON_IsString(e))
 			val = e->valuestring;
-		else if (json_is_int(e, INT64_MIN, INT64_MAX)) {
+		else if (cJSON_IsObject(e)) {
+			/* Bytes that are not UTF-8 (json_bytes). */
+			if ((bytes = json_bytes_dup(e, cause)) == NULL)
+				return (-1);
+			val = bytes;
+		} else if (json_is_int(e, INT64_MIN, INT64_MAX)) {
 			snprintf(num, sizeof num, "%lld",
 			    (long long)e->valuedouble);
 			val = num;
@@ -295,6 +300,8 @@ conf_env_obj(struct app_conf *c, const cJSON *v, const char **cause)
 			return (-1);
 		}
 		xasprintf(&c->env[n++], "%s=%s", e->string, val);
+		free(bytes);
+		bytes = NULL;
 	}
 	return (0);
 }
@@ -514,7 +521,7 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 		for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
 			eq = strchr(c->env[i], '=');
 			k = xstrndup(c->env[i], eq - c->env[i]);
-			cJSON_AddStringToObject(env, k, eq + 1);
+			cJSON_AddItemToObject(env, k, json_bytes(eq + 1));
 			free(k);
 		}
 		break;

@@ -254,7 +254,7 @@ dump_entry_parse(struct dump_entry *e, const cJSON *obj)
 	}
 	if ((x = cJSON_DetachItemFromObjectCaseSensitive(copy, "env_base")) !=
 	    NULL) {
-		if ((e->conf.env_base = json_strv(x, OPM_ARGV_MAX, &why)) ==
+		if ((e->conf.env_base = json_strv(x, OPM_ENV_MAX, &why)) ==
 		    NULL)
 			snprintf(e->error, sizeof e->error, "env_base: %s",
 			    why);

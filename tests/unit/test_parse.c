@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -106,6 +107,11 @@ test_name(void **state)
 	assert_false(parse_name_ok("all"));
 	assert_false(parse_name_ok(".."));
 	assert_false(parse_name_ok("a/b"));
+	assert_true(parse_name_ok("-x"));
+	assert_false(parse_name_new_ok("-x"));
+	assert_false(parse_name_new_ok("--"));
+	assert_true(parse_name_new_ok("x-"));
+	assert_false(parse_name_new_ok("all"));
 	memset(long_name, 'a', 64);
 	long_name[64] = '\0';
 	assert_true(parse_name_ok(long_name));
@@ -190,6 +196,71 @@ test_dotenv(void **state)
 	    sizeof cause), -1);
 }
 
+/* Byte strings: UTF-8 as strings, anything else as {"b64"}, both read. */
+static void
+test_bytes(void **state)
+{
+	const char	*in[] = { "", "a", "ab", "abc", "K=caf\xe9",
+	    "\xff\xfe\xfd\xfc", "plain=utf8 \xc3\xa9", NULL };
+	const char	*cause;
+	char		*s, *text, **v, a1[] = "A=1", b1[] = "B=\xe9";
+	cJSON		*j, *a;
+	size_t		 i, n;
+
+	(void)state;
+	for (i = 0; in[i] != NULL; i++) {
+		j = json_bytes(in[i]);
+		assert_true(cJSON_IsString(j) ==
+		    parse_utf8_ok(in[i], strlen(in[i])));
+		text = json_line(j, &n);
+		assert_true(parse_utf8_ok(text, n));
+		free(text);
+		s = json_bytes_dup(j, &cause);
+		assert_non_null(s);
+		assert_string_equal(s, in[i]);
+		free(s);
+		cJSON_Delete(j);
+	}
+	j = json_bytes("K=caf\xe9");
+	assert_string_equal(cJSON_GetObjectItem(j, "b64")->valuestring,
+	    "Sz1jYWbp");
+	cJSON_Delete(j);
+	a = json_from_strv((char *[]){ a1, b1, NULL });
+	v = json_strv(a, 10, &cause);
+	assert_non_null(v);
+	assert_string_equal(v[0], "A=1");
+	assert_string_equal(v[1], "B=\xe9");
+	assert_null(v[2]);
+	xfreev(v);
+	cJSON_Delete(a);
+
+	/* Not base64, a NUL inside, other keys: refused. */
+	j = cJSON_Parse("{\"b64\": \"abc\"}");
+	assert_null(json_bytes_dup(j, &cause));
+	cJSON_Delete(j);
+	j = cJSON_Parse("{\"b64\": \"a*==\"}");
+	assert_null(json_bytes_dup(j, &cause));
+	cJSON_Delete(j);
+	j = cJSON_Parse("{\"b64\": \"AA==\"}");
+	assert_null(json_bytes_dup(j, &cause));
+	cJSON_Delete(j);
+	j = cJSON_Parse("{\"b64\": \"YQ==\", \"x\": 1}");
+	assert_null(json_bytes_dup(j, &cause));
+	cJSON_Delete(j);
+	j = cJSON_Parse("{\"b64\": \"YQ==\"}");
+	s = json_bytes_dup(j, &cause);
+	assert_string_equal(s, "a");
+	free(s);
+	cJSON_Delete(j);
+
+	/* A stray invalid string is printed as U+FFFD, never as is. */
+	j = cJSON_CreateString("bad \xe9 \xc3");
+	text = json_text(j);
+	assert_string_equal(text, "\"bad \\ufffd \\ufffd\"");
+	cJSON_free(text);
+	cJSON_Delete(j);
+}
+
 int
 main(void)
 {
@@ -201,6 +272,7 @@ main(void)
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_dotenv),
 	};
 
