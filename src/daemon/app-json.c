@@ -12,8 +12,9 @@ cJSON *
 app_to_json(struct app *a, bool detail)
 {
 	struct proc_stats	 ps;
-	cJSON			*o = cJSON_CreateObject();
+	cJSON			*o = cJSON_CreateObject(), *argv;
 	uint64_t		 now = app_now(), up = 0;
+	size_t			 i;
 	double			 cpu = 0;
 
 	cJSON_AddNumberToObject(o, "id", a->id);
@@ -36,7 +37,14 @@ app_to_json(struct app *a, bool detail)
 		    parse_signame(a->run.exit_signal));
 	else
 		cJSON_AddNullToObject(o, "exit_signal");
-	cJSON_AddItemToObject(o, "argv", json_from_strv(a->conf.argv));
+	/*
+	 * Strings, as the JSON shape promises: a word that is not UTF-8 is
+	 * shown with U+FFFD (json_line repairs it); export and the dump keep
+	 * its bytes.
+	 */
+	argv = cJSON_AddArrayToObject(o, "argv");
+	for (i = 0; a->conf.argv != NULL && a->conf.argv[i] != NULL; i++)
+		cJSON_AddItemToArray(argv, cJSON_CreateString(a->conf.argv[i]));
 	cJSON_AddStringToObject(o, "cwd", a->conf.cwd ? a->conf.cwd : "/");
 	if (a->run.pid > 0 && proc_stats(a->run.pid, &ps) == 0) {
 		if (a->cpu_when != 0 && now > a->cpu_when &&

@@ -4,7 +4,7 @@
 # make `opm start` fail nor give a reply the CLI cannot read: the app gets
 # exactly those bytes (/proc/PID/environ), `opm env` prints them, and save +
 # restore keeps them. Words of the argv are bytes as well. The protocol and
-# the dump carry such strings as {"b64": "..."} (src/socket/json.c).
+# the dump carry such strings as {"b64": "..."} (src/common/json.c).
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 setup
