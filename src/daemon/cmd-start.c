@@ -20,6 +20,7 @@
 #include "dotenv.h"
 #include "json.h"
 #include "parse.h"
+#include "proc.h"
 #include "protocol.h"
 #include "xmem.h"
 
@@ -223,17 +224,10 @@ static bool
 cmd_start_check(struct cmd_start_problems *p, size_t i,
     const struct app_conf *c)
 {
-	struct stat	  st;
 	char		  cause[640], why[512], **file = NULL;
 	size_t		  n = p->n;
 
-	if (stat(c->cwd, &st) == -1) {
-		snprintf(cause, sizeof cause, "cwd: %s: %s", c->cwd,
-		    strerror(errno));
-		cmd_start_problem(p, i, c->name, cause);
-	} else if (!S_ISDIR(st.st_mode)) {
-		snprintf(cause, sizeof cause, "cwd: %s: not a directory",
-		    c->cwd);
+	if (proc_cwd_check(c->cwd, cause, sizeof cause) == -1) {
 		cmd_start_problem(p, i, c->name, cause);
 	} else if (app_check_program(c, cause, sizeof cause) == -1)
 		cmd_start_problem(p, i, c->name, cause);

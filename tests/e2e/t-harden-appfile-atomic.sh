@@ -27,7 +27,7 @@ printf '[%s, %s, %s]\n' "$(app g1 g1)" \
     >one.json
 assert_exit 1 "$OPM" start one.json
 assert_eq '[]' "$(names)" "apps after a file with a missing cwd"
-assert_contains "$ERR" "nocwd: cwd: /nonexistent/opm-test: No such file"
+assert_contains "$ERR" "nocwd: cwd /nonexistent/opm-test: No such file"
 
 touch plain
 printf 'GOOD=1\n' >good.env
@@ -42,8 +42,8 @@ printf '{"apps": [%s, %s, %s, %s, %s, %s, %s]}\n' \
 assert_exit 1 "$OPM" start bad.json
 [[ $ERR == "opm: "* ]] || fail "error does not begin with 'opm: ': [$ERR]"
 assert_contains "$ERR" "nothing was started"
-assert_contains "$ERR" "nocwd: cwd: /nonexistent/opm-test: No such file"
-assert_contains "$ERR" "filecwd: cwd: $TEST_TMP/plain: not a directory"
+assert_contains "$ERR" "nocwd: cwd /nonexistent/opm-test: No such file"
+assert_contains "$ERR" "filecwd: cwd $TEST_TMP/plain: Not a directory"
 assert_contains "$ERR" "noprog: /nonexistent/opm-prog"
 assert_contains "$ERR" "noenv: env_file: $TEST_TMP/missing.env"
 assert_contains "$ERR" "badopt"
@@ -71,5 +71,5 @@ wait_status g2 online
 printf '[%s, %s]\n' "$(app g1 g1)" \
     "$(app g3 g3 '"cwd": "/nonexistent/opm-test"')" >mixed.json
 assert_exit 1 "$OPM" start mixed.json
-assert_contains "$ERR" "g3: cwd: /nonexistent/opm-test"
+assert_contains "$ERR" "g3: cwd /nonexistent/opm-test"
 assert_eq '["g1","g2"]' "$(names)" "apps after a mixed file"
