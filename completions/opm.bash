@@ -60,7 +60,7 @@ _opm()
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps)" -f -- "$cur")
 		fi ;;
 	stop|restart|reload|delete|rm|info|describe|env|reset|flush|export)
-		mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps) --update-env --env --json" -- "$cur") ;;
+		mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps) --update-env --json" -- "$cur") ;;
 	logs)
 		mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps) --lines --follow --out --err" -- "$cur") ;;
 	signal)

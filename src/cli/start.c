@@ -262,6 +262,9 @@ cli_start_help(void)
 		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
 		printf("  %-22s %s\n", left, o->help);
 	}
+	printf("  --env NAME             a word without '=': use the app's "
+	    "env_NAME set\n"
+	    "                         (PM2's --env production; saved)\n");
 	printf("  -- ARG...              arguments passed to the program; "
 	    "'--' (before or\n"
 	    "                         after CMD) ends opm's options, so ARGs "
@@ -270,7 +273,10 @@ cli_start_help(void)
 	    "Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with "
 	    "shell syntax\n"
 	    "is run by /bin/sh -c; otherwise CMD ARG... is executed "
-	    "directly.\n");
+	    "directly.\n"
+	    "Log files: app-file keys out_file, error_file, log_file "
+	    "(relative to cwd;\n"
+	    "/dev/null keeps nothing), see opm-apps(5).\n");
 }
 
 /*
