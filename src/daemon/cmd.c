@@ -307,10 +307,19 @@ cmd_strv_len(char *const *v)
 static size_t
 cmd_conf_bytes(const struct app_conf *c)
 {
-	return (3072 + 2 * cmd_json_len(daemon_paths()->logs) +
+	size_t	n, i;
+
+	n = 3072 + 2 * cmd_json_len(daemon_paths()->logs) +
 	    4 * cmd_json_len(c->name) + cmd_strv_len(c->argv) +
 	    cmd_json_len(c->cwd) + cmd_strv_len(c->env) +
-	    cmd_json_len(c->env_file));
+	    cmd_json_len(c->env_file);
+	/* Environment sets, and log paths twice (out_log, err_log). */
+	for (i = 0; i < c->nenvsets; i++)
+		n += cmd_json_len(c->envsets[i].name) + 8 +
+		    cmd_strv_len(c->envsets[i].env);
+	return (n + cmd_json_len(c->env_name) + 2 * (cmd_json_len(c->out_file) +
+	    cmd_json_len(c->error_file)) + cmd_json_len(c->log_file) +
+	    cmd_json_len(c->log_date_format));
 }
 
 size_t

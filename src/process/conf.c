@@ -497,13 +497,14 @@ static char *
 conf_abs(const char *cwd, const char *path)
 {
 	char	*all, *out, *w, *save;
-	size_t	 o = 0;
+	size_t	 o = 0, len;
 
 	if (path[0] == '/')
 		all = xstrdup(path);
 	else
 		xasprintf(&all, "%s/%s", cwd, path);
-	out = xmalloc(strlen(all) + 2);
+	len = strlen(all) + 2;
+	out = xmalloc(len);
 	out[0] = '\0';
 	for (w = strtok_r(all, "/", &save); w != NULL;
 	    w = strtok_r(NULL, "/", &save)) {
@@ -515,7 +516,7 @@ conf_abs(const char *cwd, const char *path)
 			out[o] = '\0';
 			continue;
 		}
-		o += sprintf(out + o, "/%s", w);
+		o += snprintf(out + o, len - o, "/%s", w);
 	}
 	if (o == 0)
 		strlcpy(out, "/", 2);
