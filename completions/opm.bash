@@ -23,7 +23,8 @@ _opm()
 	local start_opts="--name --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
-	    --no-autostart --log-time --log-max-size --log-keep"
+	    --no-autostart --log-time --log-max-size --log-keep
+	    --log-date-format --time"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -50,7 +51,7 @@ _opm()
 			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
-		--log-keep)
+		--log-keep|--log-date-format)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

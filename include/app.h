@@ -85,6 +85,12 @@ int		 app_signal(struct app *, int sig);
 void		 app_reset(struct app *);
 /* The log file of some app with this path, or NULL. */
 struct logfile	*app_logfile(const char *path);
+/* Whether apps a and b would write one log file (cause names both). */
+bool		 app_log_clash(const struct app_conf *a,
+		    const struct app_conf *b, char *cause, size_t clen);
+/* -1 when c would write a log file of another app (by name). */
+int		 app_log_check(const struct app_conf *c, char *cause,
+		    size_t clen);
 
 /* app-event.c */
 /* Feeds one event to the state machine and carries out its actions. */

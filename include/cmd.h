@@ -78,6 +78,10 @@ int	 cmd_apps_room(size_t *total, const struct app_conf *c, char *cause,
 	    size_t clen);
 /* An array of the targets that still exist, as app objects. */
 cJSON	*cmd_target_apps(struct cmd_ctx *);
+/* Adds a notice to o when a's environment set is missing. */
+void	 cmd_env_notice(cJSON *o, const struct app *a);
+/* Applies args.env_name to every target; -1 after replying an error. */
+int	 cmd_env_name(struct cmd_ctx *);
 
 enum cmd_retval cmd_ping(struct cmd_ctx *);
 enum cmd_retval cmd_status(struct cmd_ctx *);

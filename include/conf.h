@@ -16,6 +16,14 @@
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
 
 #define CONF_STOP_CODES_MAX	32
+#define CONF_ENVSETS_MAX	64
+#define CONF_SETNAME_MAX	64
+
+/* One env_NAME object of an app (PM2's environment sets). */
+struct conf_envset {
+	char		 *name;		/* NAME, without "env_" */
+	char		**env;		/* KEY=VALUE */
+};
 
 struct app_conf {
 	char		  name[OPM_NAME_MAX + 1];
@@ -38,6 +46,14 @@ struct app_conf {
 	bool		  log_time;
 	uint64_t	  log_max_size;
 	unsigned	  log_keep;
+	struct conf_envset *envsets;	/* env_NAME, in file order */
+	size_t		  nenvsets;
+	char		 *env_name;	/* the set --env NAME selected */
+	/* Log paths, absolute; "/dev/null": none; NULL: the default. */
+	char		 *out_file;
+	char		 *error_file;
+	char		 *log_file;	/* both streams; "": logs/NAME.log */
+	char		 *log_date_format; /* as written (moment tokens) */
 };
 
 /*
@@ -58,5 +74,10 @@ cJSON	*conf_to_json(const struct app_conf *);
 /* true when two configurations would run the same program the same way. */
 bool	 conf_same_program(const struct app_conf *, const struct app_conf *);
 const char *conf_restart_name(enum restart_policy);
+/* The set called name, or NULL. */
+const struct conf_envset *conf_envset(const struct app_conf *,
+	    const char *name);
+/* Whether s can name an environment set: 1-64 of [A-Za-z0-9._-]. */
+bool	 conf_setname_ok(const char *s);
 
 #endif

@@ -19,7 +19,11 @@ struct ipc_client;
 #define LOGF_LINE_MAX	(64 * 1024)
 
 void		 logf_init(uv_loop_t *);
-/* Opens (creating 0600) path; one reference. NULL with errno. */
+/*
+ * Opens (creating 0600, never through a symbolic link) path; one
+ * reference. NULL with errno. "/dev/null" opens nothing: what is read
+ * is streamed to followers and dropped.
+ */
 struct logfile	*logf_open(const char *path, const char *app,
 		    const char *stream);
 void		 logf_ref(struct logfile *);
@@ -27,8 +31,11 @@ void		 logf_unref(struct logfile *);
 const char	*logf_path(const struct logfile *);
 /* Size of the current file, as far as the daemon has written it. */
 uint64_t	 logf_size(const struct logfile *);
+/* datefmt: PM2's log_date_format (moment tokens), or NULL for ISO. */
 void		 logf_configure(struct logfile *, bool timestamps,
-		    uint64_t max_size, unsigned keep);
+		    const char *datefmt, uint64_t max_size, unsigned keep);
+/* What is written to lf is copied to all too (log_file); all: ref'd. */
+void		 logf_combine(struct logfile *lf, struct logfile *all);
 /* Empties the file and removes rotated ones. */
 int		 logf_flush(struct logfile *);
 /*

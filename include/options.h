@@ -28,6 +28,11 @@ enum options_type {
 	OPTIONS_DURATION,	/* uint64_t ms, at least minimum */
 	OPTIONS_SIZE,		/* uint64_t bytes, at least minimum */
 	OPTIONS_SIGNAL,		/* int: a signal that can stop an app */
+	/* Environment sets and log keys (issue 13 items 4 and 5). */
+	OPTIONS_ENVSET,		/* env_NAME objects: a prefix row */
+	OPTIONS_SETNAME,	/* the name of an environment set, char * */
+	OPTIONS_LOGPATH,	/* a log path: relative to cwd; null: none */
+	OPTIONS_DATEFMT,	/* PM2's log_date_format (moment tokens) */
 };
 
 /*
@@ -39,6 +44,7 @@ enum options_pm2 {
 	OPTIONS_PM2_NONE,	/* not a PM2 key */
 	OPTIONS_PM2_SAME,	/* PM2's key, with the same meaning */
 	OPTIONS_PM2_MAPPED,	/* PM2's key, mapped onto an opm option */
+	OPTIONS_PM2_DEFAULT,	/* accepted for pm2_accept, else refused */
 };
 
 struct options_entry {
@@ -60,6 +66,17 @@ struct options_entry {
 	/* Read by the same parser as a user's value; NULL: none. */
 	const char	 *default_value;
 	bool		  exported;	/* written by conf_to_json */
+	/*
+	 * A pattern row: key is a prefix ("env_"), and every longer key that
+	 * begins with it is this row (docs write it key + "NAME"). Exact
+	 * keys of other rows win ("env_file").
+	 */
+	bool		  prefix;
+	/*
+	 * OPTIONS_PM2_DEFAULT: the values accepted (and ignored), or "*" for
+	 * any value.
+	 */
+	const char	 *pm2_accept;
 	/* One line; for a flag, its line in `opm help start`. */
 	const char	 *help;
 };
@@ -67,7 +84,10 @@ struct options_entry {
 extern const struct options_entry options_table[];
 extern const size_t options_count;
 
-/* The row of an app-file key, aliases included; NULL when unknown. */
+/*
+ * The row of an app-file key, aliases included, pattern rows after exact
+ * ones; NULL when unknown.
+ */
 const struct options_entry *options_find(const char *key);
 /* The row of an opm start flag (without "--", n bytes); NULL if none. */
 const struct options_entry *options_find_flag(const char *flag, size_t n);

@@ -62,6 +62,8 @@
 #define PROTO_ARG_APPS		"apps"		/* start: an app file's apps */
 #define PROTO_ARG_FILE		"file"		/* start: the file's path */
 #define PROTO_ARG_ENV_BASE	"env_base"	/* start, restart */
+/* start (of existing apps), restart: the environment set to use. */
+#define PROTO_ARG_ENV_NAME	"env_name"
 #define PROTO_ARG_SIGNAL	"signal"
 #define PROTO_ARG_STREAM	"stream"	/* logs: "out" or "err" */
 #define PROTO_ARG_FOLLOW	"follow"	/* logs */
@@ -83,5 +85,7 @@
 #define PROTO_ACTION		"action"
 #define PROTO_ACTION_FAILED	"failed"
 #define PROTO_REASON		"reason"
+/* An app object of a start or restart reply: one line for the user. */
+#define PROTO_NOTICE		"notice"
 
 #endif

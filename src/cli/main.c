@@ -131,16 +131,57 @@ cli_stop(int argc, char **argv)
 	return (cli_target_cmd(argc, argv, PROTO_CMD_STOP, "stopped"));
 }
 
+/*
+ * Takes --env NAME (or --env=NAME) out of argv: the environment set of
+ * restart and reload. NULL when not given.
+ */
+static const char *
+cli_env_name(int *argc, char **argv)
+{
+	const char	*name = NULL;
+	int		 i, n = 1;
+
+	for (i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--env") == 0) {
+			if (i + 1 >= *argc)
+				cli_fatal_usage("%s: --env needs a NAME",
+				    argv[0]);
+			name = argv[++i];
+		} else if (strncmp(argv[i], "--env=", 6) == 0)
+			name = argv[i] + 6;
+		else {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if (strchr(name, '=') != NULL)
+			cli_fatal_usage("%s: --env takes the NAME of an "
+			    "environment set here (KEY=VALUE is for start)",
+			    argv[0]);
+	}
+	argv[n] = NULL;
+	*argc = n;
+	return (name);
+}
+
 static int
 cli_restart(int argc, char **argv)
 {
-	cJSON	*args, *d;
-	bool	 json, update = false;
-	size_t	 i;
+	cJSON		*args, *d;
+	const char	*env_name;
+	bool		 json, update = false;
+	size_t		 i;
 
+	env_name = cli_env_name(&argc, argv);
 	argc = cli_flags2(argc, argv, &json, argv[0], "--update-env",
 	    &update);
 	args = cli_targets(argc, argv, argv[0], false);
+	if (env_name != NULL)
+		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, env_name);
 	if (update)
 		cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(true));
 	d = cli_call(PROTO_CMD_RESTART, args);
@@ -556,10 +597,11 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "stop", NULL, "stop TARGET...",
 	  "stop apps; returns once their processes are reaped",
 	  cli_stop },
-	{ "restart", NULL, "restart TARGET... [--update-env]",
+	{ "restart", NULL, "restart TARGET... [--update-env] [--env NAME]",
 	  "stop then start apps (restarts +1); --update-env takes this "
-	  "shell's environment", cli_restart },
-	{ "reload", NULL, "reload TARGET...",
+	  "shell's environment, --env NAME the app's env_NAME set (saved)",
+	  cli_restart },
+	{ "reload", NULL, "reload TARGET... [--update-env] [--env NAME]",
 	  "graceful restart (for now the same as restart)",
 	  cli_restart },
 	{ "delete", "rm", "delete TARGET...", "stop and forget apps",

@@ -205,5 +205,11 @@ render_apps_brief(const cJSON *list, const char *verb)
 		if (render_int(a, "pid") > 0)
 			printf(", pid %lld", render_int(a, "pid"));
 		printf(")\n");
+		/* Something to know, not a failure (a missing env set). */
+		if (json_str(a, PROTO_NOTICE) != NULL) {
+			fflush(stdout);
+			fprintf(stderr, "opm: notice: %s\n",
+			    json_str(a, PROTO_NOTICE));
+		}
 	}
 }

@@ -262,6 +262,9 @@ cli_start_help(void)
 		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
 		printf("  %-22s %s\n", left, o->help);
 	}
+	printf("  --env NAME             a word without '=': use the app's "
+	    "env_NAME set\n"
+	    "                         (PM2's --env production; saved)\n");
 	printf("  -- ARG...              arguments passed to the program; "
 	    "'--' (before or\n"
 	    "                         after CMD) ends opm's options, so ARGs "
@@ -270,7 +273,10 @@ cli_start_help(void)
 	    "Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with "
 	    "shell syntax\n"
 	    "is run by /bin/sh -c; otherwise CMD ARG... is executed "
-	    "directly.\n");
+	    "directly.\n"
+	    "Log files: app-file keys out_file, error_file, log_file "
+	    "(relative to cwd;\n"
+	    "/dev/null keeps nothing), see opm-apps(5).\n");
 }
 
 /*
@@ -314,7 +320,7 @@ cli_start(int argc, char **argv)
 	const struct options_entry	*o;
 	cJSON				*app = cJSON_CreateObject(), *args;
 	cJSON				*res;
-	const char			*flag, *val;
+	const char			*flag, *val, *env_name = NULL;
 	bool				 inherit = true, opts = false;
 	int				 i;
 	size_t				 n;
@@ -331,8 +337,8 @@ cli_start(int argc, char **argv)
 		if ((o = options_find_flag(flag, n)) == NULL)
 			cli_fatal_usage("start: unknown option --%.*s",
 			    (int)n, flag);
-		opts = true;
 		if (o->type == OPTIONS_BOOL) {
+			opts = true;
 			if (flag[n] == '=')
 				cli_fatal_usage("start: --%s takes no value",
 				    o->flag);
@@ -348,6 +354,14 @@ cli_start(int argc, char **argv)
 			val = argv[++i];
 		else
 			cli_fatal_usage("start: --%s needs a value", o->flag);
+		/* --env NAME, a word without '=': an environment set. */
+		if (o->type == OPTIONS_ENV && strchr(val, '=') == NULL) {
+			env_name = val;
+			cJSON_DeleteItemFromObject(app, "env_name");
+			cJSON_AddStringToObject(app, "env_name", val);
+			continue;
+		}
+		opts = true;
 		start_flag(app, o, val);
 	}
 	if (i >= argc)
@@ -355,6 +369,9 @@ cli_start(int argc, char **argv)
 
 	args = cJSON_CreateObject();
 	cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(inherit));
+	/* For apps that exist (opm start NAME --env production). */
+	if (env_name != NULL)
+		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, env_name);
 	if (argc - i == 1 && start_is_file(argv[i])) {
 		start_file(argv[i], app, args);
 		cJSON_Delete(app);

@@ -110,17 +110,55 @@ const struct options_entry options_table[] = {
 	  .type = OPTIONS_UINT, .offset = OFF(log_keep), .minimum = 0,
 	  .maximum = 1000, .default_value = "5", .exported = true,
 	  .help = "rotated files kept (5)" },
+	/* Environment sets and log keys (issue 13 items 4 and 5). */
+	{ .key = "env_", .prefix = true, .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_ENVSET, .exported = true,
+	  .help = "environment set NAME: added to env with --env NAME" },
+	{ .key = "env_name", .type = OPTIONS_SETNAME, .offset = OFF(env_name),
+	  .exported = true,
+	  .help = "the environment set --env NAME selected (saved)" },
+	{ .key = "out_file", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_LOGPATH,
+	  .offset = OFF(out_file), .exported = true,
+	  .help = "stdout log file (relative to cwd; /dev/null: none)" },
+	{ .key = "error_file", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_LOGPATH, .offset = OFF(error_file),
+	  .exported = true,
+	  .help = "stderr log file (relative to cwd; /dev/null: none)" },
+	OPTIONS_ALIAS("err_file", "error_file", OPTIONS_PM2_SAME),
+	{ .key = "log_file", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_LOGPATH,
+	  .offset = OFF(log_file), .exported = true,
+	  .help = "one more file with both streams (true: logs/NAME.log)" },
+	{ .key = "log_date_format", .flag = "log-date-format", .arg = "FMT",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_DATEFMT,
+	  .offset = OFF(log_date_format), .exported = true,
+	  .help = "prefix log lines with a local time in PM2's format" },
+	{ .key = "time", .flag = "time", .alias_of = "log_time",
+	  .pm2 = OPTIONS_PM2_MAPPED, .type = OPTIONS_BOOL,
+	  .help = "PM2's: the same as --log-time" },
+	{ .key = "merge_logs", .pm2 = OPTIONS_PM2_DEFAULT, .pm2_accept = "*",
+	  .type = OPTIONS_BOOL,
+	  .help = "PM2's instance log merging: one file per app, as opm does" },
+	OPTIONS_ALIAS("combine_logs", "merge_logs", OPTIONS_PM2_DEFAULT),
 };
 const size_t options_count = sizeof options_table / sizeof options_table[0];
 
 const struct options_entry *
 options_find(const char *key)
 {
-	size_t	i;
+	const struct options_entry	*o;
+	size_t				 i, n;
 
 	for (i = 0; i < options_count; i++) {
-		if (strcmp(options_table[i].key, key) == 0)
-			return (&options_table[i]);
+		o = &options_table[i];
+		if (!o->prefix && strcmp(o->key, key) == 0)
+			return (o);
+	}
+	/* Pattern rows: the prefix and at least one more character. */
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		n = strlen(o->key);
+		if (o->prefix && strncmp(o->key, key, n) == 0 && key[n] != '\0')
+			return (o);
 	}
 	return (NULL);
 }

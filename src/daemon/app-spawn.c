@@ -68,12 +68,15 @@ app_setenv(char **v, size_t *n, const char *kv)
 
 /*
  * The environment, in order of precedence (later wins): the environment of
- * the CLI that created the app, the env keys, the env_file (read now), then
- * OPM_APP_NAME and OPM_APP_ID.
+ * the CLI that created the app, the env keys, the environment set env_name
+ * selects (env_NAME; none when the app has no such set), the env_file
+ * (read now), then OPM_APP_NAME and OPM_APP_ID. Computed from the
+ * configuration at every start, so a restart sees what changed.
  */
 char **
 app_environ(const struct app *a, char *cause, size_t clen)
 {
+	const struct conf_envset *set = conf_envset(&a->conf, a->conf.env_name);
 	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv;
 	size_t	  n = 0, i;
 
@@ -85,6 +88,8 @@ app_environ(const struct app *a, char *cause, size_t clen)
 	}
 	for (i = 0; a->conf.env && a->conf.env[i]; i++)
 		v = app_setenv(v, &n, a->conf.env[i]);
+	for (i = 0; set != NULL && set->env[i] != NULL; i++)
+		v = app_setenv(v, &n, set->env[i]);
 	if (a->conf.env_file != NULL) {
 		if (dotenv_read(a->conf.env_file, &file, cause, clen) == -1) {
 			xfreev(v);

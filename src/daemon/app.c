@@ -3,6 +3,8 @@
  * id), lookup, waiting for an app to settle, and the end of an app's life.
  * What happens to an app afterwards is app_event() (app-event.c).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,17 +73,150 @@ app_save(const struct app *a)
 	state_save(a->id, &a->conf, &a->run);
 }
 
+/* A log path: a configured one, or the logs directory and a name. */
+#define APP_LOGPATH	(sizeof app_paths->logs + OPM_NAME_MAX + 16)
+
+/*
+ * The path of an app's log of kind "out", "err" or "all" (log_file, both
+ * streams): its out_file, error_file or log_file, else the default in
+ * OPM_HOME/logs. "" when the app has no log_file.
+ */
+static void
+app_log_path(const struct app_conf *c, const char *kind, char *buf,
+    size_t len)
+{
+	const char	*set;
+
+	set = strcmp(kind, "out") == 0 ? c->out_file :
+	    strcmp(kind, "err") == 0 ? c->error_file : c->log_file;
+	if (set != NULL && *set != '\0')
+		strlcpy(buf, set, len);
+	else if (strcmp(kind, "all") == 0 && set == NULL)
+		strlcpy(buf, "", len);
+	else if (strcmp(kind, "all") == 0)
+		snprintf(buf, len, "%s/%s.log", app_paths->logs, c->name);
+	else
+		snprintf(buf, len, "%s/%s-%s.log", app_paths->logs, c->name,
+		    kind);
+}
+
+/*
+ * Whether apps a and b would write one file; the cause names the keys.
+ * A file of a's own twice is allowed (out_file = error_file: one file).
+ */
+bool
+app_log_clash(const struct app_conf *a, const struct app_conf *b,
+    char *cause, size_t clen)
+{
+	static const char *const kinds[] = { "out", "err", "all" };
+	static const char *const keys[] = { "out_file", "error_file",
+	    "log_file" };
+	char	pa[APP_LOGPATH], pb[APP_LOGPATH];
+	size_t	i, j;
+
+	for (i = 0; i < 3; i++) {
+		app_log_path(a, kinds[i], pa, sizeof pa);
+		if (*pa == '\0' || strcmp(pa, "/dev/null") == 0)
+			continue;
+		for (j = 0; j < 3; j++) {
+			app_log_path(b, kinds[j], pb, sizeof pb);
+			if (strcmp(pa, pb) != 0)
+				continue;
+			snprintf(cause, clen, "%s: %s is also the %s of app "
+			    "'%s'; two apps cannot write one log file",
+			    keys[i], pa, keys[j], b->name);
+			return (true);
+		}
+	}
+	return (false);
+}
+
+/* Whether c would write a log file another app writes. */
+int
+app_log_check(const struct app_conf *c, char *cause, size_t clen)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (strcmp(a->conf.name, c->name) != 0 &&
+		    app_log_clash(c, &a->conf, cause, clen))
+			return (-1);
+	}
+	return (0);
+}
+
+/* The directories of a log path given by the user, as PM2 makes them. */
+static void
+app_log_mkdir(const char *path)
+{
+	char	*dir = xstrdup(path), *p;
+
+	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			break;
+		*p = '/';
+	}
+	free(dir);
+}
+
 static struct logfile *
-app_open_log(const struct app_conf *c, const char *kind)
+app_open_log(const struct app_conf *c, const char *kind, char *cause,
+    size_t clen)
 {
 	struct logfile	*lf;
-	char	path[sizeof app_paths->logs + OPM_NAME_MAX + 16];
+	char		 path[APP_LOGPATH];
+	const char	*key;
 
-	snprintf(path, sizeof path, "%s/%s-%s.log", app_paths->logs, c->name,
-	    kind);
-	if ((lf = logf_open(path, c->name, kind)) != NULL)
-		logf_configure(lf, c->log_time, c->log_max_size, c->log_keep);
+	app_log_path(c, kind, path, sizeof path);
+	key = strcmp(kind, "out") == 0 ? c->out_file : strcmp(kind, "err") ==
+	    0 ? c->error_file : c->log_file;
+	if (key != NULL && *key != '\0' && strcmp(path, "/dev/null") != 0)
+		app_log_mkdir(path);
+	if ((lf = logf_open(path, c->name, kind)) == NULL) {
+		snprintf(cause, clen, "cannot open the log file %s: %s", path,
+		    strerror(errno));
+		return (NULL);
+	}
+	logf_configure(lf, c->log_time, c->log_date_format, c->log_max_size,
+	    c->log_keep);
 	return (lf);
+}
+
+/* Opens the log files of a new app; -1 with a cause. */
+static int
+app_open_logs(struct app *a, const struct app_conf *c, char *cause,
+    size_t clen)
+{
+	struct logfile	*all;
+	char		 po[APP_LOGPATH], pe[APP_LOGPATH];
+
+	if (app_log_check(c, cause, clen) == -1)
+		return (-1);
+	if ((a->out = app_open_log(c, "out", cause, clen)) == NULL)
+		return (-1);
+	app_log_path(c, "out", po, sizeof po);
+	app_log_path(c, "err", pe, sizeof pe);
+	/* One file for both streams: one writer, rotated once. */
+	if (strcmp(po, pe) == 0 && strcmp(po, "/dev/null") != 0) {
+		a->err = a->out;
+		logf_ref(a->err);
+	} else if ((a->err = app_open_log(c, "err", cause, clen)) == NULL) {
+		logf_unref(a->out);
+		return (-1);
+	}
+	if (c->log_file == NULL)
+		return (0);
+	if ((all = app_open_log(c, "all", cause, clen)) == NULL) {
+		logf_unref(a->out);
+		logf_unref(a->err);
+		return (-1);
+	}
+	logf_combine(a->out, all);
+	if (a->err != a->out)
+		logf_combine(a->err, all);
+	logf_unref(all);
+	return (0);
 }
 
 bool
@@ -109,15 +244,7 @@ app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 {
 	struct app	*a = xcalloc(1, sizeof *a), *prev;
 
-	a->out = app_open_log(conf, "out");
-	a->err = app_open_log(conf, "err");
-	if (a->out == NULL || a->err == NULL) {
-		snprintf(cause, clen, "cannot open the log files in %s: %s",
-		    app_paths->logs, strerror(errno));
-		if (a->out != NULL)
-			logf_unref(a->out);
-		if (a->err != NULL)
-			logf_unref(a->err);
+	if (app_open_logs(a, conf, cause, clen) == -1) {
 		free(a);
 		return (NULL);
 	}

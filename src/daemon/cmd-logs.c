@@ -47,7 +47,8 @@ cmd_logs(struct cmd_ctx *ctx)
 			if (follow)
 				logf_follow(a->out, ctx->client);
 		}
-		if (err) {
+		/* out_file = error_file: one file, read once. */
+		if (err && (!out || a->err != a->out)) {
 			cJSON_AddStringToObject(o, "err_log", logf_path(a->err));
 			cJSON_AddNumberToObject(o, "err_size",
 			    (double)logf_size(a->err));

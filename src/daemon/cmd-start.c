@@ -89,6 +89,7 @@ cmd_start_result(cJSON *out, struct app *a, const char *action)
 	cJSON	*o = app_to_json(a, false);
 
 	cJSON_AddStringToObject(o, PROTO_ACTION, action);
+	cmd_env_notice(o, a);
 	cJSON_AddItemToArray(out, o);
 }
 
@@ -285,7 +286,15 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 				break;
 			}
 		}
+		for (j = 0; j < n && p.n == before; j++) {
+			if (ok[j] && app_find_name(confs[n].name) == NULL &&
+			    app_log_clash(&confs[n], &confs[j], cause,
+			    sizeof cause))
+				cmd_start_problem(&p, n, confs[n].name, cause);
+		}
 		if (p.n == before && app_find_name(confs[n].name) == NULL) {
+			if (app_log_check(&confs[n], cause, sizeof cause) == -1)
+				cmd_start_problem(&p, n, confs[n].name, cause);
 			cmd_start_check(&p, n, &confs[n]);
 			if (p.n == before && cmd_apps_room(&total, &confs[n],
 			    cause, sizeof cause) == -1)
@@ -347,7 +356,7 @@ cmd_start(struct cmd_ctx *ctx)
 	    !cmd_target_known(t->valuestring))
 		t = NULL;
 	if (t != NULL) {
-		if (cmd_targets(ctx) == -1)
+		if (cmd_targets(ctx) == -1 || cmd_env_name(ctx) == -1)
 			return (CMD_DONE);
 		ctx->actions = xcalloc(ctx->nids, sizeof *ctx->actions);
 		for (i = 0; i < ctx->nids; i++)

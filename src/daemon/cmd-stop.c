@@ -30,6 +30,20 @@ cmd_stop(struct cmd_ctx *ctx)
 	return (cmd_wait_settled(ctx, cmd_stop_done));
 }
 
+static void
+cmd_restart_done(struct cmd_ctx *ctx)
+{
+	cJSON		*arr = cmd_target_apps(ctx), *o;
+	struct app	*a;
+
+	cJSON_ArrayForEach(o, arr) {
+		if ((a = app_find_id((int)cJSON_GetObjectItem(o,
+		    "id")->valuedouble)) != NULL)
+			cmd_env_notice(o, a);
+	}
+	cmd_ok(ctx, arr);
+}
+
 enum cmd_retval
 cmd_restart(struct cmd_ctx *ctx)
 {
@@ -39,7 +53,8 @@ cmd_restart(struct cmd_ctx *ctx)
 	struct app	*a;
 	size_t		 i;
 
-	if (cmd_targets(ctx) == -1)
+	/* --env NAME: the set used from this restart on. */
+	if (cmd_targets(ctx) == -1 || cmd_env_name(ctx) == -1)
 		return (CMD_DONE);
 	/* --update-env: the CLI's environment replaces the inherited one. */
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
@@ -56,7 +71,7 @@ cmd_restart(struct cmd_ctx *ctx)
 		app_event(a, EV_RESTART);
 	}
 	xfreev(env);
-	return (cmd_wait_settled(ctx, cmd_stop_done));
+	return (cmd_wait_settled(ctx, cmd_restart_done));
 }
 
 static void

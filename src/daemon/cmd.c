@@ -307,10 +307,19 @@ cmd_strv_len(char *const *v)
 static size_t
 cmd_conf_bytes(const struct app_conf *c)
 {
-	return (3072 + 2 * cmd_json_len(daemon_paths()->logs) +
+	size_t	n, i;
+
+	n = 3072 + 2 * cmd_json_len(daemon_paths()->logs) +
 	    4 * cmd_json_len(c->name) + cmd_strv_len(c->argv) +
 	    cmd_json_len(c->cwd) + cmd_strv_len(c->env) +
-	    cmd_json_len(c->env_file));
+	    cmd_json_len(c->env_file);
+	/* Environment sets, and log paths twice (out_log, err_log). */
+	for (i = 0; i < c->nenvsets; i++)
+		n += cmd_json_len(c->envsets[i].name) + 8 +
+		    cmd_strv_len(c->envsets[i].env);
+	return (n + cmd_json_len(c->env_name) + 2 * (cmd_json_len(c->out_file) +
+	    cmd_json_len(c->error_file)) + cmd_json_len(c->log_file) +
+	    cmd_json_len(c->log_date_format));
 }
 
 size_t
@@ -353,6 +362,51 @@ cmd_target_apps(struct cmd_ctx *ctx)
 			cJSON_AddItemToArray(arr, app_to_json(a, false));
 	}
 	return (arr);
+}
+
+/*
+ * A notice on app object o when a's environment set is not in its
+ * configuration: PM2 then uses env alone, silently; opm says so.
+ */
+void
+cmd_env_notice(cJSON *o, const struct app *a)
+{
+	char	buf[256];
+
+	if (a->conf.env_name == NULL ||
+	    conf_envset(&a->conf, a->conf.env_name) != NULL)
+		return;
+	snprintf(buf, sizeof buf, "%s: no env_%s in its configuration; "
+	    "using env only", a->conf.name, a->conf.env_name);
+	cJSON_AddStringToObject(o, PROTO_NOTICE, buf);
+}
+
+/*
+ * --env NAME of start and restart: the set every target uses from its
+ * next start on, saved. -1 after replying an error.
+ */
+int
+cmd_env_name(struct cmd_ctx *ctx)
+{
+	const cJSON	*v;
+	struct app	*a;
+	size_t		 i;
+
+	v = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_NAME);
+	if (v == NULL)
+		return (0);
+	if (!cJSON_IsString(v) || !conf_setname_ok(v->valuestring)) {
+		cmd_error(ctx, "env_name: must be 1-64 of [A-Za-z0-9._-]");
+		return (-1);
+	}
+	for (i = 0; i < ctx->nids; i++) {
+		if ((a = app_find_id(ctx->ids[i])) == NULL)
+			continue;
+		free(a->conf.env_name);
+		a->conf.env_name = xstrdup(v->valuestring);
+		app_save(a);
+	}
+	return (0);
 }
 
 static void	cmd_settled_cb(void *);

@@ -40,6 +40,7 @@
 #include "keeper.h"
 #include "log.h"
 #include "logf.h"
+#include "logfmt.h"
 #include "opm.h"
 #include "parse.h"
 #include "xmem.h"
@@ -69,6 +70,10 @@ struct logfile {
 	int			 refs;
 	int			 nsubs;		/* followers among refs */
 	bool			 timestamps;
+	char			*datefmt;	/* log_date_format, translated */
+	bool			 discard;	/* /dev/null: drained, not kept */
+	struct logfile		*also;		/* log_file: both streams */
+	bool			 also_warned;
 	uint64_t		 max_size;
 	unsigned		 keep;
 	uint64_t		 size;
@@ -131,6 +136,8 @@ logf_reopen(struct logfile *lf)
 	struct stat	st;
 	int		fd;
 
+	if (lf->discard)
+		return (0);
 	/* A symbolic link planted at the path is refused (ELOOP). */
 	fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
@@ -155,6 +162,8 @@ logf_open(const char *path, const char *app, const char *stream)
 	lf->refs = 1;
 	lf->max_size = 10 * 1024 * 1024;
 	lf->keep = 5;
+	/* Nothing is kept, but the pipe is read: the app never blocks. */
+	lf->discard = strcmp(path, "/dev/null") == 0;
 	TAILQ_INIT(&lf->queue);
 	LIST_INIT(&lf->subs);
 	if (logf_reopen(lf) == -1) {
@@ -169,12 +178,31 @@ logf_open(const char *path, const char *app, const char *stream)
 }
 
 void
-logf_configure(struct logfile *lf, bool timestamps, uint64_t max_size,
-    unsigned keep)
+logf_configure(struct logfile *lf, bool timestamps, const char *datefmt,
+    uint64_t max_size, unsigned keep)
 {
-	lf->timestamps = timestamps;
+	char		 fmt[LOGFMT_MAX];
+	const char	*cause;
+
+	lf->timestamps = timestamps || datefmt != NULL;
+	free(lf->datefmt);
+	lf->datefmt = NULL;
+	/* Checked when the configuration was read; ISO if it fails here. */
+	if (datefmt != NULL &&
+	    logfmt_translate(datefmt, fmt, sizeof fmt, &cause) == 0)
+		lf->datefmt = xstrdup(fmt);
 	lf->max_size = max_size;
 	lf->keep = keep;
+}
+
+void
+logf_combine(struct logfile *lf, struct logfile *all)
+{
+	if (lf->also != NULL)
+		logf_unref(lf->also);
+	lf->also = all;
+	if (all != NULL)
+		logf_ref(all);
 }
 
 void
@@ -205,7 +233,11 @@ logf_unref(struct logfile *lf)
 	}
 	if (lf->retry != NULL)
 		uv_close((uv_handle_t *)lf->retry, handle_free);
-	close(lf->fd);
+	if (lf->also != NULL)
+		logf_unref(lf->also);
+	if (lf->fd != -1)
+		close(lf->fd);
+	free(lf->datefmt);
 	free(lf->path);
 	free(lf->app);
 	free(lf->stream);
@@ -264,6 +296,10 @@ logf_flush(struct logfile *lf)
 	char		path[4200];
 	unsigned	i;
 
+	if (lf->also != NULL && logf_flush(lf->also) == -1)
+		return (-1);
+	if (lf->discard)
+		return (0);
 	for (i = 1; i <= lf->keep + 1; i++) {
 		logf_rotated(lf, i, path, sizeof path);
 		unlink(path);
@@ -452,13 +488,20 @@ logf_follow_new(struct logfile *lf)
 	}
 }
 
+/* ISO 8601 UTC, or log_date_format in local time as PM2 writes it. */
 static void
-logf_stamp(char *buf, size_t len)
+logf_stamp(const struct logfile *lf, char *buf, size_t len)
 {
 	struct timeval	tv;
 	struct tm	tm;
+	size_t		n;
 
 	gettimeofday(&tv, NULL);
+	if (lf->datefmt != NULL) {
+		n = logfmt_format(lf->datefmt, &tv, buf, len > 2 ? len - 2 : 0);
+		snprintf(buf + n, len - n, ": ");
+		return;
+	}
 	gmtime_r(&tv.tv_sec, &tm);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
@@ -470,13 +513,13 @@ static void
 logf_prepare(struct logpipe *lp, const char *p, size_t n)
 {
 	const char	*end = p + n, *nl;
-	char		 stamp[64];
+	char		 stamp[LOGFMT_MAX + 8];
 	size_t		 lines = 0, slen = 0, o = 0;
 
 	if (lp->lf->timestamps) {
 		for (nl = p; (nl = memchr(nl, '\n', end - nl)) != NULL; nl++)
 			lines++;
-		logf_stamp(stamp, sizeof stamp);
+		logf_stamp(lp->lf, stamp, sizeof stamp);
 		slen = strlen(stamp);
 	}
 	lp->data = xmalloc(n + (lines + 1) * slen + 1);
@@ -583,6 +626,36 @@ logf_retry_cb(uv_timer_t *t)
 	logf_write_some(lf);
 }
 
+/*
+ * The log_file of an app, which gets both streams: a copy of what went to
+ * its own file, written at once. Rotated at a chunk boundary; a failed
+ * write loses the copy, never the stream file (warned once).
+ */
+static void
+logf_copy(struct logfile *all, const char *p, size_t len)
+{
+	ssize_t	r;
+
+	if (all->discard)
+		return;
+	if (all->size >= all->max_size)
+		logf_rotate(all);
+	while (len > 0) {
+		if ((r = write(all->fd, p, len)) == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (!all->also_warned)
+				log_warn("%s: write", all->path);
+			all->also_warned = true;
+			return;
+		}
+		all->also_warned = false;
+		all->size += (uint64_t)r;
+		p += r;
+		len -= (size_t)r;
+	}
+}
+
 /* Accounts r bytes of the current chunk as written. */
 static void
 logf_wrote(struct logfile *lf, struct logpipe *lp, size_t r)
@@ -590,6 +663,8 @@ logf_wrote(struct logfile *lf, struct logpipe *lp, size_t r)
 	const char	*p = lp->data + lp->off, *nl;
 
 	logf_publish(lf, p, r);
+	if (lf->also != NULL)
+		logf_copy(lf->also, p, r);
 	lf->size += r;
 	if (p[r - 1] == '\n')
 		lf->partial = 0;
@@ -640,6 +715,13 @@ logf_write_now(struct logfile *lf, struct logpipe *lp)
 	ssize_t		r;
 	size_t		take;
 
+	if (lf->discard) {
+		logf_publish(lf, lp->data, lp->len);
+		if (lf->also != NULL)
+			logf_copy(lf->also, lp->data, lp->len);
+		lp->off = lp->len;
+		return (true);
+	}
 	if (lf->busy || !TAILQ_EMPTY(&lf->queue) ||
 	    uv_now(logf_loop) < lf->async_until)
 		return (false);

@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "json.h"
 #include "log.h"
+#include "logfmt.h"
 #include "options.h"
 #include "parse.h"
 #include "xmem.h"
@@ -73,6 +74,24 @@ conf_defaults(struct app_conf *c)
 	}
 }
 
+/* The fields of the environment sets and log keys. */
+static void
+conf_free_logs(struct app_conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nenvsets; i++) {
+		free(c->envsets[i].name);
+		xfreev(c->envsets[i].env);
+	}
+	free(c->envsets);
+	free(c->env_name);
+	free(c->out_file);
+	free(c->error_file);
+	free(c->log_file);
+	free(c->log_date_format);
+}
+
 void
 conf_free(struct app_conf *c)
 {
@@ -81,6 +100,7 @@ conf_free(struct app_conf *c)
 	xfreev(c->env);
 	free(c->cwd);
 	free(c->env_file);
+	conf_free_logs(c);
 	memset(c, 0, sizeof *c);
 }
 
@@ -253,7 +273,7 @@ conf_path(const cJSON *v, char **out, const char **cause)
 }
 
 static int
-conf_env_obj(struct app_conf *c, const cJSON *v, const char **cause)
+conf_env_obj(char ***out, const cJSON *v, const char **cause)
 {
 	const cJSON	*e;
 	size_t		 n = 0, i;
@@ -268,16 +288,16 @@ conf_env_obj(struct app_conf *c, const cJSON *v, const char **cause)
 		*cause = "too many variables";
 		return (-1);
 	}
-	xfreev(c->env);
-	c->env = xcalloc(cJSON_GetArraySize(v) + 1, sizeof *c->env);
+	xfreev(*out);
+	*out = xcalloc(cJSON_GetArraySize(v) + 1, sizeof **out);
 	cJSON_ArrayForEach(e, v) {
 		if (*e->string == '\0' || strchr(e->string, '=') != NULL) {
 			*cause = "variable name empty or holding '='";
 			return (-1);
 		}
 		for (i = 0; i < n; i++) {
-			if (strncmp(c->env[i], e->string, strlen(e->string)) ==
-			    0 && c->env[i][strlen(e->string)] == '=') {
+			if (strncmp((*out)[i], e->string, strlen(e->string)) ==
+			    0 && (*out)[i][strlen(e->string)] == '=') {
 				*cause = "variable given twice";
 				return (-1);
 			}
@@ -299,7 +319,7 @@ conf_env_obj(struct app_conf *c, const cJSON *v, const char **cause)
 			*cause = "variable value not a string";
 			return (-1);
 		}
-		xasprintf(&c->env[n++], "%s=%s", e->string, val);
+		xasprintf(&(*out)[n++], "%s=%s", e->string, val);
 		free(bytes);
 		bytes = NULL;
 	}
@@ -358,6 +378,186 @@ conf_program(struct conf_prog *p, const struct options_entry *o,
 	return (0);
 }
 
+bool
+conf_setname_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return (n > 0 && n <= CONF_SETNAME_MAX && strspn(s,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+	    == n);
+}
+
+const struct conf_envset *
+conf_envset(const struct app_conf *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name != NULL && i < c->nenvsets; i++) {
+		if (strcmp(c->envsets[i].name, name) == 0)
+			return (&c->envsets[i]);
+	}
+	return (NULL);
+}
+
+/* env_NAME: one environment set, kept in the order of the object. */
+static int
+conf_envset_set(struct app_conf *c, const char *name, const cJSON *v,
+    const char **cause)
+{
+	struct conf_envset	*e;
+	char			**env = NULL;
+
+	if (!conf_setname_ok(name)) {
+		*cause = "the set's NAME must be 1-64 of [A-Za-z0-9._-]";
+		return (-1);
+	}
+	if (conf_envset(c, name) != NULL) {
+		*cause = "set given twice";
+		return (-1);
+	}
+	if (c->nenvsets >= CONF_ENVSETS_MAX) {
+		*cause = "more than 64 environment sets";
+		return (-1);
+	}
+	if (conf_env_obj(&env, v, cause) == -1) {
+		xfreev(env);
+		return (-1);
+	}
+	c->envsets = xreallocarray(c->envsets, c->nenvsets + 1,
+	    sizeof *c->envsets);
+	e = &c->envsets[c->nenvsets++];
+	e->name = xstrdup(name);
+	e->env = env;
+	return (0);
+}
+
+/*
+ * A log path as PM2 takes it: null, "NULL" or "/dev/null" keep nothing;
+ * "~/" is the home directory; a relative path is made absolute against
+ * cwd once the whole object is read (conf_finish_logs). log_file may also
+ * be true (logs/NAME.log, kept as "") or false (none, NULL).
+ */
+static int
+conf_logpath(const struct options_entry *o, const cJSON *v, char **out,
+    const char **cause)
+{
+	const char	*s, *home;
+	bool		 combined = strcmp(o->key, "log_file") == 0;
+
+	free(*out);
+	*out = NULL;
+	if (cJSON_IsNull(v)) {
+		*out = xstrdup("/dev/null");
+		return (0);
+	}
+	if (combined && cJSON_IsBool(v)) {
+		if (cJSON_IsTrue(v))
+			*out = xstrdup("");
+		return (0);
+	}
+	if (!cJSON_IsString(v) || *v->valuestring == '\0') {
+		*cause = combined ? "must be a path, true or false" :
+		    "must be a path (or null: no file)";
+		return (-1);
+	}
+	s = v->valuestring;
+	if (strcmp(s, "NULL") == 0 || strcmp(s, "/dev/null") == 0)
+		*out = xstrdup("/dev/null");
+	else if (strncmp(s, "~/", 2) == 0 && (home = getenv("HOME")) != NULL &&
+	    *home == '/')
+		xasprintf(out, "%s/%s", home, s + 2);
+	else
+		*out = xstrdup(s);
+	return (0);
+}
+
+static int
+conf_datefmt(const cJSON *v, char **out, const char **cause)
+{
+	char	fmt[LOGFMT_MAX];
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a string of moment tokens, e.g. "
+		    "\"YYYY-MM-DD HH:mm:ss\"";
+		return (-1);
+	}
+	if (logfmt_translate(v->valuestring, fmt, sizeof fmt, cause) == -1)
+		return (-1);
+	free(*out);
+	*out = xstrdup(v->valuestring);
+	return (0);
+}
+
+/*
+ * path made absolute against cwd and lexically normal: no "." or empty
+ * parts, ".." applied, so two spellings of one file compare equal.
+ */
+static char *
+conf_abs(const char *cwd, const char *path)
+{
+	char	*all, *out, *w, *save;
+	size_t	 o = 0, len;
+
+	if (path[0] == '/')
+		all = xstrdup(path);
+	else
+		xasprintf(&all, "%s/%s", cwd, path);
+	len = strlen(all) + 2;
+	out = xmalloc(len);
+	out[0] = '\0';
+	for (w = strtok_r(all, "/", &save); w != NULL;
+	    w = strtok_r(NULL, "/", &save)) {
+		if (strcmp(w, ".") == 0)
+			continue;
+		if (strcmp(w, "..") == 0) {
+			while (o > 0 && out[--o] != '/')
+				;
+			out[o] = '\0';
+			continue;
+		}
+		o += snprintf(out + o, len - o, "/%s", w);
+	}
+	if (o == 0)
+		strlcpy(out, "/", 2);
+	free(all);
+	return (out);
+}
+
+/* Log paths made absolute; -1 with the key and cause to blame. */
+static int
+conf_finish_logs(struct app_conf *c, const char **key, const char **cause)
+{
+	char		**f[] = { &c->out_file, &c->error_file, &c->log_file };
+	const char	*keys[] = { "out_file", "error_file", "log_file" };
+	char		 *abs;
+	size_t		  i;
+
+	for (i = 0; i < 3; i++) {
+		if (*f[i] == NULL || **f[i] == '\0')
+			continue;
+		if (**f[i] != '/' && c->cwd == NULL) {
+			*key = keys[i];
+			*cause = "a relative path needs a cwd";
+			return (-1);
+		}
+		abs = conf_abs(c->cwd, *f[i]);
+		free(*f[i]);
+		*f[i] = abs;
+	}
+	if (c->log_file != NULL && *c->log_file != '\0' &&
+	    strcmp(c->log_file, "/dev/null") != 0 &&
+	    ((c->out_file != NULL && strcmp(c->log_file, c->out_file) == 0) ||
+	    (c->error_file != NULL &&
+	    strcmp(c->log_file, c->error_file) == 0))) {
+		*key = "log_file";
+		*cause = "must differ from out_file and error_file (it gets "
+		    "both streams already)";
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Sets the option of row o from v, or returns -1 with a cause. p is NULL
  * for defaults, which never name a program.
@@ -384,7 +584,21 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_PATH:
 		return (conf_path(v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_ENV:
-		return (conf_env_obj(c, v, cause));
+		return (conf_env_obj(&c->env, v, cause));
+	case OPTIONS_ENVSET:
+		fatalx("%s: %s is read by conf_envset_set", __func__, o->key);
+	case OPTIONS_SETNAME:
+		if (!cJSON_IsString(v) || !conf_setname_ok(v->valuestring)) {
+			*cause = "must be 1-64 of [A-Za-z0-9._-]";
+			return (-1);
+		}
+		free(*CONF_FIELD(c, o, char *));
+		*CONF_FIELD(c, o, char *) = xstrdup(v->valuestring);
+		return (0);
+	case OPTIONS_LOGPATH:
+		return (conf_logpath(o, v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_DATEFMT:
+		return (conf_datefmt(v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_BOOL:
 		if (!cJSON_IsBool(v)) {
 			*cause = "must be true or false";
@@ -481,10 +695,21 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 			val = conf_value(&tmp, OPTIONS_ENUM, cJSON_IsTrue(v) ?
 			    o->map_true : o->map_false);
 		}
+		if (o->prefix) {
+			if (conf_envset_set(c, key + strlen(o->key), v,
+			    &cause) == -1)
+				goto out;
+			continue;
+		}
+		/* PM2's key, whose value is what opm does anyway. */
+		if (options_target(o)->pm2 == OPTIONS_PM2_DEFAULT &&
+		    strcmp(options_target(o)->pm2_accept, "*") == 0)
+			continue;
 		if (conf_set(c, &p, options_target(o), val, &cause) == -1)
 			goto out;
 	}
-	if (conf_finish_program(c, &p, &key, &cause) == 0)
+	if (conf_finish_program(c, &p, &key, &cause) == 0 &&
+	    conf_finish_logs(c, &key, &cause) == 0)
 		r = 0;
 out:
 	if (r == -1)
@@ -494,13 +719,30 @@ out:
 	return (r);
 }
 
+/* A KEY=VALUE vector as a JSON object. */
+static cJSON *
+conf_env_json(char *const *v)
+{
+	cJSON	*env = cJSON_CreateObject();
+	size_t	 i;
+	char	*eq, *k;
+
+	for (i = 0; v != NULL && v[i] != NULL; i++) {
+		eq = strchr(v[i], '=');
+		k = xstrndup(v[i], eq - v[i]);
+		cJSON_AddItemToObject(env, k, json_bytes(eq + 1));
+		free(k);
+	}
+	return (env);
+}
+
 /* Adds the option of row o to the app object. */
 static void
 conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 {
-	cJSON	*env, *codes;
+	cJSON	*codes;
 	size_t	 i;
-	char	*eq, *k, *const *s;
+	char	*k, *const *s;
 
 	switch (o->type) {
 	case OPTIONS_NAME:
@@ -517,13 +759,28 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 			cJSON_AddStringToObject(obj, o->key, *s);
 		break;
 	case OPTIONS_ENV:
-		env = cJSON_AddObjectToObject(obj, o->key);
-		for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
-			eq = strchr(c->env[i], '=');
-			k = xstrndup(c->env[i], eq - c->env[i]);
-			cJSON_AddItemToObject(env, k, json_bytes(eq + 1));
+		cJSON_AddItemToObject(obj, o->key, conf_env_json(c->env));
+		break;
+	case OPTIONS_ENVSET:
+		for (i = 0; i < c->nenvsets; i++) {
+			xasprintf(&k, "%s%s", o->key, c->envsets[i].name);
+			cJSON_AddItemToObject(obj, k,
+			    conf_env_json(c->envsets[i].env));
 			free(k);
 		}
+		break;
+	case OPTIONS_SETNAME:
+	case OPTIONS_DATEFMT:
+		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
+			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_LOGPATH:
+		if ((s = CONF_CFIELD(c, o, char *)) == NULL || *s == NULL)
+			break;
+		if (**s == '\0')
+			cJSON_AddTrueToObject(obj, o->key);
+		else
+			cJSON_AddStringToObject(obj, o->key, *s);
 		break;
 	case OPTIONS_BOOL:
 		cJSON_AddBoolToObject(obj, o->key, *CONF_CFIELD(c, o, bool));

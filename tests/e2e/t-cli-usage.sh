@@ -109,8 +109,9 @@ invalid --log-max-size 10Q
 invalid --log-keep many
 invalid --stop-exit-codes a,b
 invalid --name 'bad/name'
-assert_exit 1 "$OPM" start --env NOEQUALS "$TESTAPP" tag "$TAG" forever
-one_error_line "--env NOEQUALS" NOEQUALS
+# --env without '=' names an environment set: not a valid set name here.
+assert_exit 1 "$OPM" start --env 'NO EQUALS' "$TESTAPP" tag "$TAG" forever
+one_error_line "--env 'NO EQUALS'" env_name
 assert_exit 0 "$OPM" list --json
 assert_eq '["web"]' "$(jq -c 'map(.name)' <<<"$OUT")" "no app created by invalid values"
 assert_exit 1 "$OPM" logs web --lines abc

@@ -55,7 +55,8 @@ refuse 1 kill_timeout start --kill-timeout 5x "$TESTAPP" tag "$TAG" forever
 refuse 1 restart start --restart sometimes "$TESTAPP" tag "$TAG" forever
 refuse 1 stop-exit-codes start --stop-exit-codes x "$TESTAPP" tag "$TAG" forever
 refuse 1 stop_signal start --stop-signal NOSIG "$TESTAPP" tag "$TAG" forever
-refuse 1 env start --env NOEQUALS "$TESTAPP" tag "$TAG" forever
+# A word without '=' names an environment set; 'NO EQUALS' cannot.
+refuse 1 env_name start --env 'NO EQUALS' "$TESTAPP" tag "$TAG" forever
 refuse 1 /no/such.env start --env-file /no/such.env "$TESTAPP" tag "$TAG" forever
 assert_eq 0 "$(napps)" "apps after invalid starts"
 assert_eq 0 "$(count_procs "*tag $TAG *")" "processes after invalid starts"

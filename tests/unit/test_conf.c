@@ -165,6 +165,70 @@ test_roundtrip(void **state)
 	conf_free(&d);
 }
 
+/* env_NAME sets, env_name, and PM2's log paths (issue 13 items 4, 5). */
+static void
+test_envsets_and_logs(void **state)
+{
+	struct app_conf	 c;
+	char		 cause[256];
+
+	(void)state;
+	conf_defaults(&c);
+	assert_int_equal(parse("{\"script\":\"/bin/true\",\"cwd\":\"/srv/a\","
+	    "\"env_production\":{\"A\":\"1\"},\"env_x.y-z\":{},"
+	    "\"env_name\":\"production\",\"out_file\":\"./logs//o.log\","
+	    "\"err_file\":\"../b/../e.log\",\"log_file\":true,"
+	    "\"log_date_format\":\"YYYY\",\"merge_logs\":false,"
+	    "\"combine_logs\":\"anything\",\"time\":true}", &c, cause,
+	    sizeof cause), 0);
+	assert_int_equal(c.nenvsets, 2);
+	assert_string_equal(conf_envset(&c, "production")->env[0], "A=1");
+	assert_non_null(conf_envset(&c, "x.y-z"));
+	assert_null(conf_envset(&c, "staging"));
+	assert_string_equal(c.env_name, "production");
+	assert_string_equal(c.out_file, "/srv/a/logs/o.log");
+	assert_string_equal(c.error_file, "/srv/e.log");
+	assert_string_equal(c.log_file, "");
+	assert_true(c.log_time);
+	conf_free(&c);
+
+	conf_defaults(&c);
+	assert_int_equal(parse("{\"script\":\"/bin/true\",\"cwd\":\"/\","
+	    "\"out_file\":null,\"error_file\":\"NULL\",\"log_file\":false}",
+	    &c, cause, sizeof cause), 0);
+	assert_string_equal(c.out_file, "/dev/null");
+	assert_string_equal(c.error_file, "/dev/null");
+	assert_null(c.log_file);
+	conf_free(&c);
+
+	conf_defaults(&c);
+	assert_int_equal(parse("{\"script\":\"/bin/true\",\"cwd\":\"/l\","
+	    "\"out_file\":\"a.log\",\"log_file\":\"/l/a.log\"}", &c, cause,
+	    sizeof cause), -1);
+	assert_non_null(strstr(cause, "log_file: must differ"));
+	conf_free(&c);
+	conf_defaults(&c);
+	assert_int_equal(parse("{\"script\":\"/bin/true\",\"env_\":{}}",
+	    &c, cause, sizeof cause), -1);
+	assert_non_null(strstr(cause, "env_: unknown key"));
+	conf_free(&c);
+	conf_defaults(&c);
+	assert_int_equal(parse("{\"script\":\"/bin/true\",\"env_a b\":{}}",
+	    &c, cause, sizeof cause), -1);
+	assert_non_null(strstr(cause, "NAME must be"));
+	conf_free(&c);
+	conf_defaults(&c);
+	assert_int_equal(parse("{\"script\":\"/bin/true\",\"out_file\":"
+	    "\"rel.log\"}", &c, cause, sizeof cause), -1);
+	assert_non_null(strstr(cause, "out_file: a relative path needs a cwd"));
+	conf_free(&c);
+	conf_defaults(&c);
+	assert_int_equal(parse("{\"script\":\"/bin/true\",\"log_date_format\":"
+	    "\"Do\"}", &c, cause, sizeof cause), -1);
+	assert_non_null(strstr(cause, "log_date_format: token 'Do'"));
+	conf_free(&c);
+}
+
 int
 main(void)
 {
@@ -174,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_errors_name_the_key),
 		cmocka_unit_test(test_pm2_aliases),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_envsets_and_logs),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
