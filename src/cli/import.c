@@ -345,6 +345,7 @@ cli_import(int argc, char **argv)
 	cJSON			*dump, *args, *apps, *res;
 	char			*path, *dir, *slash, **kept, *logs;
 	const char		*arg = NULL, *action, *name, *reason;
+	const char		**names;
 	bool			 print = false;
 	size_t			 n = 0, i;
 	int			 failed = 0;
@@ -371,11 +372,13 @@ cli_import(int argc, char **argv)
 	x.logs = logs;
 	apps = cJSON_CreateArray();
 	kept = xcalloc(cJSON_GetArraySize(dump) + 1, sizeof *kept);
+	names = xcalloc(cJSON_GetArraySize(dump) + 1, sizeof *names);
 	cJSON_ArrayForEach(p, dump) {
 		if (!cJSON_IsObject(p))
 			cli_fatal(EXIT_FAIL, "import: %s: entry %zu is not a "
 			    "process object", path, n + 1);
 		cJSON_AddItemToArray(apps, import_app(&x, p, n + 1, &kept[n]));
+		names[n] = json_str(p, "name") ? json_str(p, "name") : "";
 		n++;
 	}
 	if (print) {
@@ -397,12 +400,11 @@ cli_import(int argc, char **argv)
 	cJSON_AddStringToObject(args, "file", path);
 	cli_err_prefix = path;
 	res = cli_call("start", args);
-	i = 0;
 	cJSON_ArrayForEach(r, res) {
 		name = json_str(r, "name");
 		action = json_str(r, PROTO_ACTION);
 		reason = json_str(r, PROTO_REASON);
-		printf("%s: %s", name, action);
+		printf("%s: %s", name, action ? action : "?");
 		if (action != NULL && strcmp(action, "exists") == 0)
 			printf(" (left as it is)");
 		else
@@ -412,18 +414,20 @@ cli_import(int argc, char **argv)
 			if (reason != NULL)
 				printf(": %s", reason);
 		}
-		/* The reply keeps the order of the apps sent. */
-		if (i < n && kept[i] != NULL &&
-		    strcmp(action, "exists") != 0)
-			printf("; env: %s", kept[i]);
+		for (i = 0; i < n; i++) {
+			if (kept[i] != NULL && name != NULL && action != NULL &&
+			    strcmp(action, "exists") != 0 &&
+			    strcmp(names[i], name) == 0)
+				printf("; env: %s", kept[i]);
+		}
 		printf("\n");
-		i++;
 	}
 	if (x.lost != NULL)
 		printf("not carried over:\n%s", x.lost);
 	for (i = 0; i < n; i++)
 		free(kept[i]);
 	free(kept);
+	free(names);
 	free(x.lost);
 	free(logs);
 	free(dir);
