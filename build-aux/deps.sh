@@ -5,7 +5,9 @@
 # those work on a fresh machine by themselves. Sets:
 #   build   compiler, make, pkg-config, libuv, cJSON, libbsd
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
-#           util-linux, systemd-analyze, groff
+#           util-linux, systemd-analyze, groff, node and npm, and PM2
+#           itself from npm (npm install -g pm2), which t-pm2-import
+#           drives to write a real `pm2 save` dump
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
 #           asks for it)
 # Nothing is installed when everything is there. OPM_NO_DEPS=1 skips the
@@ -15,6 +17,7 @@ set -eu
 [ "${OPM_NO_DEPS:-}" = 1 ] && exit 0
 
 missing=
+npm_missing=
 
 # need PACKAGE TEST...: PACKAGE is missing when the test fails.
 need()
@@ -59,6 +62,9 @@ set_check()
 	need util-linux have setpriv
 	need systemd have systemd-analyze
 	need groff-base have groff
+	need nodejs have node
+	need npm have npm
+	have pm2 >/dev/null 2>&1 || npm_missing=pm2
 }
 
 set_fuzz()
@@ -74,21 +80,30 @@ for s in "$@"; do
 	*) echo "deps.sh: unknown set '$s' (build, check, fuzz)" >&2; exit 2 ;;
 	esac
 done
-[ -n "$missing" ] || exit 0
+[ -n "$missing$npm_missing" ] || exit 0
 
-echo "deps.sh: installing the missing Debian packages:$missing" >&2
-[ "${OPM_DEPS_DRY_RUN:-}" = 1 ] && exit 0
 if [ "$(id -u)" = 0 ]; then
 	sudo=
 elif have sudo >/dev/null; then
 	sudo=sudo
 else
 	echo "deps.sh: not root and no sudo; as root run:" >&2
-	echo "  apt-get install -y$missing" >&2
+	[ -z "$missing" ] || echo "  apt-get install -y$missing" >&2
+	[ -z "$npm_missing" ] || echo "  npm install -g $npm_missing" >&2
 	exit 1
 fi
-export DEBIAN_FRONTEND=noninteractive
-# A fresh image has no package lists yet.
-$sudo apt-get update -qq >&2
-# shellcheck disable=SC2086
-$sudo apt-get install -y -qq --no-install-recommends $missing >&2
+if [ -n "$missing" ]; then
+	echo "deps.sh: installing the missing Debian packages:$missing" >&2
+	[ "${OPM_DEPS_DRY_RUN:-}" = 1 ] && exit 0
+	export DEBIAN_FRONTEND=noninteractive
+	# A fresh image has no package lists yet.
+	$sudo apt-get update -qq >&2
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+if [ -n "$npm_missing" ]; then
+	# Not in Debian: PM2 comes from npm, for the test of opm import.
+	echo "deps.sh: installing from npm: $npm_missing" >&2
+	[ "${OPM_DEPS_DRY_RUN:-}" = 1 ] && exit 0
+	$sudo npm install -g --no-fund --no-audit $npm_missing >&2
+fi

@@ -17,9 +17,10 @@ _opm_apps()
 _opm()
 {
 	local cur prev cmd
-	local cmds="start stop restart reload delete rm list ls status info
-	    describe logs flush env signal reset save restore resurrect export
-	    startup daemon ping version help"
+	local cmds="start stop restart reload delete rm list ls status jlist
+	    info describe logs flush env signal reset save restore resurrect
+	    export import init startup unstartup daemon kill update ping
+	    version help"
 	local start_opts="--name --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
@@ -51,15 +52,20 @@ _opm()
 			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
-		--log-keep|--log-date-format)
+		--log-keep|--log-date-format|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "$start_opts --" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "$start_opts --only --" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps)" -f -- "$cur")
 		fi ;;
-	stop|restart|reload|delete|rm|info|describe|env|reset|flush|export)
+	stop|restart|reload|delete|rm)
+		if [[ $prev == --only ]]; then
+			return 0
+		fi
+		mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps) --only --update-env --json" -- "$cur"; compgen -f -X "!*.json" -- "$cur") ;;
+	info|describe|env|reset|flush|export)
 		mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps) --update-env --json" -- "$cur") ;;
 	logs)
 		mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps) --lines --follow --out --err" -- "$cur") ;;
@@ -71,6 +77,12 @@ _opm()
 		fi ;;
 	list|ls|status)
 		mapfile -t COMPREPLY < <(compgen -W "--json" -- "$cur") ;;
+	import)
+		mapfile -t COMPREPLY < <(compgen -W "--start --print" -f -- "$cur") ;;
+	init)
+		mapfile -t COMPREPLY < <(compgen -W "--json" -f -- "$cur") ;;
+	unstartup)
+		mapfile -t COMPREPLY < <(compgen -W "--user --system" -- "$cur") ;;
 	restore|resurrect)
 		mapfile -t COMPREPLY < <(compgen -W "--from-backup" -- "$cur") ;;
 	startup)

@@ -3,6 +3,7 @@
 #define OPM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <cJSON.h>
 
@@ -49,6 +50,20 @@ int	 render_failures(const cJSON *apps);
 extern const char *cli_err_prefix;
 
 int	 cli_start(int argc, char **argv);
+/* An app file opm start reads; its apps as an array the caller owns. */
+bool	 cli_appfile_is(const char *path);
+cJSON	*cli_appfile_apps(const char *path);
+/* The name of an app of a file: its name, or the one opm would give it. */
+const char *cli_appfile_name(const cJSON *, char *buf, size_t len);
+/* A copy of the apps named in only ("a,b"); exits naming strangers. */
+cJSON	*cli_appfile_select(const cJSON *apps, const char *only,
+	    const char *path);
+/* stop|restart|reload|delete FILE [--only N]: FILE operands to names. */
+int	 cli_file_targets(int argc, char **argv);
+/* opm import, opm init, opm unstartup. */
+int	 cli_import(int argc, char **argv);
+int	 cli_init(int argc, char **argv);
+int	 cli_unstartup(int argc, char **argv);
 /* Prints the start options of `opm help start` (src/cli/start.c). */
 void	 cli_start_help(void);
 int	 cli_logs(int argc, char **argv);

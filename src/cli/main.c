@@ -128,6 +128,7 @@ cli_target_cmd(int argc, char **argv, const char *req, const char *verb)
 static int
 cli_stop(int argc, char **argv)
 {
+	argc = cli_file_targets(argc, argv);
 	return (cli_target_cmd(argc, argv, PROTO_CMD_STOP, "stopped"));
 }
 
@@ -177,6 +178,7 @@ cli_restart(int argc, char **argv)
 	size_t		 i;
 
 	env_name = cli_env_name(&argc, argv);
+	argc = cli_file_targets(argc, argv);
 	argc = cli_flags2(argc, argv, &json, argv[0], "--update-env",
 	    &update);
 	args = cli_targets(argc, argv, argv[0], false);
@@ -289,6 +291,7 @@ cli_delete(int argc, char **argv)
 	cJSON		*d;
 	bool		 json;
 
+	argc = cli_file_targets(argc, argv);
 	argc = cli_flags(argc, argv, &json, argv[0]);
 	d = cli_call(PROTO_CMD_DELETE, cli_targets(argc, argv, argv[0], false));
 	if (json)
@@ -315,6 +318,22 @@ cli_list(int argc, char **argv)
 		render_json(d);
 	else
 		render_list(d);
+	cJSON_Delete(d);
+	return (0);
+}
+
+/* PM2's jlist: list --json. */
+static int
+cli_jlist(int argc, char **argv)
+{
+	cJSON	*d;
+	bool	 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	if (argc > 1)
+		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	d = cli_call(PROTO_CMD_LIST, NULL);
+	render_json(d);
 	cJSON_Delete(d);
 	return (0);
 }
@@ -584,6 +603,23 @@ cli_daemon(int argc, char **argv)
 	return (0);
 }
 
+/* PM2's kill (daemon stop) and update (daemon reload). */
+static int
+cli_kill(int argc, char **argv)
+{
+	if (argc > 1)
+		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	return (cli_daemon_stop());
+}
+
+static int
+cli_update(int argc, char **argv)
+{
+	if (argc > 1)
+		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	return (cli_daemon_reload());
+}
+
 static int
 cli_help_cmd(int argc, char **argv)
 {
@@ -592,22 +628,27 @@ cli_help_cmd(int argc, char **argv)
 }
 
 static const struct cli_cmd cli_cmds[] = {
-	{ "start", NULL, "start [OPTIONS] CMD [ARG...] | FILE.json | TARGET",
+	{ "start", NULL, "start [OPTIONS] CMD [ARG...] | SCRIPT [OPTIONS] "
+	  "[-- ARG...] | FILE [OPTIONS] [--only NAMES] | TARGET",
 	  "create and start an app, or start a stopped one", cli_start },
-	{ "stop", NULL, "stop TARGET...",
+	{ "stop", NULL, "stop TARGET... | FILE [--only NAMES]",
 	  "stop apps; returns once their processes are reaped",
 	  cli_stop },
-	{ "restart", NULL, "restart TARGET... [--update-env] [--env NAME]",
+	{ "restart", NULL, "restart TARGET... | FILE [--only NAMES] "
+	  "[--update-env] [--env NAME]",
 	  "stop then start apps (restarts +1); --update-env takes this "
 	  "shell's environment, --env NAME the app's env_NAME set (saved)",
 	  cli_restart },
-	{ "reload", NULL, "reload TARGET... [--update-env] [--env NAME]",
+	{ "reload", NULL, "reload TARGET... | FILE [--only NAMES] "
+	  "[--update-env] [--env NAME]",
 	  "graceful restart (for now the same as restart)",
 	  cli_restart },
-	{ "delete", "rm", "delete TARGET...", "stop and forget apps",
-	  cli_delete },
+	{ "delete", "rm", "delete TARGET... | FILE [--only NAMES]",
+	  "stop and forget apps", cli_delete },
 	{ "list", "ls", "list [--json]", "table of apps", cli_list },
 	{ "status", NULL, "status [--json]", "same as list", cli_list },
+	{ "jlist", NULL, "jlist", "same as list --json (PM2's name)",
+	  cli_jlist },
 	{ "info", "describe", "info TARGET [--json]",
 	  "everything about one app", cli_info },
 	{ "logs", NULL, "logs [TARGET] [--lines N] [--follow] [--out|--err]",
@@ -630,13 +671,26 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "export", NULL, "export [TARGET...]",
 	  "print the app file of the apps (all by default)",
 	  cli_export },
+	{ "import", NULL, "import [PM2-DUMP] [--start] [--json]",
+	  "create the apps of a pm2 save dump (default "
+	  "$PM2_HOME/dump.pm2), stopped unless --start", cli_import },
+	{ "init", NULL, "init [--json] [FILE]",
+	  "write a commented example app file (ecosystem.config.js)",
+	  cli_init },
 	{ "startup", NULL, "startup [--user|--system] [--print]",
 	  "install (or print) a systemd unit that runs the daemon at boot "
 	  "and restores the dump", cli_startup },
+	{ "unstartup", NULL, "unstartup [--user|--system]",
+	  "remove the unit opm startup installed", cli_unstartup },
 	{ "daemon", NULL, "daemon start|stop|status|restart|reload|run",
 	  "control the daemon; reload re-executes it, apps keep running; "
 	  "run [--restore] stays in the foreground (systemd)",
 	  cli_daemon },
+	{ "kill", NULL, "kill", "same as daemon stop (PM2's name)",
+	  cli_kill },
+	{ "update", NULL, "update",
+	  "same as daemon reload (PM2's name): the new opmd binary takes "
+	  "over, apps keep running", cli_update },
 	{ "ping", NULL, "ping", "check that the daemon answers",
 	  cli_ping },
 	{ "version", NULL, "version", "versions of opm and opmd",
@@ -679,7 +733,14 @@ cli_help(const char *cmd)
 	}
 	printf("usage: opm COMMAND [ARGS]\n\nCommands:\n");
 	for (i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
-		printf("  %-52s %s\n", cli_cmds[i].usage, cli_cmds[i].help);
+	{
+		if (strlen(cli_cmds[i].usage) > 52)
+			printf("  %s\n  %-52s %s\n", cli_cmds[i].usage, "",
+			    cli_cmds[i].help);
+		else
+			printf("  %-52s %s\n", cli_cmds[i].usage,
+			    cli_cmds[i].help);
+	}
 	printf("\nTARGET: an app id, a name, 'all', or a comma-separated "
 	    "list.\n");
 	cli_start_help();

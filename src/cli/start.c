@@ -1,7 +1,10 @@
 /*
  * opm start: flags become the keys of an app object, which the daemon
  * validates with the same code that reads app files. Options come before
- * the program; everything after it is its argv ("--" may separate).
+ * the program. After it, PM2's command line: when the program is a script
+ * file or an app file, flags are still opm's and the app's arguments follow
+ * "--"; after any other program a word that is an opm flag is a usage
+ * error, since it could be meant for either. Nothing is misread silently.
  */
 #include <sys/stat.h>
 
@@ -191,6 +194,33 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 	return (args);
 }
 
+/* An app file: what opm start FILE reads (stop FILE... too). */
+bool
+cli_appfile_is(const char *path)
+{
+	return (start_is_file(path));
+}
+
+/*
+ * The apps of an app file as an array the caller owns; exits naming the
+ * file on error. The one place the other commands read app files through.
+ */
+cJSON *
+cli_appfile_apps(const char *path)
+{
+	cJSON	*j, *list;
+
+	j = start_file_read(path);
+	if (cJSON_IsArray(j))
+		return (j);
+	list = cJSON_DetachItemFromObjectCaseSensitive(j, "apps");
+	cJSON_Delete(j);
+	if (!cJSON_IsArray(list))
+		cli_fatal(EXIT_FAIL, "%s: expected {\"apps\": [...]} or an "
+		    "array of apps", path);
+	return (list);
+}
+
 /* --env KEY=VALUE: one variable of the app's env object. */
 static void
 start_env(cJSON *app, const char *val)
@@ -252,8 +282,8 @@ cli_start_help(void)
 	char				 left[64];
 	size_t				 i;
 
-	printf("Start options (before CMD; each is also an app-file key, "
-	    "see opm-apps(5)):\n");
+	printf("Start options (before CMD, or after a SCRIPT or FILE; each is "
+	    "also an\napp-file key, see opm-apps(5)):\n");
 	for (i = 0; i < options_count; i++) {
 		o = &options_table[i];
 		if (o->flag == NULL)
@@ -265,11 +295,21 @@ cli_start_help(void)
 	printf("  --env NAME             a word without '=': use the app's "
 	    "env_NAME set\n"
 	    "                         (PM2's --env production; saved)\n");
-	printf("  -- ARG...              arguments passed to the program; "
+	printf("  --only NAMES           with an app file: only these apps "
+	    "(a,b)\n"
+	    "  -- ARG...              arguments passed to the program; "
 	    "'--' (before or\n"
 	    "                         after CMD) ends opm's options, so ARGs "
 	    "may\n"
 	    "                         begin with '-'\n"
+	    "SCRIPT: an existing file, or a name ending in .js .cjs .mjs .ts "
+	    ".py .rb\n"
+	    ".php .pl .sh .lua. After it, as with PM2, options are opm's and "
+	    "the app's\n"
+	    "arguments follow '--' (opm start app.js --name api -- --port 80). "
+	    "After\n"
+	    "another CMD an opm option is a usage error: it could be meant for "
+	    "either.\n"
 	    "Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with "
 	    "shell syntax\n"
 	    "is run by /bin/sh -c; otherwise CMD ARG... is executed "
@@ -279,16 +319,188 @@ cli_start_help(void)
 	    "/dev/null keeps nothing), see opm-apps(5).\n");
 }
 
+/* What the word after opm's options is: it decides how later words read. */
+enum start_kind {
+	START_COMMAND,		/* a command: later words are its arguments */
+	START_SCRIPT,		/* a script file: flags stay opm's (PM2) */
+	START_FILE,		/* an app file: only flags may follow */
+};
+
+struct start_cmd {
+	cJSON		*app;		/* the flags' keys */
+	const char	*only;		/* --only NAMES, or NULL */
+	const char	*env_name;	/* --env NAME, or NULL */
+	bool		 inherit;	/* no --no-inherit-env */
+	bool		 opts;		/* a flag was given */
+	cJSON		*args;		/* the program's arguments */
+};
+
+/* Extensions of the scripts PM2 runs with an interpreter. */
+static const char *const start_script_exts[] = {
+	".js", ".cjs", ".mjs", ".ts", ".py", ".rb", ".php", ".pl", ".sh",
+	".lua", NULL
+};
+
 /*
- * The program of a single app (argv[0..argc-1], argc > 0) into app, and app
- * into the request args. Takes ownership of app.
+ * A script file in PM2's sense: an existing file, or one word ending in a
+ * script extension (app.js before it is built).
+ */
+static bool
+start_is_script(const char *w)
+{
+	struct stat	 st;
+	size_t		 i, n = strlen(w), e;
+
+	if (stat(w, &st) == 0 && S_ISREG(st.st_mode))
+		return (true);
+	if (strpbrk(w, " \t\n") != NULL)
+		return (false);
+	for (i = 0; start_script_exts[i] != NULL; i++) {
+		e = strlen(start_script_exts[i]);
+		if (n > e && strcmp(w + n - e, start_script_exts[i]) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/* The row of flag word w ("--name" or "--name=x"), or NULL. */
+static const struct options_entry *
+start_flag_row(const char *w)
+{
+	if (strncmp(w, "--", 2) != 0)
+		return (NULL);
+	return (options_find_flag(w + 2, strcspn(w + 2, "=")));
+}
+
+/* True when w is a flag of opm start (--only included). */
+static bool
+start_is_flag(const char *w)
+{
+	return (start_flag_row(w) != NULL || strcmp(w, "--only") == 0 ||
+	    strncmp(w, "--only=", 7) == 0);
+}
+
+/*
+ * Reads the flag at argv[i] into s; returns the index of its last word, or
+ * -1 when argv[i] is no flag of opm start.
+ */
+static int
+start_parse_flag(struct start_cmd *s, int argc, char **argv, int i)
+{
+	const struct options_entry	*o;
+	const char			*flag = argv[i] + 2, *val;
+	size_t				 n = strcspn(flag, "=");
+
+	if (n == 4 && strncmp(flag, "only", 4) == 0) {
+		if (flag[n] == '=')
+			s->only = flag + n + 1;
+		else if (i + 1 < argc)
+			s->only = argv[++i];
+		else
+			cli_fatal_usage("start: --only needs a value");
+		return (i);
+	}
+	if ((o = start_flag_row(argv[i])) == NULL)
+		return (-1);
+	if (o->type == OPTIONS_BOOL) {
+		s->opts = true;
+		if (flag[n] == '=')
+			cli_fatal_usage("start: --%s takes no value", o->flag);
+		/* The environment of this shell stays here. */
+		if (strcmp(o->key, "inherit_env") == 0)
+			s->inherit = false;
+		start_flag(s->app, o, NULL);
+		return (i);
+	}
+	if (flag[n] == '=')
+		val = flag + n + 1;
+	else if (i + 1 < argc)
+		val = argv[++i];
+	else
+		cli_fatal_usage("start: --%s needs a value", o->flag);
+	/* --env NAME, a word without '=': an environment set. */
+	if (o->type == OPTIONS_ENV && strchr(val, '=') == NULL) {
+		s->env_name = val;
+		cJSON_DeleteItemFromObject(s->app, "env_name");
+		cJSON_AddStringToObject(s->app, "env_name", val);
+		return (i);
+	}
+	s->opts = true;
+	start_flag(s->app, o, val);
+	return (i);
+}
+
+/* A word led by '-' that is not an argument anyone could mean: "-", -5. */
+static bool
+start_is_dash(const char *w)
+{
+	return (w[0] == '-' && w[1] != '\0' &&
+	    strspn(w + 1, "0123456789") != strlen(w + 1));
+}
+
+/*
+ * The words after the program p (argv[i..]): PM2's reading for a script or
+ * an app file, opm's for a command, never a silent guess between the two.
+ * The first "--" after the program ends opm's words; it is not passed on.
  */
 static void
-start_program(cJSON *app, cJSON *args, int argc, char **argv, bool opts)
+start_after(struct start_cmd *s, enum start_kind k, const char *p, int argc,
+    char **argv, int i, bool dashdash)
 {
-	cJSON	*av;
+	int	 j;
+
+	for (; i < argc; i++) {
+		if (!dashdash && strcmp(argv[i], "--") == 0) {
+			if (k == START_FILE)
+				cli_fatal_usage("start: '--' after the app "
+				    "file %s: arguments go with a program, in "
+				    "the file's \"args\"", p);
+			dashdash = true;
+			continue;
+		}
+		if (dashdash) {
+			cJSON_AddItemToArray(s->args, json_bytes(argv[i]));
+			continue;
+		}
+		if (k == START_COMMAND) {
+			if (start_is_flag(argv[i]))
+				cli_fatal_usage("start: '%.*s' after the "
+				    "program %s: put opm options before it "
+				    "(opm start %.*s ... %s ...), or the app's "
+				    "arguments after '--' (opm start %s ... -- "
+				    "%s ...)", (int)strcspn(argv[i], "="),
+				    argv[i], p, (int)strcspn(argv[i], "="),
+				    argv[i], p, p, argv[i]);
+			cJSON_AddItemToArray(s->args, json_bytes(argv[i]));
+			continue;
+		}
+		if (start_is_dash(argv[i])) {
+			if ((j = start_parse_flag(s, argc, argv, i)) == -1)
+				cli_fatal_usage("start: unknown option %s "
+				    "after %s: arguments of the app go after "
+				    "'--' (opm start %s -- %s)", argv[i], p, p,
+				    argv[i]);
+			i = j;
+			continue;
+		}
+		if (k == START_FILE)
+			cli_fatal_usage("start: '%s' after the app file %s: "
+			    "only opm options may follow it", argv[i], p);
+		cJSON_AddItemToArray(s->args, json_bytes(argv[i]));
+	}
+}
+
+/*
+ * The program p of a single app and its arguments into app, and app into
+ * the request args. A script file goes as script and args, PM2's shape;
+ * a command with arguments as argv. Takes ownership of app.
+ */
+static void
+start_program(struct start_cmd *s, cJSON *args, enum start_kind k,
+    const char *p)
+{
+	cJSON	*app = s->app, *av;
 	char	*cwd;
-	int	 i;
 
 	if (cJSON_GetObjectItem(app, "cwd") == NULL) {
 		if ((cwd = getcwd(NULL, 0)) == NULL)
@@ -296,88 +508,142 @@ start_program(cJSON *app, cJSON *args, int argc, char **argv, bool opts)
 		cJSON_AddStringToObject(app, "cwd", cwd);
 		free(cwd);
 	}
-	if (argc == 1) {
-		cJSON_AddStringToObject(app, "script", argv[0]);
+	if (cJSON_GetArraySize(s->args) == 0) {
+		cJSON_AddStringToObject(app, "script", p);
 		/* One word and no options: maybe an existing app. */
-		if (!opts)
-			cJSON_AddStringToObject(args, "target", argv[0]);
+		if (!s->opts)
+			cJSON_AddStringToObject(args, "target", p);
+	} else if (k == START_SCRIPT) {
+		cJSON_AddStringToObject(app, "script", p);
+		cJSON_AddItemToObject(app, "args", s->args);
+		s->args = NULL;
 	} else {
-		av = cJSON_CreateArray();
-		for (i = 0; i < argc; i++) {
-			if (strcmp(argv[i], "--") == 0 &&
-			    cJSON_GetArraySize(av) == 1)
-				continue;
-			cJSON_AddItemToArray(av, json_bytes(argv[i]));
-		}
+		av = s->args;
+		s->args = NULL;
+		cJSON_InsertItemInArray(av, 0, json_bytes(p));
 		cJSON_AddItemToObject(app, "argv", av);
 	}
+	s->app = NULL;
 	cJSON_AddItemToObject(args, "app", app);
+}
+
+/* Keeps the apps of the request named by --only; exits on a stranger. */
+static void
+start_only(cJSON *args, const char *only, const char *path)
+{
+	cJSON	*apps = cJSON_GetObjectItem(args, "apps"), *keep;
+
+	keep = cli_appfile_select(apps, only, path);
+	cJSON_ReplaceItemInObject(args, "apps", keep);
+}
+
+/*
+ * After start FILE: the apps of the file that existed stopped or errored
+ * are started as opm start NAME would (PM2 starts them too), unless the
+ * file creates them stopped. Their "exists" entries of res are replaced
+ * by what this did; res is the reply to the file's request.
+ */
+static cJSON *
+start_file_existing(cJSON *res, const cJSON *apps)
+{
+	const cJSON	*a, *auto_;
+	cJSON		*e, *next, *targets, *args, *more;
+	const char	*st, *act;
+	char		 buf[80];
+
+	targets = cJSON_CreateArray();
+	for (e = res->child; e != NULL; e = next) {
+		next = e->next;
+		act = json_str(e, PROTO_ACTION);
+		st = json_str(e, "status");
+		if (act == NULL || strcmp(act, "exists") != 0 || st == NULL ||
+		    (strcmp(st, "stopped") != 0 && strcmp(st, "errored") != 0))
+			continue;
+		cJSON_ArrayForEach(a, apps) {
+			if (strcmp(cli_appfile_name(a, buf, sizeof buf),
+			    json_str(e, "name")) != 0)
+				continue;
+			auto_ = cJSON_GetObjectItem(a, "autostart");
+			if (cJSON_IsFalse(auto_))
+				break;
+			cJSON_AddItemToArray(targets,
+			    cJSON_CreateString(json_str(e, "name")));
+			cJSON_Delete(cJSON_DetachItemViaPointer(res, e));
+			break;
+		}
+	}
+	if (cJSON_GetArraySize(targets) == 0) {
+		cJSON_Delete(targets);
+		return (res);
+	}
+	args = cJSON_CreateObject();
+	cJSON_AddItemToObject(args, PROTO_ARG_TARGET, targets);
+	more = cli_call("start", args);
+	while ((e = cJSON_DetachItemFromArray(more, 0)) != NULL)
+		cJSON_AddItemToArray(res, e);
+	cJSON_Delete(more);
+	return (res);
 }
 
 int
 cli_start(int argc, char **argv)
 {
-	const struct options_entry	*o;
-	cJSON				*app = cJSON_CreateObject(), *args;
-	cJSON				*res;
-	const char			*flag, *val, *env_name = NULL;
-	bool				 inherit = true, opts = false;
-	int				 i;
-	size_t				 n;
+	struct start_cmd	 s = { .inherit = true };
+	enum start_kind		 k;
+	cJSON			*args, *res, *apps;
+	bool			 dashdash = false;
+	int			 i, j;
 
+	s.app = cJSON_CreateObject();
+	s.args = cJSON_CreateArray();
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
+			dashdash = true;
 			i++;
 			break;
 		}
 		if (strncmp(argv[i], "--", 2) != 0)
 			break;
-		flag = argv[i] + 2;
-		n = strcspn(flag, "=");
-		if ((o = options_find_flag(flag, n)) == NULL)
+		if ((j = start_parse_flag(&s, argc, argv, i)) == -1)
 			cli_fatal_usage("start: unknown option --%.*s",
-			    (int)n, flag);
-		if (o->type == OPTIONS_BOOL) {
-			opts = true;
-			if (flag[n] == '=')
-				cli_fatal_usage("start: --%s takes no value",
-				    o->flag);
-			/* The environment of this shell stays here. */
-			if (strcmp(o->key, "inherit_env") == 0)
-				inherit = false;
-			start_flag(app, o, NULL);
-			continue;
-		}
-		if (flag[n] == '=')
-			val = flag + n + 1;
-		else if (i + 1 < argc)
-			val = argv[++i];
-		else
-			cli_fatal_usage("start: --%s needs a value", o->flag);
-		/* --env NAME, a word without '=': an environment set. */
-		if (o->type == OPTIONS_ENV && strchr(val, '=') == NULL) {
-			env_name = val;
-			cJSON_DeleteItemFromObject(app, "env_name");
-			cJSON_AddStringToObject(app, "env_name", val);
-			continue;
-		}
-		opts = true;
-		start_flag(app, o, val);
+			    (int)strcspn(argv[i] + 2, "="), argv[i] + 2);
+		i = j;
 	}
 	if (i >= argc)
 		cli_fatal_usage("start: missing program");
+	if (dashdash)
+		k = START_COMMAND;
+	else if (cli_appfile_is(argv[i]))
+		k = START_FILE;
+	else if (start_is_script(argv[i]))
+		k = START_SCRIPT;
+	else
+		k = START_COMMAND;
+	start_after(&s, k, argv[i], argc, argv, i + 1, dashdash);
+	if (s.only != NULL && k != START_FILE)
+		cli_fatal_usage("start: --only selects apps of an app file");
 
 	args = cJSON_CreateObject();
-	cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(inherit));
+	cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE,
+	    cli_env_base(s.inherit));
 	/* For apps that exist (opm start NAME --env production). */
-	if (env_name != NULL)
-		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, env_name);
-	if (argc - i == 1 && start_is_file(argv[i])) {
-		start_file(argv[i], app, args);
-		cJSON_Delete(app);
+	if (s.env_name != NULL)
+		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, s.env_name);
+	if (k == START_FILE) {
+		start_file(argv[i], s.app, args);
+		if (s.only != NULL)
+			start_only(args, s.only, argv[i]);
+		cJSON_Delete(s.app);
 	} else
-		start_program(app, args, argc - i, argv + i, opts);
+		start_program(&s, args, k, argv[i]);
+	cJSON_Delete(s.args);
+	apps = k == START_FILE ?
+	    cJSON_Duplicate(cJSON_GetObjectItem(args, "apps"), 1) : NULL;
 	res = cli_call("start", args);
+	if (apps != NULL) {
+		res = start_file_existing(res, apps);
+		cJSON_Delete(apps);
+	}
 	render_apps_brief(res, "started");
 	i = render_failures(res);
 	cJSON_Delete(res);

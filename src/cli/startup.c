@@ -21,6 +21,9 @@
 #include "protocol.h"
 #include "xmem.h"
 
+/* The first words of a unit opm startup writes: unstartup checks them. */
+#define STARTUP_HEAD	"# Written by opm startup."
+
 /* A value for a unit file: double-quoted, with \\ \" and %% escaped. */
 static char *
 startup_quote(const char *s)
@@ -62,11 +65,48 @@ startup_max_kill(void)
 	return ((max + 999) / 1000);
 }
 
+/*
+ * The path of the unit: system-wide or the user's; mkdirs makes the
+ * user's directory.
+ */
+static void
+startup_path(bool system, char *path, size_t len, bool mkdirs)
+{
+	struct passwd	*pw = getpwuid(getuid());
+	const char	*user = pw ? pw->pw_name : "root", *cfg;
+	char		*dir;
+
+	if (system) {
+		snprintf(path, len, "/etc/systemd/system/opm%s%s.service",
+		    getuid() != 0 ? "-" : "", getuid() != 0 ? user : "");
+		return;
+	}
+	cfg = getenv("XDG_CONFIG_HOME");
+	if (cfg != NULL && *cfg == '/')
+		snprintf(path, len, "%s/systemd/user", cfg);
+	else
+		snprintf(path, len, "%s/.config/systemd/user",
+		    pw ? pw->pw_dir : "/root");
+	if (mkdirs) {
+		dir = xstrdup(path);
+		for (char *s = dir + 1; *s; s++) {
+			if (*s == '/') {
+				*s = '\0';
+				mkdir(dir, 0755);
+				*s = '/';
+			}
+		}
+		mkdir(dir, 0755);
+		free(dir);
+	}
+	strlcat(path, "/opm.service", len);
+}
+
 int
 cli_startup(int argc, char **argv)
 {
 	struct passwd	*pw = getpwuid(getuid());
-	char		 self[PATH_MAX], path[PATH_MAX + 64], *unit, *dir;
+	char		 self[PATH_MAX], path[PATH_MAX + 64], *unit;
 	char		*qenv, *qself, *desc, *d;
 	const char	*home, *user = pw ? pw->pw_name : "root";
 	bool		 print = false, system = getuid() == 0;
@@ -102,7 +142,7 @@ cli_startup(int argc, char **argv)
 	}
 	*d = '\0';
 	xasprintf(&unit,
-	    "# Written by opm startup. opm(1), opmd(8).\n"
+	    STARTUP_HEAD " opm(1), opmd(8).\n"
 	    "[Unit]\n"
 	    "Description=opm process manager (%s)\n"
 	    "After=network.target\n"
@@ -140,28 +180,7 @@ cli_startup(int argc, char **argv)
 		free(unit);
 		return (0);
 	}
-	if (system)
-		snprintf(path, sizeof path, "/etc/systemd/system/opm%s%s.service",
-		    getuid() != 0 ? "-" : "", getuid() != 0 ? user : "");
-	else {
-		const char *cfg = getenv("XDG_CONFIG_HOME");
-		if (cfg != NULL && *cfg == '/')
-			snprintf(path, sizeof path, "%s/systemd/user", cfg);
-		else
-			snprintf(path, sizeof path, "%s/.config/systemd/user",
-			    pw ? pw->pw_dir : "/root");
-		dir = xstrdup(path);
-		for (char *s = dir + 1; *s; s++) {
-			if (*s == '/') {
-				*s = '\0';
-				mkdir(dir, 0755);
-				*s = '/';
-			}
-		}
-		mkdir(dir, 0755);
-		free(dir);
-		strlcat(path, "/opm.service", sizeof path);
-	}
+	startup_path(system, path, sizeof path, true);
 	if ((f = fopen(path, "we")) == NULL || fputs(unit, f) == EOF ||
 	    fclose(f) == EOF)
 		cli_fatal(EXIT_FAIL, "%s: %s", path, strerror(errno));
@@ -171,5 +190,56 @@ cli_startup(int argc, char **argv)
 	    "apps to bring back at boot change.\n", path,
 	    system ? "" : "--user ", system ? "" : "--user ",
 	    strrchr(path, '/') + 1);
+	return (0);
+}
+
+/*
+ * opm unstartup (PM2's name): removes the unit opm startup wrote, and the
+ * link systemctl enable made for it, as systemctl disable would. A unit
+ * opm did not write is left alone.
+ */
+int
+cli_unstartup(int argc, char **argv)
+{
+	char		 path[PATH_MAX + 64], link[PATH_MAX + 128], head[64];
+	char		*slash;
+	bool		 system = getuid() == 0;
+	int		 i;
+	FILE		*f;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--user") == 0)
+			system = false;
+		else if (strcmp(argv[i], "--system") == 0)
+			system = true;
+		else
+			cli_fatal_usage("unstartup: unknown argument %s",
+			    argv[i]);
+	}
+	startup_path(system, path, sizeof path, false);
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			cli_fatal(EXIT_FAIL, "unstartup: no unit installed at "
+			    "%s", path);
+		cli_fatal(EXIT_FAIL, "%s: %s", path, strerror(errno));
+	}
+	if (fgets(head, sizeof head, f) == NULL ||
+	    strncmp(head, STARTUP_HEAD, strlen(STARTUP_HEAD)) != 0)
+		cli_fatal(EXIT_FAIL, "unstartup: %s was not written by opm "
+		    "startup; left alone", path);
+	fclose(f);
+	/* The WantedBy= link of systemctl enable, beside the unit. */
+	slash = strrchr(path, '/');
+	snprintf(link, sizeof link, "%.*s/%s.wants%s", (int)(slash - path),
+	    path, system ? "multi-user.target" : "default.target", slash);
+	if (unlink(link) == 0)
+		printf("removed %s\n", link);
+	else if (errno != ENOENT)
+		cli_fatal(EXIT_FAIL, "%s: %s", link, strerror(errno));
+	if (unlink(path) == -1)
+		cli_fatal(EXIT_FAIL, "%s: %s", path, strerror(errno));
+	printf("removed %s\nrun 'systemctl %sdaemon-reload'; the daemon "
+	    "keeps running until 'opm kill'.\n", path,
+	    system ? "" : "--user ");
 	return (0);
 }

@@ -22,7 +22,7 @@ complete_words()
 }
 
 # No daemon: app names are not offered, and none is started.
-assert_eq "--json --update-env all" "$(complete_words opm stop "")" \
+assert_eq "--json --only --update-env all" "$(complete_words opm stop "")" \
     "opm stop <TAB> without a daemon"
 assert_eq 0 "$(count_daemons)" "daemons started by completion"
 [[ ! -e $OPM_HOME/opmd.sock ]] || fail "completion created the socket"
