@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "log.h"
+#include "parse.h"
 #include "proc.h"
 
 static void
@@ -57,8 +58,9 @@ app_signal_tree(struct app *a, int sig, bool again)
 		    "process group survived SIGKILL", n);
 		log_warnx("%s: %s", a->conf.name, a->note);
 	} else if (sig != SIGCONT) {
-		snprintf(a->note, sizeof a->note, "signal %d also sent to %d "
-		    "processes that left its process group", sig, n);
+		snprintf(a->note, sizeof a->note, "%s also sent to %d "
+		    "processes that left its process group", parse_signame(sig),
+		    n);
 		log_info("%s: %s", a->conf.name, a->note);
 	}
 }
@@ -80,8 +82,9 @@ app_signals(struct app *a, unsigned actions)
 	}
 	/* Before any spawn: leftovers would run next to the new process. */
 	if ((actions & ACT_KILL_REST) && (a->run.pgid > 1 || a->nkin > 0)) {
-		log_info("%s: killing what is left of process group %d",
-		    a->conf.name, (int)a->run.pgid);
+		log_info("%s: killing what is left of its processes (group "
+		    "%d, %zu outside it)", a->conf.name, (int)a->run.pgid,
+		    a->nkin);
 		app_signal_tree(a, SIGKILL, false);
 		a->run.pgid = 0;
 		app_tree_forget(a);
