@@ -10,6 +10,8 @@
  *	app-event.c	app_event(): carries out the state machine's actions
  *	app-spawn.c	environment, program lookup, fork/exec, exec verdict
  *	app-reap.c	exits: waitpid, pidfds of adopted apps, groups
+ *	app-tree.c	processes that left the group: found, signalled,
+ *			followed when the main process daemonized
  *	app-adopt.c	apps of a dead or re-executed daemon taken over
  *	app-restore.c	the dump brought up as a reconciliation
  *	app-json.c	the app object of list and info
@@ -31,6 +33,13 @@
 #include "sup.h"
 
 struct logfile;
+struct proc_ent;
+
+/* A process of the app outside its group, known by pid and start time. */
+struct app_kin {
+	pid_t		 pid;
+	uint64_t	 start;
+};
 
 struct app_waiter {
 	void			(*cb)(void *);
@@ -55,6 +64,10 @@ struct app {
 	uv_timer_t		 timer;
 	struct logfile		*out;
 	struct logfile		*err;
+	pid_t			 session;	/* made by its spawn; 0 unknown */
+	struct app_kin		*kin;		/* outside the group (app-tree.c) */
+	size_t			 nkin;
+	char			 note[192];	/* what info should say; "" */
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	TAILQ_HEAD(, app_waiter) waiters;
@@ -76,6 +89,8 @@ struct app	*app_create(struct app_conf *conf, int want_id, char *cause,
 bool		 app_desired_running(const struct app *);
 struct app	*app_find_id(int);
 struct app	*app_find_name(const char *);
+/* A delete is under way: the app must not be started again. */
+bool		 app_deleting(const struct app *);
 /* Stops the app, then frees it; waiters are told first. */
 void		 app_delete(struct app *);
 /* Calls cb(arg) once the app is no longer stopping (or is freed). */
@@ -110,6 +125,26 @@ int		 app_check_program(const struct app_conf *, char *cause,
 /* app-reap.c */
 /* Reaps every exited child, from the loop's next turn on (SIGCHLD). */
 void		 app_reap(void);
+
+/* app-tree.c */
+/*
+ * Finds a's processes (its tree, sessions it leads, and with orphans the
+ * daemon's unclaimed children started after it) and remembers those outside
+ * its group. The number alive besides the main process, one of them in
+ * *heir (may be NULL); -1 when /proc cannot be read.
+ */
+int		 app_tree_scan(struct app *, bool orphans, struct proc_ent *heir);
+/* Any remembered process outside the group alive. */
+bool		 app_tree_alive(const struct app *);
+/* Signals each remembered process that still is itself; how many. */
+int		 app_tree_signal(struct app *, int sig);
+void		 app_tree_forget(struct app *);
+/*
+ * The main process old is reaped: finds what is left of its tree. true when
+ * it daemonized and the app now follows the one process left (pid, pgid and
+ * reason set: feed EV_FOLLOW).
+ */
+bool		 app_tree_leader_gone(struct app *, pid_t old);
 
 /* app-adopt.c */
 /*

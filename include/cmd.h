@@ -48,6 +48,8 @@ void	 cmd_error(struct cmd_ctx *, const char *, ...)
 int	 cmd_targets(struct cmd_ctx *);
 /* true when every word of target names an app or is "all". */
 bool	 cmd_target_known(const char *target);
+/* -1 after replying an error when a target is being deleted. */
+int	 cmd_refuse_deleting(struct cmd_ctx *);
 /* The app a target word (id or name) names, or NULL. */
 struct app *cmd_target_app(const char *word);
 /* Appends id to ctx->ids; cmd_add_all appends every app's. */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <uv.h>
 
@@ -23,6 +24,8 @@ void	keeper_main(const struct paths *) __attribute__((noreturn));
  * a new one was started, -1 when there is none.
  */
 int	keeper_init(const struct paths *, const char *self_exe);
+/* The keeper's pid (SO_PEERCRED of our connection), 0 if none. */
+pid_t	keeper_pid(void);
 void	keeper_hold(uint64_t serial, const char *path, bool at_line_start,
 	    int fd);
 void	keeper_drop(uint64_t serial);

@@ -59,12 +59,42 @@ int	 proc_cwd_check(const char *cwd, char *cause, size_t clen);
 /* Finds prog as execvp would, with PATH from envp and relative to cwd. */
 int	 proc_resolve(const char *prog, const char *cwd, char *const *envp,
 	    char *out, size_t outlen, const char **cause);
+/* A pidfd for pid, or -1. */
+int	 proc_pidfd(pid_t pid);
 /* kill(-pgid, sig); refuses pgid <= 1. */
 int	 proc_signal_group(pid_t pgid, int sig);
 /* true while any process of the group exists. */
 bool	 proc_group_alive(pid_t pgid);
 /* The same, not counting zombies (scans /proc: use sparingly). */
 bool	 proc_group_alive_nz(pid_t pgid);
+
+/* One process as /proc/PID/stat shows it. */
+struct proc_ent {
+	pid_t		 pid;
+	pid_t		 ppid;
+	pid_t		 pgid;
+	pid_t		 sid;
+	uint64_t	 start;		/* field 22, clock ticks after boot */
+	bool		 zombie;
+};
+/* pid's entry; -1 when it is gone. */
+int	 proc_stat_ent(pid_t pid, struct proc_ent *);
+/* Every process, sorted by pid, in *out (the caller frees); -1 on error. */
+int	 proc_scan(struct proc_ent **out, size_t *n);
+/* The entry of pid in a sorted scan, or NULL. */
+const struct proc_ent *proc_scan_find(const struct proc_ent *, size_t n,
+	    pid_t pid);
+/* pid is still the process started at start, and not a zombie. */
+bool	 proc_alive_as(pid_t pid, uint64_t start);
+/*
+ * Signals pid only if it still is the process started at start: through a
+ * pidfd opened before the check, so a recycled pid is never hit. -1 with
+ * errno ESRCH when it is gone.
+ */
+int	 proc_signal_as(pid_t pid, uint64_t start, int sig);
+
+/* The children of the calling process (every thread's), at most max. */
+size_t	 proc_own_children(pid_t *out, size_t max);
 
 struct proc_stats {
 	uint64_t	rss;		/* bytes, whole tree */

@@ -36,8 +36,11 @@ enum sup_event {
 	EV_TIMER,	/* the app's timer fired */
 	EV_SPAWN_FAIL,	/* the program cannot be executed */
 	EV_SPAWN_LACK,	/* fork or pipe found no descriptors or memory */
+	EV_FOLLOW,	/* the main process exited 0 and left one process,
+			   outside its group, which is the main one now
+			   (it daemonized); the reason is in the record */
 };
-#define SUP_NEVENTS	(EV_SPAWN_LACK + 1)
+#define SUP_NEVENTS	(EV_FOLLOW + 1)
 
 /*
  * The runtime record. Everything here but the last two fields is saved in

@@ -136,15 +136,18 @@ void
 render_info(const cJSON *a)
 {
 	static const char *const top[] = { "id", "name", "status", "reason",
-	    "pid", "restarts", "failed_starts", "exit_code", "exit_signal",
+	    "note", "pid", "restarts", "failed_starts", "exit_code", "exit_signal",
 	    "argv", "cwd", "cpu_percent", "out_log", "err_log", NULL };
 	const cJSON	*conf, *e;
 	char		 buf[64];
 	size_t		 i;
 
-	for (i = 0; top[i] != NULL; i++)
-		render_value(top[i], cJSON_GetObjectItemCaseSensitive(a,
-		    top[i]));
+	for (i = 0; top[i] != NULL; i++) {
+		e = cJSON_GetObjectItemCaseSensitive(a, top[i]);
+		/* A note only when there is something to say. */
+		if (strcmp(top[i], "note") != 0 || cJSON_IsString(e))
+			render_value(top[i], e);
+	}
 	parse_fmt_duration(render_int(a, "uptime_ms"), buf, sizeof buf);
 	render_kv("uptime", render_int(a, "pid") > 0 ? buf : "-");
 	parse_fmt_size(render_int(a, "memory_bytes"), buf, sizeof buf);

@@ -9,9 +9,11 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 
 #include "app.h"
 #include "log.h"
+#include "parse.h"
 #include "proc.h"
 
 static void
@@ -42,24 +44,50 @@ app_signal_group(struct app *a, int sig)
 		    (int)a->run.pgid, sig);
 }
 
+/* sig to the group and to the app's processes outside it; says so. */
+static void
+app_signal_tree(struct app *a, int sig, bool again)
+{
+	int	n;
+
+	app_signal_group(a, sig);
+	if ((n = app_tree_signal(a, sig)) == 0)
+		return;
+	if (again) {
+		snprintf(a->note, sizeof a->note, "%d processes outside its "
+		    "process group survived SIGKILL", n);
+		log_warnx("%s: %s", a->conf.name, a->note);
+	} else if (sig != SIGCONT) {
+		snprintf(a->note, sizeof a->note, "%s also sent to %d "
+		    "processes that left its process group", parse_signame(sig),
+		    n);
+		log_info("%s: %s", a->conf.name, a->note);
+	}
+}
+
 /* The signals of out, in the order a stop needs them. */
 static void
 app_signals(struct app *a, unsigned actions)
 {
+	/* Its tree now: children that left the group are found by parent. */
+	if (actions & (ACT_SIG_STOP | ACT_SIG_KILL))
+		app_tree_scan(a, false, NULL);
 	if (actions & ACT_SIG_STOP) {
-		app_signal_group(a, a->conf.stop_signal);
-		app_signal_group(a, SIGCONT);
+		app_signal_tree(a, a->conf.stop_signal, false);
+		app_signal_tree(a, SIGCONT, false);
 	}
 	if (actions & ACT_SIG_KILL) {
-		app_signal_group(a, SIGKILL);
+		app_signal_tree(a, SIGKILL, a->run.killed);
 		a->run.killed = true;
 	}
 	/* Before any spawn: leftovers would run next to the new process. */
-	if ((actions & ACT_KILL_REST) && a->run.pgid > 1) {
-		log_info("%s: killing what is left of process group %d",
-		    a->conf.name, (int)a->run.pgid);
-		app_signal_group(a, SIGKILL);
+	if ((actions & ACT_KILL_REST) && (a->run.pgid > 1 || a->nkin > 0)) {
+		log_info("%s: killing what is left of its processes (group "
+		    "%d, %zu outside it)", a->conf.name, (int)a->run.pgid,
+		    a->nkin);
+		app_signal_tree(a, SIGKILL, false);
 		a->run.pgid = 0;
+		app_tree_forget(a);
 	}
 }
 
@@ -89,8 +117,12 @@ app_event(struct app *a, enum sup_event ev)
 	if (out.actions & ACT_COUNT)
 		a->run.restarts++;
 	/* No process, no group: nothing may be signalled by a stale id. */
-	if (!sup_running(a->run.state))
+	if (!sup_running(a->run.state)) {
 		a->run.pgid = 0;
+		app_tree_forget(a);
+	}
+	if (out.actions & ACT_SPAWN)
+		a->note[0] = '\0';
 	/*
 	 * Spawn before arming the timer, so that min_uptime runs from the
 	 * real start. A spawn that fails is one more event, from launching.

@@ -65,6 +65,10 @@ app_to_json(struct app *a, bool detail)
 	cJSON_AddStringToObject(o, "reason", a->run.reason);
 	if (detail) {
 		cJSON_AddNumberToObject(o, "failed_starts", a->run.fails);
+		if (a->note[0] != '\0')
+			cJSON_AddStringToObject(o, "note", a->note);
+		else
+			cJSON_AddNullToObject(o, "note");
 		cJSON_AddItemToObject(o, "config", conf_to_json(&a->conf));
 	}
 	return (o);

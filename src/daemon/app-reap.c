@@ -17,11 +17,16 @@
 #include "proc.h"
 #include "xmem.h"
 
-/* Group liveness; an adopted app's members are not our children, and
- * their zombies wait for someone else to reap them. */
+/*
+ * Group liveness, and of the app's processes outside it (app-tree.c); an
+ * adopted app's members are not our children, and their zombies wait for
+ * someone else to reap them.
+ */
 bool
 app_group_alive(const struct app *a)
 {
+	if (app_tree_alive(a))
+		return (true);
 	return (a->run.adopted ? proc_group_alive_nz(a->run.pgid) :
 	    proc_group_alive(a->run.pgid));
 }
@@ -31,6 +36,8 @@ app_group_alive(const struct app *a)
 void
 app_gone(struct app *a)
 {
+	pid_t	old = a->run.pid;
+
 	a->run.pid = 0;
 	if (a->pidpoll != NULL) {
 		uv_close((uv_handle_t *)a->pidpoll, handle_free);
@@ -39,6 +46,10 @@ app_gone(struct app *a)
 	if (a->pidfd != -1)
 		close(a->pidfd);
 	a->pidfd = -1;
+	if (app_tree_leader_gone(a, old)) {
+		app_event(a, EV_FOLLOW);
+		return;
+	}
 	if (app_group_alive(a)) {
 		app_event(a, EV_LEADER_EXIT);
 		return;

@@ -285,7 +285,7 @@ app_spawn(struct app *a)
 	uv_poll_start(a->exec.poll, UV_READABLE | UV_DISCONNECT,
 	    app_execpoll_cb);
 	a->pidfd = pidfd;
-	a->run.pid = a->run.pgid = pid;
+	a->run.pid = a->run.pgid = a->session = pid;
 	a->run.adopted = false;
 	a->run.starttime = state_starttime(pid);
 	a->run.started = app_now();

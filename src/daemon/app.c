@@ -318,6 +318,7 @@ app_free_cb(uv_handle_t *h)
 	struct app	*a = h->data;
 
 	conf_free(&a->conf);
+	app_tree_forget(a);
 	free(a);
 }
 
@@ -334,6 +335,12 @@ app_destroy(struct app *a)
 	logf_unref(a->out);
 	logf_unref(a->err);
 	uv_close((uv_handle_t *)&a->timer, app_free_cb);
+}
+
+bool
+app_deleting(const struct app *a)
+{
+	return (a->run.state == APP_STOPPING && a->run.delete_after);
 }
 
 void

@@ -170,6 +170,10 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 			return (NULL);
 		}
 		conf_free(c);
+		if (app_deleting(a)) {
+			cmd_error(ctx, "%s is being deleted", a->conf.name);
+			return (NULL);
+		}
 		*action = cmd_start_existing(a);
 		return (a);
 	}
@@ -356,7 +360,8 @@ cmd_start(struct cmd_ctx *ctx)
 	    !cmd_target_known(t->valuestring))
 		t = NULL;
 	if (t != NULL) {
-		if (cmd_targets(ctx) == -1 || cmd_env_name(ctx) == -1)
+		if (cmd_targets(ctx) == -1 || cmd_refuse_deleting(ctx) == -1 ||
+		    cmd_env_name(ctx) == -1)
 			return (CMD_DONE);
 		ctx->actions = xcalloc(ctx->nids, sizeof *ctx->actions);
 		for (i = 0; i < ctx->nids; i++)

@@ -54,7 +54,8 @@ cmd_restart(struct cmd_ctx *ctx)
 	size_t		 i;
 
 	/* --env NAME: the set used from this restart on. */
-	if (cmd_targets(ctx) == -1 || cmd_env_name(ctx) == -1)
+	if (cmd_targets(ctx) == -1 || cmd_refuse_deleting(ctx) == -1 ||
+	    cmd_env_name(ctx) == -1)
 		return (CMD_DONE);
 	/* --update-env: the CLI's environment replaces the inherited one. */
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
@@ -74,12 +75,22 @@ cmd_restart(struct cmd_ctx *ctx)
 	return (cmd_wait_settled(ctx, cmd_restart_done));
 }
 
+/* Only an app that is gone is reported deleted. */
 static void
 cmd_delete_done(struct cmd_ctx *ctx)
 {
-	cJSON	*d = cJSON_CreateArray();
-	size_t	 i;
+	struct app	*a;
+	cJSON		*d;
+	size_t		 i;
 
+	for (i = 0; i < ctx->nids; i++) {
+		if ((a = app_find_id(ctx->ids[i])) != NULL) {
+			cmd_error(ctx, "%s: not deleted: %s", a->conf.name,
+			    a->run.reason);
+			return;
+		}
+	}
+	d = cJSON_CreateArray();
 	for (i = 0; i < ctx->nids; i++)
 		cJSON_AddItemToArray(d, cJSON_CreateNumber(ctx->ids[i]));
 	cmd_ok(ctx, d);

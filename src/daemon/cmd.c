@@ -233,6 +233,22 @@ cmd_targets(struct cmd_ctx *ctx)
 	return (-1);
 }
 
+int
+cmd_refuse_deleting(struct cmd_ctx *ctx)
+{
+	struct app	*a;
+	size_t		 i;
+
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (a != NULL && app_deleting(a)) {
+			cmd_error(ctx, "%s is being deleted", a->conf.name);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 static int
 cmd_word_all(const char *w, void *arg)
 {

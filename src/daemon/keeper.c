@@ -334,6 +334,18 @@ keeper_init(const struct paths *p, const char *self_exe)
 	return (0);
 }
 
+pid_t
+keeper_pid(void)
+{
+	struct ucred	cred;
+	socklen_t	len = sizeof cred;
+
+	if (keeper_sock == -1 || getsockopt(keeper_sock, SOL_SOCKET,
+	    SO_PEERCRED, &cred, &len) == -1)
+		return (0);
+	return (cred.pid);
+}
+
 void
 keeper_hold(uint64_t serial, const char *path, bool als, int fd)
 {

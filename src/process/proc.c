@@ -355,6 +355,12 @@ proc_resolve(const char *prog, const char *cwd, char *const *envp, char *out,
 }
 
 int
+proc_pidfd(pid_t pid)
+{
+	return (pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1);
+}
+
+int
 proc_signal_group(pid_t pgid, int sig)
 {
 	/* kill(0) or kill(-1) would hit the daemon's group or everything. */
@@ -406,6 +412,121 @@ proc_group_alive_nz(pid_t pgid)
 	}
 	closedir(d);
 	return (alive);
+}
+
+int
+proc_stat_ent(pid_t pid, struct proc_ent *e)
+{
+	char			 path[64], buf[1024], *p, state;
+	unsigned long long	 start;
+	int			 ppid, pgid, sid, fd;
+	ssize_t			 n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return (-1);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return (-1);
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: skip past it. */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%c %d %d %d "
+	    "%*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+	    &state, &ppid, &pgid, &sid, &start) != 5)
+		return (-1);
+	e->pid = pid;
+	e->ppid = ppid;
+	e->pgid = pgid;
+	e->sid = sid;
+	e->start = start;
+	e->zombie = state == 'Z' || state == 'X';
+	return (0);
+}
+
+static int
+proc_ent_cmp(const void *a, const void *b)
+{
+	const struct proc_ent	*x = a, *y = b;
+
+	return ((x->pid > y->pid) - (x->pid < y->pid));
+}
+
+int
+proc_scan(struct proc_ent **out, size_t *np)
+{
+	struct proc_ent	*v = NULL, *nv;
+	struct dirent	*de;
+	size_t		 n = 0, cap = 0;
+	DIR		*d;
+	long		 pid;
+	char		*end;
+
+	if ((d = opendir("/proc")) == NULL)
+		return (-1);
+	while ((de = readdir(d)) != NULL) {
+		pid = strtol(de->d_name, &end, 10);
+		if (*end != '\0' || pid <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 512;
+			if ((nv = reallocarray(v, cap, sizeof *v)) == NULL) {
+				free(v);
+				closedir(d);
+				return (-1);
+			}
+			v = nv;
+		}
+		if (proc_stat_ent((pid_t)pid, &v[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof *v, proc_ent_cmp);
+	*out = v;
+	*np = n;
+	return (0);
+}
+
+const struct proc_ent *
+proc_scan_find(const struct proc_ent *v, size_t n, pid_t pid)
+{
+	struct proc_ent	key = { .pid = pid };
+
+	if (n == 0)
+		return (NULL);
+	return (bsearch(&key, v, n, sizeof *v, proc_ent_cmp));
+}
+
+bool
+proc_alive_as(pid_t pid, uint64_t start)
+{
+	struct proc_ent	e;
+
+	return (pid > 1 && proc_stat_ent(pid, &e) == 0 && e.start == start &&
+	    !e.zombie);
+}
+
+int
+proc_signal_as(pid_t pid, uint64_t start, int sig)
+{
+	struct proc_ent	e;
+	int		fd, r;
+
+	if (pid <= 1) {
+		errno = EINVAL;
+		return (-1);
+	}
+	/* The pidfd pins the process; then we check it is the one meant. */
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+		return (-1);
+	if (proc_stat_ent(pid, &e) == -1 || e.start != start) {
+		close(fd);
+		errno = ESRCH;
+		return (-1);
+	}
+	r = (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	close(fd);
+	return (r);
 }
 
 long
@@ -491,6 +612,16 @@ proc_children(pid_t pid, long threads, pid_t *stack, size_t *n, size_t max)
 	}
 	if (d != NULL)
 		closedir(d);
+}
+
+size_t
+proc_own_children(pid_t *out, size_t max)
+{
+	size_t	n = 0;
+
+	/* Every thread: an orphan is handed to any thread of a subreaper. */
+	proc_children(getpid(), 2, out, &n, max);
+	return (n);
 }
 
 int

@@ -65,18 +65,19 @@ struct sup_cell {
 
 /* The cells a guard can pick, and those shared by several table entries. */
 static const struct sup_cell
+    c_nothing = { SUP_SAME, NULL, 0, 0, T_NONE, NULL },
     c_start = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER,
 	FX_FAILS_RESET | FX_AFTER_CLEAR, T_MIN_UPTIME, "start requested" },
     c_start_after = { SUP_SAME, NULL, 0, FX_START_AFTER, T_NONE,
 	"start requested; after the stop" },
+    c_restart_again = { SUP_SAME, NULL, 0, FX_RESTART_AFTER, T_NONE, NULL },
     c_stop = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
 	FX_AFTER_CLEAR, T_KILL_TIMEOUT, "stop requested" },
-    c_stop_waiting = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
+    c_stop_idle = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
 	"stop requested" },
     c_stop_again = { SUP_SAME, NULL, 0, FX_AFTER_CLEAR, T_NONE, NULL },
     c_restart = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
 	FX_RESTART_AFTER, T_KILL_TIMEOUT, "restart requested" },
-    c_restart_again = { SUP_SAME, NULL, 0, FX_RESTART_AFTER, T_NONE, NULL },
     c_restart_idle = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
 	ACT_COUNT, FX_FAILS_RESET | FX_AFTER_CLEAR, T_MIN_UPTIME,
 	"restart requested" },
@@ -93,6 +94,8 @@ static const struct sup_cell
 	ACT_COUNT, FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
 	"restarting after delay" },
     c_leader_gone = { SUP_SAME, NULL, 0, FX_LEADER_GONE, T_NONE, NULL },
+    c_follow = { SUP_SAME, NULL, 0, FX_CAUSE, T_NONE,
+	"followed the daemonized child" },
     c_kill_rest = { SUP_SAME, NULL, ACT_KILL_REST, 0, T_NONE, NULL },
     c_exec_fail = { APP_ERRORED, NULL, ACT_TIMER_STOP,
 	FX_AFTER_CLEAR | FX_CAUSE, T_NONE, "cannot execute the program" },
@@ -167,14 +170,16 @@ g_exit(const struct app_run *r, const struct sup_in *in)
 	return (c->restart_delay == 0 ? &c_exit_respawn : &c_exit_delay);
 }
 
-/* A stop is done: what was asked meanwhile happens now. */
+/* A stop is done: what was asked meanwhile happens now; a delete wins. */
 static const struct sup_cell *
 g_stop_done(const struct app_run *r, const struct sup_in *in)
 {
 	(void)in;
+	if (r->delete_after)
+		return (&c_deleted);
 	if (r->start_after)
 		return (r->count_after ? &c_restarted : &c_started_after);
-	return (r->delete_after ? &c_deleted : &c_stopped);
+	return (&c_stopped);
 }
 
 /* The kill timeout, or a look at a group whose leader is gone. */
@@ -187,6 +192,16 @@ g_stop_timer(const struct app_run *r, const struct sup_in *in)
 	return (r->killed ? &c_kill_again : &c_kill);
 }
 
+/* A start or restart while stopping: after it, unless a delete is under
+ * way (it wins: the app must not live on, flagged for deletion). */
+static const struct sup_cell *
+g_start_stopping(const struct app_run *r, const struct sup_in *in)
+{
+	if (r->delete_after)
+		return (&c_nothing);
+	return (in->event == EV_RESTART ? &c_restart_again : &c_start_after);
+}
+
 /* A spawn found no descriptors or memory. */
 static const struct sup_cell *
 g_lack(const struct app_run *r, const struct sup_in *in)
@@ -197,14 +212,14 @@ g_lack(const struct app_run *r, const struct sup_in *in)
 	    &c_lack_wait);
 }
 
-/* The cells that only name a guard; and the empty cell. */
+/* The cells that only name a guard. */
 static const struct sup_cell
-    c_nothing = { SUP_SAME, NULL, 0, 0, T_NONE, NULL },
     c_g_exit = { SUP_SAME, g_exit, 0, 0, T_NONE, NULL },
     c_g_exit_rest = { SUP_SAME, g_exit, ACT_KILL_REST, 0, T_NONE, NULL },
     c_g_stop_done = { SUP_SAME, g_stop_done, 0, 0, T_NONE, NULL },
     c_g_stop_timer = { SUP_SAME, g_stop_timer, 0, 0, T_NONE, NULL },
-    c_g_lack = { SUP_SAME, g_lack, 0, 0, T_NONE, NULL };
+    c_g_lack = { SUP_SAME, g_lack, 0, 0, T_NONE, NULL },
+    c_g_start_stopping = { SUP_SAME, g_start_stopping, 0, 0, T_NONE, NULL };
 
 /*
  * Every (state, event). A user event in a state where it means nothing is
@@ -223,6 +238,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_up,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_g_lack,
+		[EV_FOLLOW] = &c_follow,
 	},
 	[APP_ONLINE] = {
 		[EV_START] = &c_nothing,
@@ -235,10 +251,11 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		/* The exec's verdict can come after min_uptime. */
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_FOLLOW] = &c_follow,
 	},
 	[APP_WAITING] = {
 		[EV_START] = &c_start,
-		[EV_STOP] = &c_stop_waiting,
+		[EV_STOP] = &c_stop_idle,
 		[EV_RESTART] = &c_restart_idle,
 		[EV_DELETE] = &c_delete_waiting,
 		[EV_EXIT] = &c_nothing,
@@ -246,11 +263,12 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_respawn_delayed,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_FOLLOW] = &c_kill_rest,
 	},
 	[APP_STOPPING] = {
-		[EV_START] = &c_start_after,
+		[EV_START] = &c_g_start_stopping,
 		[EV_STOP] = &c_stop_again,
-		[EV_RESTART] = &c_restart_again,
+		[EV_RESTART] = &c_g_start_stopping,
 		[EV_DELETE] = &c_delete_again,
 		[EV_EXIT] = &c_g_stop_done,
 		[EV_LEADER_EXIT] = &c_leader_gone,
@@ -258,6 +276,8 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		/* Its exec failed: the process is gone, so is the stop. */
 		[EV_SPAWN_FAIL] = &c_g_stop_done,
 		[EV_SPAWN_LACK] = &c_nothing,
+		/* Not sent while stopping; the leader is gone all the same. */
+		[EV_FOLLOW] = &c_leader_gone,
 	},
 	[APP_STOPPED] = {
 		[EV_START] = &c_start,
@@ -269,10 +289,12 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_nothing,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_FOLLOW] = &c_kill_rest,
 	},
 	[APP_ERRORED] = {
 		[EV_START] = &c_start,
-		[EV_STOP] = &c_nothing,
+		/* Stopped by the user: saved as stopped, not as wanted. */
+		[EV_STOP] = &c_stop_idle,
 		[EV_RESTART] = &c_restart_idle,
 		[EV_DELETE] = &c_delete_idle,
 		[EV_EXIT] = &c_nothing,
@@ -280,6 +302,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_nothing,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_FOLLOW] = &c_kill_rest,
 	},
 };
 
@@ -394,7 +417,7 @@ sup_event_name(enum sup_event e)
 {
 	static const char *const names[SUP_NEVENTS] = { "start", "stop",
 	    "restart", "delete", "exit", "leader-exit", "timer", "spawn-fail",
-	    "spawn-lack" };
+	    "spawn-lack", "follow" };
 
 	return (names[e]);
 }

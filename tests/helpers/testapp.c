@@ -68,6 +68,8 @@ static void	testapp_tick(int, long);
 static void	testapp_fork_sleep(double);
 static void	testapp_fork_many(long, double);
 static void	testapp_daemonize_orphan(double);
+static void	testapp_fork_setsid(double);
+static void	testapp_daemonize(void);
 static void	testapp_pidfile(const char *);
 static void	testapp_cwd(void);
 
@@ -329,6 +331,51 @@ testapp_daemonize_orphan(double secs)
 		;
 }
 
+/*
+ * Forks a child that leaves our session and process group (setsid) and
+ * sleeps, then exits 0: a descendant a group signal does not reach.
+ */
+static void
+testapp_fork_setsid(double secs)
+{
+	pid_t	pid;
+
+	if ((pid = fork()) == -1) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		if (setsid() == -1)
+			_exit(1);
+		testapp_sleep(secs);
+		_exit(0);
+	}
+}
+
+/*
+ * Daemonizes the classic way: fork, the parent exits 0, the child calls
+ * setsid and forks again, the intermediate exits, and the grandchild goes
+ * on with the rest of the actions.
+ */
+static void
+testapp_daemonize(void)
+{
+	pid_t	pid;
+
+	if ((pid = fork()) == -1) {
+		perror("fork");
+		exit(1);
+	}
+	if (pid != 0)
+		_exit(0);
+	if (setsid() == -1)
+		_exit(1);
+	if ((pid = fork()) == -1)
+		_exit(1);
+	if (pid != 0)
+		_exit(0);
+}
+
 /* Writes our pid to path through a temporary file and rename(2). */
 static void
 testapp_pidfile(const char *path)
@@ -449,6 +496,12 @@ main(int argc, char **argv)
 			testapp_daemonize_orphan(testapp_parse_seconds(
 			    "bad seconds", arg));
 			i++;
+		} else if (strcmp(act, "fork-setsid") == 0) {
+			testapp_fork_setsid(testapp_parse_seconds(
+			    "bad seconds", arg));
+			i++;
+		} else if (strcmp(act, "daemonize") == 0) {
+			testapp_daemonize();
 		} else if (strcmp(act, "pidfile") == 0) {
 			testapp_pidfile(arg);
 			i++;

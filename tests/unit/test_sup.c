@@ -512,6 +512,66 @@ test_delete(void **state)
 	assert_int_equal(f.spawns, 1);
 }
 
+/* A start or restart during a delete changes nothing: the delete wins. */
+static void
+test_delete_wins_over_start(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	start_online(&f);
+	fake_step(&f, EV_DELETE, 0, 0);
+	fake_step(&f, EV_START, 0, 0);
+	assert_false(f.start_after);
+	fake_step(&f, EV_RESTART, 0, 0);
+	assert_false(f.start_after);
+	assert_int_equal(f.last_actions, 0);
+	fake_step(&f, EV_EXIT, -1, SIGKILL);
+	assert_true(f.destroyed);
+	assert_int_equal(f.spawns, 1);
+}
+
+/* An errored app stopped by the user is stopped, and wanted stopped. */
+static void
+test_stop_errored(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	f.conf.max_restarts = 0;
+	fake_step(&f, EV_START, 0, 0);
+	f.now += 5;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+	fake_step(&f, EV_STOP, 0, 0);
+	assert_int_equal(f.state, APP_STOPPED);
+	assert_string_equal(f.run.reason, "stop requested");
+}
+
+/* The main process daemonized: its child is followed, nothing else. */
+static void
+test_follow(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	fake_step(&f, EV_START, 0, 0);
+	strlcpy(f.run.reason, "followed daemonized child 42",
+	    sizeof f.run.reason);
+	fake_step(&f, EV_FOLLOW, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_int_equal(f.last_actions, 0);
+	assert_string_equal(f.run.reason, "followed daemonized child 42");
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+	assert_int_equal(f.restarts, 0);
+	assert_int_equal(f.spawns, 1);
+}
+
 /* A stop is done when the leader is reaped and the group is empty. */
 static void
 test_stop_waits_for_group(void **state)
@@ -577,30 +637,33 @@ test_every_cell(void **state)
 		unsigned	 actions;
 	} want[APP_NSTATES][SUP_NEVENTS] = {
 		/* start stop restart delete exit leader-exit timer
-		   spawn-fail spawn-lack */
+		   spawn-fail spawn-lack follow */
 		[L] = { { L, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
-		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP } },
+		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP }, { L, 0 } },
 		[O] = { { O, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
-		    { E, ACT_TIMER_STOP }, { O, 0 } },
+		    { E, ACT_TIMER_STOP }, { O, 0 }, { O, 0 } },
 		[W] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { S, ACT_TIMER_STOP | ACT_DESTROY }, { W, 0 },
 		    { W, ACT_KILL_REST }, { L, SPAWN | ACT_COUNT },
-		    { E, ACT_TIMER_STOP }, { W, 0 } },
+		    { E, ACT_TIMER_STOP }, { W, 0 }, { W, ACT_KILL_REST } },
 		[G] = { { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
 		    { S, ACT_TIMER_STOP }, { G, 0 },
 		    { G, ACT_SIG_KILL | ACT_TIMER }, { S, ACT_TIMER_STOP },
-		    { G, 0 } },
+		    { G, 0 }, { G, 0 } },
 		[S] = { { L, SPAWN }, { S, 0 }, { L, SPAWN | ACT_COUNT },
 		    { S, ACT_DESTROY }, { S, 0 }, { S, ACT_KILL_REST },
-		    { S, 0 }, { E, ACT_TIMER_STOP }, { S, 0 } },
-		[E] = { { L, SPAWN }, { E, 0 }, { L, SPAWN | ACT_COUNT },
-		    { E, ACT_DESTROY }, { E, 0 }, { E, ACT_KILL_REST },
-		    { E, 0 }, { E, ACT_TIMER_STOP }, { E, 0 } },
+		    { S, 0 }, { E, ACT_TIMER_STOP }, { S, 0 },
+		    { S, ACT_KILL_REST } },
+		/* Stop of an errored app: stopped (issue 12 item 16). */
+		[E] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
+		    { L, SPAWN | ACT_COUNT }, { E, ACT_DESTROY }, { E, 0 },
+		    { E, ACT_KILL_REST }, { E, 0 }, { E, ACT_TIMER_STOP },
+		    { E, 0 }, { E, ACT_KILL_REST } },
 	};
 	struct app_conf	conf;
 	struct app_run	r;
@@ -698,6 +761,15 @@ check_cell(const struct app_run *before, const struct sup_in *in,
 		fail_msg("%s: destroyed without a delete", where);
 	if ((a & ACT_SIG_KILL) && s != APP_STOPPING)
 		fail_msg("%s: SIGKILL outside a stop", where);
+	/* A delete under way wins: nothing keeps the app alive after it. */
+	if (s == APP_STOPPING && before->delete_after &&
+	    ((n != APP_STOPPING && !(a & ACT_DESTROY)) ||
+	    (r->start_after && !before->start_after)))
+		fail_msg("%s: a delete under way was cancelled", where);
+	/* Following the daemonized child keeps the state and says so. */
+	if (e == EV_FOLLOW && (s == APP_LAUNCHING || s == APP_ONLINE) &&
+	    (n != s || a != 0 || out->reason == NULL))
+		fail_msg("%s in %s: not followed", where, sup_state_name(s));
 }
 
 /* Every cell, in every combination of the inputs its guard may read. */
@@ -778,6 +850,9 @@ main(void)
 		cmocka_unit_test(test_user_start_lack_is_errored),
 		cmocka_unit_test(test_delete),
 		cmocka_unit_test(test_stop_waits_for_group),
+		cmocka_unit_test(test_delete_wins_over_start),
+		cmocka_unit_test(test_stop_errored),
+		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_every_cell),
 		cmocka_unit_test(test_walk_every_cell),
 	};

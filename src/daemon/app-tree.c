@@ -1,0 +1,273 @@
+/*
+ * The processes of an app beyond its main process and its process group:
+ * descendants that left the group (setsid(), setpgid()) and orphans of the
+ * app handed to the daemon, a child subreaper. cgroups are not available
+ * everywhere (cgroup v1 here, docs/LESSONS.md), so they are found in /proc:
+ * by parent, by a session one of them leads, and, when the main process
+ * has just exited, as the daemon's new children that no other app claims.
+ * Each is remembered with its start time, so a recycled pid is never taken
+ * for one: every signal goes through a pidfd checked against it.
+ *
+ * A stop signals them next to the group and is done only once they are
+ * gone too; a main process that exits 0 leaving exactly one of them, out
+ * of its group, hands the app over to it (a program that daemonized).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "keeper.h"
+#include "log.h"
+#include "proc.h"
+#include "xmem.h"
+
+#define APP_KIN_MAX	4096	/* processes remembered per app */
+#define APP_OWN_MAX	65536	/* children of the daemon looked at */
+
+/* Zombies among the processes the last scan found. */
+static int	app_tree_dying;
+
+/* Of the app b: its main process, its group, or one of its kin. */
+static bool
+app_tree_owns(const struct app *b, const struct proc_ent *e)
+{
+	size_t	i;
+
+	if ((b->run.pid > 0 && e->pid == b->run.pid) ||
+	    (b->run.pgid > 1 && e->pgid == b->run.pgid))
+		return (true);
+	for (i = 0; i < b->nkin; i++) {
+		if (b->kin[i].pid == e->pid && b->kin[i].start == e->start)
+			return (true);
+	}
+	return (false);
+}
+
+/* Claimed by an app other than a. */
+static bool
+app_tree_claimed(const struct app *a, const struct proc_ent *e)
+{
+	const struct app	*b;
+
+	TAILQ_FOREACH(b, &apps, entry) {
+		if (b != a && app_tree_owns(b, e))
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * Where a's processes are certainly found. orphans: the main process has
+ * just exited, so its orphans are the daemon's children now; those started
+ * after it that no other app claims are taken for its own.
+ */
+static bool
+app_tree_seed(const struct app *a, const struct proc_ent *e, pid_t self,
+    pid_t keeper)
+{
+	if (app_tree_owns(a, e))
+		return (true);
+	return (self > 0 && e->ppid == self && e->pid != keeper &&
+	    e->start >= a->run.starttime && !app_tree_claimed(a, e));
+}
+
+/* Marks a's processes in the sorted scan v: the seeds and their trees. */
+static void
+app_tree_mark(const struct app *a, const struct proc_ent *v, size_t n,
+    bool *mark, bool orphans)
+{
+	const struct proc_ent	*p;
+	pid_t			 self, keeper = keeper_pid();
+	size_t			 i;
+	bool			 more;
+
+	self = orphans && !a->run.adopted ? getpid() : 0;
+	for (i = 0; i < n; i++)
+		mark[i] = app_tree_seed(a, &v[i], self, keeper);
+	do {
+		more = false;
+		for (i = 0; i < n; i++) {
+			if (mark[i])
+				continue;
+			/* A child of one, or in a session one leads. */
+			if (((p = proc_scan_find(v, n, v[i].ppid)) != NULL &&
+			    mark[p - v]) || ((p = proc_scan_find(v, n,
+			    v[i].sid)) != NULL && mark[p - v] &&
+			    p->sid == p->pid))
+				mark[i] = more = true;
+		}
+	} while (more);
+}
+
+int
+app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
+{
+	struct proc_ent	*v;
+	size_t		 n, i;
+	bool		*mark;
+	int		 live = 0;
+
+	if (proc_scan(&v, &n) == -1) {
+		log_warn("%s: cannot read /proc", a->conf.name);
+		return (-1);
+	}
+	mark = xcalloc(n ? n : 1, sizeof *mark);
+	app_tree_mark(a, v, n, mark, orphans);
+	a->nkin = 0;
+	app_tree_dying = 0;
+	for (i = 0; i < n; i++) {
+		if (mark[i] && v[i].zombie)
+			app_tree_dying++;
+		if (!mark[i] || v[i].zombie || v[i].pid == a->run.pid)
+			continue;
+		live++;
+		if (heir != NULL)
+			*heir = v[i];
+		/* The group is signalled and watched as a whole. */
+		if (a->run.pgid > 1 && v[i].pgid == a->run.pgid)
+			continue;
+		if (a->nkin == APP_KIN_MAX) {
+			log_warnx("%s: over %d processes outside its group; "
+			    "pid %d and later ones are not tracked",
+			    a->conf.name, APP_KIN_MAX, (int)v[i].pid);
+			continue;
+		}
+		a->kin = xreallocarray(a->kin, a->nkin + 1, sizeof *a->kin);
+		a->kin[a->nkin].pid = v[i].pid;
+		a->kin[a->nkin++].start = v[i].start;
+	}
+	free(mark);
+	free(v);
+	return (live);
+}
+
+/* Whether a scan at the main process's exit can find anything. */
+static bool
+app_tree_worth(const struct app *a)
+{
+	const struct app	*b;
+	pid_t			*kids, keeper = keeper_pid();
+	size_t			 n, i;
+	bool			 found = false;
+
+	if (a->nkin > 0 || (a->run.pgid > 1 && proc_group_alive(a->run.pgid)))
+		return (true);
+	if (a->run.adopted)
+		return (false);
+	/* Orphans: children of the daemon that are no app's main process. */
+	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
+	n = proc_own_children(kids, APP_OWN_MAX);
+	for (i = 0; i < n && !found; i++) {
+		found = kids[i] != keeper;
+		TAILQ_FOREACH(b, &apps, entry) {
+			if (b->run.pid == kids[i])
+				found = false;
+		}
+	}
+	free(kids);
+	return (found);
+}
+
+bool
+app_tree_alive(const struct app *a)
+{
+	size_t	i;
+
+	for (i = 0; i < a->nkin; i++) {
+		if (proc_alive_as(a->kin[i].pid, a->kin[i].start))
+			return (true);
+	}
+	return (false);
+}
+
+int
+app_tree_signal(struct app *a, int sig)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = 0; i < a->nkin; i++) {
+		if (proc_signal_as(a->kin[i].pid, a->kin[i].start, sig) == 0)
+			n++;
+		else if (errno != ESRCH)
+			log_warn("%s: signal %d to pid %d", a->conf.name, sig,
+			    (int)a->kin[i].pid);
+	}
+	return (n);
+}
+
+void
+app_tree_forget(struct app *a)
+{
+	free(a->kin);
+	a->kin = NULL;
+	a->nkin = 0;
+}
+
+/*
+ * The main process exited 0: is exactly one process of its tree left, our
+ * child, in a session of its own (it called setsid: a child that stayed in
+ * the app's session is a leftover, killed as systemd's Type=simple does)?
+ * A double fork's intermediate may still be on its way out: look again for
+ * up to 100 ms. If it is followed and then exits 0 leaving the real daemon,
+ * that one is followed in turn.
+ */
+static bool
+app_tree_heir(struct app *a, struct proc_ent *heir)
+{
+	struct timespec	ts = { 0, 5 * 1000 * 1000 };
+	int		i, live;
+
+	if ((a->run.state != APP_LAUNCHING && a->run.state != APP_ONLINE) ||
+	    a->run.adopted || a->session <= 1 || !a->run.has_exit || a->run.exit_signal != 0 ||
+	    a->run.exit_code != 0)
+		return (false);
+	for (i = 0; i < 20; i++) {
+		/* A member on its way out may have forked the one left. */
+		if ((live = app_tree_scan(a, true, heir)) < 0 ||
+		    (live == 0 && app_tree_dying == 0))
+			return (false);
+		if (live == 1 && heir->sid != a->session &&
+		    heir->ppid == getpid())
+			return (true);
+		nanosleep(&ts, NULL);
+	}
+	return (false);
+}
+
+/* The one process left becomes the main process: its pid, its group. */
+static void
+app_tree_follow(struct app *a, pid_t old, const struct proc_ent *h)
+{
+	snprintf(a->note, sizeof a->note, "followed daemonized child %d: "
+	    "the main process %d exited 0 and left it running", (int)h->pid,
+	    (int)old);
+	strlcpy(a->run.reason, a->note, sizeof a->run.reason);
+	a->run.pid = h->pid;
+	a->run.pgid = h->pgid;
+	a->run.starttime = h->start;
+	a->pidfd = proc_pidfd(h->pid);
+	app_tree_forget(a);
+}
+
+bool
+app_tree_leader_gone(struct app *a, pid_t old)
+{
+	struct proc_ent	heir;
+
+	if (!app_tree_worth(a))
+		return (false);
+	if (app_tree_heir(a, &heir)) {
+		app_tree_follow(a, old, &heir);
+		return (true);
+	}
+	/* The stray processes a restart or the stop must end. */
+	if (app_tree_scan(a, true, NULL) > 0 && a->nkin > 0)
+		log_info("%s: %zu processes of its tree left its process "
+		    "group", a->conf.name, a->nkin);
+	return (false);
+}
