@@ -3,9 +3,9 @@
 # need and this machine lacks, saying which, with apt-get (as root, else
 # through sudo). The Makefile runs it before demo, check and asan, so that
 # those work on a fresh machine by themselves. Sets:
-#   build   compiler, make, pkg-config, libuv, cJSON, libbsd
+#   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
-#           util-linux, systemd-analyze, groff
+#           util-linux, systemd-analyze, groff, nodejs
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
 #           asks for it)
 # Nothing is installed when everything is there. OPM_NO_DEPS=1 skips the
@@ -46,6 +46,7 @@ set_build()
 	need libuv1-dev pc libuv
 	need libcjson-dev pc libcjson
 	need libbsd-dev pc libbsd-overlay
+	need libyaml-dev pc yaml-0.1
 }
 
 set_check()
@@ -59,6 +60,7 @@ set_check()
 	need util-linux have setpriv
 	need systemd have systemd-analyze
 	need groff-base have groff
+	need nodejs have node
 }
 
 set_fuzz()

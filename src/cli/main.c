@@ -551,7 +551,7 @@ cli_help_cmd(int argc, char **argv)
 }
 
 static const struct cli_cmd cli_cmds[] = {
-	{ "start", NULL, "start [OPTIONS] CMD [ARG...] | FILE.json | TARGET",
+	{ "start", NULL, "start [OPTIONS] CMD [ARG...] | FILE | TARGET",
 	  "create and start an app, or start a stopped one", cli_start },
 	{ "stop", NULL, "stop TARGET...",
 	  "stop apps; returns once their processes are reaped",
