@@ -37,8 +37,8 @@ endif
 ALL_CFLAGS := -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) $(YAML_CFLAGS) -D_GNU_SOURCE $(CFLAGS)
 LIBS	:= $(PKG_LIBS) -lm
 
-# src/common/yamljson.c (YAML app files) is the CLI's and the unit tests':
-# the daemon never reads YAML, so it does not link libyaml.
+# src/common/yamljson.c (YAML app files) is the CLI's, the unit tests' and the
+# fuzzers': the daemon never reads YAML, so it does not link libyaml.
 YAML_SRC    := src/common/yamljson.c
 YAML_LIBS   := $(shell pkg-config --libs yaml-0.1)
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1)
@@ -59,8 +59,8 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 # libFuzzer targets for every parser of untrusted or on-disk input.
 FUZZ_CC     ?= clang
-FUZZ_NAMES  := request appfile dump dotenv values state
-FUZZ_LIBSRC := $(filter-out $(YAML_SRC),$(wildcard src/common/*.c)) \
+FUZZ_NAMES  := request appfile dump dotenv values state yaml
+FUZZ_LIBSRC := $(wildcard src/common/*.c) \
 	       src/process/conf.c src/process/dump.c src/process/staterec.c \
 	       src/process/sup.c
 FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
@@ -101,7 +101,8 @@ units: $(UNIT_BINS)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
-		-Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE -o $@ $^ $(PKG_LIBS) -lm
+		-Iinclude $(PKG_CFLAGS) $(YAML_CFLAGS) -D_GNU_SOURCE -o $@ $^ $(PKG_LIBS) \
+		$(YAML_LIBS) -lm
 
 NO_FUZZ_MSG := no libFuzzer ($(FUZZ_CC) -fsanitize=fuzzer); install clang \
 	       and libclang-rt-14-dev (build-aux/deps.sh fuzz)
