@@ -34,10 +34,16 @@ ifeq ($(SANITIZE),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS	+= -fsanitize=address,undefined
 endif
-ALL_CFLAGS := -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE $(CFLAGS)
+ALL_CFLAGS := -std=gnu11 $(WARN) -Iinclude $(PKG_CFLAGS) $(YAML_CFLAGS) -D_GNU_SOURCE $(CFLAGS)
 LIBS	:= $(PKG_LIBS) -lm
 
-COMMON_SRC  := $(wildcard src/common/*.c) $(wildcard src/socket/*.c)
+# src/common/yamljson.c (YAML app files) is the CLI's, the unit tests' and the
+# fuzzers': the daemon never reads YAML, so it does not link libyaml.
+YAML_SRC    := src/common/yamljson.c
+YAML_LIBS   := $(shell pkg-config --libs yaml-0.1)
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1)
+COMMON_SRC  := $(filter-out $(YAML_SRC),$(wildcard src/common/*.c)) \
+	       $(wildcard src/socket/*.c)
 DAEMON_SRC  := $(wildcard src/daemon/*.c) $(wildcard src/process/*.c)
 CLI_SRC     := $(wildcard src/cli/*.c)
 UNIT_SRC    := $(wildcard tests/unit/*.c)
@@ -47,12 +53,13 @@ COMMON_OBJ  := $(call obj,$(COMMON_SRC))
 DAEMON_OBJ  := $(call obj,$(DAEMON_SRC))
 CLI_OBJ     := $(call obj,$(CLI_SRC))
 # Unit tests link the pure modules: process, socket and common code.
-LIB_OBJ     := $(call obj,$(wildcard src/process/*.c)) $(COMMON_OBJ)
+LIB_OBJ     := $(call obj,$(wildcard src/process/*.c) $(YAML_SRC)) \
+	       $(COMMON_OBJ)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 # libFuzzer targets for every parser of untrusted or on-disk input.
 FUZZ_CC     ?= clang
-FUZZ_NAMES  := request appfile dump dotenv values state
+FUZZ_NAMES  := request appfile dump dotenv values state yaml
 FUZZ_LIBSRC := $(wildcard src/common/*.c) \
 	       src/process/conf.c src/process/dump.c src/process/staterec.c \
 	       src/process/sup.c
@@ -66,10 +73,12 @@ all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
 
 # The CLI's start-up is most of a command's time, and most of that is the
 # dynamic loader: it takes only the client half of src/socket (no libuv),
-# and libbsd and libmd statically (Debian's -dev packages ship the .a).
+# and libbsd, libmd and libyaml statically (Debian's -dev packages ship the
+# .a).
 CLI_LIB_OBJ := $(call obj,$(wildcard src/common/*.c) src/socket/client.c)
 CLI_LIBS    := $(shell pkg-config --libs libcjson) -Wl,-Bstatic \
-	       $(shell pkg-config --libs --static libbsd-overlay) -Wl,-Bdynamic -lm
+	       $(shell pkg-config --libs --static libbsd-overlay) $(YAML_LIBS) \
+	       -Wl,-Bdynamic -lm
 $(BUILD)/opm: $(CLI_OBJ) $(CLI_LIB_OBJ)
 	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(CLI_LIBS)
 
@@ -81,7 +90,7 @@ $(BUILD)/opm-testapp: $(call obj,tests/helpers/testapp.c)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(YAML_LIBS) -lcmocka
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -92,7 +101,8 @@ units: $(UNIT_BINS)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 \
-		-Iinclude $(PKG_CFLAGS) -D_GNU_SOURCE -o $@ $^ $(PKG_LIBS) -lm
+		-Iinclude $(PKG_CFLAGS) $(YAML_CFLAGS) -D_GNU_SOURCE -o $@ $^ $(PKG_LIBS) \
+		$(YAML_LIBS) -lm
 
 NO_FUZZ_MSG := no libFuzzer ($(FUZZ_CC) -fsanitize=fuzzer); install clang \
 	       and libclang-rt-14-dev (build-aux/deps.sh fuzz)

@@ -3,7 +3,7 @@
 # need and this machine lacks, saying which, with apt-get (as root, else
 # through sudo). The Makefile runs it before demo, check and asan, so that
 # those work on a fresh machine by themselves. Sets:
-#   build   compiler, make, pkg-config, libuv, cJSON, libbsd
+#   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
 #           util-linux, systemd-analyze, groff, node and npm, and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
@@ -49,6 +49,7 @@ set_build()
 	need libuv1-dev pc libuv
 	need libcjson-dev pc libcjson
 	need libbsd-dev pc libbsd-overlay
+	need libyaml-dev pc yaml-0.1
 }
 
 set_check()

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "appfile.h"
 #include "cli.h"
 #include "json.h"
 #include "opm.h"
@@ -50,56 +51,6 @@ start_codes(const struct options_entry *o, const char *s)
 	}
 	free(copy);
 	return (a);
-}
-
-static bool
-start_is_file(const char *w)
-{
-	size_t		n = strlen(w);
-	struct stat	st;
-
-	return (n > 5 && strcmp(w + n - 5, ".json") == 0 &&
-	    stat(w, &st) == 0 && S_ISREG(st.st_mode));
-}
-
-/* Reads and parses an app file; exits naming file:line:column on error. */
-static cJSON *
-start_file_read(const char *path)
-{
-	char		*buf, cause[160];
-	cJSON		*j;
-	FILE		*f;
-	long		 len;
-	size_t		 line = 1, col = 1, i, off;
-
-	if ((f = fopen(path, "re")) == NULL)
-		cli_fatal(EXIT_FAIL, "%s: %s", path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) == -1 || (len = ftell(f)) < 0 ||
-	    len > PROTO_LINE_MAX / 2 || fseek(f, 0, SEEK_SET) == -1)
-		cli_fatal(EXIT_FAIL, "%s: unreadable or larger than 512 KiB",
-		    path);
-	buf = xmalloc(len + 1);
-	if (fread(buf, 1, len, f) != (size_t)len)
-		cli_fatal(EXIT_FAIL, "%s: read error", path);
-	fclose(f);
-	buf[len] = '\0';
-	if ((j = json_parse(buf, len, cause, sizeof cause)) == NULL) {
-		if (sscanf(strstr(cause, "byte ") ? strstr(cause, "byte ") +
-		    5 : "", "%zu", &off) == 1) {
-			for (i = 0; i < off && i < (size_t)len; i++) {
-				if (buf[i] == '\n') {
-					line++;
-					col = 1;
-				} else
-					col++;
-			}
-			cli_fatal(EXIT_FAIL, "%s:%zu:%zu: %s", path, line, col,
-			    cause);
-		}
-		cli_fatal(EXIT_FAIL, "%s: %s", path, cause);
-	}
-	free(buf);
-	return (j);
 }
 
 /*
@@ -160,24 +111,13 @@ start_file_app(const cJSON *app, const char *dir, const cJSON *overrides)
 static cJSON *
 start_file(const char *path, const cJSON *overrides, cJSON *args)
 {
-	char		*dir, *slash, *abs;
-	const cJSON	*list, *app, *o;
-	cJSON		*j, *out;
+	char		*dir, *slash, *abs, *cause, *line;
+	const cJSON	*app;
+	cJSON		*list, *out;
+	size_t		 len;
 
-	j = start_file_read(path);
-	list = cJSON_IsArray(j) ? j :
-	    cJSON_GetObjectItemCaseSensitive(j, "apps");
-	if (cJSON_IsObject(j)) {
-		cJSON_ArrayForEach(o, j) {
-			if (strcmp(o->string, "apps") != 0)
-				cli_fatal(EXIT_FAIL, "%s: unknown key '%s' "
-				    "(an app file holds only \"apps\")", path,
-				    o->string);
-		}
-	}
-	if (!cJSON_IsArray(list))
-		cli_fatal(EXIT_FAIL, "%s: expected {\"apps\": [...]} or an "
-		    "array of apps", path);
+	if ((list = appfile_read(path, &cause)) == NULL)
+		cli_fatal(EXIT_FAIL, "%s", cause);
 	abs = start_abspath(path);
 	dir = xstrdup(abs);
 	if ((slash = strrchr(dir, '/')) != NULL)
@@ -187,10 +127,18 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 		cJSON_AddItemToArray(out, start_file_app(app, dir, overrides));
 	cJSON_AddItemToObject(args, "apps", out);
 	cJSON_AddStringToObject(args, "file", abs);
+	/* The apps of one file travel in one request (1 KiB for its frame). */
+	line = json_line(args, &len);
+	if (len > PROTO_LINE_MAX - 1024)
+		cli_fatal(EXIT_FAIL, "%s: its %d apps make a request of %zu "
+		    "bytes, over the protocol's limit of %d MiB (split the "
+		    "file)", path, cJSON_GetArraySize(out), len,
+		    PROTO_LINE_MAX >> 20);
+	free(line);
 	cli_err_prefix = xstrdup(path);
 	free(dir);
 	free(abs);
-	cJSON_Delete(j);
+	cJSON_Delete(list);
 	return (args);
 }
 
@@ -198,7 +146,7 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 bool
 cli_appfile_is(const char *path)
 {
-	return (start_is_file(path));
+	return (appfile_is_file(path));
 }
 
 /*
@@ -208,16 +156,11 @@ cli_appfile_is(const char *path)
 cJSON *
 cli_appfile_apps(const char *path)
 {
-	cJSON	*j, *list;
+	cJSON	*list;
+	char	*cause;
 
-	j = start_file_read(path);
-	if (cJSON_IsArray(j))
-		return (j);
-	list = cJSON_DetachItemFromObjectCaseSensitive(j, "apps");
-	cJSON_Delete(j);
-	if (!cJSON_IsArray(list))
-		cli_fatal(EXIT_FAIL, "%s: expected {\"apps\": [...]} or an "
-		    "array of apps", path);
+	if ((list = appfile_read(path, &cause)) == NULL)
+		cli_fatal(EXIT_FAIL, "%s", cause);
 	return (list);
 }
 
@@ -316,7 +259,10 @@ cli_start_help(void)
 	    "directly.\n"
 	    "Log files: app-file keys out_file, error_file, log_file "
 	    "(relative to cwd;\n"
-	    "/dev/null keeps nothing), see opm-apps(5).\n");
+	    "/dev/null keeps nothing), see opm-apps(5).\n"
+	    "FILE is an app file: .json (JSON5-style too), .yml, .yaml, "
+	    ".config.js,\n"
+	    ".config.cjs or .config.mjs (read by node); see opm-apps(5).\n");
 }
 
 /* What the word after opm's options is: it decides how later words read. */

@@ -1,0 +1,8 @@
+module.exports = {
+    apps: [
+        {
+            name: "mtd-manager",
+            script: "build/index.js",
+        }
+    ]
+}
