@@ -270,7 +270,32 @@ cli_start_help(void)
 	    "Durations: 250ms, 5s, 2m, 1h or milliseconds. One word with "
 	    "shell syntax\n"
 	    "is run by /bin/sh -c; otherwise CMD ARG... is executed "
-	    "directly.\n");
+	    "directly. A script\n"
+	    "file that is not executable runs with the interpreter its "
+	    "extension names,\n"
+	    "as in PM2: opm start app.js (node), srv.py (python3), run.sh "
+	    "(bash); .ts\n"
+	    "(tsx or ts-node), .rb, .php, .pl, .lua too.\n");
+}
+
+/*
+ * Whether w, relative to cwd, is a file that cannot be executed directly:
+ * a script the daemon runs with the interpreter its extension implies.
+ */
+static bool
+start_is_script(const char *cwd, const char *w)
+{
+	struct stat	 st;
+	char		*p;
+	bool		 r;
+
+	if (w[0] == '/' || cwd == NULL)
+		p = xstrdup(w);
+	else
+		xasprintf(&p, "%s/%s", cwd, w);
+	r = stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) != 0;
+	free(p);
+	return (r);
 }
 
 /*
@@ -290,7 +315,18 @@ start_program(cJSON *app, cJSON *args, int argc, char **argv, bool opts)
 		cJSON_AddStringToObject(app, "cwd", cwd);
 		free(cwd);
 	}
-	if (argc == 1) {
+	if (argc > 1 && start_is_script(json_str(app, "cwd"), argv[0])) {
+		/* A script file with its arguments: PM2's opm start app.js a */
+		cJSON_AddItemToObject(app, "script", json_bytes(argv[0]));
+		av = cJSON_CreateArray();
+		for (i = 1; i < argc; i++) {
+			if (strcmp(argv[i], "--") == 0 &&
+			    cJSON_GetArraySize(av) == 0)
+				continue;
+			cJSON_AddItemToArray(av, json_bytes(argv[i]));
+		}
+		cJSON_AddItemToObject(app, "args", av);
+	} else if (argc == 1) {
 		cJSON_AddStringToObject(app, "script", argv[0]);
 		/* One word and no options: maybe an existing app. */
 		if (!opts)

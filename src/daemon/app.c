@@ -3,6 +3,7 @@
  * id), lookup, waiting for an app to settle, and the end of an app's life.
  * What happens to an app afterwards is app_event() (app-event.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,13 +72,46 @@ app_save(const struct app *a)
 	state_save(a->id, &a->conf, &a->run);
 }
 
+/*
+ * The file name an app name gives: letters, digits, '.', '_', '-' and
+ * UTF-8 kept, a space made '_', any other byte %XX. Names that give the
+ * same file name (My API, My_API) are told apart by the id of the later
+ * one: NAME-ID.
+ */
+static void
+app_log_base(const char *name, int id, char *buf, size_t len)
+{
+	const unsigned char	*p;
+	struct app		*a;
+	char			 out[sizeof app_paths->logs +
+				     4 * OPM_NAME_MAX + 48];
+	size_t			 n = 0;
+
+	for (p = (const unsigned char *)name; *p != '\0' && n + 4 < len; p++) {
+		if (isalnum(*p) || *p >= 0x80 || strchr("._-", *p) != NULL)
+			buf[n++] = *p;
+		else if (*p == ' ')
+			buf[n++] = '_';
+		else
+			n += snprintf(buf + n, len - n, "%%%02X", *p);
+	}
+	buf[n] = '\0';
+	snprintf(out, sizeof out, "%s/%s-out.log", app_paths->logs, buf);
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a->out != NULL && strcmp(logf_path(a->out), out) == 0) {
+			snprintf(buf + n, len - n, "-%d", id);
+			break;
+		}
+	}
+}
+
 static struct logfile *
-app_open_log(const struct app_conf *c, const char *kind)
+app_open_log(const struct app_conf *c, const char *base, const char *kind)
 {
 	struct logfile	*lf;
-	char	path[sizeof app_paths->logs + OPM_NAME_MAX + 16];
+	char	path[sizeof app_paths->logs + 4 * OPM_NAME_MAX + 48];
 
-	snprintf(path, sizeof path, "%s/%s-%s.log", app_paths->logs, c->name,
+	snprintf(path, sizeof path, "%s/%s-%s.log", app_paths->logs, base,
 	    kind);
 	if ((lf = logf_open(path, c->name, kind)) != NULL)
 		logf_configure(lf, c->log_time, c->log_max_size, c->log_keep);
@@ -108,9 +142,14 @@ struct app *
 app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 {
 	struct app	*a = xcalloc(1, sizeof *a), *prev;
+	char		 base[4 * OPM_NAME_MAX + 16];
+	int		 id;
 
-	a->out = app_open_log(conf, "out");
-	a->err = app_open_log(conf, "err");
+	id = want_id >= 0 && app_find_id(want_id) == NULL ? want_id :
+	    app_next_id;
+	app_log_base(conf->name, id, base, sizeof base);
+	a->out = app_open_log(conf, base, "out");
+	a->err = app_open_log(conf, base, "err");
 	if (a->out == NULL || a->err == NULL) {
 		snprintf(cause, clen, "cannot open the log files in %s: %s",
 		    app_paths->logs, strerror(errno));
@@ -123,12 +162,9 @@ app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 	}
 	a->conf = *conf;
 	memset(conf, 0, sizeof *conf);
-	if (want_id >= 0 && app_find_id(want_id) == NULL) {
-		a->id = want_id;
-		if (want_id >= app_next_id)
-			app_next_id = want_id + 1;
-	} else
-		a->id = app_next_id++;
+	a->id = id;
+	if (id >= app_next_id)
+		app_next_id = id + 1;
 	sup_init(&a->run);
 	a->pidfd = -1;
 	a->exec.fd = -1;
@@ -191,6 +227,7 @@ app_free_cb(uv_handle_t *h)
 	struct app	*a = h->data;
 
 	conf_free(&a->conf);
+	xfreev(a->argv);
 	free(a);
 }
 
