@@ -17,7 +17,7 @@
 #include "conf.h"
 
 enum app_state {
-	APP_LAUNCHING,	/* spawned, not yet past min_uptime */
+	APP_LAUNCHING,	/* spawned, not yet executed */
 	APP_ONLINE,
 	APP_WAITING,	/* restart delayed by backoff or restart_delay */
 	APP_STOPPING,
@@ -36,8 +36,9 @@ enum sup_event {
 	EV_TIMER,	/* the app's timer fired */
 	EV_SPAWN_FAIL,	/* the program cannot be executed */
 	EV_SPAWN_LACK,	/* fork or pipe found no descriptors or memory */
+	EV_EXEC_OK,	/* the exec verdict: the program runs */
 };
-#define SUP_NEVENTS	(EV_SPAWN_LACK + 1)
+#define SUP_NEVENTS	(EV_EXEC_OK + 1)
 
 /*
  * The runtime record. Everything here but the last two fields is saved in

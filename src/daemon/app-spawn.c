@@ -222,9 +222,11 @@ app_exec_check(struct app *a)
 	    sizeof cause)) == -1)
 		return (-1);
 	app_exec_close(a);
-	/* The program runs: a start waiting on the verdict can answer. */
-	if (r == 0)
+	/* The program runs: online, and a start waiting can answer. */
+	if (r == 0) {
+		app_event(a, EV_EXEC_OK);
 		app_notify(a);
+	}
 	if (r == 1) {
 		a->exec.failed = true;
 		strlcpy(a->run.reason, cause, sizeof a->run.reason);

@@ -8,6 +8,7 @@
  * file is the only writer of the state field.
  *
  * Definitions (README.md, "Restart policy"):
+ * - an app is online once its program is executed (the exec verdict);
  * - a start "fails" when the process exits before min_uptime;
  * - failures in a row back off exponentially from max(100 ms,
  *   restart_delay) up to backoff_max, and after max_restarts restarts that
@@ -89,6 +90,9 @@ static const struct sup_cell
     c_delete_idle = { SUP_SAME, NULL, ACT_DESTROY, 0, T_NONE, NULL },
     c_up = { APP_ONLINE, NULL, 0, FX_FAILS_RESET, T_NONE,
 	"up for min_uptime" },
+    /* Online once executed; min_uptime then only ends the failures. */
+    c_exec_ok = { APP_ONLINE, NULL, 0, 0, T_NONE, "program executed" },
+    c_uptime = { SUP_SAME, NULL, 0, FX_FAILS_RESET, T_NONE, NULL },
     c_respawn_delayed = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
 	ACT_COUNT, FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
 	"restarting after delay" },
@@ -223,6 +227,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_up,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_g_lack,
+		[EV_EXEC_OK] = &c_exec_ok,
 	},
 	[APP_ONLINE] = {
 		[EV_START] = &c_nothing,
@@ -231,10 +236,11 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_DELETE] = &c_delete,
 		[EV_EXIT] = &c_g_exit,
 		[EV_LEADER_EXIT] = &c_g_exit_rest,
-		[EV_TIMER] = &c_nothing,
+		[EV_TIMER] = &c_uptime,
 		/* The exec's verdict can come after min_uptime. */
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_WAITING] = {
 		[EV_START] = &c_start,
@@ -246,6 +252,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_respawn_delayed,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_STOPPING] = {
 		[EV_START] = &c_start_after,
@@ -258,6 +265,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		/* Its exec failed: the process is gone, so is the stop. */
 		[EV_SPAWN_FAIL] = &c_g_stop_done,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_STOPPED] = {
 		[EV_START] = &c_start,
@@ -269,6 +277,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_nothing,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_ERRORED] = {
 		[EV_START] = &c_start,
@@ -280,6 +289,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_TIMER] = &c_nothing,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 };
 
@@ -394,7 +404,7 @@ sup_event_name(enum sup_event e)
 {
 	static const char *const names[SUP_NEVENTS] = { "start", "stop",
 	    "restart", "delete", "exit", "leader-exit", "timer", "spawn-fail",
-	    "spawn-lack" };
+	    "spawn-lack", "exec-ok" };
 
 	return (names[e]);
 }
