@@ -21,6 +21,7 @@ has_output()
 }
 
 # .sh, mode 644: bash runs it (bash-only syntax proves it is bash).
+# shellcheck disable=SC2016 # expanded by the script
 printf '# %s\n[[ -n $BASH_VERSION ]] && echo "bash $1"\n' "$TAG" >job.sh
 chmod 644 job.sh
 assert_exit 0 "$OPM" start --restart never job.sh -- x
