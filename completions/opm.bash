@@ -21,7 +21,7 @@ _opm()
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
 	    version help"
-	local start_opts="--name --cwd --env --env-file --no-inherit-env
+	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
@@ -49,6 +49,9 @@ _opm()
 			return 0 ;;
 		--stop-signal)
 			mapfile -t COMPREPLY < <(compgen -W "TERM INT QUIT HUP KILL USR1 USR2" -- "$cur")
+			return 0 ;;
+		--interpreter)
+			mapfile -t COMPREPLY < <(compgen -c -W "none" -- "$cur")
 			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\

@@ -61,6 +61,7 @@ struct app {
 		int		 gofd;		/* held until recorded */
 		bool		 failed;	/* not acted on yet */
 	}			 exec;
+	char			**argv;		/* of the last spawn, or NULL */
 	uv_timer_t		 timer;
 	struct logfile		*out;
 	struct logfile		*err;
@@ -119,6 +120,8 @@ bool		 app_exec_pending(const struct app *);
 /* The environment the app starts with, sorted. NULL and cause on error. */
 char		**app_environ(const struct app *, char *cause, size_t clen);
 /* Resolves the program like the next spawn will. */
+/* The argv the app would run now (interp.c); NULL with cause. */
+char		**app_argv(const struct app_conf *, char *cause, size_t clen);
 int		 app_check_program(const struct app_conf *, char *cause,
 		    size_t clen);
 

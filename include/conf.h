@@ -27,7 +27,16 @@ struct conf_envset {
 
 struct app_conf {
 	char		  name[OPM_NAME_MAX + 1];
-	char		**argv;		/* what is executed */
+	/*
+	 * The program as written: script (with args, and an interpreter
+	 * with its interpreter_args) or argv; one of script and argv is
+	 * set. What runs is worked out at each spawn (interp.c).
+	 */
+	char		 *script;
+	char		**args;
+	char		 *interpreter;	/* NULL: by the script's kind */
+	char		**interp_args;
+	char		**argv;		/* executed as it is */
 	char		 *cwd;
 	char		**env_base;	/* environment of the creating CLI */
 	bool		  inherit_env;	/* false: env_base stays empty */
@@ -64,8 +73,9 @@ void	 conf_defaults(struct app_conf *);
 void	 conf_free(struct app_conf *);
 /*
  * Fills c from one app object of an app file or a start request. Keys not
- * in the option table are errors. On error returns -1 with a message
- * "KEY: reason".
+ * in the option table are errors. On error returns -1 with every problem
+ * of the object in cause, one line each ("KEY: reason", or PM2's message
+ * for PM2's keys opm does not support).
  */
 int	 conf_from_json(struct app_conf *c, const cJSON *obj, char *cause,
 	    size_t clen);

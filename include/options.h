@@ -19,6 +19,7 @@ enum options_type {
 	OPTIONS_PROGRAM,	/* script: a program or a shell command */
 	OPTIONS_ARGV,		/* the whole argv, program first */
 	OPTIONS_ARGS,		/* arguments of the program: array or words */
+	OPTIONS_STRING,		/* a non-empty string, char * */
 	OPTIONS_PATH,		/* absolute path, char * */
 	OPTIONS_ENV,		/* object of variables, char **env KEY=VALUE */
 	OPTIONS_BOOL,		/* bool */
@@ -36,15 +37,18 @@ enum options_type {
 };
 
 /*
- * What PM2 makes of the key. Issue 13 adds a kind for PM2 keys accepted
- * because their value is what opm does anyway, and one for PM2 keys refused
- * until a later issue implements them.
+ * What PM2 makes of the key. Every key of PM2's app schema has a row: one
+ * of opm's with the same meaning, one mapped onto an opm option, one
+ * accepted for the values that are what opm does anyway (pm2_accept), or
+ * one refused as "PM2's KEY is not supported yet" with the row's help as
+ * the hint (pm2_accept lists the values still accepted, if any).
  */
 enum options_pm2 {
 	OPTIONS_PM2_NONE,	/* not a PM2 key */
 	OPTIONS_PM2_SAME,	/* PM2's key, with the same meaning */
 	OPTIONS_PM2_MAPPED,	/* PM2's key, mapped onto an opm option */
 	OPTIONS_PM2_DEFAULT,	/* accepted for pm2_accept, else refused */
+	OPTIONS_PM2_LATER,	/* refused unless pm2_accept; a later issue */
 };
 
 struct options_entry {
@@ -73,8 +77,9 @@ struct options_entry {
 	 */
 	bool		  prefix;
 	/*
-	 * OPTIONS_PM2_DEFAULT: the values accepted (and ignored), or "*" for
-	 * any value.
+	 * OPTIONS_PM2_DEFAULT and _LATER: the values accepted (and ignored),
+	 * as compact JSON separated by spaces ("false", "1 \"1\""), or "*"
+	 * for any value; NULL: none.
 	 */
 	const char	 *pm2_accept;
 	/* One line; for a flag, its line in `opm help start`. */
@@ -93,5 +98,12 @@ const struct options_entry *options_find(const char *key);
 const struct options_entry *options_find_flag(const char *flag, size_t n);
 /* The row an alias stands for; the row itself when it is not an alias. */
 const struct options_entry *options_target(const struct options_entry *);
+/* A PM2 key opm has no option for (OPTIONS_PM2_DEFAULT or _LATER). */
+bool	 options_pm2_only(const struct options_entry *);
+/*
+ * The key the unknown key is most likely a typo of (keys and flags,
+ * case, '-' and '_' aside); NULL when none is close.
+ */
+const char *options_suggest(const char *key);
 
 #endif

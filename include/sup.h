@@ -17,7 +17,7 @@
 #include "conf.h"
 
 enum app_state {
-	APP_LAUNCHING,	/* spawned, not yet past min_uptime */
+	APP_LAUNCHING,	/* spawned, not yet executed */
 	APP_ONLINE,
 	APP_WAITING,	/* restart delayed by backoff or restart_delay */
 	APP_STOPPING,
@@ -39,8 +39,9 @@ enum sup_event {
 	EV_FOLLOW,	/* the main process exited 0 and left one process,
 			   outside its group, which is the main one now
 			   (it daemonized); the reason is in the record */
+	EV_EXEC_OK,	/* the exec verdict: the program runs */
 };
-#define SUP_NEVENTS	(EV_FOLLOW + 1)
+#define SUP_NEVENTS	(EV_EXEC_OK + 1)
 
 /*
  * The runtime record. Everything here but the last two fields is saved in

@@ -5,7 +5,9 @@
  * the keys in conf_to_json's output (export, the dump) and of the flags in
  * `opm help start`.
  */
+#include <ctype.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "conf.h"
@@ -21,18 +23,36 @@ static const char *const options_restart_choices[] = {
 #define OPTIONS_ALIAS(k, target, kind)					\
 	{ .key = k, .alias_of = target, .pm2 = kind }
 
+/* A PM2 key opm has no option for: accepted values, and the hint. */
+#define OPTIONS_PM2(k, kind, accept, hint)				\
+	{ .key = k, .pm2 = kind, .pm2_accept = accept, .help = hint }
+
 const struct options_entry options_table[] = {
 	{ .key = "name", .flag = "name", .arg = "NAME",
+	  .pm2 = OPTIONS_PM2_SAME,
 	  .type = OPTIONS_NAME, .offset = OFF(name), .exported = true,
-	  .help = "app name, [A-Za-z0-9._-]{1,64} (default: program)" },
+	  .help = "app name, 1-64 printable characters (default: program)" },
 	{ .key = "script", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_PROGRAM,
-	  .help = "the program, or one word of shell syntax for /bin/sh -c" },
+	  .offset = OFF(script), .exported = true,
+	  .help = "the program or script file, or one word of shell syntax" },
 	OPTIONS_ALIAS("cmd", "script", OPTIONS_PM2_NONE),
+	OPTIONS_ALIAS("exec", "script", OPTIONS_PM2_SAME),
 	{ .key = "argv", .type = OPTIONS_ARGV, .offset = OFF(argv),
 	  .exported = true,
 	  .help = "the whole argv, program first, executed directly" },
 	{ .key = "args", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_ARGS,
+	  .offset = OFF(args), .exported = true,
 	  .help = "arguments of script: an array, or words of a string" },
+	{ .key = "interpreter", .flag = "interpreter", .arg = "PROG",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_STRING,
+	  .offset = OFF(interpreter), .exported = true,
+	  .help = "runs the script; none: exec it (default: by extension)" },
+	OPTIONS_ALIAS("exec_interpreter", "interpreter", OPTIONS_PM2_SAME),
+	{ .key = "interpreter_args", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_ARGS, .offset = OFF(interp_args), .exported = true,
+	  .help = "arguments of the interpreter, before the script" },
+	OPTIONS_ALIAS("node_args", "interpreter_args", OPTIONS_PM2_SAME),
+	OPTIONS_ALIAS("interpreterArgs", "interpreter_args", OPTIONS_PM2_SAME),
 	{ .key = "cwd", .flag = "cwd", .arg = "DIR", .pm2 = OPTIONS_PM2_SAME,
 	  .type = OPTIONS_PATH, .offset = OFF(cwd), .exported = true,
 	  .help = "working directory (default: current directory)" },
@@ -89,7 +109,8 @@ const struct options_entry options_table[] = {
 	  .type = OPTIONS_SIGNAL, .offset = OFF(stop_signal),
 	  .default_value = "TERM", .exported = true,
 	  .help = "signal sent on stop (TERM)" },
-	{ .key = "autostart", .flag = "no-autostart", .type = OPTIONS_BOOL,
+	{ .key = "autostart", .flag = "no-autostart", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_BOOL,
 	  .offset = OFF(autostart), .default_value = "true",
 	  .exported = true,
 	  .help = "create the app stopped" },
@@ -135,10 +156,105 @@ const struct options_entry options_table[] = {
 	{ .key = "time", .flag = "time", .alias_of = "log_time",
 	  .pm2 = OPTIONS_PM2_MAPPED, .type = OPTIONS_BOOL,
 	  .help = "PM2's: the same as --log-time" },
-	{ .key = "merge_logs", .pm2 = OPTIONS_PM2_DEFAULT, .pm2_accept = "*",
-	  .type = OPTIONS_BOOL,
-	  .help = "PM2's instance log merging: one file per app, as opm does" },
-	OPTIONS_ALIAS("combine_logs", "merge_logs", OPTIONS_PM2_DEFAULT),
+	OPTIONS_PM2("merge_logs", OPTIONS_PM2_DEFAULT, "*",
+	    "one log file per stream and app is what opm does"),
+	OPTIONS_PM2("combine_logs", OPTIONS_PM2_DEFAULT, "*",
+	    "one log file per stream and app is what opm does"),
+
+	/* PM2's keys of later issues: refused, but for their default. */
+	OPTIONS_PM2("instances", OPTIONS_PM2_LATER, "1 \"1\"",
+	    "run one app per instance for now"),
+	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
+	    "\"fork\" \"fork_mode\"",
+	    "cluster mode comes with instances; use \"fork\""),
+	OPTIONS_PM2("watch", OPTIONS_PM2_LATER, "false",
+	    "restart on file changes by hand for now"),
+	OPTIONS_PM2("ignore_watch", OPTIONS_PM2_LATER, NULL,
+	    "it goes with watch; remove it"),
+	OPTIONS_PM2("watch_delay", OPTIONS_PM2_LATER, NULL,
+	    "it goes with watch; remove it"),
+	OPTIONS_PM2("watch_options", OPTIONS_PM2_LATER, NULL,
+	    "it goes with watch; remove it"),
+	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
+	    "remove it, or restart the app from a cron job"),
+	OPTIONS_PM2("cron_restart", OPTIONS_PM2_LATER, NULL,
+	    "run opm restart NAME from cron(8) for now"),
+	OPTIONS_PM2("cron", OPTIONS_PM2_LATER, NULL,
+	    "run opm restart NAME from cron(8) for now"),
+	OPTIONS_PM2("wait_ready", OPTIONS_PM2_LATER, "false",
+	    "the app is online once its program runs"),
+	OPTIONS_PM2("listen_timeout", OPTIONS_PM2_LATER, NULL,
+	    "it goes with wait_ready; remove it"),
+	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
+	    "apps are stopped by stop_signal (TERM)"),
+	OPTIONS_PM2("increment_var", OPTIONS_PM2_LATER, NULL,
+	    "it goes with instances; remove it"),
+	OPTIONS_PM2("instance_var", OPTIONS_PM2_LATER, NULL,
+	    "it goes with instances; opm sets OPM_APP_ID"),
+	OPTIONS_PM2("uid", OPTIONS_PM2_LATER, NULL,
+	    "run the daemon as that user for now"),
+	OPTIONS_PM2("user", OPTIONS_PM2_LATER, NULL,
+	    "run the daemon as that user for now"),
+	OPTIONS_PM2("gid", OPTIONS_PM2_LATER, NULL,
+	    "run the daemon as that group for now"),
+	OPTIONS_PM2("log_type", OPTIONS_PM2_LATER, NULL,
+	    "logs are plain lines; remove it"),
+
+	/* PM2's keys whose accepted values are what opm does anyway. */
+	OPTIONS_PM2("source_map_support", OPTIONS_PM2_DEFAULT, "true false",
+	    "node's own --enable-source-maps can go in node_args"),
+	OPTIONS_PM2("disable_source_map_support", OPTIONS_PM2_DEFAULT,
+	    "true false", "opm injects nothing into node"),
+	OPTIONS_PM2("vizion", OPTIONS_PM2_DEFAULT, "true false",
+	    "opm keeps no versioning metadata"),
+	OPTIONS_PM2("pmx", OPTIONS_PM2_DEFAULT, "true false",
+	    "opm injects nothing into node"),
+	OPTIONS_PM2("automation", OPTIONS_PM2_DEFAULT, "true false",
+	    "opm injects nothing into node"),
+	OPTIONS_PM2("treekill", OPTIONS_PM2_DEFAULT, "true",
+	    "opm always stops the whole process group"),
+	OPTIONS_PM2("force", OPTIONS_PM2_DEFAULT, "false",
+	    "opm never starts a second copy of an app; use another name"),
+	OPTIONS_PM2("filter_env", OPTIONS_PM2_DEFAULT, "false",
+	    "inherit_env: false passes none of the shell's environment"),
+	OPTIONS_PM2("namespace", OPTIONS_PM2_DEFAULT, "\"default\"",
+	    "opm has no namespaces; use a name prefix"),
+	OPTIONS_PM2("name_prefix", OPTIONS_PM2_DEFAULT, NULL,
+	    "write the whole name"),
+	OPTIONS_PM2("append_env_to_name", OPTIONS_PM2_DEFAULT, "false",
+	    "write the whole name"),
+	OPTIONS_PM2("disable_logs", OPTIONS_PM2_DEFAULT, "false",
+	    "send the output to /dev/null with out_file and error_file"),
+	OPTIONS_PM2("pid_file", OPTIONS_PM2_DEFAULT, NULL,
+	    "opm writes no pid files: opm info --json NAME has the pid"),
+	OPTIONS_PM2("pid", OPTIONS_PM2_DEFAULT, NULL,
+	    "opm writes no pid files: opm info --json NAME has the pid"),
+	OPTIONS_PM2("port", OPTIONS_PM2_DEFAULT, NULL,
+	    "set \"env\": {\"PORT\": \"N\"}"),
+	OPTIONS_PM2("install_url", OPTIONS_PM2_DEFAULT, NULL,
+	    "install the app yourself"),
+	OPTIONS_PM2("execute_command", OPTIONS_PM2_DEFAULT, "false",
+	    "give the command as script"),
+	OPTIONS_PM2("post_update", OPTIONS_PM2_DEFAULT, "*",
+	    "PM2.io only; ignored"),
+	OPTIONS_PM2("trace", OPTIONS_PM2_DEFAULT, "false",
+	    "PM2.io only"),
+	OPTIONS_PM2("disable_trace", OPTIONS_PM2_DEFAULT, "true",
+	    "PM2.io only"),
+	OPTIONS_PM2("v8", OPTIONS_PM2_DEFAULT, "false", "PM2.io only"),
+	OPTIONS_PM2("event_loop_inspector", OPTIONS_PM2_DEFAULT, "false",
+	    "PM2.io only"),
+	OPTIONS_PM2("deep_monitoring", OPTIONS_PM2_DEFAULT, "false",
+	    "PM2.io only"),
+	OPTIONS_PM2("io", OPTIONS_PM2_DEFAULT, "*", "PM2.io only; ignored"),
+	OPTIONS_PM2("username", OPTIONS_PM2_DEFAULT, "*",
+	    "written by PM2 itself; ignored"),
+	OPTIONS_PM2("windowsHide", OPTIONS_PM2_DEFAULT, "*",
+	    "Windows only; ignored"),
+	OPTIONS_PM2("kill_retry_time", OPTIONS_PM2_DEFAULT, "*",
+	    "opm waits kill_timeout, then sends SIGKILL"),
+	OPTIONS_PM2("write", OPTIONS_PM2_DEFAULT, "false",
+	    "remove it"),
 };
 const size_t options_count = sizeof options_table / sizeof options_table[0];
 
@@ -186,4 +302,82 @@ options_target(const struct options_entry *o)
 	if (o->alias_of == NULL || (t = options_find(o->alias_of)) == NULL)
 		return (o);
 	return (t);
+}
+
+bool
+options_pm2_only(const struct options_entry *o)
+{
+	return (o->pm2 == OPTIONS_PM2_DEFAULT || o->pm2 == OPTIONS_PM2_LATER);
+}
+
+/* s lowered, without '-' and '_', in buf. */
+static void
+options_fold(const char *s, char *buf, size_t len)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0' && n + 1 < len; s++) {
+		if (*s != '-' && *s != '_')
+			buf[n++] = tolower((unsigned char)*s);
+	}
+	buf[n] = '\0';
+}
+
+/* Edit distance with transpositions (optimal string alignment). */
+static size_t
+options_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, c, v;
+	size_t	d[65][65];
+
+	if (la > 64 || lb > 64)
+		return (SIZE_MAX);
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			c = a[i - 1] != b[j - 1];
+			v = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return (d[la][lb]);
+}
+
+const char *
+options_suggest(const char *key)
+{
+	const struct options_entry	*o;
+	const char			*best = NULL, *cand[2];
+	char				 k[80], w[80];
+	size_t				 i, j, d, bestd = SIZE_MAX, max;
+
+	options_fold(key, k, sizeof k);
+	/* Short words are too close to many others. */
+	max = strlen(k) < 4 ? 1 : strlen(k) < 9 ? 2 : 3;
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		cand[0] = o->key;
+		cand[1] = o->flag;
+		for (j = 0; j < 2; j++) {
+			if (cand[j] == NULL)
+				continue;
+			options_fold(cand[j], w, sizeof w);
+			d = options_distance(k, w);
+			if (d < bestd) {
+				bestd = d;
+				best = o->key;
+			}
+		}
+	}
+	return (bestd <= max ? best : NULL);
 }

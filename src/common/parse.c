@@ -203,14 +203,18 @@ parse_name_ok(const char *s)
 		return (false);
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return (false);
+	/* Blanks at either end would be lost between commands. */
+	if (s[0] == ' ' || s[len - 1] == ' ')
+		return (false);
 	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 		if (!isdigit(c))
 			digits = false;
-		if (!isalnum(c) && c != '.' && c != '_' && c != '-')
+		/* '/' paths, ',' target lists, ':' NAME:K instances. */
+		if (c < 0x20 || c == 0x7f || c == '/' || c == ',' || c == ':')
 			return (false);
 	}
-	return (!digits);
+	return (!digits && parse_utf8_ok(s, len));
 }
 
 bool

@@ -7,6 +7,7 @@
 #include "logf.h"
 #include "parse.h"
 #include "proc.h"
+#include "xmem.h"
 
 cJSON *
 app_to_json(struct app *a, bool detail)
@@ -16,6 +17,8 @@ app_to_json(struct app *a, bool detail)
 	uint64_t		 now = app_now(), up = 0;
 	size_t			 i;
 	double			 cpu = 0;
+	char			**v, **mine = NULL, why[512];
+	char			*script[2] = { a->conf.script, NULL };
 
 	cJSON_AddNumberToObject(o, "id", a->id);
 	cJSON_AddStringToObject(o, "name", a->conf.name);
@@ -42,9 +45,15 @@ app_to_json(struct app *a, bool detail)
 	 * shown with U+FFFD (json_line repairs it); export and the dump keep
 	 * its bytes.
 	 */
+	/* What the last spawn ran, else what a spawn would run now. */
+	if ((v = a->argv) == NULL)
+		v = mine = app_argv(&a->conf, why, sizeof why);
+	if (v == NULL && a->conf.script != NULL)
+		v = script;
 	argv = cJSON_AddArrayToObject(o, "argv");
-	for (i = 0; a->conf.argv != NULL && a->conf.argv[i] != NULL; i++)
-		cJSON_AddItemToArray(argv, cJSON_CreateString(a->conf.argv[i]));
+	for (i = 0; v != NULL && v[i] != NULL; i++)
+		cJSON_AddItemToArray(argv, cJSON_CreateString(v[i]));
+	xfreev(mine);
 	cJSON_AddStringToObject(o, "cwd", a->conf.cwd ? a->conf.cwd : "/");
 	if (a->run.pid > 0 && proc_stats(a->run.pid, &ps) == 0) {
 		if (a->cpu_when != 0 && now > a->cpu_when &&

@@ -14,6 +14,7 @@
 #include "app.h"
 #include "dotenv.h"
 #include "handle.h"
+#include "interp.h"
 #include "log.h"
 #include "logf.h"
 #include "proc.h"
@@ -66,19 +67,34 @@ app_setenv(char **v, size_t *n, const char *kv)
 	return (v);
 }
 
+static bool
+app_has_env(char *const *v, const char *key)
+{
+	size_t	n = strlen(key);
+
+	for (; v != NULL && *v != NULL; v++) {
+		if (strncmp(*v, key, n) == 0 && (*v)[n] == '=')
+			return (true);
+	}
+	return (false);
+}
+
 /*
  * The environment, in order of precedence (later wins): the environment of
  * the CLI that created the app, the env keys, the environment set env_name
  * selects (env_NAME; none when the app has no such set), the env_file
- * (read now), then OPM_APP_NAME and OPM_APP_ID. Computed from the
- * configuration at every start, so a restart sees what changed.
+ * (read now), PYTHONUNBUFFERED=1 for a python script unless set, then
+ * OPM_APP_NAME and OPM_APP_ID. Computed from the configuration at every
+ * start, so a restart sees what changed.
  */
 char **
 app_environ(const struct app *a, char *cause, size_t clen)
 {
 	const struct conf_envset *set = conf_envset(&a->conf, a->conf.env_name);
-	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv;
+	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv, **argv;
+	char	  why[512];
 	size_t	  n = 0, i;
+	unsigned  flags;
 
 	for (i = 0; a->conf.env_base && a->conf.env_base[i]; i++) {
 		/* The CLI's service manager's, not the app's. */
@@ -98,6 +114,13 @@ app_environ(const struct app *a, char *cause, size_t clen)
 		for (i = 0; file[i] != NULL; i++)
 			v = app_setenv(v, &n, file[i]);
 		xfreev(file);
+	}
+	/* Python buffers a pipe: its log lines would come late. */
+	if (!app_has_env(v, "PYTHONUNBUFFERED") && interp_argv(&a->conf, v,
+	    &argv, &flags, why, sizeof why) == 0) {
+		xfreev(argv);
+		if (flags & INTERP_PYTHON)
+			v = app_setenv(v, &n, "PYTHONUNBUFFERED=1");
 	}
 	xasprintf(&kv, "OPM_APP_NAME=%s", a->conf.name);
 	v = app_setenv(v, &n, kv);
@@ -121,26 +144,50 @@ app_path_env(char *const *v)
 	return (NULL);
 }
 
-int
-app_check_program(const struct app_conf *c, char *cause, size_t clen)
+/* PATH from --env wins over the inherited one, as at spawn. */
+static const char *
+app_conf_path(const struct app_conf *c)
 {
-	char		 path[PATH_MAX];
-	const char	*why, *pe;
-	char		*penv[2] = { NULL, NULL };
+	const char	*pe;
 	size_t		 i;
 
-	/* PATH from --env wins over the inherited one, as at spawn. */
 	pe = app_path_env(c->env_base);
 	for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
 		if (strncmp(c->env[i], "PATH=", 5) == 0)
 			pe = c->env[i];
 	}
-	penv[0] = (char *)pe;
-	if (proc_resolve(c->argv[0], c->cwd, penv, path, sizeof path,
+	return (pe);
+}
+
+char **
+app_argv(const struct app_conf *c, char *cause, size_t clen)
+{
+	char		*penv[2] = { NULL, NULL }, **argv;
+	unsigned	 flags;
+
+	penv[0] = (char *)app_conf_path(c);
+	if (interp_argv(c, penv, &argv, &flags, cause, clen) == -1)
+		return (NULL);
+	return (argv);
+}
+
+int
+app_check_program(const struct app_conf *c, char *cause, size_t clen)
+{
+	char		 path[PATH_MAX];
+	const char	*why;
+	char		*penv[2] = { NULL, NULL }, **argv;
+
+	penv[0] = (char *)app_conf_path(c);
+	if ((argv = app_argv(c, cause, clen)) == NULL)
+		return (-1);
+	if (proc_resolve(argv[0], c->cwd, penv, path, sizeof path,
 	    &why) == -1) {
-		snprintf(cause, clen, "%s: %s", c->argv[0], why);
+		snprintf(cause, clen, "%s: %s", argv[0], why);
+		xfreev(argv);
 		return (-1);
 	}
+	xfreev(argv);
 	return (0);
 }
 
@@ -173,15 +220,18 @@ app_exec_check(struct app *a)
 	if (a->exec.poll == NULL)
 		return (0);
 	memset(&spec, 0, sizeof spec);
-	spec.path = a->conf.argv[0];
+	spec.path = a->argv != NULL ? a->argv[0] : a->conf.argv != NULL ?
+	    a->conf.argv[0] : a->conf.script;
 	spec.cwd = a->conf.cwd;
 	if ((r = proc_exec_result(a->exec.fd, &spec, cause,
 	    sizeof cause)) == -1)
 		return (-1);
 	app_exec_close(a);
-	/* The program runs: a start waiting on the verdict can answer. */
-	if (r == 0)
+	/* The program runs: online, and a start waiting can answer. */
+	if (r == 0) {
+		app_event(a, EV_EXEC_OK);
 		app_notify(a);
+	}
 	if (r == 1) {
 		a->exec.failed = true;
 		strlcpy(a->run.reason, cause, sizeof a->run.reason);
@@ -223,8 +273,9 @@ app_spawn(struct app *a)
 {
 	struct proc_spec	 spec;
 	char			 path[PATH_MAX], cause[512];
-	char			**env;
+	char			**env, **argv;
 	const char		*why;
+	unsigned		 flags;
 	int			 outfd, errfd, pidfd, execfd, gofd, e;
 	pid_t			 pid;
 
@@ -238,10 +289,19 @@ app_spawn(struct app *a)
 		xfreev(env);
 		return (-1);
 	}
-	if (proc_resolve(a->conf.argv[0], a->conf.cwd, env, path, sizeof path,
+	/* Worked out now: an interpreter changed or restored is seen. */
+	if (interp_argv(&a->conf, env, &argv, &flags, cause,
+	    sizeof cause) == -1) {
+		strlcpy(a->run.reason, cause, sizeof a->run.reason);
+		xfreev(env);
+		return (-1);
+	}
+	xfreev(a->argv);
+	a->argv = argv;
+	if (proc_resolve(argv[0], a->conf.cwd, env, path, sizeof path,
 	    &why) == -1) {
 		snprintf(a->run.reason, sizeof a->run.reason, "%s: %s",
-		    a->conf.argv[0], why);
+		    argv[0], why);
 		xfreev(env);
 		return (-1);
 	}
@@ -261,7 +321,7 @@ app_spawn(struct app *a)
 		return (app_transient(e) ? -2 : -1);
 	}
 	spec.path = path;
-	spec.argv = a->conf.argv;
+	spec.argv = a->argv;
 	spec.envp = env;
 	spec.cwd = a->conf.cwd;
 	spec.out_fd = outfd;

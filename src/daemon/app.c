@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,35 +75,85 @@ app_save(const struct app *a)
 }
 
 /* A log path: a configured one, or the logs directory and a name. */
-#define APP_LOGPATH	(sizeof app_paths->logs + OPM_NAME_MAX + 16)
+#define APP_LOGPATH	(sizeof app_paths->logs + 4 * OPM_NAME_MAX + 48)
+
+/*
+ * The file name an app name gives: letters, digits, '.', '_', '-' and
+ * UTF-8 kept, a space made '_', any other byte %XX.
+ */
+static void
+app_log_name(const char *name, char *buf, size_t len)
+{
+	const unsigned char	*p;
+	size_t			 n = 0;
+
+	for (p = (const unsigned char *)name; *p != '\0' && n + 4 < len; p++) {
+		if (isalnum(*p) || *p >= 0x80 || strchr("._-", *p) != NULL)
+			buf[n++] = *p;
+		else if (*p == ' ')
+			buf[n++] = '_';
+		else
+			n += snprintf(buf + n, len - n, "%%%02X", *p);
+	}
+	buf[n] = '\0';
+}
+
+/*
+ * The base of an app's default log files. Names that give the same file
+ * name (My API, My_API) are told apart by the id of the later one: NAME-ID.
+ */
+static void
+app_log_base(const char *name, int id, char *buf, size_t len)
+{
+	struct app	*a;
+	char		 out[APP_LOGPATH];
+	size_t		 n;
+
+	app_log_name(name, buf, len);
+	n = strlen(buf);
+	snprintf(out, sizeof out, "%s/%s-out.log", app_paths->logs, buf);
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a->out != NULL && strcmp(logf_path(a->out), out) == 0) {
+			snprintf(buf + n, len - n, "-%d", id);
+			break;
+		}
+	}
+}
+
+/* The key of an app's log of kind "out", "err" or "all", as configured. */
+static const char *
+app_log_key(const struct app_conf *c, const char *kind)
+{
+	return (strcmp(kind, "out") == 0 ? c->out_file :
+	    strcmp(kind, "err") == 0 ? c->error_file : c->log_file);
+}
 
 /*
  * The path of an app's log of kind "out", "err" or "all" (log_file, both
  * streams): its out_file, error_file or log_file, else the default in
- * OPM_HOME/logs. "" when the app has no log_file.
+ * OPM_HOME/logs named after base. "" when the app has no log_file.
  */
 static void
-app_log_path(const struct app_conf *c, const char *kind, char *buf,
-    size_t len)
+app_log_path(const struct app_conf *c, const char *base, const char *kind,
+    char *buf, size_t len)
 {
-	const char	*set;
+	const char	*set = app_log_key(c, kind);
 
-	set = strcmp(kind, "out") == 0 ? c->out_file :
-	    strcmp(kind, "err") == 0 ? c->error_file : c->log_file;
 	if (set != NULL && *set != '\0')
 		strlcpy(buf, set, len);
 	else if (strcmp(kind, "all") == 0 && set == NULL)
 		strlcpy(buf, "", len);
 	else if (strcmp(kind, "all") == 0)
-		snprintf(buf, len, "%s/%s.log", app_paths->logs, c->name);
+		snprintf(buf, len, "%s/%s.log", app_paths->logs, base);
 	else
-		snprintf(buf, len, "%s/%s-%s.log", app_paths->logs, c->name,
+		snprintf(buf, len, "%s/%s-%s.log", app_paths->logs, base,
 		    kind);
 }
 
 /*
  * Whether apps a and b would write one file; the cause names the keys.
  * A file of a's own twice is allowed (out_file = error_file: one file).
+ * Two default paths never meet (app_log_base tells them apart).
  */
 bool
 app_log_clash(const struct app_conf *a, const struct app_conf *b,
@@ -112,14 +163,20 @@ app_log_clash(const struct app_conf *a, const struct app_conf *b,
 	static const char *const keys[] = { "out_file", "error_file",
 	    "log_file" };
 	char	pa[APP_LOGPATH], pb[APP_LOGPATH];
+	char	ba[4 * OPM_NAME_MAX + 16], bb[4 * OPM_NAME_MAX + 16];
 	size_t	i, j;
 
+	app_log_name(a->name, ba, sizeof ba);
+	app_log_name(b->name, bb, sizeof bb);
 	for (i = 0; i < 3; i++) {
-		app_log_path(a, kinds[i], pa, sizeof pa);
+		app_log_path(a, ba, kinds[i], pa, sizeof pa);
 		if (*pa == '\0' || strcmp(pa, "/dev/null") == 0)
 			continue;
 		for (j = 0; j < 3; j++) {
-			app_log_path(b, kinds[j], pb, sizeof pb);
+			if (app_log_key(a, kinds[i]) == NULL &&
+			    app_log_key(b, kinds[j]) == NULL)
+				continue;
+			app_log_path(b, bb, kinds[j], pb, sizeof pb);
 			if (strcmp(pa, pb) != 0)
 				continue;
 			snprintf(cause, clen, "%s: %s is also the %s of app "
@@ -161,16 +218,15 @@ app_log_mkdir(const char *path)
 }
 
 static struct logfile *
-app_open_log(const struct app_conf *c, const char *kind, char *cause,
-    size_t clen)
+app_open_log(const struct app_conf *c, const char *base, const char *kind,
+    char *cause, size_t clen)
 {
 	struct logfile	*lf;
 	char		 path[APP_LOGPATH];
 	const char	*key;
 
-	app_log_path(c, kind, path, sizeof path);
-	key = strcmp(kind, "out") == 0 ? c->out_file : strcmp(kind, "err") ==
-	    0 ? c->error_file : c->log_file;
+	app_log_path(c, base, kind, path, sizeof path);
+	key = app_log_key(c, kind);
 	if (key != NULL && *key != '\0' && strcmp(path, "/dev/null") != 0)
 		app_log_mkdir(path);
 	if ((lf = logf_open(path, c->name, kind)) == NULL) {
@@ -185,29 +241,29 @@ app_open_log(const struct app_conf *c, const char *kind, char *cause,
 
 /* Opens the log files of a new app; -1 with a cause. */
 static int
-app_open_logs(struct app *a, const struct app_conf *c, char *cause,
-    size_t clen)
+app_open_logs(struct app *a, const struct app_conf *c, const char *base,
+    char *cause, size_t clen)
 {
 	struct logfile	*all;
 	char		 po[APP_LOGPATH], pe[APP_LOGPATH];
 
 	if (app_log_check(c, cause, clen) == -1)
 		return (-1);
-	if ((a->out = app_open_log(c, "out", cause, clen)) == NULL)
+	if ((a->out = app_open_log(c, base, "out", cause, clen)) == NULL)
 		return (-1);
-	app_log_path(c, "out", po, sizeof po);
-	app_log_path(c, "err", pe, sizeof pe);
+	app_log_path(c, base, "out", po, sizeof po);
+	app_log_path(c, base, "err", pe, sizeof pe);
 	/* One file for both streams: one writer, rotated once. */
 	if (strcmp(po, pe) == 0 && strcmp(po, "/dev/null") != 0) {
 		a->err = a->out;
 		logf_ref(a->err);
-	} else if ((a->err = app_open_log(c, "err", cause, clen)) == NULL) {
+	} else if ((a->err = app_open_log(c, base, "err", cause, clen)) == NULL) {
 		logf_unref(a->out);
 		return (-1);
 	}
 	if (c->log_file == NULL)
 		return (0);
-	if ((all = app_open_log(c, "all", cause, clen)) == NULL) {
+	if ((all = app_open_log(c, base, "all", cause, clen)) == NULL) {
 		logf_unref(a->out);
 		logf_unref(a->err);
 		return (-1);
@@ -243,19 +299,21 @@ struct app *
 app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 {
 	struct app	*a = xcalloc(1, sizeof *a), *prev;
+	char		 base[4 * OPM_NAME_MAX + 16];
+	int		 id;
 
-	if (app_open_logs(a, conf, cause, clen) == -1) {
+	id = want_id >= 0 && app_find_id(want_id) == NULL ? want_id :
+	    app_next_id;
+	app_log_base(conf->name, id, base, sizeof base);
+	if (app_open_logs(a, conf, base, cause, clen) == -1) {
 		free(a);
 		return (NULL);
 	}
 	a->conf = *conf;
 	memset(conf, 0, sizeof *conf);
-	if (want_id >= 0 && app_find_id(want_id) == NULL) {
-		a->id = want_id;
-		if (want_id >= app_next_id)
-			app_next_id = want_id + 1;
-	} else
-		a->id = app_next_id++;
+	a->id = id;
+	if (id >= app_next_id)
+		app_next_id = id + 1;
 	sup_init(&a->run);
 	a->pidfd = -1;
 	a->exec.fd = -1;
@@ -319,6 +377,7 @@ app_free_cb(uv_handle_t *h)
 
 	conf_free(&a->conf);
 	app_tree_forget(a);
+	xfreev(a->argv);
 	free(a);
 }
 

@@ -18,28 +18,22 @@
 #include "app.h"
 #include "cmd.h"
 #include "dotenv.h"
+#include "interp.h"
 #include "json.h"
 #include "parse.h"
 #include "proc.h"
 #include "protocol.h"
 #include "xmem.h"
 
-/* The default name: the program's basename made valid. */
+/* The default name: the script's basename (PM2's) made valid. */
 static void
 cmd_start_name(struct app_conf *c)
 {
-	const char	*prog = c->argv[0], *base;
-	char		 word[256];
-	size_t		 i, n;
+	char	 word[256];
+	size_t	 i;
 
-	if (strcmp(prog, "/bin/sh") == 0 && xlenv(c->argv) == 3 &&
-	    strcmp(c->argv[1], "-c") == 0) {
-		n = strcspn(c->argv[2], " \t\n;|&<>()");
-		snprintf(word, sizeof word, "%.*s", (int)n, c->argv[2]);
-		prog = word[0] != '\0' ? word : "sh";
-	}
-	base = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
-	snprintf(c->name, sizeof c->name, "%.64s", *base ? base : "app");
+	interp_name(c, word, sizeof word);
+	snprintf(c->name, sizeof c->name, "%.64s", word);
 	for (i = 0; c->name[i] != '\0'; i++) {
 		if (!isalnum((unsigned char)c->name[i]) &&
 		    strchr("._-", c->name[i]) == NULL)
@@ -206,18 +200,25 @@ struct cmd_start_problems {
 	size_t	 bad;		/* apps with a problem */
 };
 
+/* Adds each line of cause as one problem of app i. */
 static void
 cmd_start_problem(struct cmd_start_problems *p, size_t i, const char *name,
     const char *cause)
 {
 	char	*line;
+	size_t	 n;
 
-	if (p->n++ >= CMD_START_PROBLEMS)
-		return;
-	xasprintf(&line, "%s%sapp %zu%s%s: %s", p->text ? p->text : "",
-	    p->text ? "\n" : "", i + 1, *name ? " " : "", name, cause);
-	free(p->text);
-	p->text = line;
+	do {
+		n = strcspn(cause, "\n");
+		if (p->n++ < CMD_START_PROBLEMS) {
+			xasprintf(&line, "%s%sapp %zu%s%s: %.*s",
+			    p->text ? p->text : "", p->text ? "\n" : "", i + 1,
+			    *name ? " " : "", name, (int)n, cause);
+			free(p->text);
+			p->text = line;
+		}
+		cause += n;
+	} while (*cause++ == '\n');
 }
 
 /*
@@ -260,7 +261,7 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	struct app_conf			*confs;
 	struct app			*a;
 	const cJSON			*e;
-	char				 cause[512];
+	char				 cause[4096];
 	size_t				 n = 0, i, j, before;
 	size_t				 total = cmd_apps_bytes();
 	bool				*ok;
@@ -347,7 +348,7 @@ cmd_start(struct cmd_ctx *ctx)
 	struct app_conf	 c;
 	struct app	*a;
 	const char	*action;
-	char		 cause[512];
+	char		 cause[4096];
 	size_t		 i;
 
 	obj = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_APPS);
@@ -374,6 +375,11 @@ cmd_start(struct cmd_ctx *ctx)
 		return (CMD_DONE);
 	}
 	if (cmd_start_conf(ctx, obj, &c, cause, sizeof cause) == -1) {
+		/* One line: every problem of the app, one after the other. */
+		for (i = 0; cause[i] != '\0'; i++) {
+			if (cause[i] == '\n')
+				cause[i] = ';';
+		}
 		cmd_error(ctx, "%s", cause);
 		conf_free(&c);
 		return (CMD_DONE);

@@ -327,6 +327,9 @@ cmd_conf_bytes(const struct app_conf *c)
 
 	n = 3072 + 2 * cmd_json_len(daemon_paths()->logs) +
 	    4 * cmd_json_len(c->name) + cmd_strv_len(c->argv) +
+	    2 * cmd_json_len(c->script) + 2 * cmd_strv_len(c->args) +
+	    2 * cmd_json_len(c->interpreter) +
+	    2 * cmd_strv_len(c->interp_args) +
 	    cmd_json_len(c->cwd) + cmd_strv_len(c->env) +
 	    cmd_json_len(c->env_file);
 	/* Environment sets, and log paths twice (out_log, err_log). */

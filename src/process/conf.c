@@ -6,6 +6,8 @@
  */
 #include <ctype.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +26,8 @@ _Static_assert(sizeof(enum restart_policy) == sizeof(int),
 
 /* What the program keys of one app object said; checked at the end. */
 struct conf_prog {
-	const char	 *prog;		/* script or cmd */
-	char		**argv;
-	char		**args;
+	bool		  given;	/* script, cmd or argv */
+	bool		  bad;		/* one of them had a problem */
 	bool		  have_args;
 };
 
@@ -95,6 +96,10 @@ conf_free_logs(struct app_conf *c)
 void
 conf_free(struct app_conf *c)
 {
+	free(c->script);
+	xfreev(c->args);
+	free(c->interpreter);
+	xfreev(c->interp_args);
 	xfreev(c->argv);
 	xfreev(c->env_base);
 	xfreev(c->env);
@@ -108,13 +113,6 @@ const char *
 conf_restart_name(enum restart_policy p)
 {
 	return (options_find("restart")->choices[p]);
-}
-
-/* One word run by /bin/sh -c when it holds shell syntax. */
-static bool
-conf_is_shell(const char *s)
-{
-	return (strpbrk(s, " \t\n|&;$<>(){}`'\"*?[]~#=\\") != NULL);
 }
 
 static int
@@ -344,37 +342,50 @@ conf_args(const cJSON *v, const char **cause)
 	return (a);
 }
 
-/* script, cmd, argv and args are kept in p until the object is read. */
+/* The program keys: script, cmd, argv, args and interpreter_args. */
 static int
-conf_program(struct conf_prog *p, const struct options_entry *o,
-    const cJSON *v, const char **cause)
+conf_program(struct app_conf *c, struct conf_prog *p,
+    const struct options_entry *o, const cJSON *v, const char **cause)
 {
+	char	***field, **a;
+
 	if (o->type == OPTIONS_ARGS) {
-		xfreev(p->args);
-		if ((p->args = conf_args(v, cause)) == NULL)
+		if ((a = conf_args(v, cause)) == NULL)
 			return (-1);
-		p->have_args = true;
+		field = CONF_FIELD(c, o, char **);
+		xfreev(*field);
+		*field = a;
+		if (o->offset == offsetof(struct app_conf, args))
+			p->have_args = true;
 		return (0);
 	}
-	if (o->type == OPTIONS_PROGRAM &&
-	    (!cJSON_IsString(v) || *v->valuestring == '\0')) {
-		*cause = "must be a non-empty string";
+	if (p->given) {
+		*cause = "program given twice (one of script, cmd, argv)";
 		return (-1);
 	}
-	if (p->prog != NULL || p->argv != NULL) {
-		*cause = "program given twice";
-		return (-1);
-	}
+	p->given = true;
 	if (o->type == OPTIONS_PROGRAM) {
-		p->prog = v->valuestring;
+		if (!cJSON_IsString(v) || *v->valuestring == '\0') {
+			p->bad = true;
+			*cause = "must be a non-empty string";
+			return (-1);
+		}
+		free(c->script);
+		c->script = xstrdup(v->valuestring);
 		return (0);
 	}
-	if ((p->argv = json_strv(v, OPM_ARGV_MAX, cause)) == NULL)
+	if ((a = json_strv(v, OPM_ARGV_MAX, cause)) == NULL) {
+		p->bad = true;
 		return (-1);
-	if (p->argv[0] == NULL || *p->argv[0] == '\0') {
+	}
+	if (a[0] == NULL || *a[0] == '\0') {
+		xfreev(a);
+		p->bad = true;
 		*cause = "must not be empty";
 		return (-1);
 	}
+	xfreev(c->argv);
+	c->argv = a;
 	return (0);
 }
 
@@ -569,7 +580,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	switch (o->type) {
 	case OPTIONS_NAME:
 		if (!cJSON_IsString(v) || !parse_name_ok(v->valuestring)) {
-			*cause = "must be 1-64 of [A-Za-z0-9._-], not all "
+			*cause = "must be 1-64 bytes of printable characters "
+			    "(UTF-8 allowed), without '/', ',' or ':', not all "
 			    "digits, not 'all'";
 			return (-1);
 		}
@@ -580,7 +592,15 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_ARGS:
 		if (p == NULL)
 			fatalx("%s: %s has no default", __func__, o->key);
-		return (conf_program(p, o, v, cause));
+		return (conf_program(c, p, o, v, cause));
+	case OPTIONS_STRING:
+		if (!cJSON_IsString(v) || *v->valuestring == '\0') {
+			*cause = "must be a non-empty string";
+			return (-1);
+		}
+		free(*CONF_FIELD(c, o, char *));
+		*CONF_FIELD(c, o, char *) = xstrdup(v->valuestring);
+		return (0);
 	case OPTIONS_PATH:
 		return (conf_path(v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_ENV:
@@ -622,47 +642,94 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
 
-static void
-conf_set_argv(struct app_conf *c, const char *prog, char **args)
-{
-	size_t	i, n = xlenv(args);
-
-	xfreev(c->argv);
-	if (n == 0 && conf_is_shell(prog)) {
-		c->argv = xcalloc(4, sizeof *c->argv);
-		c->argv[0] = xstrdup("/bin/sh");
-		c->argv[1] = xstrdup("-c");
-		c->argv[2] = xstrdup(prog);
-		return;
-	}
-	c->argv = xcalloc(n + 2, sizeof *c->argv);
-	c->argv[0] = xstrdup(prog);
-	for (i = 0; i < n; i++)
-		c->argv[i + 1] = xstrdup(args[i]);
-}
-
-/* Turns the program keys into argv; -1 with the key and cause to blame. */
+/* Checks that the program keys go together; -1 with key and cause. */
 static int
 conf_finish_program(struct app_conf *c, struct conf_prog *p,
     const char **key, const char **cause)
 {
 	*key = "script";
-	if (p->prog != NULL)
-		conf_set_argv(c, p->prog, p->args);
-	else if (p->argv != NULL) {
+	if (p->bad)
+		return (0);	/* already reported */
+	if (c->argv != NULL) {
 		if (p->have_args) {
 			*key = "args";
 			*cause = "goes with script, not argv";
 			return (-1);
 		}
-		xfreev(c->argv);
-		c->argv = p->argv;
-		p->argv = NULL;
-	} else if (c->argv == NULL) {
+		if (c->interpreter != NULL || c->interp_args != NULL) {
+			*key = "interpreter";
+			*cause = "goes with script, not argv";
+			return (-1);
+		}
+	} else if (c->script == NULL) {
 		*cause = "missing: no program given (script, cmd or argv)";
 		return (-1);
 	}
 	return (0);
+}
+
+/* Appends a problem line to ebuf. */
+static void
+conf_problem(char *ebuf, size_t elen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+conf_problem(char *ebuf, size_t elen, const char *fmt, ...)
+{
+	va_list	ap;
+	size_t	n = strlen(ebuf);
+
+	if (n > 0 && n + 1 < elen) {
+		ebuf[n++] = '\n';
+		ebuf[n] = '\0';
+	}
+	if (n + 1 >= elen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ebuf + n, elen - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Whether v is one of the values a PM2-only row accepts. */
+static bool
+conf_pm2_accepted(const struct options_entry *o, const cJSON *v)
+{
+	char	*s, *copy, *w, *save;
+	bool	 ok = false;
+
+	if (o->pm2_accept == NULL)
+		return (false);
+	if (strcmp(o->pm2_accept, "*") == 0)
+		return (true);
+	if ((s = cJSON_PrintUnformatted(v)) == NULL)
+		return (false);
+	copy = xstrdup(o->pm2_accept);
+	for (w = strtok_r(copy, " ", &save); w != NULL && !ok;
+	    w = strtok_r(NULL, " ", &save))
+		ok = strcmp(w, s) == 0;
+	free(copy);
+	cJSON_free(s);
+	return (ok);
+}
+
+/* A PM2 key opm has no option for: accepted as is, or one problem. */
+static void
+conf_pm2_only(const struct options_entry *o, const cJSON *v, char *ebuf,
+    size_t elen)
+{
+	char	accept[128] = "";
+
+	if (conf_pm2_accepted(o, v))
+		return;
+	if (o->pm2_accept != NULL)
+		snprintf(accept, sizeof accept, " (accepted: %s)",
+		    o->pm2_accept);
+	if (o->pm2 == OPTIONS_PM2_LATER)
+		conf_problem(ebuf, elen, "PM2's %s is not supported yet%s: %s",
+		    o->key, accept, o->help);
+	else
+		conf_problem(ebuf, elen, "PM2's %s is not supported with this "
+		    "value%s: %s", o->key, accept, o->help);
 }
 
 int
@@ -670,11 +737,11 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 {
 	const struct options_entry	*o;
 	const cJSON			*v, *val;
-	const char			*cause = NULL, *key = "?";
-	struct conf_prog		 p = { 0 };
+	const char			*cause = NULL, *key = "?", *near;
+	struct conf_prog		 p = { false, false, false };
 	cJSON				 tmp;
-	int				 r = -1;
 
+	ebuf[0] = '\0';
 	if (!cJSON_IsObject(obj)) {
 		snprintf(ebuf, elen, "app is not a JSON object");
 		return (-1);
@@ -683,14 +750,24 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		key = v->string;
 		val = v;
 		if ((o = options_find(key)) == NULL) {
-			cause = "unknown key";
-			goto out;
+			if ((near = options_suggest(key)) != NULL)
+				conf_problem(ebuf, elen, "%s: unknown key; did "
+				    "you mean '%s'?", key, near);
+			else
+				conf_problem(ebuf, elen, "%s: unknown key (see "
+				    "opm-apps(5) for the keys)", key);
+			continue;
+		}
+		if (options_pm2_only(o)) {
+			conf_pm2_only(o, v, ebuf, elen);
+			continue;
 		}
 		if (o->map_true != NULL) {
 			/* A boolean alias names a value of its target. */
 			if (!cJSON_IsBool(v)) {
-				cause = "must be true or false";
-				goto out;
+				conf_problem(ebuf, elen, "%s: must be true or "
+				    "false", key);
+				continue;
 			}
 			val = conf_value(&tmp, OPTIONS_ENUM, cJSON_IsTrue(v) ?
 			    o->map_true : o->map_false);
@@ -698,25 +775,17 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		if (o->prefix) {
 			if (conf_envset_set(c, key + strlen(o->key), v,
 			    &cause) == -1)
-				goto out;
+				conf_problem(ebuf, elen, "%s: %s", key, cause);
 			continue;
 		}
-		/* PM2's key, whose value is what opm does anyway. */
-		if (options_target(o)->pm2 == OPTIONS_PM2_DEFAULT &&
-		    strcmp(options_target(o)->pm2_accept, "*") == 0)
-			continue;
 		if (conf_set(c, &p, options_target(o), val, &cause) == -1)
-			goto out;
+			conf_problem(ebuf, elen, "%s: %s", key, cause);
 	}
-	if (conf_finish_program(c, &p, &key, &cause) == 0 &&
-	    conf_finish_logs(c, &key, &cause) == 0)
-		r = 0;
-out:
-	if (r == -1)
-		snprintf(ebuf, elen, "%s: %s", key, cause);
-	xfreev(p.args);
-	xfreev(p.argv);
-	return (r);
+	if (conf_finish_program(c, &p, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
+	else if (conf_finish_logs(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
+	return (ebuf[0] == '\0' ? 0 : -1);
 }
 
 /* A KEY=VALUE vector as a JSON object. */
@@ -751,8 +820,16 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 			cJSON_AddStringToObject(obj, o->key, c->name);
 		break;
 	case OPTIONS_ARGV:
-		cJSON_AddItemToObject(obj, o->key,
-		    json_from_strv(*CONF_CFIELD(c, o, char **)));
+	case OPTIONS_ARGS:
+		/* Only what was written: script-based apps have no argv. */
+		if (*CONF_CFIELD(c, o, char **) != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    json_from_strv(*CONF_CFIELD(c, o, char **)));
+		break;
+	case OPTIONS_PROGRAM:
+	case OPTIONS_STRING:
+		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
+			cJSON_AddStringToObject(obj, o->key, *s);
 		break;
 	case OPTIONS_PATH:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
@@ -808,9 +885,6 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 		cJSON_AddStringToObject(obj, o->key,
 		    parse_signame(*CONF_CFIELD(c, o, int)));
 		break;
-	case OPTIONS_PROGRAM:
-	case OPTIONS_ARGS:
-		fatalx("%s: %s cannot be exported", __func__, o->key);
 	}
 }
 
@@ -844,5 +918,10 @@ bool
 conf_same_program(const struct app_conf *a, const struct app_conf *b)
 {
 	return (conf_same_v(a->argv, b->argv) &&
+	    strcmp(a->script ? a->script : "", b->script ? b->script : "") ==
+	    0 && conf_same_v(a->args, b->args) &&
+	    strcmp(a->interpreter ? a->interpreter : "", b->interpreter ?
+	    b->interpreter : "") == 0 &&
+	    conf_same_v(a->interp_args, b->interp_args) &&
 	    strcmp(a->cwd ? a->cwd : "", b->cwd ? b->cwd : "") == 0);
 }

@@ -8,6 +8,7 @@
  * file is the only writer of the state field.
  *
  * Definitions (README.md, "Restart policy"):
+ * - an app is online once its program is executed (the exec verdict);
  * - a start "fails" when the process exits before min_uptime;
  * - failures in a row back off exponentially from max(100 ms,
  *   restart_delay) up to backoff_max, and after max_restarts restarts that
@@ -90,6 +91,9 @@ static const struct sup_cell
     c_delete_idle = { SUP_SAME, NULL, ACT_DESTROY, 0, T_NONE, NULL },
     c_up = { APP_ONLINE, NULL, 0, FX_FAILS_RESET, T_NONE,
 	"up for min_uptime" },
+    /* Online once executed; min_uptime then only ends the failures. */
+    c_exec_ok = { APP_ONLINE, NULL, 0, 0, T_NONE, "program executed" },
+    c_uptime = { SUP_SAME, NULL, 0, FX_FAILS_RESET, T_NONE, NULL },
     c_respawn_delayed = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
 	ACT_COUNT, FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
 	"restarting after delay" },
@@ -239,6 +243,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_g_lack,
 		[EV_FOLLOW] = &c_follow,
+		[EV_EXEC_OK] = &c_exec_ok,
 	},
 	[APP_ONLINE] = {
 		[EV_START] = &c_nothing,
@@ -247,11 +252,12 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_DELETE] = &c_delete,
 		[EV_EXIT] = &c_g_exit,
 		[EV_LEADER_EXIT] = &c_g_exit_rest,
-		[EV_TIMER] = &c_nothing,
+		[EV_TIMER] = &c_uptime,
 		/* The exec's verdict can come after min_uptime. */
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_follow,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_WAITING] = {
 		[EV_START] = &c_start,
@@ -264,6 +270,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_kill_rest,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_STOPPING] = {
 		[EV_START] = &c_g_start_stopping,
@@ -278,6 +285,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_LACK] = &c_nothing,
 		/* Not sent while stopping; the leader is gone all the same. */
 		[EV_FOLLOW] = &c_leader_gone,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_STOPPED] = {
 		[EV_START] = &c_start,
@@ -290,6 +298,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_kill_rest,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 	[APP_ERRORED] = {
 		[EV_START] = &c_start,
@@ -303,6 +312,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_kill_rest,
+		[EV_EXEC_OK] = &c_nothing,
 	},
 };
 
@@ -417,7 +427,7 @@ sup_event_name(enum sup_event e)
 {
 	static const char *const names[SUP_NEVENTS] = { "start", "stop",
 	    "restart", "delete", "exit", "leader-exit", "timer", "spawn-fail",
-	    "spawn-lack", "follow" };
+	    "spawn-lack", "follow", "exec-ok" };
 
 	return (names[e]);
 }

@@ -39,7 +39,7 @@ refuse 2 --bogus start --bogus "$TESTAPP" tag "$TAG" forever
 refuse 2 --name start --name
 
 # Invalid names.
-refuse 1 name start --name 'a b' "$TESTAPP" tag "$TAG" forever
+refuse 1 name start --name 'a,b' "$TESTAPP" tag "$TAG" forever
 refuse 1 name start --name 123 "$TESTAPP" tag "$TAG" forever
 refuse 1 name start --name all "$TESTAPP" tag "$TAG" forever
 refuse 1 name start --name 'x/y' "$TESTAPP" tag "$TAG" forever

@@ -8,7 +8,10 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "interp.h"
 #include "json.h"
+#include "options.h"
+#include "xmem.h"
 
 static int
 parse(const char *s, struct app_conf *c, char *cause, size_t clen)
@@ -43,9 +46,22 @@ test_defaults(void **state)
 	assert_false(c.log_time);
 	assert_int_equal(c.log_max_size, 10 * 1024 * 1024);
 	assert_int_equal(c.log_keep, 5);
-	assert_string_equal(c.argv[0], "/bin/true");
-	assert_null(c.argv[1]);
+	assert_string_equal(c.script, "/bin/true");
+	assert_null(c.argv);
+	assert_null(c.args);
 	conf_free(&c);
+}
+
+/* What runs: worked out from what was written. */
+static char **
+run(const char *json, struct app_conf *c, unsigned *flags)
+{
+	char	cause[512], **v;
+
+	assert_int_equal(parse(json, c, cause, sizeof cause), 0);
+	if (interp_argv(c, NULL, &v, flags, cause, sizeof cause) == -1)
+		fail_msg("%s: %s", json, cause);
+	return (v);
 }
 
 static void
@@ -55,22 +71,135 @@ test_shell_and_args(void **state)
 	char		cause[256];
 
 	(void)state;
-	assert_int_equal(parse("{\"script\":\"echo hi | cat\"}", &c, cause,
-	    sizeof cause), 0);
-	assert_string_equal(c.argv[0], "/bin/sh");
-	assert_string_equal(c.argv[1], "-c");
-	assert_string_equal(c.argv[2], "echo hi | cat");
+	char		**v;
+	unsigned	flags;
+
+	v = run("{\"script\":\"echo hi | cat\"}", &c, &flags);
+	assert_string_equal(v[0], "/bin/sh");
+	assert_string_equal(v[1], "-c");
+	assert_string_equal(v[2], "echo hi | cat");
+	assert_string_equal(c.script, "echo hi | cat");
+	xfreev(v);
 	conf_free(&c);
-	assert_int_equal(parse("{\"script\":\"node\",\"args\":\"a.js --x\"}",
+	v = run("{\"script\":\"node\",\"args\":\"a.js --x\"}", &c, &flags);
+	assert_string_equal(v[0], "node");
+	assert_string_equal(v[1], "a.js");
+	assert_string_equal(v[2], "--x");
+	xfreev(v);
+	conf_free(&c);
+	v = run("{\"argv\":[\"a\",\"b c\"]}", &c, &flags);
+	assert_string_equal(v[1], "b c");
+	xfreev(v);
+	conf_free(&c);
+	(void)cause;
+}
+
+/* Interpreters: explicit, none, by extension (of a missing file: error). */
+static void
+test_interpreter(void **state)
+{
+	struct app_conf	c;
+	char		cause[512], **v;
+	unsigned	flags;
+
+	(void)state;
+	assert_string_equal(interp_for_ext("a/b.js"), "node");
+	assert_string_equal(interp_for_ext("x.mjs"), "node");
+	assert_string_equal(interp_for_ext("srv.py"), "python3");
+	assert_string_equal(interp_for_ext("t.ts"), INTERP_TS);
+	assert_string_equal(interp_for_ext("run.sh"), "bash");
+	assert_null(interp_for_ext("app"));
+	assert_null(interp_for_ext(".js"));
+	assert_null(interp_for_ext("a.js/b"));
+	v = run("{\"script\":\"s.py\",\"cwd\":\"/nonexistent\","
+	    "\"interpreter\":\"./venv/bin/python\",\"node_args\":\"-X dev\","
+	    "\"args\":[\"a\"]}", &c, &flags);
+	assert_string_equal(v[0], "/nonexistent/./venv/bin/python");
+	assert_string_equal(v[1], "-X");
+	assert_string_equal(v[2], "dev");
+	assert_string_equal(v[3], "s.py");
+	assert_string_equal(v[4], "a");
+	assert_null(v[5]);
+	assert_true(flags & INTERP_PYTHON);
+	xfreev(v);
+	conf_free(&c);
+	v = run("{\"script\":\"app.js\",\"interpreter\":\"none\","
+	    "\"cwd\":\"/no\"}", &c, &flags);
+	assert_string_equal(v[0], "app.js");
+	assert_null(v[1]);
+	xfreev(v);
+	conf_free(&c);
+	assert_int_equal(parse("{\"script\":\"nofile.js\",\"cwd\":\"/\"}",
 	    &c, cause, sizeof cause), 0);
-	assert_string_equal(c.argv[0], "node");
-	assert_string_equal(c.argv[1], "a.js");
-	assert_string_equal(c.argv[2], "--x");
+	assert_int_equal(interp_argv(&c, NULL, &v, &flags, cause,
+	    sizeof cause), -1);
+	assert_non_null(strstr(cause, "/nofile.js: no such file"));
 	conf_free(&c);
-	assert_int_equal(parse("{\"argv\":[\"a\",\"b c\"]}", &c, cause,
-	    sizeof cause), 0);
-	assert_string_equal(c.argv[1], "b c");
+	assert_int_equal(parse("{\"argv\":[\"x\"],\"interpreter\":\"node\"}",
+	    &c, cause, sizeof cause), -1);
+	assert_non_null(strstr(cause, "interpreter: goes with script"));
 	conf_free(&c);
+}
+
+/* PM2's default name: the script's basename without its extension. */
+static void
+test_default_name(void **state)
+{
+	static const struct {
+		const char	*json;
+		const char	*name;
+	} t[] = {
+		{ "{\"script\":\"./dist/server.js\"}", "server" },
+		{ "{\"script\":\"srv.py\"}", "srv" },
+		{ "{\"script\":\"/usr/bin/sleep\",\"args\":\"1\"}", "sleep" },
+		{ "{\"script\":\"a.b.tar\"}", "a.b.tar" },
+		{ "{\"script\":\"npm run start && x\"}", "npm" },
+		{ "{\"argv\":[\"/bin/sh\",\"-c\",\"/x/y z\"]}", "y" },
+		{ "{\"argv\":[\"/bin/echo\",\"hi\"]}", "echo" },
+	};
+	struct app_conf	c;
+	char		cause[512], buf[80];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		assert_int_equal(parse(t[i].json, &c, cause, sizeof cause), 0);
+		interp_name(&c, buf, sizeof buf);
+		if (strcmp(buf, t[i].name) != 0)
+			fail_msg("%s: name %s, not %s", t[i].json, buf,
+			    t[i].name);
+		conf_free(&c);
+	}
+}
+
+/* Every problem of an object at once; typos get a suggestion. */
+static void
+test_all_problems(void **state)
+{
+	struct app_conf	c;
+	char		cause[2048];
+
+	(void)state;
+	assert_int_equal(parse("{\"script\":\"x\",\"max_restart\":3,"
+	    "\"kill_timeout\":\"soon\",\"watch\":true,\"instances\":1,"
+	    "\"exec_mode\":\"cluster\",\"treekill\":false,\"vizion\":false,"
+	    "\"min-uptime\":5,\"zzzzqqqq\":1}", &c, cause, sizeof cause), -1);
+	assert_non_null(strstr(cause,
+	    "max_restart: unknown key; did you mean 'max_restarts'?\n"));
+	assert_non_null(strstr(cause, "kill_timeout: "));
+	assert_non_null(strstr(cause, "PM2's watch is not supported yet"));
+	assert_non_null(strstr(cause, "PM2's exec_mode is not supported yet"));
+	assert_non_null(strstr(cause, "PM2's treekill is not supported"));
+	assert_null(strstr(cause, "PM2's instances"));
+	assert_null(strstr(cause, "vizion"));
+	assert_non_null(strstr(cause, "did you mean 'min_uptime'?"));
+	assert_non_null(strstr(cause, "zzzzqqqq: unknown key (see"));
+	conf_free(&c);
+	assert_string_equal(options_suggest("Name"), "name");
+	assert_string_equal(options_suggest("kill-timout"), "kill_timeout");
+	assert_string_equal(options_suggest("no-autostart"), "autostart");
+	assert_string_equal(options_suggest("restrat"), "restart");
+	assert_null(options_suggest("frobnicate"));
 }
 
 static void
@@ -80,14 +209,17 @@ test_errors_name_the_key(void **state)
 		const char	*json;
 		const char	*key;
 	} bad[] = {
-		{ "{\"script\":\"x\",\"instances\":4}", "instances" },
+		{ "{\"script\":\"x\",\"instances\":4}", "PM2's instances" },
 		{ "{\"script\":\"x\",\"max_restarts\":\"abc\"}", "max_restarts" },
 		{ "{\"script\":\"x\",\"max_restarts\":1.5}", "max_restarts" },
 		{ "{\"script\":\"x\",\"max_restarts\":-1}", "max_restarts" },
 		{ "{\"script\":\"x\",\"min_uptime\":\"5x\"}", "min_uptime" },
 		{ "{\"script\":\"x\",\"min_uptime\":\"10ms\"}", "min_uptime" },
 		{ "{\"script\":\"x\",\"restart\":\"sometimes\"}", "restart" },
-		{ "{\"script\":\"x\",\"name\":\"a b\"}", "name" },
+		{ "{\"script\":\"x\",\"name\":\"a/b\"}", "name" },
+		{ "{\"script\":\"x\",\"name\":\"a,b\"}", "name" },
+		{ "{\"script\":\"x\",\"name\":\"a:1\"}", "name" },
+		{ "{\"script\":\"x\",\"name\":\"a\\tb\"}", "name" },
 		{ "{\"script\":\"x\",\"name\":\"42\"}", "name" },
 		{ "{\"script\":\"x\",\"stop_signal\":\"KILL\"}", "stop_signal" },
 		{ "{\"script\":\"x\",\"cwd\":\"rel\"}", "cwd" },
@@ -235,6 +367,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_shell_and_args),
+		cmocka_unit_test(test_interpreter),
+		cmocka_unit_test(test_default_name),
+		cmocka_unit_test(test_all_problems),
 		cmocka_unit_test(test_errors_name_the_key),
 		cmocka_unit_test(test_pm2_aliases),
 		cmocka_unit_test(test_roundtrip),

@@ -114,6 +114,8 @@ sample(const struct options_entry *o)
 		return (cJSON_Parse("[\"/bin/x\", \"a b\"]"));
 	case OPTIONS_PATH:
 		return (cJSON_CreateString("/sample/path"));
+	case OPTIONS_STRING:
+		return (cJSON_CreateString("sample"));
 	case OPTIONS_ENV:
 		return (cJSON_Parse("{\"K\": \"v\", \"N\": 1}"));
 	case OPTIONS_BOOL:
@@ -182,12 +184,12 @@ test_roundtrip_every_option(void **state)
 	for (i = 0; i < options_count; i++) {
 		o = &options_table[i];
 		t = options_target(o);
-		/* Accepted because it is what opm does: no effect. */
-		if (t->pm2 == OPTIONS_PM2_DEFAULT)
-			continue;
+		if (options_pm2_only(o))
+			continue;	/* test_pm2_only */
 		if (t->type == OPTIONS_PROGRAM || t->type == OPTIONS_ARGV)
 			app = cJSON_CreateObject();
-		else if (t->type == OPTIONS_ARGS)
+		else if (t->type == OPTIONS_ARGS ||
+		    strcmp(t->key, "interpreter") == 0)
 			app = cJSON_Parse("{\"script\": \"/bin/x\"}");
 		else
 			app = cJSON_Duplicate(base, 1);
@@ -206,6 +208,67 @@ test_roundtrip_every_option(void **state)
 		cJSON_free(s1);
 		cJSON_free(s2);
 	}
+	cJSON_Delete(base);
+	cJSON_free(s0);
+}
+
+/*
+ * PM2's keys without an option: each accepted value changes nothing, any
+ * other is refused with PM2's message naming the key, and a key of a later
+ * issue says "not supported yet".
+ */
+static void
+test_pm2_only(void **state)
+{
+	const struct options_entry	*o;
+	struct app_conf			 c;
+	cJSON				*app, *base;
+	char				 cause[1024], want[128];
+	char				*s0, *s1, *copy, *w, *save;
+	size_t				 i, n = 0;
+
+	(void)state;
+	base = cJSON_Parse("{\"argv\": [\"/bin/x\"]}");
+	s0 = export(base);
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		if (!options_pm2_only(o))
+			continue;
+		n++;
+		if (o->help == NULL || o->alias_of != NULL || o->flag != NULL ||
+		    o->exported)
+			fail_msg("%s: a PM2 key without option has a hint "
+			    "and nothing else", o->key);
+		if (o->pm2_accept != NULL && strcmp(o->pm2_accept, "*") != 0) {
+			copy = strdup(o->pm2_accept);
+			for (w = strtok_r(copy, " ", &save); w != NULL;
+			    w = strtok_r(NULL, " ", &save)) {
+				app = cJSON_Duplicate(base, 1);
+				cJSON_AddItemToObject(app, o->key,
+				    cJSON_Parse(w));
+				s1 = export(app);
+				assert_string_equal(s0, s1);
+				cJSON_free(s1);
+				cJSON_Delete(app);
+			}
+			free(copy);
+		}
+		if (o->pm2_accept != NULL && strcmp(o->pm2_accept, "*") == 0)
+			continue;
+		app = cJSON_Duplicate(base, 1);
+		cJSON_AddItemToObject(app, o->key,
+		    cJSON_CreateString("an unlikely value"));
+		conf_defaults(&c);
+		assert_int_equal(conf_from_json(&c, app, cause, sizeof cause),
+		    -1);
+		snprintf(want, sizeof want, "PM2's %s is not supported%s",
+		    o->key, o->pm2 == OPTIONS_PM2_LATER ? " yet" : "");
+		if (strncmp(cause, want, strlen(want)) != 0)
+			fail_msg("%s: '%s', not '%s...'", o->key, cause, want);
+		conf_free(&c);
+		cJSON_Delete(app);
+	}
+	assert_true(n >= 40);
 	cJSON_Delete(base);
 	cJSON_free(s0);
 }
@@ -276,7 +339,8 @@ has_word(char **v, size_t from, size_t to, const char *m, const char *w)
 		copy = strdup(v[i] + strlen(m));
 		for (tok = strtok_r(copy, " ", &save); tok != NULL;
 		    tok = strtok_r(NULL, " ", &save)) {
-			if (strcmp(tok, "Pq") == 0 || strcmp(tok, "Ar") == 0)
+			if (strcmp(tok, "Pq") == 0 || strcmp(tok, "Ar") == 0 ||
+			    strcmp(tok, "Ta") == 0)
 				break;
 			if (strcmp(tok, w) == 0)
 				found = true;
@@ -301,7 +365,8 @@ words_known(char **v, size_t from, size_t to, const char *m, bool flags,
 		copy = strdup(v[i] + strlen(m));
 		for (tok = strtok_r(copy, " ", &save); tok != NULL;
 		    tok = strtok_r(NULL, " ", &save)) {
-			if (strcmp(tok, "Pq") == 0 || strcmp(tok, "Ar") == 0)
+			if (strcmp(tok, "Pq") == 0 || strcmp(tok, "Ar") == 0 ||
+			    strcmp(tok, "Ta") == 0)
 				break;
 			if (strcmp(tok, ",") == 0 || strcmp(tok, ".") == 0)
 				continue;	/* mdoc punctuation */
@@ -315,7 +380,10 @@ words_known(char **v, size_t from, size_t to, const char *m, bool flags,
 	}
 }
 
-/* opm-apps(5) describes every key, and lists every PM2 key as such. */
+/*
+ * opm-apps(5) describes every key, and lists every PM2 key as such (in
+ * text, .Ic, or in a table, .It Ic KEY Ta VALUES).
+ */
 static void
 test_man_apps(void **state)
 {
@@ -332,20 +400,25 @@ test_man_apps(void **state)
 		;
 	for (i = 0; i < options_count; i++) {
 		o = &options_table[i];
+		/* PM2's keys without an option are in the PM2 table only. */
 		/* A pattern row is written env_NAME. */
 		snprintf(k, sizeof k, "%s%s", o->key, o->prefix ? "NAME" : "");
-		if (!has_word(v, keys, pm2, ".It Ic", k))
+		if (!options_pm2_only(o) &&
+		    !has_word(v, keys, pm2, ".It Ic", k))
 			fail_msg("%s: no '.It Ic %s' under Keys", f, k);
 		if (o->pm2 != OPTIONS_PM2_NONE &&
-		    !has_word(v, pm2, other, ".Ic", k))
+		    !has_word(v, pm2, other, ".Ic", k) &&
+		    !has_word(v, pm2, other, ".It Ic", k))
 			fail_msg("%s: PM2 keys does not list %s", f, k);
 		if (o->pm2 == OPTIONS_PM2_NONE &&
-		    has_word(v, pm2, end, ".Ic", k))
+		    (has_word(v, pm2, end, ".Ic", k) ||
+		    has_word(v, pm2, end, ".It Ic", k)))
 			fail_msg("%s: PM2 keys lists %s, not a PM2 key in the "
 			    "table", f, k);
 	}
 	words_known(v, keys, pm2, ".It Ic", false, f);
 	words_known(v, pm2, other, ".Ic", false, f);
+	words_known(v, pm2, other, ".It Ic", false, f);
 	free_lines(v);
 }
 
@@ -470,6 +543,7 @@ main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_roundtrip_every_option),
+		cmocka_unit_test(test_pm2_only),
 		cmocka_unit_test(test_man_apps),
 		cmocka_unit_test(test_man_opm),
 		cmocka_unit_test(test_completion),

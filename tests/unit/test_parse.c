@@ -102,7 +102,16 @@ test_name(void **state)
 	(void)state;
 	assert_true(parse_name_ok("web-1.api_v2"));
 	assert_false(parse_name_ok(""));
-	assert_false(parse_name_ok("a b"));
+	assert_true(parse_name_ok("My API"));
+	assert_true(parse_name_ok("api (v2)"));
+	assert_true(parse_name_ok("caf\xc3\xa9"));
+	assert_false(parse_name_ok("caf\xc3"));
+	assert_false(parse_name_ok("a\tb"));
+	assert_false(parse_name_ok("a\x7f"));
+	assert_false(parse_name_ok("a,b"));
+	assert_false(parse_name_ok("a:1"));
+	assert_false(parse_name_ok(" a"));
+	assert_false(parse_name_ok("a "));
 	assert_false(parse_name_ok("123"));
 	assert_false(parse_name_ok("all"));
 	assert_false(parse_name_ok(".."));

@@ -94,9 +94,43 @@ start_online(struct fake *f)
 	fake_step(f, EV_START, 0, 0);
 	assert_int_equal(f->state, APP_LAUNCHING);
 	assert_int_equal(f->timer, f->conf.min_uptime);
+	fake_step(f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f->state, APP_ONLINE);
 	f->now += f->conf.min_uptime;
 	fake_step(f, EV_TIMER, 0, 0);
 	assert_int_equal(f->state, APP_ONLINE);
+}
+
+/*
+ * Online as soon as the program runs (PM2 users see it online at once);
+ * min_uptime only decides whether an exit is a failed start, and ends the
+ * failures in a row once it has passed.
+ */
+static void
+test_online_at_exec(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	f.conf.min_uptime = 10000;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+	f.now += 50;
+	fake_step(&f, EV_EXIT, 1, 0);		/* online, but early */
+	assert_int_equal(f.state, APP_WAITING);
+	assert_int_equal(f.fails, 1);
+	f.now += f.timer;
+	fake_step(&f, EV_TIMER, 0, 0);		/* respawn */
+	assert_int_equal(f.state, APP_LAUNCHING);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+	assert_int_equal(f.fails, 1);		/* not yet a success */
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+	assert_int_equal(f.fails, 0);
 }
 
 static void
@@ -263,8 +297,9 @@ test_success_resets_fails(void **state)
 	assert_int_equal(f.fails, 1);
 	f.now += f.timer;
 	fake_step(&f, EV_TIMER, 0, 0);		/* respawn */
+	fake_step(&f, EV_EXEC_OK, 0, 0);	/* online */
 	f.now += f.conf.min_uptime;
-	fake_step(&f, EV_TIMER, 0, 0);		/* online */
+	fake_step(&f, EV_TIMER, 0, 0);		/* started */
 	assert_int_equal(f.state, APP_ONLINE);
 	assert_int_equal(f.fails, 0);
 }
@@ -637,33 +672,35 @@ test_every_cell(void **state)
 		unsigned	 actions;
 	} want[APP_NSTATES][SUP_NEVENTS] = {
 		/* start stop restart delete exit leader-exit timer
-		   spawn-fail spawn-lack follow */
+		   spawn-fail spawn-lack follow exec-ok */
 		[L] = { { L, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
-		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP }, { L, 0 } },
+		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP }, { L, 0 },
+		    { O, 0 } },
 		[O] = { { O, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
-		    { E, ACT_TIMER_STOP }, { O, 0 }, { O, 0 } },
+		    { E, ACT_TIMER_STOP }, { O, 0 }, { O, 0 }, { O, 0 } },
 		[W] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { S, ACT_TIMER_STOP | ACT_DESTROY }, { W, 0 },
 		    { W, ACT_KILL_REST }, { L, SPAWN | ACT_COUNT },
-		    { E, ACT_TIMER_STOP }, { W, 0 }, { W, ACT_KILL_REST } },
+		    { E, ACT_TIMER_STOP }, { W, 0 }, { W, ACT_KILL_REST },
+		    { W, 0 } },
 		[G] = { { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
 		    { S, ACT_TIMER_STOP }, { G, 0 },
 		    { G, ACT_SIG_KILL | ACT_TIMER }, { S, ACT_TIMER_STOP },
-		    { G, 0 }, { G, 0 } },
+		    { G, 0 }, { G, 0 }, { G, 0 } },
 		[S] = { { L, SPAWN }, { S, 0 }, { L, SPAWN | ACT_COUNT },
 		    { S, ACT_DESTROY }, { S, 0 }, { S, ACT_KILL_REST },
 		    { S, 0 }, { E, ACT_TIMER_STOP }, { S, 0 },
-		    { S, ACT_KILL_REST } },
+		    { S, ACT_KILL_REST }, { S, 0 } },
 		/* Stop of an errored app: stopped (issue 12 item 16). */
 		[E] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT }, { E, ACT_DESTROY }, { E, 0 },
 		    { E, ACT_KILL_REST }, { E, 0 }, { E, ACT_TIMER_STOP },
-		    { E, 0 }, { E, ACT_KILL_REST } },
+		    { E, 0 }, { E, ACT_KILL_REST }, { E, 0 } },
 	};
 	struct app_conf	conf;
 	struct app_run	r;
@@ -841,6 +878,7 @@ main(void)
 		cmocka_unit_test(test_long_run_then_instant_failures_end_errored),
 		cmocka_unit_test(test_backoff_schedule),
 		cmocka_unit_test(test_success_resets_fails),
+		cmocka_unit_test(test_online_at_exec),
 		cmocka_unit_test(test_policies),
 		cmocka_unit_test(test_stop_never_counts_as_crash),
 		cmocka_unit_test(test_restart),
