@@ -210,10 +210,15 @@ parse_name_ok(const char *s)
 		unsigned char c = s[i];
 		if (!isdigit(c))
 			digits = false;
-		/* '/' paths, ',' target lists, ':' NAME:K instances. */
-		if (c < 0x20 || c == 0x7f || c == '/' || c == ',' || c == ':')
+		/* '/' paths, ',' target lists. */
+		if (c < 0x20 || c == 0x7f || c == '/' || c == ',')
 			return (false);
 	}
+	/* NAME:K names instance K: a name may hold ':', not end in ":K". */
+	for (i = len; i > 0 && isdigit((unsigned char)s[i - 1]); i--)
+		;
+	if (i < len && i > 0 && s[i - 1] == ':')
+		return (false);
 	return (!digits && parse_utf8_ok(s, len));
 }
 

@@ -581,8 +581,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_NAME:
 		if (!cJSON_IsString(v) || !parse_name_ok(v->valuestring)) {
 			*cause = "must be 1-64 bytes of printable characters "
-			    "(UTF-8 allowed), without '/', ',' or ':', not all "
-			    "digits, not 'all'";
+			    "(UTF-8 allowed), without '/' or ',', not ending "
+			    "in ':DIGITS', not all digits, not 'all'";
 			return (-1);
 		}
 		strlcpy(c->name, v->valuestring, sizeof c->name);

@@ -205,7 +205,9 @@ interp_argv(const struct app_conf *c, char *const *envp, char ***out,
 	}
 	interp = interp_for_ext(s);
 	if (!exists) {
-		if (interp != NULL) {
+		/* "node -r x ./app.js": a command line, as PM2 runs it. */
+		if (interp != NULL && !(xlenv(c->args) == 0 &&
+		    interp_is_shell(s))) {
 			snprintf(cause, clen, "script: %s: no such file",
 			    path);
 			return (-1);

@@ -4,7 +4,8 @@
 # a space is "_", other unsafe bytes %XX, and a name whose file name is
 # taken ("My_API" after "My API") gets its id appended. Names that could be
 # read as options or targets stay refused: all, digits, leading '-', ',',
-# ':', '/', control characters.
+# a ':DIGITS' end (NAME:K names an instance), '/', control characters.
+# 'MWS:Registry' (a real ecosystem file's) is a name.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 setup

@@ -110,6 +110,9 @@ test_name(void **state)
 	assert_false(parse_name_ok("a\x7f"));
 	assert_false(parse_name_ok("a,b"));
 	assert_false(parse_name_ok("a:1"));
+	assert_true(parse_name_ok("MWS:Registry"));
+	assert_true(parse_name_ok("a:1b"));
+	assert_false(parse_name_ok(":12"));
 	assert_false(parse_name_ok(" a"));
 	assert_false(parse_name_ok("a "));
 	assert_false(parse_name_ok("123"));
