@@ -442,9 +442,32 @@ start_after(struct start_cmd *s, enum start_kind k, const char *p, int argc,
 }
 
 /*
+ * Whether p, relative to cwd, is an executable file: a program, whose
+ * words are an argv as before, not a script the daemon runs with an
+ * interpreter.
+ */
+static bool
+start_is_program(const char *cwd, const char *p)
+{
+	struct stat	 st;
+	char		*path;
+	bool		 r;
+
+	if (p[0] == '/' || cwd == NULL)
+		path = xstrdup(p);
+	else
+		xasprintf(&path, "%s/%s", cwd, p);
+	r = stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+	free(path);
+	return (r);
+}
+
+/*
  * The program p of a single app and its arguments into app, and app into
- * the request args. A script file goes as script and args, PM2's shape;
- * a command with arguments as argv. Takes ownership of app.
+ * the request args. A script file that is not executable goes as script
+ * and args, PM2's shape; a program or command with arguments as argv.
+ * Takes ownership of app.
  */
 static void
 start_program(struct start_cmd *s, cJSON *args, enum start_kind k,
@@ -464,7 +487,8 @@ start_program(struct start_cmd *s, cJSON *args, enum start_kind k,
 		/* One word and no options: maybe an existing app. */
 		if (!s->opts)
 			cJSON_AddStringToObject(args, "target", p);
-	} else if (k == START_SCRIPT) {
+	} else if (k == START_SCRIPT && !start_is_program(json_str(app, "cwd"),
+	    p)) {
 		cJSON_AddStringToObject(app, "script", p);
 		cJSON_AddItemToObject(app, "args", s->args);
 		s->args = NULL;

@@ -235,9 +235,9 @@ interp_argv(const struct app_conf *c, char *const *envp, char ***out,
 		    interp_is_python(a.v[0])))
 			*flags |= INTERP_PYTHON;
 	} else if (interp == NULL) {
-		snprintf(cause, clen, "script: %s: not executable, and its "
-		    "extension names no interpreter: chmod +x it, or set "
-		    "interpreter", path);
+		snprintf(cause, clen, "script: %s: not an executable file, "
+		    "and its extension names no interpreter: chmod +x it, or "
+		    "set interpreter", path);
 		return (-1);
 	} else if (strcmp(interp, INTERP_TS) == 0) {
 		if ((interp = interp_which(envp, ts, which,

@@ -91,7 +91,7 @@ PATH=/usr/bin:/bin assert_exit 1 "$OPM" start --no-inherit-env t.ts
 assert_contains "$ERR" "no TypeScript runner (tsx or ts-node) in PATH" ".ts"
 printf 'data\n' >notes.txt
 assert_exit 1 "$OPM" start notes.txt
-assert_contains "$ERR" "not executable, and its extension names no interpreter" \
+assert_contains "$ERR" "not an executable file, and its extension names no interpreter" \
     "unknown extension"
 assert_exit 0 "$OPM" list --json
 assert_eq '["job","plain","tool","venv"]' "$(jq -c 'map(.name) | sort' <<<"$OUT")" \
