@@ -337,14 +337,17 @@ import_path(const char *arg)
 	return (p);
 }
 
+static int	import_start(struct import_ctx *, const char *, cJSON *, char **,
+	    const char **, size_t);
+
 int
 cli_import(int argc, char **argv)
 {
 	struct import_ctx	 x = { 0 };
-	const cJSON		*p, *r;
-	cJSON			*dump, *args, *apps, *res;
+	const cJSON		*p;
+	cJSON			*dump, *args, *apps;
 	char			*path, *dir, *slash, **kept, *logs;
-	const char		*arg = NULL, *action, *name, *reason;
+	const char		*arg = NULL;
 	const char		**names;
 	bool			 print = false;
 	size_t			 n = 0, i;
@@ -388,12 +391,36 @@ cli_import(int argc, char **argv)
 		cJSON_Delete(args);
 		if (x.lost != NULL)
 			fprintf(stderr, "not carried over:\n%s", x.lost);
-		return (0);
-	}
-	if (n == 0) {
+	} else if (n == 0) {
 		printf("%s holds no apps\n", path);
-		return (0);
-	}
+		cJSON_Delete(apps);
+	} else
+		failed = import_start(&x, path, apps, kept, names, n);
+	for (i = 0; i < n; i++)
+		free(kept[i]);
+	free(kept);
+	free(names);
+	free(x.lost);
+	free(logs);
+	free(dir);
+	free(path);
+	cJSON_Delete(dump);
+	return (failed > 0 ? EXIT_FAIL : 0);
+}
+
+/*
+ * Sends the apps (takes ownership) as one app file and prints a line per
+ * app; returns how many failed.
+ */
+static int
+import_start(struct import_ctx *x, const char *path, cJSON *apps,
+    char **kept, const char **names, size_t n)
+{
+	cJSON		*args, *res, *r;
+	const char	*name, *action, *reason;
+	size_t		 i;
+	int		 failed = 0;
+
 	args = cJSON_CreateObject();
 	cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(true));
 	cJSON_AddItemToObject(args, "apps", apps);
@@ -422,17 +449,8 @@ cli_import(int argc, char **argv)
 		}
 		printf("\n");
 	}
-	if (x.lost != NULL)
-		printf("not carried over:\n%s", x.lost);
-	for (i = 0; i < n; i++)
-		free(kept[i]);
-	free(kept);
-	free(names);
-	free(x.lost);
-	free(logs);
-	free(dir);
-	free(path);
+	if (x->lost != NULL)
+		printf("not carried over:\n%s", x->lost);
 	cJSON_Delete(res);
-	cJSON_Delete(dump);
-	return (failed > 0 ? EXIT_FAIL : 0);
+	return (failed);
 }

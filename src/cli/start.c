@@ -129,12 +129,12 @@ start_file(const char *path, const cJSON *overrides, cJSON *args)
 	cJSON_AddStringToObject(args, "file", abs);
 	/* The apps of one file travel in one request (1 KiB for its frame). */
 	line = json_line(args, &len);
+	free(line);
 	if (len > PROTO_LINE_MAX - 1024)
 		cli_fatal(EXIT_FAIL, "%s: its %d apps make a request of %zu "
 		    "bytes, over the protocol's limit of %d MiB (split the "
 		    "file)", path, cJSON_GetArraySize(out), len,
 		    PROTO_LINE_MAX >> 20);
-	free(line);
 	cli_err_prefix = xstrdup(path);
 	free(dir);
 	free(abs);
