@@ -366,6 +366,10 @@ appfile_node_wait(pid_t pid, long long deadline, bool *timedout)
 /*
  * The value node makes of the file abs (kind "json", "js" or "mjs"), or
  * NULL with *cause. path is the name the user gave, for messages.
+ *
+ * Long because it is one sequence: fork node, collect its answer before a
+ * deadline, reap it, then tell apart the ways it can fail (no node, timeout,
+ * a JavaScript error with its position, no output).
  */
 static cJSON *
 appfile_node(const char *node, const char *path, const char *abs,

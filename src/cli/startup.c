@@ -102,6 +102,10 @@ startup_path(bool system, char *path, size_t len, bool mkdirs)
 	strlcat(path, "/opm.service", len);
 }
 
+/*
+ * Long because the flags, the unit text and the three outcomes (print,
+ * user unit, system unit) read best in the order a user runs them.
+ */
 int
 cli_startup(int argc, char **argv)
 {

@@ -15,6 +15,11 @@
 
 #define DOTENV_MAX	(1024 * 1024)
 
+/*
+ * Long because it is one pass of a small state machine over the bytes
+ * (key, quotes, escapes, comments); split, the states would need passing
+ * around.
+ */
 int
 dotenv_parse(const char *buf, size_t len, char ***out, char *cause,
     size_t clen)

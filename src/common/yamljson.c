@@ -265,7 +265,10 @@ yamljson_scalar(struct yamljson *y, const yaml_event_t *ev)
 	return (v);
 }
 
-/* Handles one parser event; 1 at the end of the stream, -1 on error. */
+/* Handles one parser event; 1 at the end of the stream, -1 on error.  *
+ * Long because it is the one switch over libyaml's event types; each
+ * case is short.
+ */
 static int
 yamljson_event(struct yamljson *y, const yaml_event_t *ev)
 {

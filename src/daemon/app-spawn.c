@@ -267,6 +267,10 @@ app_transient(int e)
 /*
  * Starts the program. With a's reason set when it cannot: -2 for a lack
  * of resources (app_transient), -1 otherwise.
+ *
+ * Long because its steps must happen in this order and each undoes the
+ * ones before it when it fails: environment, cwd, program, pipes, fork,
+ * record before run.
  */
 int
 app_spawn(struct app *a)

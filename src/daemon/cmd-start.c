@@ -253,6 +253,9 @@ cmd_start_check(struct cmd_start_problems *p, size_t i,
  * for each app not already present, cmd_start_check), and any problem
  * refuses the request with every problem listed, one line each. Apps
  * already present by name are left alone.
+ *
+ * Long because both phases, check everything then apply, share the parsed
+ * configurations and must free them on every path.
  */
 static enum cmd_retval
 cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)

@@ -501,6 +501,11 @@ usage(void)
 	exit(EXIT_USAGE);
 }
 
+/*
+ * Long because start-up is one ordered sequence (signals, umask, cwd,
+ * paths, lock, keeper, handover or adoption, socket, restore, ready) and its
+ * order is the point: each step relies on the ones before it.
+ */
 int
 main(int argc, char **argv)
 {

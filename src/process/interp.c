@@ -156,6 +156,11 @@ interp_is_python(const char *prog)
 	return (strncmp(base, "python", 6) == 0);
 }
 
+/*
+ * Long because PM2's rules are one decision list, tried in order: argv,
+ * an explicit interpreter, a missing file, an executable, a shebang, the
+ * extension.
+ */
 int
 interp_argv(const struct app_conf *c, char *const *envp, char ***out,
     unsigned *flags, char *cause, size_t clen)
