@@ -38,4 +38,8 @@ bool	 parse_utf8_ok(const char *, size_t);
 void	 parse_fmt_duration(uint64_t ms, char *buf, size_t len);
 void	 parse_fmt_size(uint64_t bytes, char *buf, size_t len);
 
+/* The line and column (from 1) of byte off of buf, for error messages. */
+void	 parse_line_col(const char *buf, size_t len, size_t off, size_t *line,
+	    size_t *col);
+
 #endif

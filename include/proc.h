@@ -78,6 +78,8 @@ struct proc_ent {
 	bool		 zombie;
 };
 /* pid's entry; -1 when it is gone. */
+/* /proc/PID/stat from field 3 (the state) on, in buf; NULL if gone. */
+const char *proc_stat_fields(pid_t, char *buf, size_t len);
 int	 proc_stat_ent(pid_t pid, struct proc_ent *);
 /* Every process, sorted by pid, in *out (the caller frees); -1 on error. */
 int	 proc_scan(struct proc_ent **out, size_t *n);

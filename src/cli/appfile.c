@@ -24,6 +24,7 @@
 #include "appfile.h"
 #include "json.h"
 #include "options.h"
+#include "parse.h"
 #include "xmem.h"
 #include "yamljson.h"
 
@@ -204,23 +205,6 @@ appfile_slurp(const char *path, size_t *lenp, char **cause)
 	buf[len] = '\0';
 	*lenp = len;
 	return (buf);
-}
-
-/* Line and column (1-based) of byte off of buf. */
-static void
-appfile_position(const char *buf, size_t len, size_t off, size_t *line,
-    size_t *col)
-{
-	size_t	i;
-
-	*line = *col = 1;
-	for (i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else
-			(*col)++;
-	}
 }
 
 /* node in PATH, as the daemon finds programs; NULL if there is none. */
@@ -482,7 +466,7 @@ appfile_json(const char *path, const char *abs, char **cause)
 	}
 	if (strstr(jcause, "byte ") != NULL &&
 	    sscanf(strstr(jcause, "byte ") + 5, "%zu", &off) == 1) {
-		appfile_position(buf, len, off, &line, &col);
+		parse_line_col(buf, len, off, &line, &col);
 		xasprintf(cause, "%s:%zu:%zu: %s (install node for JSON5-style "
 		    "files)", path, line, col, jcause);
 	} else

@@ -304,8 +304,9 @@ cli_delete(int argc, char **argv)
 	return (0);
 }
 
+/* list and jlist (PM2's name of list --json). */
 static int
-cli_list(int argc, char **argv)
+cli_list_as(int argc, char **argv, bool always_json)
 {
 	cJSON	*d;
 	bool	 json;
@@ -314,7 +315,7 @@ cli_list(int argc, char **argv)
 	if (argc > 1)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
 	d = cli_call(PROTO_CMD_LIST, NULL);
-	if (json)
+	if (json || always_json)
 		render_json(d);
 	else
 		render_list(d);
@@ -322,20 +323,17 @@ cli_list(int argc, char **argv)
 	return (0);
 }
 
+static int
+cli_list(int argc, char **argv)
+{
+	return (cli_list_as(argc, argv, false));
+}
+
 /* PM2's jlist: list --json. */
 static int
 cli_jlist(int argc, char **argv)
 {
-	cJSON	*d;
-	bool	 json;
-
-	argc = cli_flags(argc, argv, &json, argv[0]);
-	if (argc > 1)
-		cli_fatal_usage("%s: takes no arguments", argv[0]);
-	d = cli_call(PROTO_CMD_LIST, NULL);
-	render_json(d);
-	cJSON_Delete(d);
-	return (0);
+	return (cli_list_as(argc, argv, true));
 }
 
 static int

@@ -294,3 +294,19 @@ parse_fmt_size(uint64_t b, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.1fG", b / 1073741824.0);
 }
+
+void
+parse_line_col(const char *buf, size_t len, size_t off, size_t *line,
+    size_t *col)
+{
+	size_t	i;
+
+	*line = *col = 1;
+	for (i = 0; i < off && i < len; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}

@@ -18,6 +18,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "proc.h"
 #include "state.h"
 #include "staterec.h"
 #include "xmem.h"
@@ -51,23 +52,13 @@ state_init(const struct paths *p)
 uint64_t
 state_starttime(pid_t pid)
 {
-	char			 path[64], buf[1024], *p;
+	char			 buf[1024];
+	const char		*p;
 	unsigned long long	 st;
-	ssize_t			 n;
-	int			 fd;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (0);
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return (0);
-	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL)
-		return (0);
 	/* Field 22, counting from the state (field 3) after the name. */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
+	if ((p = proc_stat_fields(pid, buf, sizeof buf)) == NULL ||
+	    sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u "
 	    "%*u %*d %*d %*d %*d %*d %*d %llu", &st) != 1)
 		return (0);
 	return (st);

@@ -22,6 +22,7 @@
 #include "dump.h"
 #include "json.h"
 #include "opm.h"
+#include "parse.h"
 #include "xmem.h"
 
 #define DUMP_MAX	(64 * 1024 * 1024)
@@ -203,22 +204,6 @@ dump_free(struct dump_entry *e, size_t n)
 	free(e);
 }
 
-/* "line L, column C" of byte off. */
-static void
-dump_where(const char *buf, size_t len, size_t off, size_t *line, size_t *col)
-{
-	size_t	i;
-
-	*line = *col = 1;
-	for (i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else
-			(*col)++;
-	}
-}
-
 void
 dump_entry_parse(struct dump_entry *e, const cJSON *obj)
 {
@@ -284,7 +269,7 @@ dump_parse(const char *buf, size_t len, struct dump_entry **out, size_t *n,
 	if ((root = json_parse(buf, len, why, sizeof why)) == NULL) {
 		if ((at = strstr(why, "byte ")) != NULL &&
 		    sscanf(at + 5, "%zu", &off) == 1) {
-			dump_where(buf, len, off, &line, &col);
+			parse_line_col(buf, len, off, &line, &col);
 			snprintf(cause, clen, "%zu:%zu: %s", line, col, why);
 		} else
 			snprintf(cause, clen, "%s", why);

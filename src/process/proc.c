@@ -414,24 +414,41 @@ proc_group_alive_nz(pid_t pgid)
 	return (alive);
 }
 
-int
-proc_stat_ent(pid_t pid, struct proc_ent *e)
+/*
+ * The fields of /proc/PID/stat after the command name (from field 3, the
+ * state), in buf; NULL when the process is gone. The name may hold spaces
+ * and parentheses, so it is skipped past its last ')'.
+ */
+const char *
+proc_stat_fields(pid_t pid, char *buf, size_t len)
 {
-	char			 path[64], buf[1024], *p, state;
-	unsigned long long	 start;
-	int			 ppid, pgid, sid, fd;
-	ssize_t			 n;
+	char	 path[64], *p;
+	ssize_t	 n;
+	int	 fd;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (-1);
-	n = read(fd, buf, sizeof buf - 1);
+		return (NULL);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return (-1);
+		return (NULL);
 	buf[n] = '\0';
-	/* The command name may hold spaces and parentheses: skip past it. */
-	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2, "%c %d %d %d "
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return (NULL);
+	return (p + 2);
+}
+
+int
+proc_stat_ent(pid_t pid, struct proc_ent *e)
+{
+	char			 buf[1024], state;
+	const char		*p;
+	unsigned long long	 start;
+	int			 ppid, pgid, sid;
+
+	if ((p = proc_stat_fields(pid, buf, sizeof buf)) == NULL ||
+	    sscanf(p, "%c %d %d %d "
 	    "%*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
 	    &state, &ppid, &pgid, &sid, &start) != 5)
 		return (-1);
@@ -543,25 +560,15 @@ proc_hz(void)
 static int
 proc_stat1(pid_t pid, uint64_t *ticks, uint64_t *rss, long *threads)
 {
-	char			 path[64], buf[1024], *p;
+	char			 buf[1024];
+	const char		*p;
 	unsigned long long	 ut, st;
 	long			 nthr, rsspages;
-	ssize_t			 n;
-	int			 fd;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return (-1);
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return (-1);
-	buf[n] = '\0';
-	/* The command name may hold spaces and parentheses: skip past it. */
-	if ((p = strrchr(buf, ')')) == NULL)
+	if ((p = proc_stat_fields(pid, buf, sizeof buf)) == NULL)
 		return (-1);
 	/* Fields from 3 (state); utime is 14, threads 20, rss 24. */
-	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
+	if (sscanf(p, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
 	    "%llu %*d %*d %*d %*d %ld %*d %*u %*u %ld", &ut, &st, &nthr,
 	    &rsspages) != 4)
 		return (-1);
