@@ -139,6 +139,10 @@ const struct options_entry options_table[] = {
 	  .type = OPTIONS_BOOL,
 	  .help = "PM2's instance log merging: one file per app, as opm does" },
 	OPTIONS_ALIAS("combine_logs", "merge_logs", OPTIONS_PM2_DEFAULT),
+	/* Sockets owned by opm (issue 14 item 3): PM2 has no such key. */
+	{ .key = "listen", .flag = "listen", .arg = "ADDR",
+	  .type = OPTIONS_LISTEN, .offset = OFF(listen), .exported = true,
+	  .help = "socket opm binds, passed as LISTEN_FDS (repeatable)" },
 };
 const size_t options_count = sizeof options_table / sizeof options_table[0];
 
