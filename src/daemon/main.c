@@ -188,6 +188,7 @@ daemon_exit_now(void)
 			state_remove(a->id);
 	}
 	if (!running) {
+		app_listen_close_all();
 		keeper_quit();
 		paths_release_runtime(&d_paths);
 	}
