@@ -487,6 +487,18 @@ keeper_drop_sock(int id, unsigned idx)
 		log_warn("%s: keeper", __func__);
 }
 
+/* 1 when s has a message within ms, 0 on timeout, -1 on error. */
+static int
+keeper_readable(int s, int ms)
+{
+	struct pollfd	pfd = { .fd = s, .events = POLLIN };
+	int		r;
+
+	while ((r = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+		;
+	return (r);
+}
+
 int
 keeper_take_socks(void (*cb)(int id, unsigned idx, int fd))
 {
@@ -498,6 +510,15 @@ keeper_take_socks(void (*cb)(int id, unsigned idx, int fd))
 	if (keeper_sock == -1 || keeper_send(keeper_sock, "L", -1) == -1)
 		return (-1);
 	for (;;) {
+		/*
+		 * A keeper of an older opm (kept across a reload that upgraded
+		 * the daemon) ignores "L" and never answers: do not wait on it.
+		 */
+		if (keeper_readable(keeper_sock, KEEPER_WAIT_MS) != 1) {
+			log_warnx("%s: the keeper does not hand sockets back",
+			    __func__);
+			return (-1);
+		}
 		if ((n = keeper_recv(keeper_sock, buf, sizeof buf, &fd)) <= 0)
 			return (-1);
 		if (buf[0] == 'E')

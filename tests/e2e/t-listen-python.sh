@@ -36,6 +36,8 @@ wait_for 5 grep -q "LISTEN_FDS=1 LISTEN_FDNAMES=web pid $pid family AF_INET" \
 # Exactly stdin, stdout, stderr and the socket: nothing else leaks.
 assert_eq "0 1 2 3" "$(ls /proc/"$pid"/fd | sort -n | xargs)" "fds of web"
 [[ $(readlink /proc/"$pid"/fd/3) == socket:* ]] || fail "fd 3 is no socket"
+assert_exit 0 "$OPM" info web
+assert_contains "$OUT" "listening        $addr (web)"
 assert_exit 0 "$OPM" env web
 assert_contains "$OUT" "LISTEN_FDS=1"
 assert_contains "$OUT" "LISTEN_FDNAMES=web"
