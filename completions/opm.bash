@@ -25,7 +25,7 @@ _opm()
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
-	    --log-date-format --time"
+	    --log-date-format --time --listen"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -55,7 +55,7 @@ _opm()
 			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
-		--log-keep|--log-date-format|--only)
+		--log-keep|--log-date-format|--listen|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

@@ -15,6 +15,7 @@
  *	app-adopt.c	apps of a dead or re-executed daemon taken over
  *	app-restore.c	the dump brought up as a reconciliation
  *	app-json.c	the app object of list and info
+ *	app-listen.c	the listening sockets opm owns for an app
  */
 #ifndef OPM_APP_H
 #define OPM_APP_H
@@ -65,6 +66,8 @@ struct app {
 	uv_timer_t		 timer;
 	struct logfile		*out;
 	struct logfile		*err;
+	/* Listening sockets, one per conf.listen (-1: not bound); NULL. */
+	int			*lfds;
 	pid_t			 session;	/* made by its spawn; 0 unknown */
 	struct app_kin		*kin;		/* outside the group (app-tree.c) */
 	size_t			 nkin;
@@ -86,6 +89,9 @@ void		 app_init(uv_loop_t *, const struct paths *);
  */
 struct app	*app_create(struct app_conf *conf, int want_id, char *cause,
 		    size_t clen);
+/* The same with the listening sockets bound already (taken, even on NULL). */
+struct app	*app_create_bound(struct app_conf *conf, int want_id, int *lfds,
+		    char *cause, size_t clen);
 /* The state a saved dump should bring the app back to. */
 bool		 app_desired_running(const struct app *);
 struct app	*app_find_id(int);
@@ -169,6 +175,40 @@ cJSON		*app_restore(const char *path, char *cause, size_t clen);
 
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);
+
+/* app-listen.c */
+/*
+ * Binds every address of c's listen key: *lfds gets one socket each (NULL
+ * when c has none). -1 with a cause naming the address; nothing is left
+ * bound then.
+ */
+int		 app_listen_bind(const struct app_conf *c, int **lfds,
+		    char *cause, size_t clen);
+/* Closes sockets app_listen_bind made and unlinks their unix paths. */
+void		 app_listen_unbind(const struct app_conf *c, int *lfds);
+/* Gives the app its bound sockets (takes ownership); the keeper holds them. */
+void		 app_listen_attach(struct app *, int *lfds);
+/* Binds what the app lacks (after a keeper was lost); -1 and a cause. */
+int		 app_listen_ready(struct app *, char *cause, size_t clen);
+/* LISTEN_FDNAMES of the app: the names, colon-separated (caller frees). */
+char		*app_listen_names(const struct app *);
+/* The app is deleted: sockets closed, unix paths unlinked, keeper told. */
+void		 app_listen_close(struct app *);
+/* The clean stop of the daemon with every app stopped: close them all. */
+void		 app_listen_close_all(void);
+/* Sockets handed over (keeper, reload) before their apps are adopted. */
+void		 app_listen_stash(int id, unsigned idx, int fd);
+void		 app_listen_takeover(const cJSON *sockets);
+/* An app created from runtime state takes its stashed sockets. */
+void		 app_listen_claim(struct app *);
+/* After adoption: closes what no app claimed. */
+void		 app_listen_unclaimed(void);
+/* Sends every socket to a (new) keeper again. */
+void		 app_listen_rehold(void);
+/* Every socket as {id, index, fd}, made inheritable, for a re-exec. */
+cJSON		*app_listen_handover(void);
+/* The listen array of info: address, name, bound (null when not bound). */
+cJSON		*app_listen_json(const struct app *);
 
 /* Between the app*.c files only. */
 extern uv_loop_t	*app_loop;

@@ -18,6 +18,7 @@ enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
 #define CONF_STOP_CODES_MAX	32
 #define CONF_ENVSETS_MAX	64
 #define CONF_SETNAME_MAX	64
+#define CONF_LISTEN_MAX		16	/* sockets of one app */
 
 /* One env_NAME object of an app (PM2's environment sets). */
 struct conf_envset {
@@ -63,6 +64,7 @@ struct app_conf {
 	char		 *error_file;
 	char		 *log_file;	/* both streams; "": logs/NAME.log */
 	char		 *log_date_format; /* as written (moment tokens) */
+	char		**listen;	/* [NAME=]ADDR as written (addr.h) */
 };
 
 /*

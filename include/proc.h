@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define PROC_LISTEN_MAX	16	/* sockets passed to one process */
+
 struct proc_spec {
 	const char	 *path;		/* resolved executable */
 	char *const	 *argv;
@@ -18,6 +20,15 @@ struct proc_spec {
 	const char	 *cwd;
 	int		  out_fd;	/* becomes stdout */
 	int		  err_fd;	/* becomes stderr */
+	/*
+	 * Sockets passed with the systemd protocol: listen_fds[i] becomes fd
+	 * 3 + i, inheritable; everything else above 2 is closed. listen_pid
+	 * points into the value of envp's LISTEN_PID= entry, with room for
+	 * 20 digits: the child writes its own pid there before exec.
+	 */
+	const int	 *listen_fds;
+	size_t		  nlisten;
+	char		 *listen_pid;
 };
 
 /*

@@ -132,6 +132,24 @@ render_value(const char *k, const cJSON *v)
 	}
 }
 
+/* The sockets of listen: the address bound (the real port) and its name. */
+static void
+render_listen(const cJSON *list)
+{
+	const cJSON	*e;
+	const char	*bound, *name;
+	char		 line[512];
+	int		 n = 0;
+
+	cJSON_ArrayForEach(e, list) {
+		bound = json_str(e, "bound");
+		name = json_str(e, "name");
+		snprintf(line, sizeof line, "%s (%s)", bound != NULL ? bound :
+		    "not bound", name != NULL ? name : "?");
+		render_kv(n++ == 0 ? "listening" : "", line);
+	}
+}
+
 void
 render_info(const cJSON *a)
 {
@@ -152,6 +170,7 @@ render_info(const cJSON *a)
 	render_kv("uptime", render_int(a, "pid") > 0 ? buf : "-");
 	parse_fmt_size(render_int(a, "memory_bytes"), buf, sizeof buf);
 	render_kv("memory", buf);
+	render_listen(cJSON_GetObjectItemCaseSensitive(a, "listen"));
 	conf = cJSON_GetObjectItemCaseSensitive(a, "config");
 	cJSON_ArrayForEach(e, conf) {
 		if (strcmp(e->string, "name") == 0 ||

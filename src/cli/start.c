@@ -209,6 +209,12 @@ start_flag(cJSON *app, const struct options_entry *o, const char *val)
 	case OPTIONS_CODES:
 		v = start_codes(o, val);
 		break;
+	case OPTIONS_LISTEN:
+		/* Repeatable: one more address; the daemon checks them. */
+		if ((v = cJSON_GetObjectItem(app, o->key)) == NULL)
+			v = cJSON_AddArrayToObject(app, o->key);
+		cJSON_AddItemToArray(v, cJSON_CreateString(val));
+		return;
 	default:
 		v = cJSON_CreateString(val);
 		break;

@@ -161,6 +161,11 @@ const struct options_entry options_table[] = {
 	OPTIONS_PM2("combine_logs", OPTIONS_PM2_DEFAULT, "*",
 	    "one log file per stream and app is what opm does"),
 
+	/* Sockets owned by opm (issue 14 item 3): PM2 has no such key. */
+	{ .key = "listen", .flag = "listen", .arg = "ADDR",
+	  .type = OPTIONS_LISTEN, .offset = OFF(listen), .exported = true,
+	  .help = "socket opm binds, passed as LISTEN_FDS (repeatable)" },
+
 	/* PM2's keys of later issues: refused, but for their default. */
 	OPTIONS_PM2("instances", OPTIONS_PM2_LATER, "1 \"1\"",
 	    "run one app per instance for now"),

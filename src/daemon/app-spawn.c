@@ -91,14 +91,15 @@ char **
 app_environ(const struct app *a, char *cause, size_t clen)
 {
 	const struct conf_envset *set = conf_envset(&a->conf, a->conf.env_name);
-	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv, **argv;
+	char	**v = xcalloc(1, sizeof *v), **file = NULL, *kv, **argv, *names;
 	char	  why[512];
 	size_t	  n = 0, i;
 	unsigned  flags;
 
 	for (i = 0; a->conf.env_base && a->conf.env_base[i]; i++) {
 		/* The CLI's service manager's, not the app's. */
-		if (strncmp(a->conf.env_base[i], "NOTIFY_SOCKET=", 14) == 0)
+		if (strncmp(a->conf.env_base[i], "NOTIFY_SOCKET=", 14) == 0 ||
+		    strncmp(a->conf.env_base[i], "LISTEN_", 7) == 0)
 			continue;
 		v = app_setenv(v, &n, a->conf.env_base[i]);
 	}
@@ -128,6 +129,17 @@ app_environ(const struct app *a, char *cause, size_t clen)
 	xasprintf(&kv, "OPM_APP_ID=%d", a->id);
 	v = app_setenv(v, &n, kv);
 	free(kv);
+	/* The sockets of listen: LISTEN_PID is set at the spawn. */
+	if (a->conf.listen != NULL) {
+		xasprintf(&kv, "LISTEN_FDS=%zu", xlenv(a->conf.listen));
+		v = app_setenv(v, &n, kv);
+		free(kv);
+		names = app_listen_names(a);
+		xasprintf(&kv, "LISTEN_FDNAMES=%s", names);
+		v = app_setenv(v, &n, kv);
+		free(kv);
+		free(names);
+	}
 	qsort(v, n, sizeof *v, app_envcmp);
 	return (v);
 }
@@ -265,6 +277,29 @@ app_transient(int e)
 }
 
 /*
+ * The sockets of the listen key for spec, bound again if a keeper lost
+ * them, and the LISTEN_PID entry of *env the child fills in. -1 with errno
+ * and a's reason when a socket cannot be bound.
+ */
+static int
+app_spawn_listen(struct app *a, char ***env, struct proc_spec *spec)
+{
+	size_t	n = xlenv(*env), i;
+
+	if (app_listen_ready(a, a->run.reason, sizeof a->run.reason) == -1)
+		return (-1);
+	/* Room for the digits of any pid. */
+	*env = app_setenv(*env, &n, "LISTEN_PID=00000000000000000000");
+	for (i = 0; (*env)[i] != NULL; i++) {
+		if (strncmp((*env)[i], "LISTEN_PID=", 11) == 0)
+			spec->listen_pid = (*env)[i] + 11;
+	}
+	spec->listen_fds = a->lfds;
+	spec->nlisten = xlenv(a->conf.listen);
+	return (0);
+}
+
+/*
  * Starts the program. With a's reason set when it cannot: -2 for a lack
  * of resources (app_transient), -1 otherwise.
  *
@@ -321,6 +356,15 @@ app_spawn(struct app *a)
 		snprintf(a->run.reason, sizeof a->run.reason, "log pipe: %s",
 		    strerror(e));
 		close(outfd);
+		xfreev(env);
+		return (app_transient(e) ? -2 : -1);
+	}
+	memset(&spec, 0, sizeof spec);
+	if (a->conf.listen != NULL &&
+	    app_spawn_listen(a, &env, &spec) == -1) {
+		e = errno;
+		close(outfd);
+		close(errfd);
 		xfreev(env);
 		return (app_transient(e) ? -2 : -1);
 	}

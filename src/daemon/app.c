@@ -321,6 +321,8 @@ app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 	TAILQ_INIT(&a->waiters);
 	uv_timer_init(app_loop, &a->timer);
 	a->timer.data = a;
+	/* Taken over: its sockets come from the keeper or the re-exec. */
+	app_listen_claim(a);
 	/* Kept in id order, whatever order they were adopted in. */
 	TAILQ_FOREACH(prev, &apps, entry) {
 		if (prev->id > a->id)
@@ -336,13 +338,29 @@ app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 }
 
 struct app *
-app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
+app_create_bound(struct app_conf *conf, int want_id, int *lfds, char *cause,
+    size_t clen)
 {
 	struct app	*a;
 
-	if ((a = app_new(conf, want_id, cause, clen)) != NULL)
-		app_save(a);
+	if ((a = app_new(conf, want_id, cause, clen)) == NULL) {
+		app_listen_unbind(conf, lfds);
+		return (NULL);
+	}
+	app_listen_attach(a, lfds);
+	app_save(a);
 	return (a);
+}
+
+/* A new app binds its listening sockets first: a port in use stops it. */
+struct app *
+app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
+{
+	int	*lfds;
+
+	if (app_listen_bind(conf, &lfds, cause, clen) == -1)
+		return (NULL);
+	return (app_create_bound(conf, want_id, lfds, cause, clen));
 }
 
 /* Tells those waiting now; a callback may wait again, for the next step. */
@@ -393,6 +411,7 @@ app_destroy(struct app *a)
 	app_notify(a);
 	logf_unref(a->out);
 	logf_unref(a->err);
+	app_listen_close(a);
 	uv_close((uv_handle_t *)&a->timer, app_free_cb);
 }
 

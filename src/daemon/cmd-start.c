@@ -268,6 +268,7 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	size_t				 n = 0, i, j, before;
 	size_t				 total = cmd_apps_bytes();
 	bool				*ok;
+	int				**lfds;
 
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
 		cmd_error(ctx, "apps: must be a non-empty array");
@@ -312,7 +313,20 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 			p.bad++;
 		n++;
 	}
+	/* Last the sockets of new apps: a port in use refuses the file. */
+	lfds = xcalloc(n, sizeof *lfds);
+	for (i = 0; i < n && p.n == 0; i++) {
+		if (app_find_name(confs[i].name) == NULL &&
+		    app_listen_bind(&confs[i], &lfds[i], cause,
+		    sizeof cause) == -1) {
+			cmd_start_problem(&p, i, confs[i].name, cause);
+			p.bad++;
+		}
+	}
 	if (p.n > 0) {
+		for (i = 0; i < n; i++)
+			app_listen_unbind(&confs[i], lfds[i]);
+		free(lfds);
 		if (p.n == 1)
 			cmd_error(ctx, "%s", p.text);
 		else
@@ -333,12 +347,14 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 			cmd_start_note(ctx, a, "exists");
 			continue;
 		}
-		if ((a = app_create(&confs[i], -1, cause, sizeof cause)) == NULL)
+		if ((a = app_create_bound(&confs[i], -1, lfds[i], cause,
+		    sizeof cause)) == NULL)
 			continue;
 		if (a->conf.autostart)
 			app_event(a, EV_START);
 		cmd_start_note(ctx, a, "created");
 	}
+	free(lfds);
 	free(confs);
 	free(ok);
 	return (cmd_wait_settled(ctx, cmd_start_done));

@@ -336,6 +336,8 @@ cmd_conf_bytes(const struct app_conf *c)
 	for (i = 0; i < c->nenvsets; i++)
 		n += cmd_json_len(c->envsets[i].name) + 8 +
 		    cmd_strv_len(c->envsets[i].env);
+	/* listen: in config, and address and bound in info's listen. */
+	n += 3 * cmd_strv_len(c->listen);
 	return (n + cmd_json_len(c->env_name) + 2 * (cmd_json_len(c->out_file) +
 	    cmd_json_len(c->error_file)) + cmd_json_len(c->log_file) +
 	    cmd_json_len(c->log_date_format));

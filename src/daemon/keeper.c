@@ -6,6 +6,10 @@
  *   "D serial"                 the pipe reached EOF: close it
  *   "G"                        send every held pipe back as "F ..." + fd,
  *                              then "E"; keep holding them
+ *   "S id index" + fd          hold this listening socket of app id
+ *   "X id index"               the app is deleted: close that socket
+ *   "L"                        send every held socket back as "S ..." + fd,
+ *                              then "E"; keep holding them
  *   "Q"                        exit
  * The keeper checks its peer's uid, holds one lock so there is one keeper
  * per runtime directory, and lives in its own session: neither the
@@ -41,6 +45,21 @@ struct keeper_fd {
 	bool		 als;
 	char		*path;
 	int		 fd;
+};
+
+/* A listening socket of an app (issue 14 item 3). */
+struct keeper_lsock {
+	int		 id;
+	unsigned	 idx;
+	int		 fd;
+};
+
+/* What the keeper process holds. */
+struct keeper_held {
+	struct keeper_fd	*fds;
+	size_t			 n;
+	struct keeper_lsock	*socks;
+	size_t			 nsocks;
 };
 
 static int	keeper_sock = -1;	/* daemon side: the connection */
@@ -158,8 +177,59 @@ keeper_recv(int s, char *buf, size_t len, int *fd)
 
 /* ---- the keeper process ---- */
 
+/* S, X and L: the listening sockets. 0 when msg was none of them. */
+static int
+keeper_serve_socks(int c, struct keeper_held *h, const char *buf, int fd)
+{
+	char		out[64];
+	unsigned	idx;
+	size_t		i;
+	int		id;
+
+	if (buf[0] == 'S' && sscanf(buf, "S %d %u", &id, &idx) == 2) {
+		if (fd == -1)
+			return (1);
+		/* A socket held again replaces the one held before. */
+		for (i = 0; i < h->nsocks; i++) {
+			if (h->socks[i].id == id && h->socks[i].idx == idx) {
+				close(h->socks[i].fd);
+				h->socks[i].fd = fd;
+				return (1);
+			}
+		}
+		h->socks = xreallocarray(h->socks, h->nsocks + 1,
+		    sizeof *h->socks);
+		h->socks[h->nsocks].id = id;
+		h->socks[h->nsocks].idx = idx;
+		h->socks[h->nsocks++].fd = fd;
+		return (1);
+	}
+	if (fd != -1)
+		close(fd);
+	if (buf[0] == 'X' && sscanf(buf, "X %d %u", &id, &idx) == 2) {
+		for (i = 0; i < h->nsocks; i++) {
+			if (h->socks[i].id != id || h->socks[i].idx != idx)
+				continue;
+			close(h->socks[i].fd);
+			h->socks[i] = h->socks[--h->nsocks];
+			break;
+		}
+		return (1);
+	}
+	if (buf[0] == 'L') {
+		for (i = 0; i < h->nsocks; i++) {
+			snprintf(out, sizeof out, "S %d %u", h->socks[i].id,
+			    h->socks[i].idx);
+			keeper_send(c, out, h->socks[i].fd);
+		}
+		keeper_send(c, "E", -1);
+		return (1);
+	}
+	return (0);
+}
+
 static void
-keeper_serve(int c, struct keeper_fd **fds, size_t *n)
+keeper_serve(int c, struct keeper_held *h)
 {
 	char		 buf[KEEPER_MSG], out[KEEPER_MSG];
 	uint64_t	 serial;
@@ -171,29 +241,29 @@ keeper_serve(int c, struct keeper_fd **fds, size_t *n)
 		return;
 	if (buf[0] == 'H' && fd != -1 &&
 	    sscanf(buf, "H %" SCNu64 " %d %n", &serial, &als, &off) == 2) {
-		*fds = xreallocarray(*fds, *n + 1, sizeof **fds);
-		(*fds)[*n].serial = serial;
-		(*fds)[*n].als = als != 0;
-		(*fds)[*n].path = xstrdup(buf + off);
-		(*fds)[(*n)++].fd = fd;
+		h->fds = xreallocarray(h->fds, h->n + 1, sizeof *h->fds);
+		h->fds[h->n].serial = serial;
+		h->fds[h->n].als = als != 0;
+		h->fds[h->n].path = xstrdup(buf + off);
+		h->fds[h->n++].fd = fd;
 		return;
 	}
-	if (fd != -1)
-		close(fd);
+	if (keeper_serve_socks(c, h, buf, fd))
+		return;
 	if (buf[0] == 'D' && sscanf(buf, "D %" SCNu64, &serial) == 1) {
-		for (i = 0; i < *n; i++) {
-			if ((*fds)[i].serial != serial)
+		for (i = 0; i < h->n; i++) {
+			if (h->fds[i].serial != serial)
 				continue;
-			close((*fds)[i].fd);
-			free((*fds)[i].path);
-			(*fds)[i] = (*fds)[--(*n)];
+			close(h->fds[i].fd);
+			free(h->fds[i].path);
+			h->fds[i] = h->fds[--h->n];
 			break;
 		}
 	} else if (buf[0] == 'G') {
-		for (i = 0; i < *n; i++) {
+		for (i = 0; i < h->n; i++) {
 			snprintf(out, sizeof out, "F %" PRIu64 " %d %s",
-			    (*fds)[i].serial, (*fds)[i].als, (*fds)[i].path);
-			keeper_send(c, out, (*fds)[i].fd);
+			    h->fds[i].serial, h->fds[i].als, h->fds[i].path);
+			keeper_send(c, out, h->fds[i].fd);
 		}
 		keeper_send(c, "E", -1);
 	} else if (buf[0] == 'Q')
@@ -204,11 +274,10 @@ void
 keeper_main(const struct paths *p)
 {
 	struct sockaddr_un	 sun;
-	struct keeper_fd	*fds = NULL;
+	struct keeper_held	 held = { NULL, 0, NULL, 0 };
 	struct pollfd		 pfd[2];
 	struct ucred		 cred;
 	socklen_t		 len;
-	size_t			 n = 0;
 	char			 lockpath[4200];
 	const char		*e;
 	int			 lfd, ls, c = -1, ready = -1, dfd;
@@ -261,7 +330,7 @@ keeper_main(const struct paths *p)
 				close(c);
 				c = -1;
 			} else
-				keeper_serve(c, &fds, &n);
+				keeper_serve(c, &held);
 		}
 		if (pfd[0].revents & POLLIN) {
 			int nc = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
@@ -394,7 +463,75 @@ keeper_take(void (*cb)(uint64_t, const char *, bool, int))
 	}
 }
 
-/* The keeper only ever answers "G": anything readable here is its end. */
+void
+keeper_hold_sock(int id, unsigned idx, int fd)
+{
+	char	msg[64];
+
+	if (keeper_sock == -1)
+		return;
+	snprintf(msg, sizeof msg, "S %d %u", id, idx);
+	if (keeper_send(keeper_sock, msg, fd) == -1)
+		log_warn("%s: keeper", __func__);
+}
+
+void
+keeper_drop_sock(int id, unsigned idx)
+{
+	char	msg[64];
+
+	if (keeper_sock == -1)
+		return;
+	snprintf(msg, sizeof msg, "X %d %u", id, idx);
+	if (keeper_send(keeper_sock, msg, -1) == -1)
+		log_warn("%s: keeper", __func__);
+}
+
+/* 1 when s has a message within ms, 0 on timeout, -1 on error. */
+static int
+keeper_readable(int s, int ms)
+{
+	struct pollfd	pfd = { .fd = s, .events = POLLIN };
+	int		r;
+
+	while ((r = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+		;
+	return (r);
+}
+
+int
+keeper_take_socks(void (*cb)(int id, unsigned idx, int fd))
+{
+	char		buf[KEEPER_MSG];
+	unsigned	idx;
+	int		fd, id;
+	ssize_t		n;
+
+	if (keeper_sock == -1 || keeper_send(keeper_sock, "L", -1) == -1)
+		return (-1);
+	for (;;) {
+		/*
+		 * A keeper of an older opm (kept across a reload that upgraded
+		 * the daemon) ignores "L" and never answers: do not wait on it.
+		 */
+		if (keeper_readable(keeper_sock, KEEPER_WAIT_MS) != 1) {
+			log_warnx("%s: the keeper does not hand sockets back",
+			    __func__);
+			return (-1);
+		}
+		if ((n = keeper_recv(keeper_sock, buf, sizeof buf, &fd)) <= 0)
+			return (-1);
+		if (buf[0] == 'E')
+			return (0);
+		if (buf[0] == 'S' && fd != -1 &&
+		    sscanf(buf, "S %d %u", &id, &idx) == 2)
+			cb(id, idx, fd);
+		else if (fd != -1)
+			close(fd);
+	}
+}
+
+/* The keeper only answers "G" and "L": anything readable here is its end. */
 static void
 keeper_poll_cb(uv_poll_t *h, int status, int events)
 {

@@ -188,6 +188,7 @@ daemon_exit_now(void)
 			state_remove(a->id);
 	}
 	if (!running) {
+		app_listen_close_all();
 		keeper_quit();
 		paths_release_runtime(&d_paths);
 	}
@@ -335,6 +336,7 @@ daemon_reexec(void)
 		cJSON_AddItemToArray(arr, state_encode(a->id, &a->conf,
 		    &a->run));
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
+	cJSON_AddItemToObject(h, "sockets", app_listen_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
 	text = json_text(h);
 	cJSON_Delete(h);
@@ -404,6 +406,7 @@ daemon_keeper_lost(void)
 	log_warnx("the descriptor keeper went away; starting a new one");
 	if (keeper_init(&d_paths, d_self) != -1) {
 		logf_rehold();
+		app_listen_rehold();
 		keeper_watch(d_loop, daemon_keeper_lost);
 	}
 }
@@ -456,6 +459,7 @@ daemon_takeover(cJSON *h)
 {
 	const cJSON	*e;
 
+	app_listen_takeover(cJSON_GetObjectItem(h, "sockets"));
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(h, "apps"))
 		app_adopt(e, true);
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(h, "pipes"))
@@ -609,13 +613,19 @@ main(int argc, char **argv)
 	if (handover != NULL)
 		daemon_takeover(handover);
 	else {
-		/* After a crash: find the apps that kept running. */
+		/*
+		 * After a crash: find the apps that kept running. Their
+		 * sockets first: an app that died meanwhile respawns at once.
+		 */
+		if (kept == 1)
+			keeper_take_socks(app_listen_stash);
 		state_load(daemon_adopt_state);
 		if (kept == 1)
 			keeper_take(daemon_adopt_pipe);
 		else
 			app_check_pipes();
 	}
+	app_listen_unclaimed();
 	keeper_watch(d_loop, daemon_keeper_lost);
 	uv_timer_init(d_loop, &d_reexec_timer);
 	uv_unref((uv_handle_t *)&d_reexec_timer);

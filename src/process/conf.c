@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "json.h"
 #include "log.h"
@@ -91,6 +92,7 @@ conf_free_logs(struct app_conf *c)
 	free(c->error_file);
 	free(c->log_file);
 	free(c->log_date_format);
+	xfreev(c->listen);
 }
 
 void
@@ -501,6 +503,62 @@ conf_datefmt(const cJSON *v, char **out, const char **cause)
 }
 
 /*
+ * listen: one address or an array of them, each checked now (addr.h), no
+ * socket address twice. The cause names the address; the caller copies it
+ * before the next call.
+ */
+static int
+conf_listen(const cJSON *v, char ***out, const char **cause)
+{
+	static char	 buf[ADDR_TEXT_MAX + 160];
+	struct addr	 a[CONF_LISTEN_MAX];
+	const cJSON	*e;
+	char		**l;
+	const char	*why;
+	size_t		  n = 0, i;
+
+	if (!cJSON_IsString(v) && !cJSON_IsArray(v)) {
+		*cause = "must be an address or an array of addresses";
+		return (-1);
+	}
+	if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > CONF_LISTEN_MAX) {
+		*cause = "more than 16 addresses";
+		return (-1);
+	}
+	l = xcalloc(CONF_LISTEN_MAX + 1, sizeof *l);
+	for (e = cJSON_IsArray(v) ? v->child : v; e != NULL;
+	    e = cJSON_IsArray(v) ? e->next : NULL) {
+		if (!cJSON_IsString(e)) {
+			*cause = "an address is not a string";
+			goto fail;
+		}
+		if (addr_parse(e->valuestring, &a[n], &why) == -1) {
+			snprintf(buf, sizeof buf, "'%.*s': %s", ADDR_TEXT_MAX,
+			    e->valuestring, why);
+			*cause = buf;
+			goto fail;
+		}
+		for (i = 0; i < n; i++) {
+			if (addr_same(&a[i], &a[n])) {
+				snprintf(buf, sizeof buf, "'%.*s': given twice",
+				    ADDR_TEXT_MAX, e->valuestring);
+				*cause = buf;
+				goto fail;
+			}
+		}
+		l[n++] = xstrdup(e->valuestring);
+	}
+	xfreev(*out);
+	*out = n > 0 ? l : NULL;
+	if (n == 0)
+		xfreev(l);
+	return (0);
+fail:
+	xfreev(l);
+	return (-1);
+}
+
+/*
  * path made absolute against cwd and lexically normal: no "." or empty
  * parts, ".." applied, so two spellings of one file compare equal.
  */
@@ -638,6 +696,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_u64(o, v, CONF_FIELD(c, o, uint64_t), cause));
 	case OPTIONS_SIGNAL:
 		return (conf_signal(v, CONF_FIELD(c, o, int), cause));
+	case OPTIONS_LISTEN:
+		return (conf_listen(v, CONF_FIELD(c, o, char **), cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -884,6 +944,12 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 	case OPTIONS_SIGNAL:
 		cJSON_AddStringToObject(obj, o->key,
 		    parse_signame(*CONF_CFIELD(c, o, int)));
+		break;
+	case OPTIONS_LISTEN:
+		/* Absent when empty: the dump of other apps is unchanged. */
+		if (*CONF_CFIELD(c, o, char **) != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    json_from_strv(*CONF_CFIELD(c, o, char **)));
 		break;
 	}
 }

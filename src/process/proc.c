@@ -139,17 +139,72 @@ proc_cwd_check(const char *cwd, char *cause, size_t clen)
 	return (0);
 }
 
-/* Closes every descriptor from 3 up but a and b. */
+/* Closes every descriptor from 'from' up but a and b (both >= from). */
 static void
-proc_close_but(int a, int b)
+proc_close_but(int from, int a, int b)
 {
 	int	lo = a < b ? a : b, hi = a < b ? b : a;
 
-	if (lo > 3)
-		syscall(SYS_close_range, 3, lo - 1, 0);
+	if (lo > from)
+		syscall(SYS_close_range, from, lo - 1, 0);
 	if (hi > lo + 1)
 		syscall(SYS_close_range, lo + 1, hi - 1, 0);
 	syscall(SYS_close_range, hi + 1, ~0U, 0);
+}
+
+/* In the child: fd moved to 'from' or above, close-on-exec; -1 on error. */
+static int
+proc_child_above(int *fd, int from)
+{
+	int	nfd;
+
+	if (*fd >= from)
+		return (0);
+	if ((nfd = fcntl(*fd, F_DUPFD_CLOEXEC, from)) == -1)
+		return (-1);
+	*fd = nfd;
+	return (0);
+}
+
+/*
+ * In the child: the listening sockets at 3, 4, ... in order, without
+ * close-on-exec (dup2 clears it), and LISTEN_PID set to our own pid (the
+ * protocol wants the pid of the process that reads it: known only now).
+ * errfd and gofd move above them first. -1 with errno on error.
+ */
+static int
+proc_child_listen(const struct proc_spec *s, int *errfd, int *gofd)
+{
+	int	base = 3 + (int)s->nlisten, tmp[PROC_LISTEN_MAX];
+	char	digits[24];
+	size_t	i, n = 0;
+	pid_t	pid = getpid();
+
+	if (s->nlisten > PROC_LISTEN_MAX) {
+		errno = EMFILE;
+		return (-1);
+	}
+	if (proc_child_above(errfd, base) == -1 ||
+	    proc_child_above(gofd, base) == -1)
+		return (-1);
+	/* Copies above base first, so that no dup2 overwrites a source. */
+	for (i = 0; i < s->nlisten; i++) {
+		if ((tmp[i] = fcntl(s->listen_fds[i], F_DUPFD_CLOEXEC,
+		    base)) == -1)
+			return (-1);
+	}
+	for (i = 0; i < s->nlisten; i++) {
+		if (dup2(tmp[i], 3 + (int)i) == -1)
+			return (-1);
+	}
+	/* No snprintf between fork and exec: the digits by hand. */
+	do
+		digits[n++] = '0' + pid % 10;
+	while ((pid /= 10) > 0);
+	for (i = 0; i < n; i++)
+		s->listen_pid[i] = digits[n - 1 - i];
+	s->listen_pid[n] = '\0';
+	return (0);
 }
 
 static void __attribute__((noreturn))
@@ -189,11 +244,14 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 		goto fail;
 	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
 		goto fail;
+	if (s->nlisten > 0 && proc_child_listen(s, &errfd, &go[0]) == -1)
+		goto fail;
 	/*
 	 * Everything else closes (errfd is close-on-exec already), before we
-	 * wait: a child left waiting must not hold the daemon's socket.
+	 * wait: a child left waiting must not hold the daemon's socket. The
+	 * temporary copies of the listening sockets go too.
 	 */
-	proc_close_but(errfd, go[0]);
+	proc_close_but(3 + (int)s->nlisten, errfd, go[0]);
 
 	/* Not before the daemon has recorded us (proc_release). */
 	do

@@ -142,6 +142,9 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateString("/sample/app.log"));
 	case OPTIONS_DATEFMT:
 		return (cJSON_CreateString("YYYY-MM-DD HH:mm:ss.SSS Z"));
+	case OPTIONS_LISTEN:
+		return (cJSON_Parse("[\"tcp://127.0.0.1:0\", "
+		    "\"web=unix:/run/x.sock\"]"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""fdserver.py: an HTTP server on the socket opm passes (systemd protocol).
+
+usage: fdserver.py [TAG...]   (arguments are ignored: tags for the tests)
+
+Takes fds 3 .. 3+N-1 from LISTEN_FDS=N, refuses to run unless LISTEN_PID
+is its own pid (exit 3) and N is at least 1 (exit 4), prints
+"LISTEN_FDS=N LISTEN_FDNAMES=... pid P family F" (F: fd 3's family) on
+stdout, and answers every GET on any of them with "pid P path PATH\\n".
+On SIGTERM it finishes the request it is serving, accepts nothing more
+and exits 0: connections waiting in the backlog are left for the next
+process on the same sockets.
+"""
+import http.server
+import os
+import select
+import signal
+import socket
+import sys
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = ("pid %d path %s\n" % (os.getpid(), self.path)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, fmt, *args):
+        pass
+
+
+class Server(http.server.HTTPServer):
+    def __init__(self, sock):
+        # Not bound here: the socket is opm's, bound and listening already.
+        http.server.HTTPServer.__init__(self, None, Handler,
+                                        bind_and_activate=False)
+        self.socket = sock
+        self.server_address = sock.getsockname()
+        self.timeout = 0.05
+
+
+def main():
+    if os.environ.get("LISTEN_PID") != str(os.getpid()):
+        print("LISTEN_PID=%s but pid %d" % (os.environ.get("LISTEN_PID"),
+                                             os.getpid()), flush=True)
+        return 3
+    n = int(os.environ.get("LISTEN_FDS", "0"))
+    if n < 1:
+        print("LISTEN_FDS=%d" % n, flush=True)
+        return 4
+    # Each socket's own family: tcp or unix alike.
+    socks = [socket.socket(fileno=3 + i) for i in range(n)]
+    print("LISTEN_FDS=%d LISTEN_FDNAMES=%s pid %d family %s" % (
+        n, os.environ.get("LISTEN_FDNAMES"), os.getpid(),
+        socks[0].family.name), flush=True)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda s, f: stop.append(s))
+    servers = [Server(s) for s in socks]
+    while not stop:
+        ready, _, _ = select.select(servers, [], [], 0.05)
+        for srv in ready:
+            srv._handle_request_noblock()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
