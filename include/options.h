@@ -34,6 +34,8 @@ enum options_type {
 	OPTIONS_SETNAME,	/* the name of an environment set, char * */
 	OPTIONS_LOGPATH,	/* a log path: relative to cwd; null: none */
 	OPTIONS_DATEFMT,	/* PM2's log_date_format (moment tokens) */
+	/* Start order (issue 14 item 5). */
+	OPTIONS_DEPS,		/* depends_on: struct conf_dep[] + ndeps */
 };
 
 /*

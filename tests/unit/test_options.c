@@ -142,6 +142,9 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateString("/sample/app.log"));
 	case OPTIONS_DATEFMT:
 		return (cJSON_CreateString("YYYY-MM-DD HH:mm:ss.SSS Z"));
+	case OPTIONS_DEPS:
+		return (cJSON_Parse("[\"db\", {\"app\": \"cache\", "
+		    "\"condition\": \"ready\"}]"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
