@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 14 item 5: condition completed. api waits, `waiting` with the
 # reason "waiting for migrate (completed)", while the one-shot migrate
-# runs, and starts only once migrate exited 0 and stayed stopped; a job
+# runs (a daemon reload keeps it so), and starts only once migrate exited
+# 0 and stayed stopped; a job
 # that exits 3 fails its dependent, which never runs; a job that crash-
 # loops into errored fails the app held on it.
 # shellcheck source=tests/e2e/lib.sh
@@ -26,6 +27,11 @@ assert_exit 0 "$OPM" info api
 assert_contains "$OUT" "waiting for migrate (completed)"
 wait_for 10 grep -qx "migrate start" "$TEST_TMP/events"
 assert_eq "migrate start" "$(events)" "only migrate ran"
+
+# Still held after a reload of the daemon (the hold is in the record).
+assert_exit 0 "$OPM" daemon reload
+assert_eq waiting "$(app_field api status)" "api after a reload"
+assert_eq "waiting for migrate (completed)" "$(app_field api reason)"
 
 # migrate completes: api starts, after it.
 touch "$TEST_TMP/go-migrate"
