@@ -14,6 +14,7 @@
  *			followed when the main process daemonized
  *	app-adopt.c	apps of a dead or re-executed daemon taken over
  *	app-restore.c	the dump brought up as a reconciliation
+ *	app-deps.c	start order (depends_on): held starts, ordered stops
  *	app-json.c	the app object of list and info
  *	app-listen.c	the listening sockets opm owns for an app
  */
@@ -209,6 +210,28 @@ void		 app_listen_rehold(void);
 cJSON		*app_listen_handover(void);
 /* The listen array of info: address, name, bound (null when not bound). */
 cJSON		*app_listen_json(const struct app *);
+
+/* app-deps.c */
+/*
+ * A start the user asked for: EV_START, or, when a's dependencies are not
+ * met, held waiting (EV_HOLD) or errored (EV_DEP_FAIL) with the reason.
+ * Dependencies that are stopped or errored are started first.
+ */
+void		 app_start(struct app *);
+/* app_start of each, dependencies first (deps_order). */
+void		 app_start_ordered(struct app **, size_t n);
+/* The app called name changed state (or is gone): its held dependents
+ * look again. */
+void		 app_deps_changed(const char *name);
+/* Every held app looks again (after adoption). */
+void		 app_deps_recheck_all(void);
+/*
+ * Stops the apps ids[0..n) in reverse dependency order: each once no app
+ * of the set that depends on it is up. done(arg) once none is stopping;
+ * returns how many are waited on, 0: done is not called, all are down.
+ */
+int		 app_stop_ordered(const int *ids, size_t n,
+		    void (*done)(void *), void *arg);
 
 /* Between the app*.c files only. */
 extern uv_loop_t	*app_loop;

@@ -20,6 +20,15 @@ enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
 #define CONF_SETNAME_MAX	64
 #define CONF_LISTEN_MAX		16	/* sockets of one app */
 
+/* What a dependency of depends_on waits for (deps.c). */
+enum deps_cond { DEPS_STARTED, DEPS_READY, DEPS_COMPLETED };
+
+/* One entry of depends_on: an app, by name, and its condition. */
+struct conf_dep {
+	char		  name[OPM_NAME_MAX + 1];
+	enum deps_cond	  cond;
+};
+
 /* One env_NAME object of an app (PM2's environment sets). */
 struct conf_envset {
 	char		 *name;		/* NAME, without "env_" */
@@ -65,6 +74,8 @@ struct app_conf {
 	char		 *log_file;	/* both streams; "": logs/NAME.log */
 	char		 *log_date_format; /* as written (moment tokens) */
 	char		**listen;	/* [NAME=]ADDR as written (addr.h) */
+	struct conf_dep	 *deps;		/* depends_on, in file order */
+	size_t		  ndeps;
 };
 
 /*

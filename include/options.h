@@ -36,6 +36,8 @@ enum options_type {
 	OPTIONS_DATEFMT,	/* PM2's log_date_format (moment tokens) */
 	/* Sockets owned by opm (issue 14 item 3). */
 	OPTIONS_LISTEN,		/* addresses (addr.h), char ** */
+	/* Start order (issue 14 item 5). */
+	OPTIONS_DEPS,		/* depends_on: struct conf_dep[] + ndeps */
 };
 
 /*

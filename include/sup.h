@@ -19,7 +19,8 @@
 enum app_state {
 	APP_LAUNCHING,	/* spawned, not yet executed */
 	APP_ONLINE,
-	APP_WAITING,	/* restart delayed by backoff or restart_delay */
+	APP_WAITING,	/* restart delayed by backoff or restart_delay, or
+			   a start held until its dependencies are met */
 	APP_STOPPING,
 	APP_STOPPED,
 	APP_ERRORED,
@@ -40,8 +41,11 @@ enum sup_event {
 			   outside its group, which is the main one now
 			   (it daemonized); the reason is in the record */
 	EV_EXEC_OK,	/* the exec verdict: the program runs */
+	/* Start order (app-deps.c); the reason is in the record. */
+	EV_HOLD,	/* a start whose dependencies are not met: wait */
+	EV_DEP_FAIL,	/* a dependency cannot be met: do not start */
 };
-#define SUP_NEVENTS	(EV_EXEC_OK + 1)
+#define SUP_NEVENTS	(EV_DEP_FAIL + 1)
 
 /*
  * The runtime record. Everything here but the last two fields is saved in
@@ -66,6 +70,7 @@ struct app_run {
 	bool		 exit_unknown;	/* died while adopted */
 	int		 exit_code;	/* -1 if signalled */
 	int		 exit_signal;	/* 0 if exited */
+	bool		 dep_wait;	/* waiting: held for depends_on */
 	char		 reason[256];	/* of the last transition */
 	/*
 	 * Not saved: a successor daemon never finishes a delete whose client

@@ -245,9 +245,9 @@ cli_restore(int argc, char **argv)
 			reason = json_str(a, PROTO_REASON);
 			action = json_str(a, PROTO_ACTION);
 			printf("%s: %s", json_str(a, "name"), action);
-			if (action != NULL &&
-			    strcmp(action, PROTO_ACTION_FAILED) == 0 &&
-			    reason != NULL)
+			if (action != NULL && reason != NULL &&
+			    (strcmp(action, PROTO_ACTION_FAILED) == 0 ||
+			    strcmp(action, "waiting") == 0))
 				printf(": %s", reason);
 			printf("\n");
 		}
@@ -630,8 +630,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  "[-- ARG...] | FILE [OPTIONS] [--only NAMES] | TARGET",
 	  "create and start an app, or start a stopped one", cli_start },
 	{ "stop", NULL, "stop TARGET... | FILE [--only NAMES]",
-	  "stop apps; returns once their processes are reaped",
-	  cli_stop },
+	  "stop apps, dependents (depends_on) first; returns once their "
+	  "processes are reaped", cli_stop },
 	{ "restart", NULL, "restart TARGET... | FILE [--only NAMES] "
 	  "[--update-env] [--env NAME]",
 	  "stop then start apps (restarts +1); --update-env takes this "

@@ -217,13 +217,19 @@ void
 render_apps_brief(const cJSON *list, const char *verb)
 {
 	const cJSON	*a;
-	const char	*action;
+	const char	*action, *status, *reason;
 
 	cJSON_ArrayForEach(a, list) {
 		action = json_str(a, PROTO_ACTION);
+		/* Held for depends_on: the reason says for what. */
+		status = json_str(a, "status");
+		reason = json_str(a, PROTO_REASON);
+		if (status != NULL && strcmp(status, "waiting") == 0 &&
+		    reason != NULL && strncmp(reason, "waiting for ", 12) == 0)
+			status = reason;
 		printf("%s: %s (id %lld, %s", json_str(a, "name"),
 		    action ? action : verb, render_int(a, "id"),
-		    json_str(a, "status"));
+		    status != NULL ? status : "?");
 		if (render_int(a, "pid") > 0)
 			printf(", pid %lld", render_int(a, "pid"));
 		printf(")\n");

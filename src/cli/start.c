@@ -273,7 +273,10 @@ cli_start_help(void)
 	    "/dev/null keeps nothing), see opm-apps(5).\n"
 	    "FILE is an app file: .json (JSON5-style too), .yml, .yaml, "
 	    ".config.js,\n"
-	    ".config.cjs or .config.mjs (read by node); see opm-apps(5).\n");
+	    ".config.cjs or .config.mjs (read by node); see opm-apps(5).\n"
+	    "Start order: the app-file key depends_on (names, or {app, "
+	    "condition:\nstarted|ready|completed}); an app waits for its "
+	    "dependencies, and stop\nall stops dependents first.\n");
 }
 
 /* What the word after opm's options is: it decides how later words read. */

@@ -156,6 +156,10 @@ const struct options_entry options_table[] = {
 	{ .key = "time", .flag = "time", .alias_of = "log_time",
 	  .pm2 = OPTIONS_PM2_MAPPED, .type = OPTIONS_BOOL,
 	  .help = "PM2's: the same as --log-time" },
+	/* Start order (issue 14 item 5). */
+	{ .key = "depends_on", .type = OPTIONS_DEPS, .offset = OFF(deps),
+	  .exported = true,
+	  .help = "start after these apps: names or {app, condition}" },
 	OPTIONS_PM2("merge_logs", OPTIONS_PM2_DEFAULT, "*",
 	    "one log file per stream and app is what opm does"),
 	OPTIONS_PM2("combine_logs", OPTIONS_PM2_DEFAULT, "*",

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "app.h"
 #include "log.h"
@@ -96,6 +97,7 @@ app_event(struct app *a, enum sup_event ev)
 {
 	struct sup_in	in;
 	struct sup_out	out;
+	char		name[OPM_NAME_MAX + 1];
 	int		r;
 
 	in.event = ev;
@@ -132,9 +134,18 @@ app_event(struct app *a, enum sup_event ev)
 	else if (out.actions & ACT_TIMER)
 		app_timer_arm(a, out.timer_ms);
 	if (out.actions & ACT_DESTROY) {
+		strlcpy(name, a->conf.name, sizeof name);
 		app_destroy(a);
+		app_deps_changed(name);
 		return;
 	}
+	/*
+	 * Apps held on this one look again (app-deps.c) before its waiters
+	 * are told, so that a start's reply waits for the dependents it
+	 * starts too.
+	 */
+	if (a->run.state != out.from)
+		app_deps_changed(a->conf.name);
 	/* Waiters wait for the end of a stop, or for the exec's verdict. */
 	if ((out.from == APP_STOPPING || out.from == APP_LAUNCHING) &&
 	    a->run.state != out.from)

@@ -9,6 +9,7 @@
  * restarts = 0.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "parse.h"
 #include "protocol.h"
+#include "xmem.h"
 
 static void
 app_restore_result(cJSON *out, const char *name, struct app *a,
@@ -34,53 +36,77 @@ app_restore_result(cJSON *out, const char *name, struct app *a,
 	cJSON_AddItemToArray(out, o);
 }
 
+/*
+ * Created first, then started in dependency order (app_start_ordered),
+ * so that an app never waits on one the dump creates after it; the result
+ * says what became of each, in the dump's order.
+ */
 cJSON *
 app_restore(const char *path, char *cause, size_t clen)
 {
 	struct dump_entry	*e;
-	struct app		*a;
+	struct app		*a, **starts;
 	cJSON			*out;
 	char			 name[OPM_NAME_MAX + 1];
-	size_t			 n, i, total = cmd_apps_bytes();
+	size_t			 n, i, nstarts = 0, total = cmd_apps_bytes();
+	int			*ids;
 
 	if (dump_read(path, &e, &n, cause, clen) == -1)
 		return (NULL);
 	out = cJSON_CreateArray();
+	starts = xcalloc(n + 1, sizeof *starts);
+	ids = xcalloc(n + 1, sizeof *ids);
 	for (i = 0; i < n; i++) {
+		ids[i] = -1;
 		strlcpy(name, e[i].conf.name, sizeof name);
 		if (e[i].error[0] == '\0' && !parse_name_new_ok(name))
 			snprintf(e[i].error, sizeof e[i].error, "name: '%s' must "
 			    "not begin with '-' (rename it in the dump)", name);
-		if (e[i].error[0] != '\0') {
-			app_restore_result(out, name[0] ? name : "?", NULL,
-			    PROTO_ACTION_FAILED, e[i].error);
+		if (e[i].error[0] != '\0' || app_find_name(name) != NULL)
 			continue;
-		}
-		if ((a = app_find_name(name)) != NULL) {
+		if (cmd_apps_room(&total, &e[i].conf, e[i].error,
+		    sizeof e[i].error) == -1 || (a = app_create(&e[i].conf,
+		    e[i].id, e[i].error, sizeof e[i].error)) == NULL)
+			continue;
+		ids[i] = a->id;
+		/* Kept even if it cannot start, so a later save keeps it. */
+		if (e[i].running)
+			starts[nstarts++] = a;
+	}
+	app_start_ordered(starts, nstarts);
+	for (i = 0; i < n; i++) {
+		/* A created app took the name with its configuration. */
+		a = ids[i] != -1 ? app_find_id(ids[i]) : NULL;
+		strlcpy(name, a != NULL ? a->conf.name : e[i].conf.name,
+		    sizeof name);
+		if (ids[i] == -1 && e[i].error[0] == '\0' &&
+		    (a = app_find_name(name)) != NULL) {
 			app_restore_result(out, name, a, "already present",
 			    NULL);
 			continue;
 		}
-		if (cmd_apps_room(&total, &e[i].conf, cause, clen) == -1 ||
-		    (a = app_create(&e[i].conf, e[i].id, cause,
-		    clen)) == NULL) {
-			app_restore_result(out, name, NULL,
-			    PROTO_ACTION_FAILED, cause);
+		if (a == NULL) {
+			app_restore_result(out, name[0] ? name : "?", NULL,
+			    PROTO_ACTION_FAILED, e[i].error[0] ? e[i].error :
+			    "deleted meanwhile");
 			continue;
 		}
-		if (!e[i].running) {
+		/* Not saved running, unless a dependent started it. */
+		if (!e[i].running && a->run.state == APP_STOPPED)
 			app_restore_result(out, name, a, "restored stopped",
 			    NULL);
-			continue;
-		}
-		/* Kept even if it cannot start, so a later save keeps it. */
-		app_event(a, EV_START);
-		app_restore_result(out, name, a, a->run.state == APP_ERRORED ?
-		    PROTO_ACTION_FAILED : "started", a->run.state == APP_ERRORED ?
-		    a->run.reason : NULL);
+		else if (a->run.state == APP_ERRORED)
+			app_restore_result(out, name, a, PROTO_ACTION_FAILED,
+			    a->run.reason);
+		else if (a->run.dep_wait)
+			app_restore_result(out, name, a, "waiting",
+			    a->run.reason);
+		else
+			app_restore_result(out, name, a, "started", NULL);
 	}
+	free(starts);
+	free(ids);
 	dump_free(e, n);
 	log_info("restored from %s", path);
 	return (out);
 }
-

@@ -1,5 +1,7 @@
 /*
- * kill: opm daemon stop. Every app is stopped, in parallel, then we exit.
+ * kill: opm daemon stop. Every app is stopped, in parallel but for the
+ * apps that depend on others (stopped first: app_stop_ordered), then we
+ * exit.
  * The same stop-all serves SIGTERM and SIGINT (main.c).
  * reexec: opm daemon reload.
  */
@@ -10,55 +12,20 @@
 #include "daemon.h"
 #include "xmem.h"
 
-struct cmd_stop_all {
-	void	(*done)(void *);
-	void	 *arg;
-	int	  pending;
-};
-
-/* Waits on every app still stopping; the number waited on. */
-static int
-cmd_stop_all_wait(struct cmd_stop_all *sa, void (*cb)(void *))
-{
-	struct app	*a;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->run.state == APP_STOPPING) {
-			sa->pending++;
-			app_wait(a, cb, sa);
-		}
-	}
-	return (sa->pending);
-}
-
-static void
-cmd_stop_all_cb(void *arg)
-{
-	struct cmd_stop_all	*sa = arg;
-
-	if (--sa->pending > 0)
-		return;
-	/* Woken by one step: look again. */
-	if (cmd_stop_all_wait(sa, cmd_stop_all_cb) > 0)
-		return;
-	sa->done(sa->arg);
-	free(sa);
-}
-
+/* Every app, dependents before what they depend on (app-deps.c). */
 int
 cmd_stop_all(void (*done)(void *), void *arg)
 {
-	struct cmd_stop_all	*sa = xcalloc(1, sizeof *sa);
-	struct app		*a;
-	int			 n;
+	struct app	*a;
+	int		*ids, r;
+	size_t		 n = 0;
 
-	sa->done = done;
-	sa->arg = arg;
+	ids = xcalloc(app_count() + 1, sizeof *ids);
 	TAILQ_FOREACH(a, &apps, entry)
-		app_event(a, EV_STOP);
-	if ((n = cmd_stop_all_wait(sa, cmd_stop_all_cb)) == 0)
-		free(sa);
-	return (n);
+		ids[n++] = a->id;
+	r = app_stop_ordered(ids, n, done, arg);
+	free(ids);
+	return (r);
 }
 
 static void

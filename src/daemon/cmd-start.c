@@ -17,6 +17,7 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "deps.h"
 #include "dotenv.h"
 #include "interp.h"
 #include "json.h"
@@ -132,8 +133,10 @@ cmd_start_done(struct cmd_ctx *ctx)
 static const char *
 cmd_start_existing(struct app *a)
 {
-	if (a->run.state == APP_STOPPED || a->run.state == APP_ERRORED) {
-		app_event(a, EV_START);
+	if (a->run.state == APP_STOPPED || a->run.state == APP_ERRORED ||
+	    (a->run.state == APP_WAITING && a->run.dep_wait)) {
+		/* Held when its dependencies are not met (app-deps.c). */
+		app_start(a);
 		return ("started");	/* "failed" comes from cmd_start_done */
 	}
 	if (a->run.state == APP_STOPPING) {
@@ -142,6 +145,50 @@ cmd_start_existing(struct app *a)
 	}
 	return (a->run.state == APP_ONLINE ? "already online" :
 	    "already starting");
+}
+
+/* Problems of depends_on found by deps_check, one line each in cause. */
+struct cmd_start_deps {
+	char	*cause;
+	size_t	 clen;
+};
+
+static void
+cmd_start_deps_line(void *arg, size_t i, const char *why)
+{
+	struct cmd_start_deps	*d = arg;
+	size_t			 n = strlen(d->cause);
+
+	(void)i;
+	snprintf(d->cause + n, d->clen - n, "%s%s", n > 0 ? "; " : "", why);
+}
+
+/*
+ * depends_on of one new app c against the daemon's apps: -1 and cause when
+ * it names itself or no app, or closes a cycle.
+ */
+static int
+cmd_start_deps_one(const struct app_conf *c, char *cause, size_t clen)
+{
+	struct cmd_start_deps	  d = { cause, clen };
+	const struct app_conf	**v;
+	struct app		 *a;
+	bool			 *check;
+	size_t			  n = 0;
+
+	if (c->ndeps == 0)
+		return (0);
+	v = xcalloc(app_count() + 1, sizeof *v);
+	check = xcalloc(app_count() + 1, sizeof *check);
+	v[n] = c;
+	check[n++] = true;
+	TAILQ_FOREACH(a, &apps, entry)
+		v[n++] = &a->conf;
+	cause[0] = '\0';
+	n = deps_check(v, check, n, cmd_start_deps_line, &d);
+	free(v);
+	free(check);
+	return (n > 0 ? -1 : 0);
 }
 
 /*
@@ -173,6 +220,7 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 	}
 	total = cmd_apps_bytes();
 	if (app_check_program(c, cause, sizeof cause) == -1 ||
+	    cmd_start_deps_one(c, cause, sizeof cause) == -1 ||
 	    cmd_apps_room(&total, c, cause, sizeof cause) == -1) {
 		cmd_error(ctx, "%s", cause);
 		conf_free(c);
@@ -187,7 +235,7 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 	if (!a->conf.autostart)
 		return (a);
 	/* One that cannot run is dropped by cmd_start_done. */
-	app_event(a, EV_START);
+	app_start(a);
 	return (a);
 }
 
@@ -247,6 +295,71 @@ cmd_start_check(struct cmd_start_problems *p, size_t i,
 	return (p->n == n);
 }
 
+/* A problem of depends_on in an app file: the app and the file index. */
+struct cmd_start_fdeps {
+	struct cmd_start_problems	 *p;
+	const struct app_conf		**v;
+	const size_t			 *fidx;
+	bool				 *had;	/* app i has a problem */
+};
+
+static void
+cmd_start_fdeps_line(void *arg, size_t k, const char *why)
+{
+	struct cmd_start_fdeps	*d = arg;
+	size_t			 i = d->fidx[k];
+
+	cmd_start_problem(d->p, i, d->v[k]->name, why);
+	if (!d->had[i]) {
+		d->had[i] = true;
+		d->p->bad++;
+	}
+}
+
+/*
+ * depends_on of the new apps of a file (confs[0..n), ok[i]: parsed),
+ * checked against the file and the daemon's apps together: an app of the
+ * file that exists already counts as it is, not as the file says.
+ */
+static void
+cmd_start_file_deps(struct cmd_start_problems *p, struct app_conf *confs,
+    const bool *ok, size_t n, bool *had)
+{
+	struct cmd_start_fdeps	  d;
+	const struct app_conf	**v;
+	struct app		 *a;
+	size_t			 *fidx, i, k = 0;
+	bool			 *check, any = false;
+
+	for (i = 0; i < n; i++)
+		any = any || confs[i].ndeps > 0;
+	if (!any)
+		return;
+	v = xcalloc(n + app_count() + 1, sizeof *v);
+	fidx = xcalloc(n + app_count() + 1, sizeof *fidx);
+	check = xcalloc(n + app_count() + 1, sizeof *check);
+	for (i = 0; i < n; i++) {
+		if (confs[i].name[0] == '\0' ||
+		    app_find_name(confs[i].name) != NULL)
+			continue;
+		fidx[k] = i;
+		check[k] = ok[i];
+		v[k++] = &confs[i];
+	}
+	TAILQ_FOREACH(a, &apps, entry) {
+		fidx[k] = SIZE_MAX;
+		v[k++] = &a->conf;
+	}
+	d.p = p;
+	d.v = v;
+	d.fidx = fidx;
+	d.had = had;
+	deps_check(v, check, k, cmd_start_fdeps_line, &d);
+	free(v);
+	free(fidx);
+	free(check);
+}
+
 /*
  * An app file is applied whole or not at all: every app is parsed and
  * checked first (names unique in the file and free of a leading '-', and
@@ -267,8 +380,10 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	char				 cause[4096];
 	size_t				 n = 0, i, j, before;
 	size_t				 total = cmd_apps_bytes();
-	bool				*ok;
+	bool				*ok, *had;
 	int				**lfds;
+	size_t				 nstarts = 0;
+	struct app			**starts;
 
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
 		cmd_error(ctx, "apps: must be a non-empty array");
@@ -276,12 +391,14 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	}
 	confs = xcalloc(cJSON_GetArraySize(list), sizeof *confs);
 	ok = xcalloc(cJSON_GetArraySize(list), sizeof *ok);
+	had = xcalloc(cJSON_GetArraySize(list), sizeof *had);
 	cJSON_ArrayForEach(e, list) {
 		before = p.n;
 		if (cmd_start_conf(ctx, e, &confs[n], cause,
 		    sizeof cause) == -1) {
 			cmd_start_problem(&p, n, confs[n].name, cause);
 			p.bad++;
+			had[n] = true;
 			n++;
 			continue;
 		}
@@ -309,10 +426,13 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 			    cause, sizeof cause) == -1)
 				cmd_start_problem(&p, n, confs[n].name, cause);
 		}
-		if (p.n > before)
+		if (p.n > before) {
 			p.bad++;
+			had[n] = true;
+		}
 		n++;
 	}
+	cmd_start_file_deps(&p, confs, ok, n, had);
 	/* Last the sockets of new apps: a port in use refuses the file. */
 	lfds = xcalloc(n, sizeof *lfds);
 	for (i = 0; i < n && p.n == 0; i++) {
@@ -339,8 +459,11 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 		free(p.text);
 		free(confs);
 		free(ok);
+		free(had);
 		return (CMD_DONE);
 	}
+	/* Created first, then started: dependencies first (app-deps.c). */
+	starts = xcalloc(n + 1, sizeof *starts);
 	for (i = 0; i < n; i++) {
 		if ((a = app_find_name(confs[i].name)) != NULL) {
 			conf_free(&confs[i]);
@@ -351,13 +474,40 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 		    sizeof cause)) == NULL)
 			continue;
 		if (a->conf.autostart)
-			app_event(a, EV_START);
+			starts[nstarts++] = a;
 		cmd_start_note(ctx, a, "created");
 	}
 	free(lfds);
+	app_start_ordered(starts, nstarts);
+	free(starts);
 	free(confs);
 	free(ok);
+	free(had);
 	return (cmd_wait_settled(ctx, cmd_start_done));
+}
+
+/* Starts the targets, dependencies first (deps_order). */
+static void
+cmd_start_targets(struct cmd_ctx *ctx)
+{
+	const struct app_conf	**v;
+	struct app		 *a;
+	size_t			 *order, i;
+
+	v = xcalloc(ctx->nids + 1, sizeof *v);
+	order = xcalloc(ctx->nids + 1, sizeof *order);
+	for (i = 0; i < ctx->nids; i++)
+		v[i] = &app_find_id(ctx->ids[i])->conf;
+	deps_order(v, ctx->nids, order);
+	free(v);
+	for (i = 0; i < ctx->nids; i++) {
+		/* By id: a start's callbacks may have deleted one. */
+		if ((a = app_find_id(ctx->ids[order[i]])) != NULL)
+			ctx->actions[order[i]] = cmd_start_existing(a);
+		else
+			ctx->actions[order[i]] = "started";
+	}
+	free(order);
 }
 
 enum cmd_retval
@@ -384,9 +534,7 @@ cmd_start(struct cmd_ctx *ctx)
 		    cmd_env_name(ctx) == -1)
 			return (CMD_DONE);
 		ctx->actions = xcalloc(ctx->nids, sizeof *ctx->actions);
-		for (i = 0; i < ctx->nids; i++)
-			ctx->actions[i] = cmd_start_existing(
-			    app_find_id(ctx->ids[i]));
+		cmd_start_targets(ctx);
 		return (cmd_wait_settled(ctx, cmd_start_done));
 	}
 	if (obj == NULL) {

@@ -1,7 +1,8 @@
 /*
  * stop, restart and delete: each sends its event to every target, then
  * replies once every target has left "stopping" (the processes are reaped),
- * so that "opm stop" returning means the app is really gone.
+ * so that "opm stop" returning means the app is really gone. A stop sends
+ * it to a target that others of the targets depend on once those are down.
  */
 #include <stdlib.h>
 
@@ -18,16 +19,30 @@ cmd_stop_done(struct cmd_ctx *ctx)
 	cmd_ok(ctx, cmd_target_apps(ctx));
 }
 
+/* Every target is down: the reply, once none is settling either. */
+static void
+cmd_stop_ordered_cb(void *arg)
+{
+	struct cmd_ctx	*ctx = arg;
+
+	if (cmd_wait_settled(ctx, cmd_stop_done) == CMD_DONE) {
+		ipc_unref(ctx->client);
+		cmd_free(ctx);
+	} else
+		ipc_unref(ctx->client);	/* the wait holds its own */
+}
+
+/* Targets that depend on others are stopped first (app_stop_ordered). */
 enum cmd_retval
 cmd_stop(struct cmd_ctx *ctx)
 {
-	size_t	i;
-
 	if (cmd_targets(ctx) == -1)
 		return (CMD_DONE);
-	for (i = 0; i < ctx->nids; i++)
-		app_event(app_find_id(ctx->ids[i]), EV_STOP);
-	return (cmd_wait_settled(ctx, cmd_stop_done));
+	if (app_stop_ordered(ctx->ids, ctx->nids, cmd_stop_ordered_cb,
+	    ctx) == 0)
+		return (cmd_wait_settled(ctx, cmd_stop_done));
+	ipc_ref(ctx->client);
+	return (CMD_WAIT);
 }
 
 static void

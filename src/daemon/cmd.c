@@ -338,6 +338,9 @@ cmd_conf_bytes(const struct app_conf *c)
 		    cmd_strv_len(c->envsets[i].env);
 	/* listen: in config, and address and bound in info's listen. */
 	n += 3 * cmd_strv_len(c->listen);
+	/* depends_on: {"app":NAME,"condition":"completed"}, */
+	for (i = 0; i < c->ndeps; i++)
+		n += cmd_json_len(c->deps[i].name) + 40;
 	return (n + cmd_json_len(c->env_name) + 2 * (cmd_json_len(c->out_file) +
 	    cmd_json_len(c->error_file)) + cmd_json_len(c->log_file) +
 	    cmd_json_len(c->log_date_format));

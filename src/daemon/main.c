@@ -638,6 +638,8 @@ main(int argc, char **argv)
 	daemon_signals_watch();
 	/* Exits during the exec or while no daemon ran. */
 	app_reap();
+	/* Apps held for their dependencies look at them again. */
+	app_deps_recheck_all();
 
 	if (handover != NULL) {
 		fd = (long long)cJSON_GetObjectItem(handover,

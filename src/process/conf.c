@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "deps.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
@@ -108,6 +109,7 @@ conf_free(struct app_conf *c)
 	free(c->cwd);
 	free(c->env_file);
 	conf_free_logs(c);
+	free(c->deps);
 	memset(c, 0, sizeof *c);
 }
 
@@ -627,6 +629,16 @@ conf_finish_logs(struct app_conf *c, const char **key, const char **cause)
 	return (0);
 }
 
+/* depends_on (deps.c); the caller copies cause before the next call. */
+static int
+conf_deps(struct app_conf *c, const cJSON *v, const char **cause)
+{
+	static char	buf[160];
+
+	return (deps_from_json(v, &c->deps, &c->ndeps, buf, sizeof buf,
+	    cause));
+}
+
 /*
  * Sets the option of row o from v, or returns -1 with a cause. p is NULL
  * for defaults, which never name a program.
@@ -698,6 +710,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_signal(v, CONF_FIELD(c, o, int), cause));
 	case OPTIONS_LISTEN:
 		return (conf_listen(v, CONF_FIELD(c, o, char **), cause));
+	case OPTIONS_DEPS:
+		return (conf_deps(c, v, cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -950,6 +964,12 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 		if (*CONF_CFIELD(c, o, char **) != NULL)
 			cJSON_AddItemToObject(obj, o->key,
 			    json_from_strv(*CONF_CFIELD(c, o, char **)));
+		break;
+	case OPTIONS_DEPS:
+		/* Written only when given: most apps depend on none. */
+		if (c->ndeps > 0)
+			cJSON_AddItemToObject(obj, o->key,
+			    deps_to_json(c->deps, c->ndeps));
 		break;
 	}
 }

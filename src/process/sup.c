@@ -20,7 +20,10 @@
  * - a stop is done when the main process is reaped and its group is empty;
  * - an automatic restart that finds no descriptors or memory backs off like
  *   a failed start (not the program's fault); a start the user asked for
- *   fails at once, so that the user sees why.
+ *   fails at once, so that the user sees why;
+ * - a start whose dependencies (depends_on) are not met waits, with no
+ *   timer, until they are (EV_START) or cannot be (EV_DEP_FAIL: errored);
+ *   app-deps.c decides which and writes the reason first.
  */
 #include <string.h>
 
@@ -50,6 +53,8 @@ enum sup_timer {
 				   resources backs off (EV_SPAWN_LACK) */
 #define FX_CAUSE	0x100	/* the reason is the failure's own cause,
 				   already in the record */
+#define FX_DEP_WAIT	0x200	/* dep_wait = true (cleared by leaving
+				   waiting) */
 
 struct sup_cell;
 typedef const struct sup_cell *(*sup_guard)(const struct app_run *,
@@ -140,7 +145,14 @@ static const struct sup_cell
 	"cannot start now; retrying" },
     c_lack_too_many = { APP_ERRORED, NULL, ACT_TIMER_STOP,
 	FX_FAILS_INC | FX_AFTER_CLEAR | FX_CAUSE, T_NONE,
-	"failed too many starts in a row" };
+	"failed too many starts in a row" },
+    /* Start order: held, started once met, errored if it cannot be. */
+    c_hold = { APP_WAITING, NULL, ACT_TIMER_STOP, FX_DEP_WAIT | FX_CAUSE,
+	T_NONE, "waiting for its dependencies" },
+    c_start_deps = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER,
+	FX_FAILS_RESET | FX_AFTER_CLEAR, T_MIN_UPTIME, "dependencies met" },
+    c_dep_fail = { APP_ERRORED, NULL, ACT_TIMER_STOP, FX_CAUSE, T_NONE,
+	"a dependency failed" };
 
 static bool
 sup_stop_code(const struct app_conf *c, int code)
@@ -216,6 +228,36 @@ g_lack(const struct app_run *r, const struct sup_in *in)
 	    &c_lack_wait);
 }
 
+/* Waiting: for the backoff timer, or held for its dependencies. */
+static const struct sup_cell *
+g_wait_start(const struct app_run *r, const struct sup_in *in)
+{
+	(void)in;
+	return (r->dep_wait ? &c_start_deps : &c_start);
+}
+
+static const struct sup_cell *
+g_wait_timer(const struct app_run *r, const struct sup_in *in)
+{
+	(void)in;
+	return (r->dep_wait ? &c_nothing : &c_respawn_delayed);
+}
+
+/* Held again: the reason is already updated (app-deps.c). */
+static const struct sup_cell *
+g_wait_hold(const struct app_run *r, const struct sup_in *in)
+{
+	(void)in;
+	return (r->dep_wait ? &c_nothing : &c_hold);
+}
+
+static const struct sup_cell *
+g_wait_dep_fail(const struct app_run *r, const struct sup_in *in)
+{
+	(void)in;
+	return (r->dep_wait ? &c_dep_fail : &c_nothing);
+}
+
 /* The cells that only name a guard. */
 static const struct sup_cell
     c_g_exit = { SUP_SAME, g_exit, 0, 0, T_NONE, NULL },
@@ -223,7 +265,11 @@ static const struct sup_cell
     c_g_stop_done = { SUP_SAME, g_stop_done, 0, 0, T_NONE, NULL },
     c_g_stop_timer = { SUP_SAME, g_stop_timer, 0, 0, T_NONE, NULL },
     c_g_lack = { SUP_SAME, g_lack, 0, 0, T_NONE, NULL },
-    c_g_start_stopping = { SUP_SAME, g_start_stopping, 0, 0, T_NONE, NULL };
+    c_g_start_stopping = { SUP_SAME, g_start_stopping, 0, 0, T_NONE, NULL },
+    c_g_wait_start = { SUP_SAME, g_wait_start, 0, 0, T_NONE, NULL },
+    c_g_wait_timer = { SUP_SAME, g_wait_timer, 0, 0, T_NONE, NULL },
+    c_g_wait_hold = { SUP_SAME, g_wait_hold, 0, 0, T_NONE, NULL },
+    c_g_wait_dep_fail = { SUP_SAME, g_wait_dep_fail, 0, 0, T_NONE, NULL };
 
 /*
  * Every (state, event). A user event in a state where it means nothing is
@@ -244,6 +290,8 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_LACK] = &c_g_lack,
 		[EV_FOLLOW] = &c_follow,
 		[EV_EXEC_OK] = &c_exec_ok,
+		[EV_HOLD] = &c_nothing,
+		[EV_DEP_FAIL] = &c_nothing,
 	},
 	[APP_ONLINE] = {
 		[EV_START] = &c_nothing,
@@ -258,19 +306,23 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_follow,
 		[EV_EXEC_OK] = &c_nothing,
+		[EV_HOLD] = &c_nothing,
+		[EV_DEP_FAIL] = &c_nothing,
 	},
 	[APP_WAITING] = {
-		[EV_START] = &c_start,
+		[EV_START] = &c_g_wait_start,
 		[EV_STOP] = &c_stop_idle,
 		[EV_RESTART] = &c_restart_idle,
 		[EV_DELETE] = &c_delete_waiting,
 		[EV_EXIT] = &c_nothing,
 		[EV_LEADER_EXIT] = &c_kill_rest,
-		[EV_TIMER] = &c_respawn_delayed,
+		[EV_TIMER] = &c_g_wait_timer,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_kill_rest,
 		[EV_EXEC_OK] = &c_nothing,
+		[EV_HOLD] = &c_g_wait_hold,
+		[EV_DEP_FAIL] = &c_g_wait_dep_fail,
 	},
 	[APP_STOPPING] = {
 		[EV_START] = &c_g_start_stopping,
@@ -286,6 +338,8 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		/* Not sent while stopping; the leader is gone all the same. */
 		[EV_FOLLOW] = &c_leader_gone,
 		[EV_EXEC_OK] = &c_nothing,
+		[EV_HOLD] = &c_nothing,
+		[EV_DEP_FAIL] = &c_nothing,
 	},
 	[APP_STOPPED] = {
 		[EV_START] = &c_start,
@@ -299,6 +353,8 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_kill_rest,
 		[EV_EXEC_OK] = &c_nothing,
+		[EV_HOLD] = &c_hold,
+		[EV_DEP_FAIL] = &c_dep_fail,
 	},
 	[APP_ERRORED] = {
 		[EV_START] = &c_start,
@@ -313,6 +369,8 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_SPAWN_LACK] = &c_nothing,
 		[EV_FOLLOW] = &c_kill_rest,
 		[EV_EXEC_OK] = &c_nothing,
+		[EV_HOLD] = &c_hold,
+		[EV_DEP_FAIL] = &c_dep_fail,
 	},
 };
 
@@ -379,10 +437,14 @@ sup_step(struct app_run *r, const struct sup_in *in, struct sup_out *out)
 		r->delete_after = true;
 	if (fx & FX_LEADER_GONE)
 		r->leader_gone = true;
+	if (fx & FX_DEP_WAIT)
+		r->dep_wait = true;
 	if (c->actions & ACT_SPAWN)
 		r->respawn = (fx & FX_RESPAWN) != 0;
 	if (c->next != SUP_SAME)
 		r->state = c->next;
+	if (r->state != APP_WAITING)
+		r->dep_wait = false;
 	out->timer_ms = (out->actions & ACT_TIMER) ?
 	    sup_timer_ms(c->timer, r, in->conf) : 0;
 	out->reason = NULL;
@@ -427,7 +489,7 @@ sup_event_name(enum sup_event e)
 {
 	static const char *const names[SUP_NEVENTS] = { "start", "stop",
 	    "restart", "delete", "exit", "leader-exit", "timer", "spawn-fail",
-	    "spawn-lack", "follow", "exec-ok" };
+	    "spawn-lack", "follow", "exec-ok", "hold", "dep-fail" };
 
 	return (names[e]);
 }

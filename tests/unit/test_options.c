@@ -145,6 +145,9 @@ sample(const struct options_entry *o)
 	case OPTIONS_LISTEN:
 		return (cJSON_Parse("[\"tcp://127.0.0.1:0\", "
 		    "\"web=unix:/run/x.sock\"]"));
+	case OPTIONS_DEPS:
+		return (cJSON_Parse("[\"db\", {\"app\": \"cache\", "
+		    "\"condition\": \"ready\"}]"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);

@@ -656,6 +656,62 @@ test_stop_waits_for_group(void **state)
  * the next state and the actions, written out here a second time so that
  * an edit of the table that changes a cell fails here.
  */
+/*
+ * Start order: a start held for its dependencies waits with no timer, is
+ * started by the next start, and ends errored when a dependency fails.
+ */
+static void
+test_held_start(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	strlcpy(f.run.reason, "waiting for db (started)", sizeof f.run.reason);
+	fake_step(&f, EV_HOLD, 0, 0);
+	assert_int_equal(f.state, APP_WAITING);
+	assert_true(f.run.dep_wait);
+	assert_string_equal(f.run.reason, "waiting for db (started)");
+	assert_int_equal(f.last_actions, ACT_TIMER_STOP);
+	fake_step(&f, EV_TIMER, 0, 0);		/* a stale timer */
+	fake_step(&f, EV_HOLD, 0, 0);		/* held again */
+	assert_int_equal(f.state, APP_WAITING);
+	assert_int_equal(f.spawns, 0);
+	fake_step(&f, EV_START, 0, 0);		/* met */
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_false(f.run.dep_wait);
+	assert_string_equal(f.run.reason, "dependencies met");
+	assert_int_equal(f.spawns, 1);
+	assert_int_equal(f.restarts, 0);
+	fake_step(&f, EV_DEP_FAIL, 0, 0);	/* running: too late */
+	assert_int_equal(f.state, APP_LAUNCHING);
+
+	fake_init(&f);
+	fake_step(&f, EV_HOLD, 0, 0);
+	strlcpy(f.run.reason, "dependency db is errored", sizeof f.run.reason);
+	fake_step(&f, EV_DEP_FAIL, 0, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_false(f.run.dep_wait);
+	assert_string_equal(f.run.reason, "dependency db is errored");
+	assert_int_equal(f.spawns, 0);
+	fake_step(&f, EV_HOLD, 0, 0);		/* started again: held */
+	assert_int_equal(f.state, APP_WAITING);
+	fake_step(&f, EV_STOP, 0, 0);
+	assert_int_equal(f.state, APP_STOPPED);
+	assert_false(f.run.dep_wait);
+
+	/* A backoff wait is no hold: its timer respawns, a fail is ignored. */
+	fake_init(&f);
+	fake_step(&f, EV_START, 0, 0);
+	f.now += 5;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_WAITING);
+	fake_step(&f, EV_DEP_FAIL, 0, 0);
+	assert_int_equal(f.state, APP_WAITING);
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+}
+
 static void
 test_every_cell(void **state)
 {
@@ -672,35 +728,39 @@ test_every_cell(void **state)
 		unsigned	 actions;
 	} want[APP_NSTATES][SUP_NEVENTS] = {
 		/* start stop restart delete exit leader-exit timer
-		   spawn-fail spawn-lack follow exec-ok */
+		   spawn-fail spawn-lack follow exec-ok hold dep-fail */
 		[L] = { { L, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
 		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP }, { L, 0 },
-		    { O, 0 } },
+		    { O, 0 }, { L, 0 }, { L, 0 } },
 		[O] = { { O, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
-		    { E, ACT_TIMER_STOP }, { O, 0 }, { O, 0 }, { O, 0 } },
+		    { E, ACT_TIMER_STOP }, { O, 0 }, { O, 0 }, { O, 0 },
+		    { O, 0 }, { O, 0 } },
+		/* Waiting for the backoff here; held: test_held_start. */
 		[W] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { S, ACT_TIMER_STOP | ACT_DESTROY }, { W, 0 },
 		    { W, ACT_KILL_REST }, { L, SPAWN | ACT_COUNT },
 		    { E, ACT_TIMER_STOP }, { W, 0 }, { W, ACT_KILL_REST },
-		    { W, 0 } },
+		    { W, 0 }, { W, ACT_TIMER_STOP }, { W, 0 } },
 		[G] = { { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
 		    { S, ACT_TIMER_STOP }, { G, 0 },
 		    { G, ACT_SIG_KILL | ACT_TIMER }, { S, ACT_TIMER_STOP },
-		    { G, 0 }, { G, 0 }, { G, 0 } },
+		    { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 } },
 		[S] = { { L, SPAWN }, { S, 0 }, { L, SPAWN | ACT_COUNT },
 		    { S, ACT_DESTROY }, { S, 0 }, { S, ACT_KILL_REST },
 		    { S, 0 }, { E, ACT_TIMER_STOP }, { S, 0 },
-		    { S, ACT_KILL_REST }, { S, 0 } },
+		    { S, ACT_KILL_REST }, { S, 0 }, { W, ACT_TIMER_STOP },
+		    { E, ACT_TIMER_STOP } },
 		/* Stop of an errored app: stopped (issue 12 item 16). */
 		[E] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT }, { E, ACT_DESTROY }, { E, 0 },
 		    { E, ACT_KILL_REST }, { E, 0 }, { E, ACT_TIMER_STOP },
-		    { E, 0 }, { E, ACT_KILL_REST }, { E, 0 } },
+		    { E, 0 }, { E, ACT_KILL_REST }, { E, 0 },
+		    { W, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP } },
 	};
 	struct app_conf	conf;
 	struct app_run	r;
@@ -784,10 +844,19 @@ check_cell(const struct app_run *before, const struct sup_in *in,
 	    !(a & ACT_TIMER_STOP))
 		fail_msg("%s: %s with a timer armed", where,
 		    sup_state_name(n));
-	/* ... and waiting always has one. */
-	if (n == APP_WAITING && n != s && (a & (ACT_TIMER | ACT_SPAWN)) !=
-	    ACT_TIMER)
+	/* ... and waiting always has one, but held for its dependencies. */
+	if (n == APP_WAITING && n != s && !r->dep_wait &&
+	    (a & (ACT_TIMER | ACT_SPAWN)) != ACT_TIMER)
 		fail_msg("%s: waiting without its timer", where);
+	if (r->dep_wait && (n != APP_WAITING || (a & ACT_TIMER)))
+		fail_msg("%s: held with a timer, or outside waiting", where);
+	/* Held: nothing but a start, a stop or a restart spawns. */
+	if (before->dep_wait && s == APP_WAITING && (a & ACT_SPAWN) &&
+	    e != EV_START && e != EV_RESTART)
+		fail_msg("%s: a held app spawned", where);
+	if (e == EV_HOLD && (s == APP_STOPPED || s == APP_ERRORED) &&
+	    (n != APP_WAITING || !r->dep_wait))
+		fail_msg("%s in %s: not held", where, sup_state_name(s));
 	/* A user's stop never leaves a process unsupervised. */
 	if (sup_running(s) && !sup_running(n) && e <= EV_DELETE)
 		fail_msg("%s in %s: process dropped", where,
@@ -837,7 +906,7 @@ test_walk_every_cell(void **state)
 		for (fi = 0; fi < 3; fi++)
 		for (ui = 0; ui < 2; ui++)
 		for (c = 0; c < 4; c++)
-		for (flags = 0; flags < 128; flags++) {
+		for (flags = 0; flags < 256; flags++) {
 			sup_init(&before);
 			before.state = s;
 			before.fails = fails[fi];
@@ -851,6 +920,8 @@ test_walk_every_cell(void **state)
 			before.killed = flags & 8;
 			before.leader_gone = flags & 16;
 			before.respawn = flags & 32;
+			/* Held only ever while waiting (sup_step keeps it). */
+			before.dep_wait = (flags & 128) && s == APP_WAITING;
 			strlcpy(before.reason, "before", sizeof before.reason);
 			r = before;
 			in.event = e;
@@ -891,6 +962,7 @@ main(void)
 		cmocka_unit_test(test_delete_wins_over_start),
 		cmocka_unit_test(test_stop_errored),
 		cmocka_unit_test(test_follow),
+		cmocka_unit_test(test_held_start),
 		cmocka_unit_test(test_every_cell),
 		cmocka_unit_test(test_walk_every_cell),
 	};
