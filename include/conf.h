@@ -63,6 +63,11 @@ struct app_conf {
 	char		 *error_file;
 	char		 *log_file;	/* both streams; "": logs/NAME.log */
 	char		 *log_date_format; /* as written (moment tokens) */
+	/* Instances: 0 none (one app); N: N instances, 0 to N-1. */
+	unsigned	  instances;
+	char		 *instance_var;	/* NULL: NODE_APP_INSTANCE */
+	char		 *increment_var; /* NULL: none */
+	bool		  merge_logs;	/* instances share the log files */
 };
 
 /*

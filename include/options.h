@@ -34,6 +34,9 @@ enum options_type {
 	OPTIONS_SETNAME,	/* the name of an environment set, char * */
 	OPTIONS_LOGPATH,	/* a log path: relative to cwd; null: none */
 	OPTIONS_DATEFMT,	/* PM2's log_date_format (moment tokens) */
+	/* Instances (issue 14 item 2). */
+	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
+	OPTIONS_VARNAME,	/* an environment variable's name, char * */
 };
 
 /*
@@ -54,6 +57,7 @@ enum options_pm2 {
 struct options_entry {
 	const char	 *key;		/* app-file key */
 	const char	 *flag;		/* opm start --FLAG, or NULL */
+	char		  short_flag;	/* opm start -C too, or '\0' */
 	const char	 *arg;		/* the flag's value in help, or NULL */
 	/* Another name of this key: parsed as that row (after mapping). */
 	const char	 *alias_of;
@@ -96,6 +100,8 @@ extern const size_t options_count;
 const struct options_entry *options_find(const char *key);
 /* The row of an opm start flag (without "--", n bytes); NULL if none. */
 const struct options_entry *options_find_flag(const char *flag, size_t n);
+/* The row of a one-letter flag (-i); NULL if none. */
+const struct options_entry *options_find_short(char c);
 /* The row an alias stands for; the row itself when it is not an alias. */
 const struct options_entry *options_target(const struct options_entry *);
 /* A PM2 key opm has no option for (OPTIONS_PM2_DEFAULT or _LATER). */

@@ -42,6 +42,7 @@ app_restore(const char *path, char *cause, size_t clen)
 	cJSON			*out;
 	char			 name[OPM_NAME_MAX + 1];
 	size_t			 n, i, total = cmd_apps_bytes();
+	int			 ids[1];
 
 	if (dump_read(path, &e, &n, cause, clen) == -1)
 		return (NULL);
@@ -61,23 +62,28 @@ app_restore(const char *path, char *cause, size_t clen)
 			    NULL);
 			continue;
 		}
+		ids[0] = e[i].id;
 		if (cmd_apps_room(&total, &e[i].conf, cause, clen) == -1 ||
-		    (a = app_create(&e[i].conf, e[i].id, cause,
+		    (a = app_create_group(&e[i].conf, e[i].ids != NULL ?
+		    e[i].ids : ids, e[i].ids != NULL ? e[i].nids : 1, cause,
 		    clen)) == NULL) {
 			app_restore_result(out, name, NULL,
 			    PROTO_ACTION_FAILED, cause);
 			continue;
 		}
 		if (!e[i].running) {
-			app_restore_result(out, name, a, "restored stopped",
-			    NULL);
+			for (; a != NULL; a = app_next_same(a))
+				app_restore_result(out, name, a,
+				    "restored stopped", NULL);
 			continue;
 		}
 		/* Kept even if it cannot start, so a later save keeps it. */
-		app_event(a, EV_START);
-		app_restore_result(out, name, a, a->run.state == APP_ERRORED ?
-		    PROTO_ACTION_FAILED : "started", a->run.state == APP_ERRORED ?
-		    a->run.reason : NULL);
+		for (; a != NULL; a = app_next_same(a)) {
+			app_event(a, EV_START);
+			app_restore_result(out, name, a, a->run.state ==
+			    APP_ERRORED ? PROTO_ACTION_FAILED : "started",
+			    a->run.state == APP_ERRORED ? a->run.reason : NULL);
+		}
 	}
 	dump_free(e, n);
 	log_info("restored from %s", path);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "json.h"
@@ -91,6 +92,8 @@ conf_free_logs(struct app_conf *c)
 	free(c->error_file);
 	free(c->log_file);
 	free(c->log_date_format);
+	free(c->instance_var);
+	free(c->increment_var);
 }
 
 void
@@ -569,6 +572,67 @@ conf_finish_logs(struct app_conf *c, const char **key, const char **cause)
 	return (0);
 }
 
+/* The CPUs online, at least 1. */
+static unsigned
+conf_cpus(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (n < 1 ? 1 : (unsigned)n);
+}
+
+/*
+ * instances as PM2 reads it: N >= 1, "max" (one per CPU) or -1 (one less
+ * than the CPUs, at least 1), as a number or a string of one. Resolved
+ * here, on the daemon's machine, so that the dump keeps a number.
+ */
+static int
+conf_instances(const struct options_entry *o, const cJSON *v, unsigned *out,
+    const char **cause)
+{
+	long long	 n;
+	const char	*why;
+
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "max") == 0) {
+		n = conf_cpus();
+	} else if (cJSON_IsString(v)) {
+		if (parse_int(v->valuestring, -1, o->maximum, &n, &why) == -1)
+			n = -2;
+	} else if (json_is_int(v, -1, o->maximum))
+		n = (long long)v->valuedouble;
+	else
+		n = -2;
+	if (n == -1)
+		n = conf_cpus() > 1 ? conf_cpus() - 1 : 1;
+	if (n < o->minimum) {
+		*cause = "must be a number of instances from 1 to 1024, "
+		    "\"max\" (one per CPU) or -1 (one less than the CPUs); "
+		    "opm stop stops an app";
+		return (-1);
+	}
+	*out = (unsigned)n;
+	return (0);
+}
+
+/* An environment variable's name: a letter or '_', then also digits. */
+static int
+conf_varname(const cJSON *v, char **out, const char **cause)
+{
+	const char	*s = cJSON_IsString(v) ? v->valuestring : "";
+	size_t		 n = strlen(s);
+
+	if (n == 0 || n > 128 || isdigit((unsigned char)s[0]) ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_") != n) {
+		*cause = "must be the name of an environment variable "
+		    "([A-Za-z_][A-Za-z0-9_]*)";
+		return (-1);
+	}
+	free(*out);
+	*out = xstrdup(s);
+	return (0);
+}
+
 /*
  * Sets the option of row o from v, or returns -1 with a cause. p is NULL
  * for defaults, which never name a program.
@@ -638,6 +702,11 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_u64(o, v, CONF_FIELD(c, o, uint64_t), cause));
 	case OPTIONS_SIGNAL:
 		return (conf_signal(v, CONF_FIELD(c, o, int), cause));
+	case OPTIONS_INSTANCES:
+		return (conf_instances(o, v, CONF_FIELD(c, o, unsigned),
+		    cause));
+	case OPTIONS_VARNAME:
+		return (conf_varname(v, CONF_FIELD(c, o, char *), cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -884,6 +953,16 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 	case OPTIONS_SIGNAL:
 		cJSON_AddStringToObject(obj, o->key,
 		    parse_signame(*CONF_CFIELD(c, o, int)));
+		break;
+	case OPTIONS_INSTANCES:
+		/* An app without instances has no key: as written. */
+		if (*CONF_CFIELD(c, o, unsigned) > 0)
+			cJSON_AddNumberToObject(obj, o->key,
+			    *CONF_CFIELD(c, o, unsigned));
+		break;
+	case OPTIONS_VARNAME:
+		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
+			cJSON_AddStringToObject(obj, o->key, *s);
 		break;
 	}
 }
