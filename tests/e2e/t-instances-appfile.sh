@@ -26,7 +26,7 @@ count()
 
 cat >ecosystem.config.js <<JS
 module.exports = { apps: [
-  { name: "two", script: "$TESTAPP", args: "tag $TAG forever",
+  { name: "two", script: "$TESTAPP", args: "tag $TAG print hello forever",
     instances: 2, out_file: "logs/two.log" },
   { name: "max", script: "$TESTAPP", args: "tag $TAG forever",
     instances: "max", exec_mode: "fork" },
@@ -61,6 +61,13 @@ wait_for 15 test -s "$OPM_HOME/logs/merged-out.log"
 wait_for 15 eval '(( $(grep -cx 50 "$OPM_HOME/logs/merged-out.log") == 2 ))'
 assert_eq 100 "$(merged_lines)" "lines of both instances"
 [[ ! -e $OPM_HOME/logs/merged-0-out.log ]] || fail "merged-0-out.log exists"
+# opm logs reads the shared file once, and names each instance's own file.
+assert_exit 0 "$OPM" logs merged --out --lines 1000
+assert_eq 100 "$(grep -c . <<<"$OUT")" "opm logs merged: each line once"
+wait_for 10 grep -qx hello "$TEST_TMP/logs/two-1.log"
+assert_exit 0 "$OPM" logs two --out --lines 1
+assert_contains "$OUT" "two:0 | hello"
+assert_contains "$OUT" "two:1 | hello"
 
 # export: the file again, one app each with its count.
 assert_exit 0 "$OPM" export
