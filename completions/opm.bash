@@ -20,12 +20,12 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help"
+	    version help scale"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
-	    --log-date-format --time --listen"
+	    --log-date-format --time --listen --instances -i"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -53,6 +53,9 @@ _opm()
 		--interpreter)
 			mapfile -t COMPREPLY < <(compgen -c -W "none" -- "$cur")
 			return 0 ;;
+		--instances|-i)
+			mapfile -t COMPREPLY < <(compgen -W "max -1" -- "$cur")
+			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--only)
@@ -62,6 +65,10 @@ _opm()
 			mapfile -t COMPREPLY < <(compgen -W "$start_opts --only --" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps)" -f -- "$cur")
+		fi ;;
+	scale)
+		if (( COMP_CWORD == 2 )); then
+			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps | sort -u)" -- "$cur")
 		fi ;;
 	stop|restart|reload|delete|rm)
 		if [[ $prev == --only ]]; then

@@ -51,6 +51,13 @@ struct app_waiter {
 
 struct app {
 	int			 id;		/* stable for the app's life */
+	/*
+	 * An app with instances is one struct app per instance, each with
+	 * a copy of the configuration (conf.instances, kept equal) and
+	 * its number here, 0 to N-1; -1 for an app without instances.
+	 */
+	int			 instance;
+	char			 label[OPM_NAME_MAX + 16]; /* NAME or NAME:K */
 	struct app_conf		 conf;
 	struct app_run		 run;
 
@@ -88,11 +95,26 @@ void		 app_init(uv_loop_t *, const struct paths *);
  * Takes ownership of conf. want_id >= 0 asks for that id (restore) when it
  * is free. NULL and cause when the logs cannot open.
  */
-struct app	*app_create(struct app_conf *conf, int want_id, char *cause,
-		    size_t clen);
-/* The same with the listening sockets bound already (taken, even on NULL). */
-struct app	*app_create_bound(struct app_conf *conf, int want_id, int *lfds,
+struct app	*app_create(struct app_conf *conf, int want_id, int instance,
 		    char *cause, size_t clen);
+/* The same with the listening sockets bound already (taken, even on NULL). */
+struct app	*app_create_bound(struct app_conf *conf, int want_id,
+		    int instance, int *lfds, char *cause, size_t clen);
+/*
+ * Creates every instance of conf (ownership taken): one app when it has
+ * no instances, else conf->instances apps, instance K asking for ids[K]
+ * when K < nids. The first, or NULL and cause (none created).
+ */
+struct app	*app_create_group(struct app_conf *conf, const int *ids,
+		    size_t nids, char *cause, size_t clen);
+/* A copy of c, env_base included. */
+void		 app_conf_copy(struct app_conf *dst, const struct app_conf *c);
+/* The instance k of the app called name, or NULL. */
+struct app	*app_find_instance(const char *name, int k);
+/* The next app of a's name after a (its next instance), or NULL. */
+struct app	*app_next_same(const struct app *a);
+/* How many apps are called name (its instances). */
+int		 app_count_name(const char *name);
 /* The state a saved dump should bring the app back to. */
 bool		 app_desired_running(const struct app *);
 struct app	*app_find_id(int);
@@ -236,7 +258,7 @@ int		 app_stop_ordered(const int *ids, size_t n,
 /* Between the app*.c files only. */
 extern uv_loop_t	*app_loop;
 uint64_t	 app_now(void);			/* monotonic ms */
-struct app	*app_new(struct app_conf *, int, char *, size_t);
+struct app	*app_new(struct app_conf *, int, int, char *, size_t);
 void		 app_save(const struct app *);
 void		 app_notify(struct app *);
 void		 app_destroy(struct app *);

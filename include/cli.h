@@ -42,6 +42,8 @@ cJSON	*cli_env_base(bool inherit);
 
 void	 render_list(const cJSON *apps);
 void	 render_info(const cJSON *app);
+/* An app's name as a target names it: NAME, or NAME:K (an instance). */
+const char *render_label(const cJSON *, char *buf, size_t len);
 void	 render_json(const cJSON *);
 void	 render_apps_brief(const cJSON *apps, const char *verb);
 /* Prints "opm: NAME: REASON" for each app that could not start; count. */

@@ -29,6 +29,7 @@ struct cmd_ctx {
 	const char		**actions;	/* start: what was done, per id */
 	bool			  created;	/* start: one new app, dropped
 						   if it cannot run */
+	cJSON			 *gone;		/* scale: instances removed */
 };
 
 struct cmd_entry {
@@ -103,5 +104,6 @@ enum cmd_retval cmd_logs(struct cmd_ctx *);
 enum cmd_retval cmd_flush(struct cmd_ctx *);
 enum cmd_retval cmd_restore(struct cmd_ctx *);
 enum cmd_retval cmd_export(struct cmd_ctx *);
+enum cmd_retval cmd_scale(struct cmd_ctx *);
 
 #endif

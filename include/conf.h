@@ -76,6 +76,11 @@ struct app_conf {
 	char		**listen;	/* [NAME=]ADDR as written (addr.h) */
 	struct conf_dep	 *deps;		/* depends_on, in file order */
 	size_t		  ndeps;
+	/* Instances: 0 none (one app); N: N instances, 0 to N-1. */
+	unsigned	  instances;
+	char		 *instance_var;	/* NULL: NODE_APP_INSTANCE */
+	char		 *increment_var; /* NULL: none */
+	bool		  merge_logs;	/* instances share the log files */
 };
 
 /*

@@ -17,12 +17,18 @@
 
 struct dump_entry {
 	int		 id;		/* -1 when the file had none */
+	int		*ids;		/* instances: their ids, or NULL */
+	size_t		 nids;
 	bool		 running;	/* desired state */
 	struct app_conf	 conf;
 	char		 error[256];	/* set when this entry is invalid */
 };
 
-/* The JSON of one entry: app-file keys plus id, desired and env_base. */
+/*
+ * The JSON of one entry: app-file keys plus id, desired and env_base. An
+ * app with instances is one entry (instances: N); its caller adds "ids",
+ * the id of each instance.
+ */
 cJSON	*dump_entry_json(int id, bool running, const struct app_conf *);
 /*
  * Writes {"version":1,"apps":[...]} to path atomically: a temporary file in

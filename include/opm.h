@@ -11,6 +11,7 @@
 #define OPM_NAME_MAX	64		/* longest app name */
 #define OPM_STR_MAX	(64 * 1024)	/* longest string in a request */
 #define OPM_TARGETS_MAX	10000		/* most target words in a request */
+#define OPM_INSTANCES_MAX 1024		/* most instances of one app */
 #define OPM_ARGV_MAX	4096		/* most words in an argv or env */
 #define OPM_ENV_BYTES_MAX (512 * 1024)	/* largest env_base, as JSON */
 #define OPM_ENV_MAX	(OPM_ENV_BYTES_MAX / 4)	/* its most variables */

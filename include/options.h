@@ -38,6 +38,9 @@ enum options_type {
 	OPTIONS_LISTEN,		/* addresses (addr.h), char ** */
 	/* Start order (issue 14 item 5). */
 	OPTIONS_DEPS,		/* depends_on: struct conf_dep[] + ndeps */
+	/* Instances (issue 14 item 2). */
+	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
+	OPTIONS_VARNAME,	/* an environment variable's name, char * */
 };
 
 /*
@@ -58,6 +61,7 @@ enum options_pm2 {
 struct options_entry {
 	const char	 *key;		/* app-file key */
 	const char	 *flag;		/* opm start --FLAG, or NULL */
+	char		  short_flag;	/* opm start -C too, or '\0' */
 	const char	 *arg;		/* the flag's value in help, or NULL */
 	/* Another name of this key: parsed as that row (after mapping). */
 	const char	 *alias_of;
@@ -100,6 +104,8 @@ extern const size_t options_count;
 const struct options_entry *options_find(const char *key);
 /* The row of an opm start flag (without "--", n bytes); NULL if none. */
 const struct options_entry *options_find_flag(const char *flag, size_t n);
+/* The row of a one-letter flag (-i); NULL if none. */
+const struct options_entry *options_find_short(char c);
 /* The row an alias stands for; the row itself when it is not an alias. */
 const struct options_entry *options_target(const struct options_entry *);
 /* A PM2 key opm has no option for (OPTIONS_PM2_DEFAULT or _LATER). */

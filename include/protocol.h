@@ -55,6 +55,7 @@
 #define PROTO_CMD_FLUSH		"flush"
 #define PROTO_CMD_RESTORE	"restore"
 #define PROTO_CMD_EXPORT	"export"
+#define PROTO_CMD_SCALE		"scale"
 
 /* Request arguments (keys of args). */
 #define PROTO_ARG_TARGET	"target"	/* string or array of them */
@@ -68,6 +69,8 @@
 #define PROTO_ARG_STREAM	"stream"	/* logs: "out" or "err" */
 #define PROTO_ARG_FOLLOW	"follow"	/* logs */
 #define PROTO_ARG_FROM_BACKUP	"from_backup"	/* restore */
+#define PROTO_ARG_INSTANCES	"instances"	/* scale: how many */
+#define PROTO_ARG_DELTA		"delta"		/* scale: how many more */
 
 /* The target word naming every app; a target list is comma-separated. */
 #define PROTO_TARGET_ALL	"all"

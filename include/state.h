@@ -23,9 +23,10 @@ void		 state_init(const struct paths *);
 /* The process's start time in clock ticks since boot (stat field 22). */
 uint64_t	 state_starttime(pid_t);
 /* The record of one app with this boot's id, as saved and handed over. */
-cJSON		*state_encode(int id, const struct app_conf *,
+/* instance: the app's instance number, -1 when it has none. */
+cJSON		*state_encode(int id, int instance, const struct app_conf *,
 		    const struct app_run *);
-void		 state_save(int id, const struct app_conf *,
+void		 state_save(int id, int instance, const struct app_conf *,
 		    const struct app_run *);
 void		 state_remove(int id);
 /* Clean shutdown: nothing is saved any more (the files are removed). */

@@ -23,6 +23,7 @@
 
 struct state_rec {
 	int			 id;
+	int			 instance;	/* -1: the app has none */
 	struct dump_entry	 entry;		/* entry.conf is the conf */
 	struct app_run		 run;		/* unsaved fields false */
 };
@@ -31,7 +32,7 @@ struct state_rec {
  * The record of one app: {"id", "conf", "state", "pid", ...}, the format
  * of every opm since runtime state files exist. The caller adds boot_id.
  */
-cJSON	*state_rec_encode(int id, const struct app_conf *,
+cJSON	*state_rec_encode(int id, int instance, const struct app_conf *,
 	    const struct app_run *);
 /* 0, or -1 with cause set; on success free r with state_rec_free(). */
 int	 state_rec_decode(const cJSON *st, struct state_rec *r, char *cause,

@@ -75,6 +75,7 @@ cli_logs(int argc, char **argv)
 	const cJSON	*e, *ev;
 	cJSON		*args = cJSON_CreateObject(), *d, *m, *t = NULL;
 	const char	*cause, *stream = NULL, *name;
+	char		 label[96];
 	long long	 lines = 15;
 	bool		 follow = false, prefix, dashdash = false;
 	char		 pre[OPM_NAME_MAX + 8];
@@ -118,7 +119,7 @@ cli_logs(int argc, char **argv)
 	d = cli_request(&c, PROTO_CMD_LOGS, args);
 	prefix = t == NULL || cJSON_GetArraySize(d) > 1;
 	cJSON_ArrayForEach(e, d) {
-		name = json_str(e, "name");
+		name = render_label(e, label, sizeof label);
 		snprintf(pre, sizeof pre, "%s | ", name);
 		if (json_str(e, "out_log") != NULL)
 			logs_tail(json_str(e, "out_log"), (uint64_t)

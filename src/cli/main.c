@@ -222,6 +222,7 @@ cli_restore(int argc, char **argv)
 	const cJSON	*a;
 	const char	*reason, *action;
 	cJSON		*args = NULL, *d;
+	char		 label[96];
 	bool		 json, bak = false;
 	int		 failed = 0;
 
@@ -244,7 +245,8 @@ cli_restore(int argc, char **argv)
 		cJSON_ArrayForEach(a, d) {
 			reason = json_str(a, PROTO_REASON);
 			action = json_str(a, PROTO_ACTION);
-			printf("%s: %s", json_str(a, "name"), action);
+			printf("%s: %s", render_label(a, label, sizeof label),
+			    action);
 			if (action != NULL && reason != NULL &&
 			    (strcmp(action, PROTO_ACTION_FAILED) == 0 ||
 			    strcmp(action, "waiting") == 0))
@@ -302,6 +304,39 @@ cli_delete(int argc, char **argv)
 	}
 	cJSON_Delete(d);
 	return (0);
+}
+
+/* opm scale NAME N|+N|-N: instances N, or a delta. */
+static int
+cli_scale(int argc, char **argv)
+{
+	const char	*cause, *n;
+	long long	 v;
+	cJSON		*args, *d;
+	bool		 json;
+
+	argc = cli_flags(argc, argv, &json, argv[0]);
+	if (argc != 3)
+		cli_fatal_usage("scale: usage: opm scale NAME N|+N|-N");
+	n = argv[2];
+	if (parse_int(n[0] == '+' ? n + 1 : n, -OPM_INSTANCES_MAX,
+	    OPM_INSTANCES_MAX, &v, &cause) == -1 ||
+	    (n[0] == '+' && n[1] == '-'))
+		cli_fatal_usage("scale: '%s' is not N, +N or -N", n);
+	args = cJSON_CreateObject();
+	cJSON_AddStringToObject(args, PROTO_ARG_TARGET, argv[1]);
+	if (n[0] == '+' || n[0] == '-')
+		cJSON_AddNumberToObject(args, PROTO_ARG_DELTA, (double)v);
+	else
+		cJSON_AddNumberToObject(args, PROTO_ARG_INSTANCES, (double)v);
+	d = cli_call(PROTO_CMD_SCALE, args);
+	if (json)
+		render_json(d);
+	else
+		render_apps_brief(d, "scaled");
+	v = render_failures(d);
+	cJSON_Delete(d);
+	return (v > 0 ? EXIT_FAIL : 0);
 }
 
 /* list and jlist (PM2's name of list --json). */
@@ -643,7 +678,11 @@ static const struct cli_cmd cli_cmds[] = {
 	  cli_restart },
 	{ "delete", "rm", "delete TARGET... | FILE [--only NAMES]",
 	  "stop and forget apps", cli_delete },
-	{ "list", "ls", "list [--json]", "table of apps", cli_list },
+	{ "scale", NULL, "scale NAME N|+N|-N",
+	  "set the number of instances of an app: new ones start, the "
+	  "highest numbers are deleted first", cli_scale },
+	{ "list", "ls", "list [--json]",
+	  "table of apps, one row per instance (NAME:K)", cli_list },
 	{ "status", NULL, "status [--json]", "same as list", cli_list },
 	{ "jlist", NULL, "jlist", "same as list --json (PM2's name)",
 	  cli_jlist },
@@ -739,8 +778,8 @@ cli_help(const char *cmd)
 			printf("  %-52s %s\n", cli_cmds[i].usage,
 			    cli_cmds[i].help);
 	}
-	printf("\nTARGET: an app id, a name, 'all', or a comma-separated "
-	    "list.\n");
+	printf("\nTARGET: an app id, a name (every instance of it), NAME:K "
+	    "(instance K,\nfrom 0), 'all', or a comma-separated list.\n");
 	cli_start_help();
 	printf("\nEnvironment: OPM_HOME (default ~/.opm), "
 	    "OPM_RUNTIME_DIR, NO_COLOR,\nOPM_TIMEOUT (how long to wait for "

@@ -35,6 +35,17 @@ render_int(const cJSON *o, const char *key)
 	return (cJSON_IsNumber(n) ? (long long)n->valuedouble : -1);
 }
 
+const char *
+render_label(const cJSON *a, char *buf, size_t len)
+{
+	const char	*name = json_str(a, "name");
+
+	if (name == NULL || render_int(a, "instance") < 0)
+		return (name);
+	snprintf(buf, len, "%s:%lld", name, render_int(a, "instance"));
+	return (buf);
+}
+
 void
 render_json(const cJSON *j)
 {
@@ -51,7 +62,7 @@ render_list(const cJSON *list)
 {
 	const cJSON	*a;
 	const char	*name, *status;
-	char		 up[32], mem[32], pid[16], cpu[16];
+	char		 up[32], mem[32], pid[16], cpu[16], label[96];
 	int		 w = 4, n;
 
 	if (cJSON_GetArraySize(list) == 0) {
@@ -59,7 +70,7 @@ render_list(const cJSON *list)
 		return;
 	}
 	cJSON_ArrayForEach(a, list) {
-		name = json_str(a, "name");
+		name = render_label(a, label, sizeof label);
 		if (name != NULL && (n = (int)strlen(name)) > w)
 			w = n;
 	}
@@ -68,7 +79,7 @@ render_list(const cJSON *list)
 	printf("%-4s %-*s %-9s %7s %6s %4s %6s %8s\n", "id", w, "name",
 	    "status", "pid", "uptime", "↺", "cpu", "memory");
 	cJSON_ArrayForEach(a, list) {
-		name = json_str(a, "name");
+		name = render_label(a, label, sizeof label);
 		status = json_str(a, "status");
 		if (name == NULL || status == NULL)
 			continue;
@@ -153,7 +164,8 @@ render_listen(const cJSON *list)
 void
 render_info(const cJSON *a)
 {
-	static const char *const top[] = { "id", "name", "status", "reason",
+	static const char *const top[] = { "id", "name", "instance",
+	    "status", "reason",
 	    "note", "pid", "restarts", "failed_starts", "exit_code", "exit_signal",
 	    "argv", "cwd", "cpu_percent", "out_log", "err_log", NULL };
 	const cJSON	*conf, *e;
@@ -162,9 +174,12 @@ render_info(const cJSON *a)
 
 	for (i = 0; top[i] != NULL; i++) {
 		e = cJSON_GetObjectItemCaseSensitive(a, top[i]);
-		/* A note only when there is something to say. */
-		if (strcmp(top[i], "note") != 0 || cJSON_IsString(e))
-			render_value(top[i], e);
+		/* A note, an instance only when there is something to say. */
+		if (strcmp(top[i], "note") == 0 && !cJSON_IsString(e))
+			continue;
+		if (strcmp(top[i], "instance") == 0 && !cJSON_IsNumber(e))
+			continue;
+		render_value(top[i], e);
 	}
 	parse_fmt_duration(render_int(a, "uptime_ms"), buf, sizeof buf);
 	render_kv("uptime", render_int(a, "pid") > 0 ? buf : "-");
@@ -194,6 +209,7 @@ render_failures(const cJSON *list)
 {
 	const cJSON	*a;
 	const char	*action, *status, *reason;
+	char		 label[96];
 	int		 n = 0;
 
 	cJSON_ArrayForEach(a, list) {
@@ -206,7 +222,7 @@ render_failures(const cJSON *list)
 		reason = json_str(a, PROTO_REASON);
 		fflush(stdout);
 		fprintf(stderr, "opm: %s: cannot start: %s\n",
-		    json_str(a, "name"), reason != NULL && *reason != '\0' ?
+		    render_label(a, label, sizeof label), reason != NULL && *reason != '\0' ?
 		    reason : "see opm info");
 		n++;
 	}
@@ -218,6 +234,7 @@ render_apps_brief(const cJSON *list, const char *verb)
 {
 	const cJSON	*a;
 	const char	*action, *status, *reason;
+	char		 label[96];
 
 	cJSON_ArrayForEach(a, list) {
 		action = json_str(a, PROTO_ACTION);
@@ -227,8 +244,8 @@ render_apps_brief(const cJSON *list, const char *verb)
 		if (status != NULL && strcmp(status, "waiting") == 0 &&
 		    reason != NULL && strncmp(reason, "waiting for ", 12) == 0)
 			status = reason;
-		printf("%s: %s (id %lld, %s", json_str(a, "name"),
-		    action ? action : verb, render_int(a, "id"),
+		printf("%s: %s (id %lld, %s", render_label(a, label,
+		    sizeof label), action ? action : verb, render_int(a, "id"),
 		    status != NULL ? status : "?");
 		if (render_int(a, "pid") > 0)
 			printf(", pid %lld", render_int(a, "pid"));

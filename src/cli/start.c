@@ -228,7 +228,7 @@ void
 cli_start_help(void)
 {
 	const struct options_entry	*o;
-	char				 left[64];
+	char				 left[64], shortf[8];
 	size_t				 i;
 
 	printf("Start options (before CMD, or after a SCRIPT or FILE; each is "
@@ -237,7 +237,9 @@ cli_start_help(void)
 		o = &options_table[i];
 		if (o->flag == NULL)
 			continue;
-		snprintf(left, sizeof left, "--%s%s%s", o->flag,
+		snprintf(shortf, sizeof shortf, "-%c, ", o->short_flag);
+		snprintf(left, sizeof left, "%s--%s%s%s",
+		    o->short_flag != '\0' ? shortf : "", o->flag,
 		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
 		printf("  %-22s %s\n", left, o->help);
 	}
@@ -332,6 +334,17 @@ start_flag_row(const char *w)
 	return (options_find_flag(w + 2, strcspn(w + 2, "=")));
 }
 
+/*
+ * A one-letter flag of opm start (-i). Only before the program, or after
+ * a script or an app file: after a command, -i is the command's own.
+ */
+static bool
+start_is_short(const char *w)
+{
+	return (w[0] == '-' && w[1] != '\0' && w[2] == '\0' &&
+	    options_find_short(w[1]) != NULL);
+}
+
 /* True when w is a flag of opm start (--only included). */
 static bool
 start_is_flag(const char *w)
@@ -350,6 +363,17 @@ start_parse_flag(struct start_cmd *s, int argc, char **argv, int i)
 	const struct options_entry	*o;
 	const char			*flag = argv[i] + 2, *val;
 	size_t				 n = strcspn(flag, "=");
+
+	/* A one-letter flag (-i N): its value is the next word. */
+	if (start_is_short(argv[i])) {
+		o = options_find_short(argv[i][1]);
+		if (i + 1 >= argc)
+			cli_fatal_usage("start: -%c needs a value",
+			    o->short_flag);
+		s->opts = true;
+		start_flag(s->app, o, argv[++i]);
+		return (i);
+	}
 
 	if (n == 4 && strncmp(flag, "only", 4) == 0) {
 		if (flag[n] == '=')
@@ -586,7 +610,7 @@ cli_start(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (strncmp(argv[i], "--", 2) != 0)
+		if (strncmp(argv[i], "--", 2) != 0 && !start_is_short(argv[i]))
 			break;
 		if ((j = start_parse_flag(&s, argc, argv, i)) == -1)
 			cli_fatal_usage("start: unknown option --%.*s",

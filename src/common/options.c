@@ -160,10 +160,25 @@ const struct options_entry options_table[] = {
 	{ .key = "depends_on", .type = OPTIONS_DEPS, .offset = OFF(deps),
 	  .exported = true,
 	  .help = "start after these apps: names or {app, condition}" },
-	OPTIONS_PM2("merge_logs", OPTIONS_PM2_DEFAULT, "*",
-	    "one log file per stream and app is what opm does"),
-	OPTIONS_PM2("combine_logs", OPTIONS_PM2_DEFAULT, "*",
-	    "one log file per stream and app is what opm does"),
+	/* Instances (issue 14 item 2). */
+	{ .key = "instances", .flag = "instances", .arg = "N",
+	  .short_flag = 'i', .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_INSTANCES, .offset = OFF(instances), .minimum = 1,
+	  .maximum = OPM_INSTANCES_MAX, .exported = true,
+	  .help = "run N instances (max: one per CPU, -1: one less)" },
+	{ .key = "instance_var", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_VARNAME, .offset = OFF(instance_var),
+	  .exported = true,
+	  .help = "the variable holding the instance (NODE_APP_INSTANCE)" },
+	{ .key = "increment_var", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_VARNAME, .offset = OFF(increment_var),
+	  .exported = true,
+	  .help = "a variable of env that instance K gets plus K (PORT)" },
+	{ .key = "merge_logs", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_BOOL,
+	  .offset = OFF(merge_logs), .default_value = "false",
+	  .exported = true,
+	  .help = "instances share one log file per stream" },
+	OPTIONS_ALIAS("combine_logs", "merge_logs", OPTIONS_PM2_SAME),
 
 	/* Sockets owned by opm (issue 14 item 3): PM2 has no such key. */
 	{ .key = "listen", .flag = "listen", .arg = "ADDR",
@@ -171,11 +186,10 @@ const struct options_entry options_table[] = {
 	  .help = "socket opm binds, passed as LISTEN_FDS (repeatable)" },
 
 	/* PM2's keys of later issues: refused, but for their default. */
-	OPTIONS_PM2("instances", OPTIONS_PM2_LATER, "1 \"1\"",
-	    "run one app per instance for now"),
 	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
 	    "\"fork\" \"fork_mode\"",
-	    "cluster mode comes with instances; use \"fork\""),
+	    "instances run in fork mode, each its own process; give each "
+	    "its own port with increment_var, or use \"fork\""),
 	OPTIONS_PM2("watch", OPTIONS_PM2_LATER, "false",
 	    "restart on file changes by hand for now"),
 	OPTIONS_PM2("ignore_watch", OPTIONS_PM2_LATER, NULL,
@@ -196,10 +210,6 @@ const struct options_entry options_table[] = {
 	    "it goes with wait_ready; remove it"),
 	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
 	    "apps are stopped by stop_signal (TERM)"),
-	OPTIONS_PM2("increment_var", OPTIONS_PM2_LATER, NULL,
-	    "it goes with instances; remove it"),
-	OPTIONS_PM2("instance_var", OPTIONS_PM2_LATER, NULL,
-	    "it goes with instances; opm sets OPM_APP_ID"),
 	OPTIONS_PM2("uid", OPTIONS_PM2_LATER, NULL,
 	    "run the daemon as that user for now"),
 	OPTIONS_PM2("user", OPTIONS_PM2_LATER, NULL,
@@ -299,6 +309,18 @@ options_find_flag(const char *flag, size_t n)
 		if (o->flag != NULL && strlen(o->flag) == n &&
 		    strncmp(o->flag, flag, n) == 0)
 			return (o);
+	}
+	return (NULL);
+}
+
+const struct options_entry *
+options_find_short(char c)
+{
+	size_t	i;
+
+	for (i = 0; c != '\0' && i < options_count; i++) {
+		if (options_table[i].short_flag == c)
+			return (&options_table[i]);
 	}
 	return (NULL);
 }

@@ -50,8 +50,10 @@ app_adopt(const cJSON *st, bool ours)
 		log_warnx("%s: runtime state unusable: %s", __func__, cause);
 		return (NULL);
 	}
-	if (app_find_name(r.entry.conf.name) != NULL ||
-	    (a = app_new(&r.entry.conf, r.id, cause, sizeof cause)) == NULL) {
+	if ((r.instance >= 0 ? app_find_instance(r.entry.conf.name,
+	    r.instance) : app_find_name(r.entry.conf.name)) != NULL ||
+	    (a = app_new(&r.entry.conf, r.id, r.instance, cause,
+	    sizeof cause)) == NULL) {
 		log_warnx("%s: cannot adopt %s", __func__, r.entry.conf.name);
 		state_rec_free(&r);
 		return (NULL);
@@ -74,7 +76,7 @@ app_adopt(const cJSON *st, bool ours)
 		a->run.pgid = r.run.pgid;
 	if (a->run.pid > 0 && a->run.adopted)
 		app_pidpoll_start(a);
-	log_info("%s: %s (id %d, %s, pid %d, restarts %u)", a->conf.name,
+	log_info("%s: %s (id %d, %s, pid %d, restarts %u)", a->label,
 	    ours ? "taken over" : "adopted", a->id,
 	    sup_state_name(a->run.state), (int)r.run.pid, a->run.restarts);
 	/* Timers resume with what was left of them. */
@@ -108,7 +110,7 @@ app_check_pipes(void)
 		    !sup_running(a->run.state))
 			continue;
 		log_warnx("%s: its output pipes were lost with the daemon "
-		    "and the descriptor keeper; restarting it", a->conf.name);
+		    "and the descriptor keeper; restarting it", a->label);
 		app_event(a, EV_RESTART);
 	}
 }

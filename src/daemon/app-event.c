@@ -41,7 +41,7 @@ app_signal_group(struct app *a, int sig)
 		return;
 	/* While the leader is unreaped its pid cannot be reused. */
 	if (proc_signal_group(a->run.pgid, sig) == -1 && errno != ESRCH)
-		log_warn("%s: kill(-%d, %d)", a->conf.name,
+		log_warn("%s: kill(-%d, %d)", a->label,
 		    (int)a->run.pgid, sig);
 }
 
@@ -57,12 +57,12 @@ app_signal_tree(struct app *a, int sig, bool again)
 	if (again) {
 		snprintf(a->note, sizeof a->note, "%d processes outside its "
 		    "process group survived SIGKILL", n);
-		log_warnx("%s: %s", a->conf.name, a->note);
+		log_warnx("%s: %s", a->label, a->note);
 	} else if (sig != SIGCONT) {
 		snprintf(a->note, sizeof a->note, "%s also sent to %d "
 		    "processes that left its process group", parse_signame(sig),
 		    n);
-		log_info("%s: %s", a->conf.name, a->note);
+		log_info("%s: %s", a->label, a->note);
 	}
 }
 
@@ -84,7 +84,7 @@ app_signals(struct app *a, unsigned actions)
 	/* Before any spawn: leftovers would run next to the new process. */
 	if ((actions & ACT_KILL_REST) && (a->run.pgid > 1 || a->nkin > 0)) {
 		log_info("%s: killing what is left of its processes (group "
-		    "%d, %zu outside it)", a->conf.name, (int)a->run.pgid,
+		    "%d, %zu outside it)", a->label, (int)a->run.pgid,
 		    a->nkin);
 		app_signal_tree(a, SIGKILL, false);
 		a->run.pgid = 0;
@@ -107,7 +107,7 @@ app_event(struct app *a, enum sup_event ev)
 	in.conf = &a->conf;
 	sup_step(&a->run, &in, &out);
 	if (out.reason != NULL)
-		log_info("%s: %s -> %s (%s)", a->conf.name,
+		log_info("%s: %s -> %s (%s)", a->label,
 		    sup_state_name(out.from), sup_state_name(a->run.state),
 		    out.reason);
 

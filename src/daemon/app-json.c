@@ -22,6 +22,10 @@ app_to_json(struct app *a, bool detail)
 
 	cJSON_AddNumberToObject(o, "id", a->id);
 	cJSON_AddStringToObject(o, "name", a->conf.name);
+	if (a->instance >= 0)
+		cJSON_AddNumberToObject(o, "instance", a->instance);
+	else
+		cJSON_AddNullToObject(o, "instance");
 	cJSON_AddStringToObject(o, "status", sup_state_name(a->run.state));
 	if (a->run.pid > 0)
 		cJSON_AddNumberToObject(o, "pid", a->run.pid);

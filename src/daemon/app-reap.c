@@ -85,7 +85,7 @@ app_exited(struct app *a, int status)
 		r->exit_code = WEXITSTATUS(status);
 		r->exit_signal = 0;
 	}
-	log_info("%s: pid %d %s %d", a->conf.name, (int)r->pid,
+	log_info("%s: pid %d %s %d", a->label, (int)r->pid,
 	    r->exit_signal ? "killed by signal" : "exited with code",
 	    r->exit_signal ? r->exit_signal : r->exit_code);
 	app_gone(a);
@@ -99,7 +99,7 @@ app_exited_unknown(struct app *a, const char *why)
 	a->run.exit_unknown = true;
 	a->run.exit_code = -1;
 	a->run.exit_signal = 0;
-	log_info("%s: pid %d %s", a->conf.name, (int)a->run.pid, why);
+	log_info("%s: pid %d %s", a->label, (int)a->run.pid, why);
 	app_gone(a);
 }
 

@@ -41,6 +41,36 @@ app_restore_result(cJSON *out, const char *name, struct app *a,
  * so that an app never waits on one the dump creates after it; the result
  * says what became of each, in the dump's order.
  */
+/* The result of one restored app (one instance). */
+static void
+app_restore_one(cJSON *out, const char *name, struct app *a, bool running)
+{
+	/* Not saved running, unless a dependent started it. */
+	if (!running && a->run.state == APP_STOPPED)
+		app_restore_result(out, name, a, "restored stopped", NULL);
+	else if (a->run.state == APP_ERRORED)
+		app_restore_result(out, name, a, PROTO_ACTION_FAILED,
+		    a->run.reason);
+	else if (a->run.dep_wait)
+		app_restore_result(out, name, a, "waiting", a->run.reason);
+	else
+		app_restore_result(out, name, a, "started", NULL);
+}
+
+/* Room in replies for every instance of c (cmd_apps_room each). */
+static int
+app_restore_room(size_t *total, const struct app_conf *c, char *cause,
+    size_t clen)
+{
+	unsigned	k;
+
+	for (k = 0; k < (c->instances > 0 ? c->instances : 1); k++) {
+		if (cmd_apps_room(total, c, cause, clen) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 cJSON *
 app_restore(const char *path, char *cause, size_t clen)
 {
@@ -48,14 +78,18 @@ app_restore(const char *path, char *cause, size_t clen)
 	struct app		*a, **starts;
 	cJSON			*out;
 	char			 name[OPM_NAME_MAX + 1];
-	size_t			 n, i, nstarts = 0, total = cmd_apps_bytes();
-	int			*ids;
+	size_t			 n, i, nstarts = 0, napps = 1;
+	size_t			 total = cmd_apps_bytes();
+	int			*ids, one;
 
 	if (dump_read(path, &e, &n, cause, clen) == -1)
 		return (NULL);
 	out = cJSON_CreateArray();
-	starts = xcalloc(n + 1, sizeof *starts);
+	for (i = 0; i < n; i++)
+		napps += e[i].conf.instances > 0 ? e[i].conf.instances : 1;
+	starts = xcalloc(napps, sizeof *starts);
 	ids = xcalloc(n + 1, sizeof *ids);
+	/* Every app is created first, then started: dependencies first. */
 	for (i = 0; i < n; i++) {
 		ids[i] = -1;
 		strlcpy(name, e[i].conf.name, sizeof name);
@@ -64,13 +98,16 @@ app_restore(const char *path, char *cause, size_t clen)
 			    "not begin with '-' (rename it in the dump)", name);
 		if (e[i].error[0] != '\0' || app_find_name(name) != NULL)
 			continue;
-		if (cmd_apps_room(&total, &e[i].conf, e[i].error,
-		    sizeof e[i].error) == -1 || (a = app_create(&e[i].conf,
-		    e[i].id, e[i].error, sizeof e[i].error)) == NULL)
+		one = e[i].id;
+		if (app_restore_room(&total, &e[i].conf, e[i].error,
+		    sizeof e[i].error) == -1 || (a = app_create_group(
+		    &e[i].conf, e[i].ids != NULL ? e[i].ids : &one,
+		    e[i].ids != NULL ? e[i].nids : 1, e[i].error,
+		    sizeof e[i].error)) == NULL)
 			continue;
 		ids[i] = a->id;
 		/* Kept even if it cannot start, so a later save keeps it. */
-		if (e[i].running)
+		for (; e[i].running && a != NULL; a = app_next_same(a))
 			starts[nstarts++] = a;
 	}
 	app_start_ordered(starts, nstarts);
@@ -91,18 +128,8 @@ app_restore(const char *path, char *cause, size_t clen)
 			    "deleted meanwhile");
 			continue;
 		}
-		/* Not saved running, unless a dependent started it. */
-		if (!e[i].running && a->run.state == APP_STOPPED)
-			app_restore_result(out, name, a, "restored stopped",
-			    NULL);
-		else if (a->run.state == APP_ERRORED)
-			app_restore_result(out, name, a, PROTO_ACTION_FAILED,
-			    a->run.reason);
-		else if (a->run.dep_wait)
-			app_restore_result(out, name, a, "waiting",
-			    a->run.reason);
-		else
-			app_restore_result(out, name, a, "started", NULL);
+		for (; a != NULL; a = app_next_same(a))
+			app_restore_one(out, name, a, e[i].running);
 	}
 	free(starts);
 	free(ids);

@@ -17,6 +17,7 @@
 #include "interp.h"
 #include "log.h"
 #include "logf.h"
+#include "parse.h"
 #include "proc.h"
 #include "state.h"
 #include "xmem.h"
@@ -80,12 +81,52 @@ app_has_env(char *const *v, const char *key)
 }
 
 /*
+ * PM2's variables of instance K: instance_var (NODE_APP_INSTANCE) = K, and
+ * increment_var, a variable the environment holds as an integer, plus K.
+ * -1 with a cause when that variable is missing or no integer.
+ */
+static int
+app_instance_env(const struct app *a, char ***v, size_t *n, char *cause,
+    size_t clen)
+{
+	const char	*var = a->conf.increment_var, *why;
+	char		*kv;
+	long long	 base;
+	size_t		 i, len;
+
+	xasprintf(&kv, "%s=%d", a->conf.instance_var != NULL ?
+	    a->conf.instance_var : "NODE_APP_INSTANCE", a->instance);
+	*v = app_setenv(*v, n, kv);
+	free(kv);
+	if (var == NULL)
+		return (0);
+	len = strlen(var);
+	for (i = 0; i < *n; i++) {
+		if (strncmp((*v)[i], var, len) == 0 && (*v)[i][len] == '=')
+			break;
+	}
+	if (i == *n || parse_int((*v)[i] + len + 1, 0,
+	    INT32_MAX - OPM_INSTANCES_MAX, &base, &why) == -1) {
+		snprintf(cause, clen, "increment_var: %s %s; instance K gets "
+		    "its value plus K, so env must hold it as a whole number",
+		    var, i == *n ? "is not in the environment" :
+		    "is not a whole number");
+		return (-1);
+	}
+	xasprintf(&kv, "%s=%lld", var, base + a->instance);
+	*v = app_setenv(*v, n, kv);
+	free(kv);
+	return (0);
+}
+
+/*
  * The environment, in order of precedence (later wins): the environment of
  * the CLI that created the app, the env keys, the environment set env_name
  * selects (env_NAME; none when the app has no such set), the env_file
- * (read now), PYTHONUNBUFFERED=1 for a python script unless set, then
- * OPM_APP_NAME and OPM_APP_ID. Computed from the configuration at every
- * start, so a restart sees what changed.
+ * (read now), PYTHONUNBUFFERED=1 for a python script unless set, an
+ * instance's variables (instance_var, increment_var), then OPM_APP_NAME
+ * and OPM_APP_ID. Computed from the configuration at every start, so a
+ * restart sees what changed.
  */
 char **
 app_environ(const struct app *a, char *cause, size_t clen)
@@ -122,6 +163,11 @@ app_environ(const struct app *a, char *cause, size_t clen)
 		xfreev(argv);
 		if (flags & INTERP_PYTHON)
 			v = app_setenv(v, &n, "PYTHONUNBUFFERED=1");
+	}
+	if (a->instance >= 0 && app_instance_env(a, &v, &n, cause,
+	    clen) == -1) {
+		xfreev(v);
+		return (NULL);
 	}
 	xasprintf(&kv, "OPM_APP_NAME=%s", a->conf.name);
 	v = app_setenv(v, &n, kv);
@@ -247,7 +293,7 @@ app_exec_check(struct app *a)
 	if (r == 1) {
 		a->exec.failed = true;
 		strlcpy(a->run.reason, cause, sizeof a->run.reason);
-		log_warnx("%s: %s", a->conf.name, cause);
+		log_warnx("%s: %s", a->label, cause);
 	}
 	return (r);
 }
@@ -401,7 +447,7 @@ app_spawn(struct app *a)
 	a->run.leader_gone = false;
 	a->cpu_when = 0;
 	app_nspawned++;
-	log_info("%s: spawned pid %d: %s", a->conf.name, (int)pid, path);
+	log_info("%s: spawned pid %d: %s", a->label, (int)pid, path);
 	return (0);
 }
 

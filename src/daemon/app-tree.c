@@ -112,7 +112,7 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 	int		 live = 0;
 
 	if (proc_scan(&v, &n) == -1) {
-		log_warn("%s: cannot read /proc", a->conf.name);
+		log_warn("%s: cannot read /proc", a->label);
 		return (-1);
 	}
 	mark = xcalloc(n ? n : 1, sizeof *mark);
@@ -133,7 +133,7 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 		if (a->nkin == APP_KIN_MAX) {
 			log_warnx("%s: over %d processes outside its group; "
 			    "pid %d and later ones are not tracked",
-			    a->conf.name, APP_KIN_MAX, (int)v[i].pid);
+			    a->label, APP_KIN_MAX, (int)v[i].pid);
 			continue;
 		}
 		a->kin = xreallocarray(a->kin, a->nkin + 1, sizeof *a->kin);
@@ -194,7 +194,7 @@ app_tree_signal(struct app *a, int sig)
 		if (proc_signal_as(a->kin[i].pid, a->kin[i].start, sig) == 0)
 			n++;
 		else if (errno != ESRCH)
-			log_warn("%s: signal %d to pid %d", a->conf.name, sig,
+			log_warn("%s: signal %d to pid %d", a->label, sig,
 			    (int)a->kin[i].pid);
 	}
 	return (n);
@@ -268,6 +268,6 @@ app_tree_leader_gone(struct app *a, pid_t old)
 	/* The stray processes a restart or the stop must end. */
 	if (app_tree_scan(a, true, NULL) > 0 && a->nkin > 0)
 		log_info("%s: %zu processes of its tree left its process "
-		    "group", a->conf.name, a->nkin);
+		    "group", a->label, a->nkin);
 	return (false);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "dump.h"
 #include "log.h"
 #include "logf.h"
 #include "proc.h"
@@ -67,11 +68,48 @@ app_find_name(const char *name)
 	return (NULL);
 }
 
+struct app *
+app_find_instance(const char *name, int k)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a->instance == k && strcmp(a->conf.name, name) == 0)
+			return (a);
+	}
+	return (NULL);
+}
+
+struct app *
+app_next_same(const struct app *a)
+{
+	struct app	*b = TAILQ_NEXT(a, entry);
+
+	for (; b != NULL; b = TAILQ_NEXT(b, entry)) {
+		if (strcmp(b->conf.name, a->conf.name) == 0)
+			return (b);
+	}
+	return (NULL);
+}
+
+int
+app_count_name(const char *name)
+{
+	struct app	*a;
+	int		 n = 0;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (strcmp(a->conf.name, name) == 0)
+			n++;
+	}
+	return (n);
+}
+
 /* Writes the app's runtime state file. */
 void
 app_save(const struct app *a)
 {
-	state_save(a->id, &a->conf, &a->run);
+	state_save(a->id, a->instance, &a->conf, &a->run);
 }
 
 /* A log path: a configured one, or the logs directory and a name. */
@@ -99,20 +137,29 @@ app_log_name(const char *name, char *buf, size_t len)
 }
 
 /*
- * The base of an app's default log files. Names that give the same file
- * name (My API, My_API) are told apart by the id of the later one: NAME-ID.
+ * The base of an app's default log files: NAME, NAME-K for instance K
+ * (unless merge_logs: then its instances share NAME's files). Names that
+ * give the same file name (My API, My_API) are told apart by the id of
+ * the later one: NAME-ID.
  */
 static void
-app_log_base(const char *name, int id, char *buf, size_t len)
+app_log_base(const struct app_conf *c, int id, int instance, char *buf,
+    size_t len)
 {
 	struct app	*a;
 	char		 out[APP_LOGPATH];
 	size_t		 n;
 
-	app_log_name(name, buf, len);
+	app_log_name(c->name, buf, len);
 	n = strlen(buf);
+	if (instance >= 0 && !c->merge_logs)
+		n += snprintf(buf + n, len - n, "-%d", instance);
 	snprintf(out, sizeof out, "%s/%s-out.log", app_paths->logs, buf);
 	TAILQ_FOREACH(a, &apps, entry) {
+		/* Instances with merge_logs share their files on purpose. */
+		if (instance >= 0 && c->merge_logs &&
+		    strcmp(a->conf.name, c->name) == 0)
+			continue;
 		if (a->out != NULL && strcmp(logf_path(a->out), out) == 0) {
 			snprintf(buf + n, len - n, "-%d", id);
 			break;
@@ -131,15 +178,25 @@ app_log_key(const struct app_conf *c, const char *kind)
 /*
  * The path of an app's log of kind "out", "err" or "all" (log_file, both
  * streams): its out_file, error_file or log_file, else the default in
- * OPM_HOME/logs named after base. "" when the app has no log_file.
+ * OPM_HOME/logs named after base. "" when the app has no log_file. A
+ * configured path of instance K >= 0 gets -K before its extension
+ * (out.log: out-K.log), as PM2 numbers them.
  */
 static void
-app_log_path(const struct app_conf *c, const char *base, const char *kind,
-    char *buf, size_t len)
+app_log_path(const struct app_conf *c, const char *base, int instance,
+    const char *kind, char *buf, size_t len)
 {
-	const char	*set = app_log_key(c, kind);
+	const char	*set = app_log_key(c, kind), *slash, *dot;
 
-	if (set != NULL && *set != '\0')
+	if (set != NULL && *set != '\0' && instance >= 0 &&
+	    strcmp(set, "/dev/null") != 0) {
+		slash = strrchr(set, '/');
+		dot = strrchr(set, '.');
+		if (dot == NULL || dot < slash || dot == slash + 1)
+			dot = set + strlen(set);
+		snprintf(buf, len, "%.*s-%d%s", (int)(dot - set), set,
+		    instance, dot);
+	} else if (set != NULL && *set != '\0')
 		strlcpy(buf, set, len);
 	else if (strcmp(kind, "all") == 0 && set == NULL)
 		strlcpy(buf, "", len);
@@ -169,14 +226,14 @@ app_log_clash(const struct app_conf *a, const struct app_conf *b,
 	app_log_name(a->name, ba, sizeof ba);
 	app_log_name(b->name, bb, sizeof bb);
 	for (i = 0; i < 3; i++) {
-		app_log_path(a, ba, kinds[i], pa, sizeof pa);
+		app_log_path(a, ba, -1, kinds[i], pa, sizeof pa);
 		if (*pa == '\0' || strcmp(pa, "/dev/null") == 0)
 			continue;
 		for (j = 0; j < 3; j++) {
 			if (app_log_key(a, kinds[i]) == NULL &&
 			    app_log_key(b, kinds[j]) == NULL)
 				continue;
-			app_log_path(b, bb, kinds[j], pb, sizeof pb);
+			app_log_path(b, bb, -1, kinds[j], pb, sizeof pb);
 			if (strcmp(pa, pb) != 0)
 				continue;
 			snprintf(cause, clen, "%s: %s is also the %s of app "
@@ -217,19 +274,48 @@ app_log_mkdir(const char *path)
 	free(dir);
 }
 
+/*
+ * The log file of another instance of c with this path (merge_logs), or
+ * NULL: then each writes a file of its own.
+ */
 static struct logfile *
-app_open_log(const struct app_conf *c, const char *base, const char *kind,
-    char *cause, size_t clen)
+app_log_shared(const struct app_conf *c, const char *path)
+{
+	struct app	*a;
+
+	if (c->instances == 0 || !c->merge_logs ||
+	    strcmp(path, "/dev/null") == 0)
+		return (NULL);
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (strcmp(a->conf.name, c->name) != 0)
+			continue;
+		if (strcmp(logf_path(a->out), path) == 0)
+			return (a->out);
+		if (strcmp(logf_path(a->err), path) == 0)
+			return (a->err);
+	}
+	return (NULL);
+}
+
+static struct logfile *
+app_open_log(const struct app_conf *c, const char *base, int instance,
+    const char *label, const char *kind, char *cause, size_t clen)
 {
 	struct logfile	*lf;
 	char		 path[APP_LOGPATH];
 	const char	*key;
 
-	app_log_path(c, base, kind, path, sizeof path);
+	app_log_path(c, base, c->merge_logs ? -1 : instance, kind, path,
+	    sizeof path);
+	if ((lf = app_log_shared(c, path)) != NULL) {
+		logf_ref(lf);
+		return (lf);
+	}
 	key = app_log_key(c, kind);
 	if (key != NULL && *key != '\0' && strcmp(path, "/dev/null") != 0)
 		app_log_mkdir(path);
-	if ((lf = logf_open(path, c->name, kind)) == NULL) {
+	if ((lf = logf_open(path, c->merge_logs ? c->name : label,
+	    kind)) == NULL) {
 		snprintf(cause, clen, "cannot open the log file %s: %s", path,
 		    strerror(errno));
 		return (NULL);
@@ -239,31 +325,41 @@ app_open_log(const struct app_conf *c, const char *base, const char *kind,
 	return (lf);
 }
 
-/* Opens the log files of a new app; -1 with a cause. */
+/*
+ * Opens the log files of a new app (instance: its number or -1); -1 with
+ * a cause. Instances with merge_logs share the first one's files, which
+ * already copy to its log_file.
+ */
 static int
 app_open_logs(struct app *a, const struct app_conf *c, const char *base,
-    char *cause, size_t clen)
+    int instance, char *cause, size_t clen)
 {
 	struct logfile	*all;
 	char		 po[APP_LOGPATH], pe[APP_LOGPATH];
+	int		 k = c->merge_logs ? -1 : instance;
+	bool		 shared;
 
 	if (app_log_check(c, cause, clen) == -1)
 		return (-1);
-	if ((a->out = app_open_log(c, base, "out", cause, clen)) == NULL)
+	app_log_path(c, base, k, "out", po, sizeof po);
+	app_log_path(c, base, k, "err", pe, sizeof pe);
+	shared = app_log_shared(c, po) != NULL;
+	if ((a->out = app_open_log(c, base, instance, a->label, "out", cause,
+	    clen)) == NULL)
 		return (-1);
-	app_log_path(c, base, "out", po, sizeof po);
-	app_log_path(c, base, "err", pe, sizeof pe);
 	/* One file for both streams: one writer, rotated once. */
 	if (strcmp(po, pe) == 0 && strcmp(po, "/dev/null") != 0) {
 		a->err = a->out;
 		logf_ref(a->err);
-	} else if ((a->err = app_open_log(c, base, "err", cause, clen)) == NULL) {
+	} else if ((a->err = app_open_log(c, base, instance, a->label, "err",
+	    cause, clen)) == NULL) {
 		logf_unref(a->out);
 		return (-1);
 	}
-	if (c->log_file == NULL)
+	if (c->log_file == NULL || shared)
 		return (0);
-	if ((all = app_open_log(c, base, "all", cause, clen)) == NULL) {
+	if ((all = app_open_log(c, base, instance, a->label, "all", cause,
+	    clen)) == NULL) {
 		logf_unref(a->out);
 		logf_unref(a->err);
 		return (-1);
@@ -296,7 +392,8 @@ app_desired_running(const struct app *a)
  * died in between.
  */
 struct app *
-app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
+app_new(struct app_conf *conf, int want_id, int instance, char *cause,
+    size_t clen)
 {
 	struct app	*a = xcalloc(1, sizeof *a), *prev;
 	char		 base[4 * OPM_NAME_MAX + 16];
@@ -304,8 +401,14 @@ app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 
 	id = want_id >= 0 && app_find_id(want_id) == NULL ? want_id :
 	    app_next_id;
-	app_log_base(conf->name, id, base, sizeof base);
-	if (app_open_logs(a, conf, base, cause, clen) == -1) {
+	a->instance = instance;
+	if (instance >= 0)
+		snprintf(a->label, sizeof a->label, "%.*s:%d", OPM_NAME_MAX,
+		    conf->name, instance);
+	else
+		strlcpy(a->label, conf->name, sizeof a->label);
+	app_log_base(conf, id, instance, base, sizeof base);
+	if (app_open_logs(a, conf, base, instance, cause, clen) == -1) {
 		free(a);
 		return (NULL);
 	}
@@ -333,17 +436,17 @@ app_new(struct app_conf *conf, int want_id, char *cause, size_t clen)
 	else
 		TAILQ_INSERT_TAIL(&apps, a, entry);
 	app_n++;
-	log_info("%s: created (id %d)", a->conf.name, a->id);
+	log_info("%s: created (id %d)", a->label, a->id);
 	return (a);
 }
 
 struct app *
-app_create_bound(struct app_conf *conf, int want_id, int *lfds, char *cause,
-    size_t clen)
+app_create_bound(struct app_conf *conf, int want_id, int instance, int *lfds,
+    char *cause, size_t clen)
 {
 	struct app	*a;
 
-	if ((a = app_new(conf, want_id, cause, clen)) == NULL) {
+	if ((a = app_new(conf, want_id, instance, cause, clen)) == NULL) {
 		app_listen_unbind(conf, lfds);
 		return (NULL);
 	}
@@ -354,13 +457,67 @@ app_create_bound(struct app_conf *conf, int want_id, int *lfds, char *cause,
 
 /* A new app binds its listening sockets first: a port in use stops it. */
 struct app *
-app_create(struct app_conf *conf, int want_id, char *cause, size_t clen)
+app_create(struct app_conf *conf, int want_id, int instance, char *cause,
+    size_t clen)
 {
 	int	*lfds;
 
 	if (app_listen_bind(conf, &lfds, cause, clen) == -1)
 		return (NULL);
-	return (app_create_bound(conf, want_id, lfds, cause, clen));
+	return (app_create_bound(conf, want_id, instance, lfds, cause,
+	    clen));
+}
+
+void
+app_conf_copy(struct app_conf *dst, const struct app_conf *c)
+{
+	struct dump_entry	 e;
+	cJSON			*j = dump_entry_json(0, true, c);
+
+	/* Through the dump's own format: nothing can be forgotten. */
+	memset(&e, 0, sizeof e);
+	dump_entry_parse(&e, j);
+	cJSON_Delete(j);
+	free(e.ids);
+	if (e.error[0] != '\0')
+		fatalx("%s: %s: %s", __func__, c->name, e.error);
+	*dst = e.conf;
+}
+
+struct app *
+app_create_group(struct app_conf *conf, const int *ids, size_t nids,
+    char *cause, size_t clen)
+{
+	struct app	*first = NULL, *a, *next;
+	struct app_conf	 copy, *c;
+	unsigned	 k, n = conf->instances;
+
+	if (n == 0)
+		return (app_create(conf, nids > 0 ? ids[0] : -1, -1, cause,
+		    clen));
+	for (k = 0; k < n; k++) {
+		/* The last instance takes conf itself. */
+		c = conf;
+		if (k + 1 < n) {
+			app_conf_copy(&copy, conf);
+			c = &copy;
+		}
+		a = app_create(c, k < nids ? ids[k] : -1, (int)k, cause,
+		    clen);
+		if (a == NULL) {
+			if (c == &copy)
+				conf_free(&copy);
+			/* None is left: conf stays the caller's. */
+			for (a = first; a != NULL; a = next) {
+				next = app_next_same(a);
+				app_destroy(a);
+			}
+			return (NULL);
+		}
+		if (first == NULL)
+			first = a;
+	}
+	return (first);
 }
 
 /* Tells those waiting now; a callback may wait again, for the next step. */
@@ -403,7 +560,7 @@ app_free_cb(uv_handle_t *h)
 void
 app_destroy(struct app *a)
 {
-	log_info("%s: deleted (id %d)", a->conf.name, a->id);
+	log_info("%s: deleted (id %d)", a->label, a->id);
 	state_remove(a->id);
 	app_exec_close(a);
 	TAILQ_REMOVE(&apps, a, entry);

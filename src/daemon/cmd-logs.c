@@ -13,6 +13,24 @@
 #include "logf.h"
 #include "protocol.h"
 
+/*
+ * Whether an earlier target of ctx writes lf: instances with merge_logs
+ * share their files, read (and followed) once.
+ */
+static bool
+cmd_logs_seen(struct cmd_ctx *ctx, size_t i, const struct logfile *lf)
+{
+	struct app	*b;
+	size_t		 j;
+
+	for (j = 0; j < i; j++) {
+		b = app_find_id(ctx->ids[j]);
+		if (b->out == lf || b->err == lf)
+			return (true);
+	}
+	return (false);
+}
+
 enum cmd_retval
 cmd_logs(struct cmd_ctx *ctx)
 {
@@ -40,7 +58,11 @@ cmd_logs(struct cmd_ctx *ctx)
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "id", a->id);
 		cJSON_AddStringToObject(o, "name", a->conf.name);
-		if (out) {
+		if (a->instance >= 0)
+			cJSON_AddNumberToObject(o, "instance", a->instance);
+		else
+			cJSON_AddNullToObject(o, "instance");
+		if (out && !cmd_logs_seen(ctx, i, a->out)) {
 			cJSON_AddStringToObject(o, "out_log", logf_path(a->out));
 			cJSON_AddNumberToObject(o, "out_size",
 			    (double)logf_size(a->out));
@@ -48,7 +70,8 @@ cmd_logs(struct cmd_ctx *ctx)
 				logf_follow(a->out, ctx->client);
 		}
 		/* out_file = error_file: one file, read once. */
-		if (err && (!out || a->err != a->out)) {
+		if (err && (!out || a->err != a->out) &&
+		    !cmd_logs_seen(ctx, i, a->err)) {
 			cJSON_AddStringToObject(o, "err_log", logf_path(a->err));
 			cJSON_AddNumberToObject(o, "err_size",
 			    (double)logf_size(a->err));

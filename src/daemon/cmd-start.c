@@ -106,16 +106,20 @@ cmd_start_note(struct cmd_ctx *ctx, struct app *a, const char *action)
 static void
 cmd_start_done(struct cmd_ctx *ctx)
 {
-	struct app	*a;
+	struct app	*a = NULL;
 	cJSON		*out;
-	size_t		 i;
+	size_t		 i, bad = 0;
 
-	if (ctx->created && ctx->nids == 1 &&
-	    (a = app_find_id(ctx->ids[0])) != NULL &&
-	    a->run.state == APP_ERRORED) {
+	for (i = 0; ctx->created && i < ctx->nids; i++) {
+		if ((a = app_find_id(ctx->ids[i])) != NULL &&
+		    a->run.state == APP_ERRORED)
+			bad++;
+	}
+	if (ctx->created && ctx->nids > 0 && bad == ctx->nids) {
 		/* Nothing is created from a program that cannot run. */
 		cmd_error(ctx, "%s: %s", a->conf.name, a->run.reason);
-		app_delete(a);
+		for (i = 0; i < ctx->nids; i++)
+			app_delete(app_find_id(ctx->ids[i]));
 		return;
 	}
 	out = cJSON_CreateArray();
@@ -192,11 +196,41 @@ cmd_start_deps_one(const struct app_conf *c, char *cause, size_t clen)
 }
 
 /*
- * Creates and starts c (ownership taken). NULL after replying an error;
- * the reply for a started app waits for its exec verdict (cmd_start_done).
+ * Notes every instance of the new app a (all of them when it has
+ * instances) as created, started unless autostart is false.
  */
-static struct app *
-cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
+static void
+cmd_start_created(struct cmd_ctx *ctx, struct app *a)
+{
+	for (; a != NULL; a = app_next_same(a)) {
+		if (a->conf.autostart)
+			app_start(a);
+		cmd_start_note(ctx, a, "created");
+	}
+}
+
+/* Bytes all instances of c take in replies: cmd_apps_room for each. */
+static int
+cmd_start_room(size_t *total, const struct app_conf *c, char *cause,
+    size_t clen)
+{
+	unsigned	k;
+
+	for (k = 0; k < (c->instances > 0 ? c->instances : 1); k++) {
+		if (cmd_apps_room(total, c, cause, clen) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Creates and starts c (ownership taken), every instance of it. -1 after
+ * replying an error; the reply for a started app waits for its exec
+ * verdict (cmd_start_done). An app of that name with the same program is
+ * started instead, every instance of it.
+ */
+static int
+cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c)
 {
 	struct app	*a;
 	char		 cause[512];
@@ -208,35 +242,34 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c, const char **action)
 			    "another command; choose another --name",
 			    c->name, a->id);
 			conf_free(c);
-			return (NULL);
+			return (-1);
 		}
 		conf_free(c);
 		if (app_deleting(a)) {
 			cmd_error(ctx, "%s is being deleted", a->conf.name);
-			return (NULL);
+			return (-1);
 		}
-		*action = cmd_start_existing(a);
-		return (a);
+		for (; a != NULL; a = app_next_same(a))
+			cmd_start_note(ctx, a, cmd_start_existing(a));
+		return (0);
 	}
 	total = cmd_apps_bytes();
 	if (app_check_program(c, cause, sizeof cause) == -1 ||
 	    cmd_start_deps_one(c, cause, sizeof cause) == -1 ||
-	    cmd_apps_room(&total, c, cause, sizeof cause) == -1) {
+	    cmd_start_room(&total, c, cause, sizeof cause) == -1) {
 		cmd_error(ctx, "%s", cause);
 		conf_free(c);
-		return (NULL);
+		return (-1);
 	}
-	if ((a = app_create(c, -1, cause, sizeof cause)) == NULL) {
+	if ((a = app_create_group(c, NULL, 0, cause, sizeof cause)) == NULL) {
 		cmd_error(ctx, "%s", cause);
 		conf_free(c);
-		return (NULL);
+		return (-1);
 	}
-	*action = "created";
-	if (!a->conf.autostart)
-		return (a);
 	/* One that cannot run is dropped by cmd_start_done. */
-	app_start(a);
-	return (a);
+	ctx->created = true;
+	cmd_start_created(ctx, a);
+	return (0);
 }
 
 /* Problems of an app file: the first ones reported, the rest counted. */
@@ -422,7 +455,7 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 			if (app_log_check(&confs[n], cause, sizeof cause) == -1)
 				cmd_start_problem(&p, n, confs[n].name, cause);
 			cmd_start_check(&p, n, &confs[n]);
-			if (p.n == before && cmd_apps_room(&total, &confs[n],
+			if (p.n == before && cmd_start_room(&total, &confs[n],
 			    cause, sizeof cause) == -1)
 				cmd_start_problem(&p, n, confs[n].name, cause);
 		}
@@ -463,19 +496,34 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 		return (CMD_DONE);
 	}
 	/* Created first, then started: dependencies first (app-deps.c). */
-	starts = xcalloc(n + 1, sizeof *starts);
+	for (i = 0, j = 1; i < n; i++)
+		j += confs[i].instances > 0 ? confs[i].instances : 1;
+	starts = xcalloc(j, sizeof *starts);
 	for (i = 0; i < n; i++) {
 		if ((a = app_find_name(confs[i].name)) != NULL) {
 			conf_free(&confs[i]);
-			cmd_start_note(ctx, a, "exists");
+			for (; a != NULL; a = app_next_same(a))
+				cmd_start_note(ctx, a, "exists");
 			continue;
 		}
-		if ((a = app_create_bound(&confs[i], -1, lfds[i], cause,
-		    sizeof cause)) == NULL)
+		/* Sockets are bound for an app without instances only. */
+		if (confs[i].instances == 0)
+			a = app_create_bound(&confs[i], -1, -1, lfds[i], cause,
+			    sizeof cause);
+		else {
+			app_listen_unbind(&confs[i], lfds[i]);
+			a = app_create_group(&confs[i], NULL, 0, cause,
+			    sizeof cause);
+		}
+		if (a == NULL) {
+			conf_free(&confs[i]);
 			continue;
-		if (a->conf.autostart)
-			starts[nstarts++] = a;
-		cmd_start_note(ctx, a, "created");
+		}
+		for (; a != NULL; a = app_next_same(a)) {
+			if (a->conf.autostart)
+				starts[nstarts++] = a;
+			cmd_start_note(ctx, a, "created");
+		}
 	}
 	free(lfds);
 	app_start_ordered(starts, nstarts);
@@ -515,8 +563,6 @@ cmd_start(struct cmd_ctx *ctx)
 {
 	const cJSON	*t, *obj;
 	struct app_conf	 c;
-	struct app	*a;
-	const char	*action;
 	char		 cause[4096];
 	size_t		 i;
 
@@ -551,9 +597,7 @@ cmd_start(struct cmd_ctx *ctx)
 		conf_free(&c);
 		return (CMD_DONE);
 	}
-	if ((a = cmd_start_create(ctx, &c, &action)) == NULL)
+	if (cmd_start_create(ctx, &c) == -1)
 		return (CMD_DONE);
-	cmd_start_note(ctx, a, action);
-	ctx->created = strcmp(action, "created") == 0;
 	return (cmd_wait_settled(ctx, cmd_start_done));
 }

@@ -111,12 +111,43 @@ cmd_delete_done(struct cmd_ctx *ctx)
 	cmd_ok(ctx, d);
 }
 
+/*
+ * An app with instances is deleted whole: instances are removed with
+ * scale, highest first, so that they stay numbered 0 to N-1. -1 after
+ * replying an error when the targets name only some instances of one.
+ */
+static int
+cmd_delete_whole(struct cmd_ctx *ctx)
+{
+	struct app	*a, *b;
+	size_t		 i, j;
+
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (a == NULL || a->instance < 0)
+			continue;
+		for (b = app_find_name(a->conf.name); b != NULL;
+		    b = app_next_same(b)) {
+			for (j = 0; j < ctx->nids && ctx->ids[j] != b->id; j++)
+				;
+			if (j == ctx->nids) {
+				cmd_error(ctx, "%s: an instance is not deleted "
+				    "alone; opm scale %s N removes instances, "
+				    "opm delete %s deletes them all", a->label,
+				    a->conf.name, a->conf.name);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
 enum cmd_retval
 cmd_delete(struct cmd_ctx *ctx)
 {
 	size_t	i;
 
-	if (cmd_targets(ctx) == -1)
+	if (cmd_targets(ctx) == -1 || cmd_delete_whole(ctx) == -1)
 		return (CMD_DONE);
 	for (i = 0; i < ctx->nids; i++)
 		app_delete(app_find_id(ctx->ids[i]));

@@ -38,6 +38,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ PROTO_CMD_FLUSH,	cmd_flush },
 	{ PROTO_CMD_RESTORE,	cmd_restore },
 	{ PROTO_CMD_EXPORT,	cmd_export },
+	{ PROTO_CMD_SCALE,	cmd_scale },
 };
 
 void
@@ -46,6 +47,7 @@ cmd_free(struct cmd_ctx *ctx)
 	cJSON_Delete(ctx->id);
 	free(ctx->ids);
 	free(ctx->actions);
+	cJSON_Delete(ctx->gone);
 	free(ctx);
 }
 
@@ -113,23 +115,50 @@ cmd_add_target(struct cmd_ctx *ctx, int id)
 	cmd_add_id(ctx, id);
 }
 
+/*
+ * NAME:K, instance K of the app NAME: true with the name in buf and K.
+ * A name never ends in ':DIGITS', so the split is never ambiguous.
+ */
+static bool
+cmd_target_instance(const char *w, char *buf, size_t len, int *k)
+{
+	const char	*colon = strrchr(w, ':'), *cause;
+	long long	 n;
+
+	if (colon == NULL || colon == w || colon[1] == '\0' ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    (size_t)(colon - w) >= len)
+		return (false);
+	if (parse_int(colon + 1, 0, INT32_MAX, &n, &cause) == -1)
+		n = INT32_MAX;
+	snprintf(buf, len, "%.*s", (int)(colon - w), w);
+	*k = (int)n;
+	return (true);
+}
+
 struct app *
 cmd_target_app(const char *w)
 {
 	long long	 id;
 	const char	*cause;
+	char		 name[OPM_NAME_MAX + 1];
+	int		 k;
 
 	if (parse_int(w, 0, INT32_MAX, &id, &cause) == 0)
 		return (app_find_id((int)id));
+	if (cmd_target_instance(w, name, sizeof name, &k))
+		return (app_find_instance(name, k));
 	return (app_find_name(w));
 }
 
-/* One word of a target: id, name or "all". */
+/* One word of a target: id, name (every instance), NAME:K or "all". */
 static int
 cmd_target_word(const char *w, void *arg)
 {
 	struct cmd_ctx	*ctx = arg;
 	struct app	*a;
+	char		 name[OPM_NAME_MAX + 1];
+	int		 k, n;
 
 	if (strcmp(w, PROTO_TARGET_ALL) == 0) {
 		if (cmd_saw_all)
@@ -140,10 +169,25 @@ cmd_target_word(const char *w, void *arg)
 		return (0);
 	}
 	if ((a = cmd_target_app(w)) == NULL) {
-		cmd_error(ctx, "unknown app '%.80s'", w);
+		if (cmd_target_instance(w, name, sizeof name, &k) &&
+		    (n = app_count_name(name)) > 0 &&
+		    app_find_name(name)->instance >= 0)
+			cmd_error(ctx, "unknown app '%.80s': %s has instances "
+			    "0 to %d", w, name, n - 1);
+		else if (cmd_target_instance(w, name, sizeof name, &k) &&
+		    app_find_name(name) != NULL)
+			cmd_error(ctx, "unknown app '%.80s': %s has no "
+			    "instances", w, name);
+		else
+			cmd_error(ctx, "unknown app '%.80s'", w);
 		return (-1);
 	}
-	cmd_add_target(ctx, a->id);
+	/* A name stands for every instance of the app. */
+	for (; a != NULL; a = app_next_same(a)) {
+		cmd_add_target(ctx, a->id);
+		if (a->instance < 0 || strcmp(a->conf.name, w) != 0)
+			break;
+	}
 	return (0);
 }
 

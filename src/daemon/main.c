@@ -333,8 +333,8 @@ daemon_reexec(void)
 	cJSON_AddNumberToObject(h, "app_nofile", (double)nofile);
 	arr = cJSON_AddArrayToObject(h, "apps");
 	TAILQ_FOREACH(a, &apps, entry)
-		cJSON_AddItemToArray(arr, state_encode(a->id, &a->conf,
-		    &a->run));
+		cJSON_AddItemToArray(arr, state_encode(a->id, a->instance,
+		    &a->conf, &a->run));
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
 	cJSON_AddItemToObject(h, "sockets", app_listen_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());

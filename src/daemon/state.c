@@ -65,9 +65,10 @@ state_starttime(pid_t pid)
 }
 
 cJSON *
-state_encode(int id, const struct app_conf *c, const struct app_run *r)
+state_encode(int id, int instance, const struct app_conf *c,
+    const struct app_run *r)
 {
-	cJSON	*o = state_rec_encode(id, c, r);
+	cJSON	*o = state_rec_encode(id, instance, c, r);
 
 	cJSON_AddStringToObject(o, "boot_id", state_boot);
 	return (o);
@@ -174,7 +175,8 @@ state_write(const char *path, const char *tmp, const char *text)
 }
 
 void
-state_save(int id, const struct app_conf *c, const struct app_run *r)
+state_save(int id, int instance, const struct app_conf *c,
+    const struct app_run *r)
 {
 	char	path[4300], tmp[4400], *text;
 	cJSON	*o;
@@ -182,7 +184,7 @@ state_save(int id, const struct app_conf *c, const struct app_run *r)
 
 	if (state_dir[0] == '\0' || state_frozen)
 		return;
-	o = state_encode(id, c, r);
+	o = state_encode(id, instance, c, r);
 	text = json_text(o);
 	cJSON_Delete(o);
 	if (text == NULL)

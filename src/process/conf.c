@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "conf.h"
@@ -94,6 +95,8 @@ conf_free_logs(struct app_conf *c)
 	free(c->log_file);
 	free(c->log_date_format);
 	xfreev(c->listen);
+	free(c->instance_var);
+	free(c->increment_var);
 }
 
 void
@@ -639,6 +642,67 @@ conf_deps(struct app_conf *c, const cJSON *v, const char **cause)
 	    cause));
 }
 
+/* The CPUs online, at least 1. */
+static unsigned
+conf_cpus(void)
+{
+	long	n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (n < 1 ? 1 : (unsigned)n);
+}
+
+/*
+ * instances as PM2 reads it: N >= 1, "max" (one per CPU) or -1 (one less
+ * than the CPUs, at least 1), as a number or a string of one. Resolved
+ * here, on the daemon's machine, so that the dump keeps a number.
+ */
+static int
+conf_instances(const struct options_entry *o, const cJSON *v, unsigned *out,
+    const char **cause)
+{
+	long long	 n;
+	const char	*why;
+
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "max") == 0) {
+		n = conf_cpus();
+	} else if (cJSON_IsString(v)) {
+		if (parse_int(v->valuestring, -1, o->maximum, &n, &why) == -1)
+			n = -2;
+	} else if (json_is_int(v, -1, o->maximum))
+		n = (long long)v->valuedouble;
+	else
+		n = -2;
+	if (n == -1)
+		n = conf_cpus() > 1 ? conf_cpus() - 1 : 1;
+	if (n < o->minimum) {
+		*cause = "must be a number of instances from 1 to 1024, "
+		    "\"max\" (one per CPU) or -1 (one less than the CPUs); "
+		    "opm stop stops an app";
+		return (-1);
+	}
+	*out = (unsigned)n;
+	return (0);
+}
+
+/* An environment variable's name: a letter or '_', then also digits. */
+static int
+conf_varname(const cJSON *v, char **out, const char **cause)
+{
+	const char	*s = cJSON_IsString(v) ? v->valuestring : "";
+	size_t		 n = strlen(s);
+
+	if (n == 0 || n > 128 || isdigit((unsigned char)s[0]) ||
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_") != n) {
+		*cause = "must be the name of an environment variable "
+		    "([A-Za-z_][A-Za-z0-9_]*)";
+		return (-1);
+	}
+	free(*out);
+	*out = xstrdup(s);
+	return (0);
+}
+
 /*
  * Sets the option of row o from v, or returns -1 with a cause. p is NULL
  * for defaults, which never name a program.
@@ -712,6 +776,11 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_listen(v, CONF_FIELD(c, o, char **), cause));
 	case OPTIONS_DEPS:
 		return (conf_deps(c, v, cause));
+	case OPTIONS_INSTANCES:
+		return (conf_instances(o, v, CONF_FIELD(c, o, unsigned),
+		    cause));
+	case OPTIONS_VARNAME:
+		return (conf_varname(v, CONF_FIELD(c, o, char *), cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -859,6 +928,11 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	else if (conf_finish_logs(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
+	/* Instances sharing one socket come with the rolling reload. */
+	if (c->listen != NULL && c->instances > 1)
+		conf_problem(ebuf, elen, "listen: not supported with more than "
+		    "one instance yet (give each instance its own port with "
+		    "increment_var)");
 	return (ebuf[0] == '\0' ? 0 : -1);
 }
 
@@ -970,6 +1044,16 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 		if (c->ndeps > 0)
 			cJSON_AddItemToObject(obj, o->key,
 			    deps_to_json(c->deps, c->ndeps));
+		break;
+	case OPTIONS_INSTANCES:
+		/* An app without instances has no key: as written. */
+		if (*CONF_CFIELD(c, o, unsigned) > 0)
+			cJSON_AddNumberToObject(obj, o->key,
+			    *CONF_CFIELD(c, o, unsigned));
+		break;
+	case OPTIONS_VARNAME:
+		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
+			cJSON_AddStringToObject(obj, o->key, *s);
 		break;
 	}
 }

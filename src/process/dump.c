@@ -199,9 +199,33 @@ dump_free(struct dump_entry *e, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		conf_free(&e[i].conf);
+		free(e[i].ids);
+	}
 	free(e);
+}
+
+/* "ids": the id of each instance, in instance order. */
+static void
+dump_entry_ids(struct dump_entry *e, const cJSON *x)
+{
+	const cJSON	*v;
+
+	if (!cJSON_IsArray(x) || cJSON_GetArraySize(x) > OPM_INSTANCES_MAX) {
+		snprintf(e->error, sizeof e->error, "ids: not an array of at "
+		    "most %d ids", OPM_INSTANCES_MAX);
+		return;
+	}
+	e->ids = xcalloc(cJSON_GetArraySize(x) + 1, sizeof *e->ids);
+	cJSON_ArrayForEach(v, x) {
+		if (!json_is_int(v, 0, INT32_MAX)) {
+			snprintf(e->error, sizeof e->error, "ids: not a valid "
+			    "id");
+			return;
+		}
+		e->ids[e->nids++] = (int)v->valuedouble;
+	}
 }
 
 void
@@ -225,6 +249,11 @@ dump_entry_parse(struct dump_entry *e, const cJSON *obj)
 			    "id");
 		else
 			e->id = (int)x->valuedouble;
+		cJSON_Delete(x);
+	}
+	if ((x = cJSON_DetachItemFromObjectCaseSensitive(copy, "ids")) !=
+	    NULL) {
+		dump_entry_ids(e, x);
 		cJSON_Delete(x);
 	}
 	if ((x = cJSON_DetachItemFromObjectCaseSensitive(copy, "desired")) !=

@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -113,12 +114,15 @@ rec_get(const cJSON *o, const struct rec_field *f, struct app_run *r,
 }
 
 cJSON *
-state_rec_encode(int id, const struct app_conf *c, const struct app_run *r)
+state_rec_encode(int id, int instance, const struct app_conf *c,
+    const struct app_run *r)
 {
 	cJSON	*o = cJSON_CreateObject();
 	size_t	 i;
 
 	cJSON_AddNumberToObject(o, "id", id);
+	if (instance >= 0)
+		cJSON_AddNumberToObject(o, "instance", instance);
 	cJSON_AddItemToObject(o, "conf", dump_entry_json(id, true, c));
 	cJSON_AddStringToObject(o, "state", sup_state_name(r->state));
 	for (i = 0; i < REC_NFIELDS; i++)
@@ -157,6 +161,8 @@ rec_conf(const cJSON *st, struct state_rec *r, char *cause, size_t clen)
 	if (r->entry.error[0] != '\0') {
 		snprintf(cause, clen, "conf: %s", r->entry.error);
 		conf_free(&r->entry.conf);
+		free(r->entry.ids);
+		r->entry.ids = NULL;
 		return (-1);
 	}
 	return (0);
@@ -182,6 +188,15 @@ state_rec_decode(const cJSON *st, struct state_rec *r, char *cause,
 			return (-1);
 		}
 		r->id = (int)n->valuedouble;
+	}
+	r->instance = -1;
+	if ((n = cJSON_GetObjectItemCaseSensitive(st, "instance")) != NULL) {
+		if (!json_is_int(n, 0, OPM_INSTANCES_MAX - 1)) {
+			snprintf(cause, clen, "instance: not an integer in "
+			    "[0, %d]", OPM_INSTANCES_MAX - 1);
+			return (-1);
+		}
+		r->instance = (int)n->valuedouble;
 	}
 	for (i = 0; i < REC_NFIELDS; i++) {
 		if (rec_get(st, &rec_fields[i], &r->run, cause, clen) == -1)
@@ -209,5 +224,6 @@ void
 state_rec_free(struct state_rec *r)
 {
 	conf_free(&r->entry.conf);
+	free(r->entry.ids);
 	memset(&r->entry, 0, sizeof r->entry);
 }

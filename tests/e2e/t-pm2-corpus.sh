@@ -21,7 +21,8 @@ corpus=$REPO_DIR/tests/data/ecosystem
 
 # FILE EXPECT SETUP...
 #   EXPECT  online:NAME,...  every app online; * stands for a nameless app,
-#                            + for a space in a name
+#                            + for a space in a name; an app with
+#                            instances is named once per instance
 #           later:KEY,...    refused as "not supported yet", naming a KEY
 #           unknown:KEY      refused, naming KEY (not PM2's either)
 #   SETUP   js:PATH   a node program (not executable, as in a repository)
@@ -66,7 +67,7 @@ specs=(
 	"29-7odri9o-pm2-two-process.json unknown:instance js:server.js"
 	"30-0936zz-bilibili-live-checker.json online:bilibili-live-checker js:index.js dir:runtime"
 	"31-68publishers-crawler.yml later:instances,exec_mode js:index.mjs"
-	"32-BaseAdresseNationale-ban-plateforme.yml later:instances js:server.js js:worker.js"
+	"32-BaseAdresseNationale-ban-plateforme.yml online:ban-api,ban-api,ban-worker,ban-worker,ban-worker,ban-worker js:server.js js:worker.js"
 	"33-10Kft-node-micro-services-template.yml later:watch,ignore_watch,instances,exec_mode js:services/example-api/app.js js:services/example-engine/app.js"
 	"34-ChristopherMitchell242-pm2-thread-management-tutorial.yml later:exec_mode js:socket.js js:number_worker.js js:string_worker.js"
 	"35-Coletrane-bikeva-node.yml online:* js:server.js"

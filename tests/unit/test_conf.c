@@ -4,7 +4,9 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "conf.h"
@@ -209,7 +211,17 @@ test_errors_name_the_key(void **state)
 		const char	*json;
 		const char	*key;
 	} bad[] = {
-		{ "{\"script\":\"x\",\"instances\":4}", "PM2's instances" },
+		{ "{\"script\":\"x\",\"exec_mode\":\"cluster\"}",
+		    "PM2's exec_mode" },
+		{ "{\"script\":\"x\",\"instances\":0}", "instances" },
+		{ "{\"script\":\"x\",\"instances\":-5}", "instances" },
+		{ "{\"script\":\"x\",\"instances\":\"lots\"}", "instances" },
+		{ "{\"script\":\"x\",\"instances\":2.5}", "instances" },
+		{ "{\"script\":\"x\",\"instances\":1025}", "instances" },
+		{ "{\"script\":\"x\",\"instance_var\":\"A=B\"}",
+		    "instance_var" },
+		{ "{\"script\":\"x\",\"increment_var\":\"1X\"}",
+		    "increment_var" },
 		{ "{\"script\":\"x\",\"max_restarts\":\"abc\"}", "max_restarts" },
 		{ "{\"script\":\"x\",\"max_restarts\":1.5}", "max_restarts" },
 		{ "{\"script\":\"x\",\"max_restarts\":-1}", "max_restarts" },
@@ -297,6 +309,40 @@ test_roundtrip(void **state)
 	conf_free(&d);
 }
 
+/* instances as PM2 reads it: N, "N", "max", -1 (issue 14 item 2). */
+static void
+test_instances(void **state)
+{
+	static const char *const in[] = { "3", "\"3\"", "\"max\"", "-1",
+	    "\"-1\"", "1", "1024" };
+	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned	 want[7];
+	struct app_conf	 c;
+	char		 cause[256], json[128];
+	size_t		 i;
+
+	(void)state;
+	want[0] = want[1] = 3;
+	want[2] = cpus < 1 ? 1 : (unsigned)cpus;
+	want[3] = want[4] = cpus > 1 ? (unsigned)cpus - 1 : 1;
+	want[5] = 1;
+	want[6] = OPM_INSTANCES_MAX;
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		snprintf(json, sizeof json, "{\"script\":\"x\",\"instances\":%s}",
+		    in[i]);
+		assert_int_equal(parse(json, &c, cause, sizeof cause), 0);
+		assert_int_equal(c.instances, want[i]);
+		conf_free(&c);
+	}
+	/* No key, no instances; the export has none either. */
+	assert_int_equal(parse("{\"script\":\"x\"}", &c, cause,
+	    sizeof cause), 0);
+	assert_int_equal(c.instances, 0);
+	assert_null(c.instance_var);
+	assert_false(c.merge_logs);
+	conf_free(&c);
+}
+
 /* env_NAME sets, env_name, and PM2's log paths (issue 13 items 4, 5). */
 static void
 test_envsets_and_logs(void **state)
@@ -311,7 +357,7 @@ test_envsets_and_logs(void **state)
 	    "\"env_name\":\"production\",\"out_file\":\"./logs//o.log\","
 	    "\"err_file\":\"../b/../e.log\",\"log_file\":true,"
 	    "\"log_date_format\":\"YYYY\",\"merge_logs\":false,"
-	    "\"combine_logs\":\"anything\",\"time\":true}", &c, cause,
+	    "\"combine_logs\":false,\"time\":true}", &c, cause,
 	    sizeof cause), 0);
 	assert_int_equal(c.nenvsets, 2);
 	assert_string_equal(conf_envset(&c, "production")->env[0], "A=1");
@@ -374,6 +420,7 @@ main(void)
 		cmocka_unit_test(test_pm2_aliases),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_envsets_and_logs),
+		cmocka_unit_test(test_instances),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

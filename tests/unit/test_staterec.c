@@ -126,13 +126,14 @@ test_round_trip(void **state)
 	run.exit_code = -1;
 	run.exit_signal = 15;
 	strlcpy(run.reason, "stop requested", sizeof run.reason);
-	o = state_rec_encode(9, &c, &run);
+	o = state_rec_encode(9, 2, &c, &run);
 	/* Through text, as on disk. */
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	assert_int_equal(decode(text, &r, cause, sizeof cause), 0);
 	cJSON_free(text);
 	assert_int_equal(r.id, 9);
+	assert_int_equal(r.instance, 2);
 	assert_string_equal(r.entry.conf.name, "web");
 	assert_string_equal(r.entry.conf.argv[1], "9");
 	assert_string_equal(r.entry.conf.cwd, "/tmp");
