@@ -34,6 +34,7 @@ enum options_type {
 	OPTIONS_SETNAME,	/* the name of an environment set, char * */
 	OPTIONS_LOGPATH,	/* a log path: relative to cwd; null: none */
 	OPTIONS_DATEFMT,	/* PM2's log_date_format (moment tokens) */
+	OPTIONS_READY,		/* a ready kind (ready.h), char *; none: NULL */
 };
 
 /*

@@ -18,6 +18,7 @@ struct proc_spec {
 	const char	 *cwd;
 	int		  out_fd;	/* becomes stdout */
 	int		  err_fd;	/* becomes stderr */
+	int		  ipc_fd;	/* becomes fd 3 (Node's channel); -1 */
 };
 
 /*

@@ -98,9 +98,10 @@ cmd_start_note(struct cmd_ctx *ctx, struct app *a, const char *action)
 }
 
 /*
- * The reply, once every app started has its exec verdict: a program that
- * turned out not to run in the new process (exec or chdir failed there)
- * is "failed", as when it could not be found before the fork.
+ * The reply, once every app started has its exec verdict (and, with a ready
+ * key, is ready or failed its start): a program that turned out not to run
+ * in the new process (exec or chdir failed there) is "failed", as when it
+ * could not be found before the fork; so is an app not ready in time.
  */
 static void
 cmd_start_done(struct cmd_ctx *ctx)
@@ -109,9 +110,10 @@ cmd_start_done(struct cmd_ctx *ctx)
 	cJSON		*out;
 	size_t		 i;
 
+	/* Errored without a failed start: it cannot execute. */
 	if (ctx->created && ctx->nids == 1 &&
 	    (a = app_find_id(ctx->ids[0])) != NULL &&
-	    a->run.state == APP_ERRORED) {
+	    a->run.state == APP_ERRORED && a->run.fails == 0) {
 		/* Nothing is created from a program that cannot run. */
 		cmd_error(ctx, "%s: %s", a->conf.name, a->run.reason);
 		app_delete(a);
@@ -122,7 +124,8 @@ cmd_start_done(struct cmd_ctx *ctx)
 		if ((a = app_find_id(ctx->ids[i])) == NULL)
 			continue;
 		/* An app only found in place keeps "exists", errored or not. */
-		cmd_start_result(out, a, a->run.state == APP_ERRORED &&
+		cmd_start_result(out, a, (a->run.state == APP_ERRORED ||
+		    app_ready_failed(a)) &&
 		    strcmp(ctx->actions[i], "exists") != 0 ?
 		    PROTO_ACTION_FAILED : ctx->actions[i]);
 	}

@@ -139,17 +139,31 @@ proc_cwd_check(const char *cwd, char *cause, size_t clen)
 	return (0);
 }
 
-/* Closes every descriptor from 3 up but a and b. */
+/* Closes every descriptor from first up but a and b (both above it). */
 static void
-proc_close_but(int a, int b)
+proc_close_but(int first, int a, int b)
 {
 	int	lo = a < b ? a : b, hi = a < b ? b : a;
 
-	if (lo > 3)
-		syscall(SYS_close_range, 3, lo - 1, 0);
+	if (lo > first)
+		syscall(SYS_close_range, first, lo - 1, 0);
 	if (hi > lo + 1)
 		syscall(SYS_close_range, lo + 1, hi - 1, 0);
 	syscall(SYS_close_range, hi + 1, ~0U, 0);
+}
+
+/* fd moved above 3 if it is 3, close-on-exec; -1 on error. */
+static int
+proc_above3(int fd)
+{
+	int	nfd;
+
+	if (fd != 3)
+		return (fd);
+	if ((nfd = fcntl(fd, F_DUPFD_CLOEXEC, 4)) == -1)
+		return (-1);
+	close(fd);
+	return (nfd);
 }
 
 static void __attribute__((noreturn))
@@ -189,11 +203,21 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 		goto fail;
 	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
 		goto fail;
+	/* Node's channel is fd 3 (NODE_CHANNEL_FD): nothing else may be. */
+	if (s->ipc_fd != -1) {
+		if ((errfd = proc_above3(errfd)) == -1 ||
+		    (go[0] = proc_above3(go[0])) == -1)
+			goto fail;
+		if (s->ipc_fd == 3)
+			fcntl(3, F_SETFD, 0);
+		else if (dup2(s->ipc_fd, 3) == -1)
+			goto fail;
+	}
 	/*
 	 * Everything else closes (errfd is close-on-exec already), before we
 	 * wait: a child left waiting must not hold the daemon's socket.
 	 */
-	proc_close_but(errfd, go[0]);
+	proc_close_but(s->ipc_fd != -1 ? 4 : 3, errfd, go[0]);
 
 	/* Not before the daemon has recorded us (proc_release). */
 	do
