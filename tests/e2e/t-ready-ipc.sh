@@ -29,15 +29,23 @@ const t = setInterval(() => {
 }, 20);
 JS
 
+# App $1 has a pid.
+has_pid()
+{
+	[[ $(app_field "$1" pid) != null ]]
+}
+
 # --- --ready ipc: online only after process.send('ready'). ----------------
 "$OPM" start --name web --ready ipc --interpreter "$NODE" app.js \
     "$TEST_TMP/go-web" >start.out 2>start.err &
 start=$!
 wait_status web launching
-wait_for 10 test -n "$(app_field web pid | grep -v null)"
+wait_for 10 has_pid web
 pid=$(app_field web pid)
 # The node program runs (it has the channel) and still is not online.
-wait_for 10 test -S "/proc/$pid/fd/3"
+# Executed (the environment is the program's), with the channel on fd 3.
+wait_for 10 grep -qz '^NODE_CHANNEL_FD=3$' "/proc/$pid/environ"
+test -S "/proc/$pid/fd/3" || fail "fd 3 of node is not a socket"
 tr '\0' '\n' <"/proc/$pid/environ" >env.txt
 assert_contains "$(<env.txt)" "NODE_CHANNEL_FD=3" "environment"
 assert_contains "$(<env.txt)" "NODE_CHANNEL_SERIALIZATION_MODE=json" \

@@ -43,13 +43,26 @@ env_of()
 	tr '\0' '\n' <"/proc/$1/environ" | sed -n "s/^$2=//p"
 }
 
+# App $1 has a pid.
+has_pid()
+{
+	[[ $(app_field "$1" pid) != null ]]
+}
+
+# Process $1 has executed its program: NOTIFY_SOCKET is in its environment.
+has_notify()
+{
+	[[ -n $(env_of "$1" NOTIFY_SOCKET) ]]
+}
+
 # --- Online only after READY=1, and start waits for it. ------------------
 "$OPM" start --name srv --ready notify notify_app.py "$TEST_TMP/go-srv" \
     >start.out 2>start.err &
 start=$!
 wait_status srv launching
-wait_for 10 test -n "$(app_field srv pid | grep -v null)"
+wait_for 10 has_pid srv
 pid=$(app_field srv pid)
+wait_for 10 has_notify "$pid"
 assert_eq false "$(app_field srv ready)" "ready while launching"
 sock=$(env_of "$pid" NOTIFY_SOCKET)
 assert_eq "$OPM_HOME/notify/$(app_field srv id)" "$sock" "NOTIFY_SOCKET"
@@ -74,9 +87,9 @@ assert_contains "$OUT" "serving" "opm info"
 "$OPM" start --name gated --ready notify notify_app.py "$TEST_TMP/go-gated" \
     child >gated.out 2>&1 &
 start=$!
-wait_for 10 test -n "$(app_field gated pid | grep -v null)"
+wait_for 10 has_pid gated
 pid=$(app_field gated pid)
-wait_for 10 test -n "$(env_of "$pid" NOTIFY_SOCKET)"
+wait_for 10 has_notify "$pid"
 python3 foreign.py "$(env_of "$pid" NOTIFY_SOCKET)"
 wait_for 10 grep -q "gated: notify datagram from pid [0-9]* ignored" \
     "$OPM_HOME/opmd.log"
