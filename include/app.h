@@ -214,6 +214,17 @@ void		 app_ready_sync(struct app *, enum app_state from);
 void		 app_ready_adopted(struct app *);
 /* Closes everything (the app is destroyed). */
 void		 app_ready_free(struct app *);
+/*
+ * Reload: the notify sockets and Node channels, inherited over the exec
+ * (close-on-exec cleared; cloexec true sets it again when the exec
+ * failed), as an array for the handover.
+ */
+cJSON		*app_ready_handover(void);
+void		 app_ready_cloexec(void);
+/* The successor: what app_ready_handover gave, before the apps adopt. */
+void		 app_ready_inherit(const cJSON *);
+/* Closes inherited descriptors no app took. */
+void		 app_ready_inherit_end(void);
 /* Launching and waiting to be ready: a start is not answered yet. */
 bool		 app_ready_pending(const struct app *);
 /* With a ready key, its start failed: waiting to try again, or errored. */

@@ -57,6 +57,17 @@ struct ready_probe {
 
 static char	app_ready_dir[4096];
 
+/* Descriptors inherited over a reload's exec, until their app takes them. */
+struct ready_inherited {
+	int	 id;
+	int	 fd;			/* notify socket, -1 */
+	char	 path[108];
+	int	 ipc;			/* Node's channel, -1 */
+	char	 status[256];		/* its last STATUS= */
+};
+static struct ready_inherited	*ready_inh;
+static size_t			 ready_ninh;
+
 void
 app_ready_init(const char *runtime)
 {
@@ -456,6 +467,15 @@ app_ready_abstract(const struct app *a, char *buf, size_t len)
 	    (unsigned long long)h, a->id);
 }
 
+static void
+app_ready_notify_poll(struct app *a)
+{
+	a->ready.poll = xcalloc(1, sizeof *a->ready.poll);
+	uv_poll_init(app_loop, a->ready.poll, a->ready.fd);
+	a->ready.poll->data = a;
+	uv_poll_start(a->ready.poll, UV_READABLE, app_ready_notify_cb);
+}
+
 /* Binds a's notify socket, if it has none; -1 with the reason set. */
 static int
 app_ready_notify_open(struct app *a)
@@ -508,10 +528,7 @@ app_ready_notify_open(struct app *a)
 	umask(old);
 	strlcpy(a->ready.path, path, sizeof a->ready.path);
 	a->ready.fd = fd;
-	a->ready.poll = xcalloc(1, sizeof *a->ready.poll);
-	uv_poll_init(app_loop, a->ready.poll, fd);
-	a->ready.poll->data = a;
-	uv_poll_start(a->ready.poll, UV_READABLE, app_ready_notify_cb);
+	app_ready_notify_poll(a);
 	return (0);
 fail:
 	snprintf(a->run.reason, sizeof a->run.reason, "notify socket "
@@ -632,6 +649,16 @@ app_ready_prepare(struct app *a, char ***envp, size_t *n, int *ipcfd)
 	return (0);
 }
 
+static void
+app_ready_ipc_poll(struct app *a)
+{
+	a->ready.ipcpoll = xcalloc(1, sizeof *a->ready.ipcpoll);
+	uv_poll_init(app_loop, a->ready.ipcpoll, a->ready.ipc);
+	a->ready.ipcpoll->data = a;
+	uv_poll_start(a->ready.ipcpoll, UV_READABLE | UV_DISCONNECT,
+	    app_ready_ipc_cb);
+}
+
 void
 app_ready_spawned(struct app *a, int ipcfd, bool ok)
 {
@@ -644,11 +671,7 @@ app_ready_spawned(struct app *a, int ipcfd, bool ok)
 		a->ready.ipc = -1;
 		return;
 	}
-	a->ready.ipcpoll = xcalloc(1, sizeof *a->ready.ipcpoll);
-	uv_poll_init(app_loop, a->ready.ipcpoll, a->ready.ipc);
-	a->ready.ipcpoll->data = a;
-	uv_poll_start(a->ready.ipcpoll, UV_READABLE | UV_DISCONNECT,
-	    app_ready_ipc_cb);
+	app_ready_ipc_poll(a);
 }
 
 static void
@@ -689,15 +712,42 @@ app_ready_sync(struct app *a, enum app_state from)
 	}
 }
 
+/* Takes what a reload's exec handed over for a, if anything. */
+static void
+app_ready_take(struct app *a)
+{
+	struct ready_inherited	*r;
+	size_t			 i;
+
+	for (i = 0; i < ready_ninh; i++) {
+		r = &ready_inh[i];
+		if (r->id != a->id)
+			continue;
+		if (r->fd != -1 && a->ready.fd == -1) {
+			a->ready.fd = r->fd;
+			strlcpy(a->ready.path, r->path, sizeof a->ready.path);
+			app_ready_notify_poll(a);
+			r->fd = -1;
+		}
+		strlcpy(a->ready.status, r->status, sizeof a->ready.status);
+		if (r->ipc != -1 && a->ready.ipc == -1 && a->run.pid > 0) {
+			a->ready.ipc = r->ipc;
+			app_ready_ipc_poll(a);
+			r->ipc = -1;
+		}
+	}
+}
+
 void
 app_ready_adopted(struct app *a)
 {
+	app_ready_take(a);
 	if (a->run.pid <= 0 || !sup_running(a->run.state))
 		return;
 	if (conf_ready_kind(&a->conf) == READY_NOTIFY &&
 	    app_ready_notify_open(a) == -1)
 		log_warnx("%s: %s", a->conf.name, a->run.reason);
-	/* The wait starts again (Node's channel did not survive). */
+	/* The wait starts again (after a crash, Node's channel is gone). */
 	if (app_ready_pending(a))
 		app_ready_wait(a);
 	app_ready_watchdog(a);
@@ -712,4 +762,107 @@ app_ready_free(struct app *a)
 	app_ready_timer_close(&a->ready.timeout);
 	app_ready_timer_close(&a->ready.retry);
 	app_ready_timer_close(&a->ready.watchdog);
+}
+
+/* Sets or clears close-on-exec on every app's readiness descriptors. */
+static void
+app_ready_setcloexec(bool on)
+{
+	struct app	*a;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a->ready.fd != -1)
+			fcntl(a->ready.fd, F_SETFD, on ? FD_CLOEXEC : 0);
+		if (a->ready.ipc != -1)
+			fcntl(a->ready.ipc, F_SETFD, on ? FD_CLOEXEC : 0);
+	}
+}
+
+cJSON *
+app_ready_handover(void)
+{
+	struct app	*a;
+	cJSON		*arr = cJSON_CreateArray(), *o;
+
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a->ready.fd == -1 && a->ready.ipc == -1 &&
+		    a->ready.status[0] == '\0')
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "id", a->id);
+		cJSON_AddNumberToObject(o, "notify_fd", a->ready.fd);
+		cJSON_AddStringToObject(o, "notify_path", a->ready.path);
+		cJSON_AddNumberToObject(o, "ipc_fd", a->ready.ipc);
+		cJSON_AddStringToObject(o, "status", a->ready.status);
+		cJSON_AddItemToArray(arr, o);
+	}
+	app_ready_setcloexec(false);
+	return (arr);
+}
+
+void
+app_ready_cloexec(void)
+{
+	app_ready_setcloexec(true);
+}
+
+/* A descriptor number of the handover, or -1. */
+static int
+app_ready_fdnum(const cJSON *o, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+	int		 fd;
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 3 ||
+	    v->valuedouble > 65535)
+		return (-1);
+	fd = (int)v->valuedouble;
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return (-1);
+	return (fd);
+}
+
+void
+app_ready_inherit(const cJSON *arr)
+{
+	struct ready_inherited	*r;
+	const cJSON		*o, *v;
+
+	cJSON_ArrayForEach(o, arr) {
+		v = cJSON_GetObjectItemCaseSensitive(o, "id");
+		if (!cJSON_IsNumber(v))
+			continue;
+		ready_inh = xreallocarray(ready_inh, ready_ninh + 1,
+		    sizeof *ready_inh);
+		r = &ready_inh[ready_ninh++];
+		r->id = (int)v->valuedouble;
+		r->fd = app_ready_fdnum(o, "notify_fd");
+		r->ipc = app_ready_fdnum(o, "ipc_fd");
+		v = cJSON_GetObjectItemCaseSensitive(o, "notify_path");
+		strlcpy(r->path, cJSON_IsString(v) ? v->valuestring : "",
+		    sizeof r->path);
+		v = cJSON_GetObjectItemCaseSensitive(o, "status");
+		strlcpy(r->status, cJSON_IsString(v) ? v->valuestring : "",
+		    sizeof r->status);
+		if (r->path[0] == '\0' && r->fd != -1) {
+			close(r->fd);
+			r->fd = -1;
+		}
+	}
+}
+
+void
+app_ready_inherit_end(void)
+{
+	size_t	i;
+
+	for (i = 0; i < ready_ninh; i++) {
+		if (ready_inh[i].fd != -1)
+			close(ready_inh[i].fd);
+		if (ready_inh[i].ipc != -1)
+			close(ready_inh[i].ipc);
+	}
+	free(ready_inh);
+	ready_inh = NULL;
+	ready_ninh = 0;
 }

@@ -4,7 +4,7 @@
 # until then (opm start waits), online after. `wait_ready: true` in an app
 # file means the same; `--wait-ready` too. Node's channel is fd 3 with
 # NODE_CHANNEL_FD=3; the app keeps running after the message, and a later
-# process.send does not crash it. A program that never sends it fails its
+# process.send does not crash it, also after `opm daemon reload`. A program that never sends it fails its
 # start after listen_timeout.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +66,12 @@ wait_for 10 grep -q "sent ready" "$(app_field web out_log)"
 wait_for 10 grep -q "later 5" "$(app_field web out_log)"
 assert_eq "$pid" "$(app_field web pid)" "pid after later messages"
 assert_eq 0 "$(app_field web restarts)" "restarts"
+# Node's channel is handed over by a reload: node sees no disconnect.
+assert_exit 0 "$OPM" daemon reload
+n=$(grep -c '^later' "$(app_field web out_log)")
+wait_for 10 grep -q "^later $((n + 5))$" "$(app_field web out_log)"
+assert_eq "$pid" "$(app_field web pid)" "pid after a reload"
+assert_eq online "$(app_field web status)" "status after a reload"
 
 # --- wait_ready: true in an app file (PM2's ecosystem file). --------------
 cat >ecosystem.config.js <<JS

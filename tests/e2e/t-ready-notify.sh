@@ -82,6 +82,12 @@ assert_exit 0 "$OPM" info --json srv
 assert_eq serving "$(jq -r .status_text <<<"$OUT")" "status_text"
 assert_exit 0 "$OPM" info srv
 assert_contains "$OUT" "serving" "opm info"
+# A reload keeps the socket and the status text.
+assert_exit 0 "$OPM" daemon reload
+assert_exit 0 "$OPM" info --json srv
+assert_eq serving "$(jq -r .status_text <<<"$OUT")" "status_text after reload"
+assert_eq true "$(jq -r .ready <<<"$OUT")" "ready after reload"
+test -S "$sock" || fail "no socket at $sock after a reload"
 
 # --- A datagram from another process is ignored; the app's child counts.
 "$OPM" start --name gated --ready notify notify_app.py "$TEST_TMP/go-gated" \

@@ -3,6 +3,8 @@
 # WATCHDOG_USEC, sends READY=1, then WATCHDOG=1 every 200 ms while a file
 # exists. Pinging, it lives well past watchdog_sec (1s); once it stops, it
 # is restarted: counted, a new pid, the reason in opmd.log and in info.
+# `opm daemon reload` while it pings changes nothing: the notify socket is
+# handed over with the exec, so no ping finds it closed.
 # watchdog_sec without ready: notify is refused.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +47,13 @@ wait_for 20 grep -q "^ping 15$" "$out"
 assert_eq "$pid" "$(app_field dog pid)" "pid while pinging"
 assert_eq 0 "$(app_field dog restarts)" "restarts while pinging"
 assert_eq online "$(app_field dog status)" "status while pinging"
+
+# A reload in the middle: the pings go on, to the same socket.
+assert_exit 0 "$OPM" daemon reload
+wait_for 20 grep -q "^ping 25$" "$out"
+assert_eq "$pid" "$(app_field dog pid)" "pid after a reload"
+assert_eq 0 "$(app_field dog restarts)" "restarts after a reload"
+assert_eq online "$(app_field dog status)" "status after a reload"
 
 # Silence: restarted by the watchdog.
 rm "$TEST_TMP/ping"
