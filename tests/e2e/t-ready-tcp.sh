@@ -3,7 +3,9 @@
 # only once it is let go. Until then the probe's connects are refused and
 # retried without blocking the daemon (other requests are answered); the
 # app is launching and `opm start` waits; once it listens, the app is
-# online. A server that never listens fails its start after
+# online. `opm restart` waits the same way, and exits 1 when the new
+# process does not listen in time. A server that never listens fails its
+# start after
 # listen_timeout, as many times as max_restarts allows, and is errored.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -27,8 +29,8 @@ PY
 # A port nothing listens on now.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-"$OPM" start --name api --ready "tcp:$port" server.py "$TEST_TMP/go" "$port" \
-    >start.out 2>start.err &
+"$OPM" start --name api --ready "tcp:$port" --listen-timeout 8s server.py \
+    "$TEST_TMP/go" "$port" >start.out 2>start.err &
 start=$!
 wait_status api launching
 # The daemon answers while it probes, and the app stays launching.
@@ -44,6 +46,19 @@ assert_eq online "$(app_field api status)" "status once listening"
 assert_eq true "$(app_field api ready)" "ready once listening"
 grep -q "api: ready (tcp:$port answered)" "$OPM_HOME/opmd.log" ||
     fail "opmd.log does not say how api became ready"
+
+# restart: answered once the new process listens; then one that does not.
+assert_exit 0 "$OPM" restart api
+assert_eq online "$(app_field api status)" "status after restart"
+assert_eq true "$(app_field api ready)" "ready after restart"
+rm "$TEST_TMP/go"
+assert_exit 1 "$OPM" restart api
+assert_contains "$ERR" "api: cannot start: not ready within listen_timeout" \
+    "restart of a server that does not listen"
+# Backing off (waiting, or launching again already), never online.
+assert_ne online "$(app_field api status)" "status after a failed restart"
+assert_exit 0 "$OPM" info --json api
+(( $(jq .failed_starts <<<"$OUT") >= 1 )) || fail "no failed start: $OUT"
 
 # --- Never listening: failed starts, then errored. -------------------------
 port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
