@@ -25,7 +25,8 @@ _opm()
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
-	    --log-date-format --time --listen --instances -i"
+	    --log-date-format --time --listen --instances -i --ready
+	    --wait-ready --listen-timeout --watchdog-sec"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -58,7 +59,13 @@ _opm()
 			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
-		--log-keep|--log-date-format|--listen|--only)
+		--ready)
+			mapfile -t COMPREPLY < <(compgen -W "notify ipc tcp: http:// none" -- "$cur")
+			return 0 ;;
+		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
+		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
+		--log-keep|--log-date-format|--listen|--listen-timeout|\
+		--watchdog-sec|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

@@ -17,6 +17,8 @@
  *	app-deps.c	start order (depends_on): held starts, ordered stops
  *	app-json.c	the app object of list and info
  *	app-listen.c	the listening sockets opm owns for an app
+ *	app-ready.c	readiness: notify socket, Node's IPC channel, tcp and
+ *			http probes, listen_timeout, the watchdog
  */
 #ifndef OPM_APP_H
 #define OPM_APP_H
@@ -36,6 +38,28 @@
 
 struct logfile;
 struct proc_ent;
+struct ready_probe;
+
+/* The readiness handles of an app (app-ready.c), never saved. */
+struct app_ready {
+	int			 fd;		/* notify socket, -1 */
+	uv_poll_t		*poll;
+	char			 path[108];	/* its NOTIFY_SOCKET value */
+	int			 ipc;		/* our end of Node's channel */
+	uv_poll_t		*ipcpoll;
+	char			 line[512];	/* a partial line from it */
+	size_t			 linelen;
+	bool			 skip;		/* in a line too long */
+	uv_timer_t		*timeout;	/* listen_timeout */
+	uv_timer_t		*watchdog;	/* watchdog_sec */
+	uv_timer_t		*retry;		/* the next probe */
+	struct ready_probe	*probe;		/* a tcp/http probe under way */
+	uint64_t		 delay;		/* before the next probe, ms */
+	char			 status[256];	/* the last STATUS= */
+	bool			 reloading;	/* RELOADING=1, not READY=1 */
+	bool			 stopping;	/* STOPPING=1 */
+	bool			 bitten;	/* the watchdog restarts it */
+};
 
 /* A process of the app outside its group, known by pid and start time. */
 struct app_kin {
@@ -80,6 +104,7 @@ struct app {
 	struct app_kin		*kin;		/* outside the group (app-tree.c) */
 	size_t			 nkin;
 	char			 note[192];	/* what info should say; "" */
+	struct app_ready	 ready;
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	TAILQ_HEAD(, app_waiter) waiters;
@@ -196,6 +221,46 @@ void		 app_check_pipes(void);
  */
 cJSON		*app_restore(const char *path, char *cause, size_t clen);
 
+/* app-ready.c */
+/* The paths notify sockets go under (the runtime directory). */
+void		 app_ready_init(const char *runtime);
+/* Sets the fields of a new app's readiness handles: nothing open. */
+void		 app_ready_new(struct app *);
+/*
+ * Before a spawn: ends the last process's readiness wait, opens what the
+ * ready kind needs and adds its variables to *envp (n entries). *ipcfd is
+ * the child's end of Node's channel, or -1. -1 with the reason set.
+ */
+int		 app_ready_prepare(struct app *, char ***envp, size_t *n,
+		    int *ipcfd);
+/* After the spawn (ok: it forked): closes the child's end. */
+void		 app_ready_spawned(struct app *, int ipcfd, bool ok);
+/* The exec verdict is in: listen_timeout runs, probes begin. */
+void		 app_ready_wait(struct app *);
+/* After every transition: what runs only in some states stops. */
+void		 app_ready_sync(struct app *, enum app_state from);
+/* A taken-over app: its notify socket again, the wait or watchdog. */
+void		 app_ready_adopted(struct app *);
+/* Closes everything (the app is destroyed). */
+void		 app_ready_free(struct app *);
+/*
+ * Reload: the notify sockets and Node channels, inherited over the exec
+ * (close-on-exec cleared; cloexec true sets it again when the exec
+ * failed), as an array for the handover.
+ */
+cJSON		*app_ready_handover(void);
+void		 app_ready_cloexec(void);
+/* The successor: what app_ready_handover gave, before the apps adopt. */
+void		 app_ready_inherit(const cJSON *);
+/* Closes inherited descriptors no app took. */
+void		 app_ready_inherit_end(void);
+/* Launching and waiting to be ready: a start is not answered yet. */
+bool		 app_ready_pending(const struct app *);
+/* With a ready key, its start failed: waiting to try again, or errored. */
+bool		 app_ready_failed(const struct app *);
+/* Online and not reloading or stopping by its own word. */
+bool		 app_ready_is(const struct app *);
+
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);
 
@@ -271,5 +336,6 @@ bool		 app_group_alive(const struct app *);
 void		 app_gone(struct app *);
 void		 app_exited_unknown(struct app *, const char *why);
 void		 app_pidpoll_start(struct app *);
+char		**app_setenv(char **v, size_t *n, const char *kv);
 
 #endif

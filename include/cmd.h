@@ -60,7 +60,8 @@ void	 cmd_add_all(struct cmd_ctx *);
 bool	 cmd_names_all(struct cmd_ctx *);
 /*
  * Waits for every target to leave "stopping" and, when launching, to have
- * its exec verdict (app_exec_pending), then calls finish.
+ * its exec verdict (app_exec_pending) and, with a ready key, to be ready or
+ * to have failed its start (app_ready_pending), then calls finish.
  */
 enum cmd_retval cmd_wait_settled(struct cmd_ctx *,
 	    void (*finish)(struct cmd_ctx *));

@@ -81,6 +81,10 @@ struct app_conf {
 	char		 *instance_var;	/* NULL: NODE_APP_INSTANCE */
 	char		 *increment_var; /* NULL: none */
 	bool		  merge_logs;	/* instances share the log files */
+	/* Readiness (issue 14 item 1). */
+	char		 *ready;	/* as written; NULL: none */
+	uint64_t	  listen_timeout;
+	uint64_t	  watchdog_sec;	/* ms; 0: no watchdog */
 };
 
 /*
@@ -105,6 +109,8 @@ const char *conf_restart_name(enum restart_policy);
 /* The set called name, or NULL. */
 const struct conf_envset *conf_envset(const struct app_conf *,
 	    const char *name);
+/* The kind of c's ready key (enum ready_kind; 0: none). */
+int	 conf_ready_kind(const struct app_conf *c);
 /* Whether s can name an environment set: 1-64 of [A-Za-z0-9._-]. */
 bool	 conf_setname_ok(const char *s);
 

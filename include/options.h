@@ -41,6 +41,7 @@ enum options_type {
 	/* Instances (issue 14 item 2). */
 	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
 	OPTIONS_VARNAME,	/* an environment variable's name, char * */
+	OPTIONS_READY,		/* a ready kind (ready.h), char *; none: NULL */
 };
 
 /*

@@ -29,6 +29,7 @@ struct proc_spec {
 	const int	 *listen_fds;
 	size_t		  nlisten;
 	char		 *listen_pid;
+	int		  ipc_fd;	/* becomes fd 3 (Node's channel); -1 */
 };
 
 /*

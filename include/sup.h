@@ -17,7 +17,7 @@
 #include "conf.h"
 
 enum app_state {
-	APP_LAUNCHING,	/* spawned, not yet executed */
+	APP_LAUNCHING,	/* spawned, not yet executed (or not yet ready) */
 	APP_ONLINE,
 	APP_WAITING,	/* restart delayed by backoff or restart_delay, or
 			   a start held until its dependencies are met */
@@ -44,8 +44,12 @@ enum sup_event {
 	/* Start order (app-deps.c); the reason is in the record. */
 	EV_HOLD,	/* a start whose dependencies are not met: wait */
 	EV_DEP_FAIL,	/* a dependency cannot be met: do not start */
+	/* Readiness (app-ready.c). */
+	EV_READY,	/* the app said or showed it is ready */
+	EV_READY_TIMEOUT, /* not ready within listen_timeout */
+	EV_WATCHDOG,	/* no WATCHDOG=1 within watchdog_sec */
 };
-#define SUP_NEVENTS	(EV_DEP_FAIL + 1)
+#define SUP_NEVENTS	(EV_WATCHDOG + 1)
 
 /*
  * The runtime record. Everything here but the last two fields is saved in
@@ -71,6 +75,7 @@ struct app_run {
 	int		 exit_code;	/* -1 if signalled */
 	int		 exit_signal;	/* 0 if exited */
 	bool		 dep_wait;	/* waiting: held for depends_on */
+	bool		 fail_after;	/* the stop ends a failed start */
 	char		 reason[256];	/* of the last transition */
 	/*
 	 * Not saved: a successor daemon never finishes a delete whose client
@@ -90,6 +95,8 @@ struct app_run {
 #define ACT_TIMER_STOP	0x020	/* disarm the timer */
 #define ACT_COUNT	0x040	/* restarts += 1 */
 #define ACT_DESTROY	0x080	/* unlink and free the app */
+#define ACT_READY_WAIT	0x100	/* wait for readiness: listen_timeout,
+				   probes (app-ready.c) */
 
 struct sup_in {
 	enum sup_event		 event;

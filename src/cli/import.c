@@ -46,6 +46,8 @@ static const struct import_copy import_copies[] = {
 	{ "stop_exit_codes",		"stop_exit_codes" },
 	{ "log_date_format",		"log_date_format" },
 	{ "time",			"time" },
+	{ "wait_ready",			"wait_ready" },
+	{ "listen_timeout",		"listen_timeout" },
 };
 
 /* When a PM2 key that opm does not carry matters. */
@@ -75,10 +77,6 @@ static const struct import_lost import_losts[] = {
 	  "restart above a memory size is not supported yet" },
 	{ "cron_restart", IMPORT_TRUE, NULL,
 	  "scheduled restarts are not supported yet" },
-	{ "wait_ready", IMPORT_TRUE, NULL,
-	  "readiness is not supported yet: online once executed" },
-	{ "listen_timeout", IMPORT_SET, NULL,
-	  "readiness is not supported yet" },
 	{ "uid", IMPORT_SET, NULL, "running as another user is not "
 	  "supported yet" },
 	{ "gid", IMPORT_SET, NULL, "running as another group is not "

@@ -165,17 +165,18 @@ void
 render_info(const cJSON *a)
 {
 	static const char *const top[] = { "id", "name", "instance",
-	    "status", "reason",
-	    "note", "pid", "restarts", "failed_starts", "exit_code", "exit_signal",
-	    "argv", "cwd", "cpu_percent", "out_log", "err_log", NULL };
+	    "status", "reason", "note", "ready", "status_text", "pid",
+	    "restarts", "failed_starts", "exit_code", "exit_signal", "argv",
+	    "cwd", "cpu_percent", "out_log", "err_log", NULL };
 	const cJSON	*conf, *e;
 	char		 buf[64];
 	size_t		 i;
 
 	for (i = 0; top[i] != NULL; i++) {
 		e = cJSON_GetObjectItemCaseSensitive(a, top[i]);
-		/* A note, an instance only when there is something to say. */
-		if (strcmp(top[i], "note") == 0 && !cJSON_IsString(e))
+		/* A note, a status text, an instance only when there is one. */
+		if ((strcmp(top[i], "note") == 0 ||
+		    strcmp(top[i], "status_text") == 0) && !cJSON_IsString(e))
 			continue;
 		if (strcmp(top[i], "instance") == 0 && !cJSON_IsNumber(e))
 			continue;
@@ -195,7 +196,9 @@ render_info(const cJSON *a)
 		if (cJSON_IsNumber(e) && (strcmp(e->string, "min_uptime") == 0 ||
 		    strcmp(e->string, "restart_delay") == 0 ||
 		    strcmp(e->string, "backoff_max") == 0 ||
-		    strcmp(e->string, "kill_timeout") == 0)) {
+		    strcmp(e->string, "kill_timeout") == 0 ||
+		    strcmp(e->string, "listen_timeout") == 0 ||
+		    strcmp(e->string, "watchdog_sec") == 0)) {
 			snprintf(buf, sizeof buf, "%.0fms", e->valuedouble);
 			render_kv(e->string, buf);
 			continue;

@@ -96,6 +96,7 @@ app_adopt(const cJSON *st, bool ours)
 	if (a->run.pid == 0 && sup_waits_group(&a->run) &&
 	    !app_group_alive(a))
 		app_event(a, EV_EXIT);
+	app_ready_adopted(a);
 	app_save(a);
 	return (a);
 }

@@ -133,6 +133,9 @@ app_event(struct app *a, enum sup_event ev)
 		app_event(a, r == -2 ? EV_SPAWN_LACK : EV_SPAWN_FAIL);
 	else if (out.actions & ACT_TIMER)
 		app_timer_arm(a, out.timer_ms);
+	if (out.actions & ACT_READY_WAIT)
+		app_ready_wait(a);
+	app_ready_sync(a, out.from);
 	if (out.actions & ACT_DESTROY) {
 		strlcpy(name, a->conf.name, sizeof name);
 		app_destroy(a);
@@ -146,7 +149,10 @@ app_event(struct app *a, enum sup_event ev)
 	 */
 	if (a->run.state != out.from)
 		app_deps_changed(a->conf.name);
-	/* Waiters wait for the end of a stop, or for the exec's verdict. */
+	/*
+	 * Waiters wait for the end of a stop, or for the exec's verdict, or
+	 * for readiness.
+	 */
 	if ((out.from == APP_STOPPING || out.from == APP_LAUNCHING) &&
 	    a->run.state != out.from)
 		app_notify(a);

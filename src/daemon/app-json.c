@@ -76,7 +76,13 @@ app_to_json(struct app *a, bool detail)
 	cJSON_AddStringToObject(o, "out_log", logf_path(a->out));
 	cJSON_AddStringToObject(o, "err_log", logf_path(a->err));
 	cJSON_AddStringToObject(o, "reason", a->run.reason);
+	cJSON_AddBoolToObject(o, "ready", app_ready_is(a));
 	if (detail) {
+		if (a->ready.status[0] != '\0' && sup_running(a->run.state))
+			cJSON_AddStringToObject(o, "status_text",
+			    a->ready.status);
+		else
+			cJSON_AddNullToObject(o, "status_text");
 		cJSON_AddNumberToObject(o, "failed_starts", a->run.fails);
 		if (a->note[0] != '\0')
 			cJSON_AddStringToObject(o, "note", a->note);

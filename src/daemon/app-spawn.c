@@ -50,7 +50,7 @@ app_envcmp(const void *a, const void *b)
 }
 
 /* Sets KEY=VALUE in v (n entries), replacing any KEY already there. */
-static char **
+char **
 app_setenv(char **v, size_t *n, const char *kv)
 {
 	size_t	i, klen = strcspn(kv, "=");
@@ -140,7 +140,10 @@ app_environ(const struct app *a, char *cause, size_t clen)
 	for (i = 0; a->conf.env_base && a->conf.env_base[i]; i++) {
 		/* The CLI's service manager's, not the app's. */
 		if (strncmp(a->conf.env_base[i], "NOTIFY_SOCKET=", 14) == 0 ||
-		    strncmp(a->conf.env_base[i], "LISTEN_", 7) == 0)
+		    strncmp(a->conf.env_base[i], "LISTEN_", 7) == 0 ||
+		    strncmp(a->conf.env_base[i], "WATCHDOG_USEC=", 14) == 0 ||
+		    strncmp(a->conf.env_base[i], "WATCHDOG_PID=", 13) == 0 ||
+		    strncmp(a->conf.env_base[i], "NODE_CHANNEL_FD=", 16) == 0)
 			continue;
 		v = app_setenv(v, &n, a->conf.env_base[i]);
 	}
@@ -361,7 +364,8 @@ app_spawn(struct app *a)
 	char			**env, **argv;
 	const char		*why;
 	unsigned		 flags;
-	int			 outfd, errfd, pidfd, execfd, gofd, e;
+	int			 outfd, errfd, pidfd, execfd, gofd, e, ipcfd;
+	size_t			 nenv;
 	pid_t			 pid;
 
 	if ((env = app_environ(a, cause, sizeof cause)) == NULL) {
@@ -390,11 +394,18 @@ app_spawn(struct app *a)
 		xfreev(env);
 		return (-1);
 	}
+	/* NOTIFY_SOCKET, Node's channel, WATCHDOG_USEC: from here on. */
+	nenv = xlenv(env);
+	if (app_ready_prepare(a, &env, &nenv, &ipcfd) == -1) {
+		xfreev(env);
+		return (-1);
+	}
 	if ((outfd = logf_capture(a->out)) == -1) {
 		e = errno;
 		snprintf(a->run.reason, sizeof a->run.reason, "log pipe: %s",
 		    strerror(e));
 		xfreev(env);
+		app_ready_spawned(a, ipcfd, false);
 		return (app_transient(e) ? -2 : -1);
 	}
 	if ((errfd = logf_capture(a->err)) == -1) {
@@ -403,6 +414,7 @@ app_spawn(struct app *a)
 		    strerror(e));
 		close(outfd);
 		xfreev(env);
+		app_ready_spawned(a, ipcfd, false);
 		return (app_transient(e) ? -2 : -1);
 	}
 	memset(&spec, 0, sizeof spec);
@@ -412,6 +424,7 @@ app_spawn(struct app *a)
 		close(outfd);
 		close(errfd);
 		xfreev(env);
+		app_ready_spawned(a, ipcfd, false);
 		return (app_transient(e) ? -2 : -1);
 	}
 	spec.path = path;
@@ -420,11 +433,13 @@ app_spawn(struct app *a)
 	spec.cwd = a->conf.cwd;
 	spec.out_fd = outfd;
 	spec.err_fd = errfd;
+	spec.ipc_fd = ipcfd;
 	pid = proc_spawn(&spec, &pidfd, &execfd, &gofd, cause, sizeof cause);
 	e = errno;
 	close(outfd);
 	close(errfd);
 	xfreev(env);
+	app_ready_spawned(a, ipcfd, pid != -1);
 	if (pid == -1) {
 		strlcpy(a->run.reason, cause, sizeof a->run.reason);
 		return (app_transient(e) ? -2 : -1);

@@ -99,9 +99,10 @@ cmd_start_note(struct cmd_ctx *ctx, struct app *a, const char *action)
 }
 
 /*
- * The reply, once every app started has its exec verdict: a program that
- * turned out not to run in the new process (exec or chdir failed there)
- * is "failed", as when it could not be found before the fork.
+ * The reply, once every app started has its exec verdict (and, with a ready
+ * key, is ready or failed its start): a program that turned out not to run
+ * in the new process (exec or chdir failed there) is "failed", as when it
+ * could not be found before the fork; so is an app not ready in time.
  */
 static void
 cmd_start_done(struct cmd_ctx *ctx)
@@ -112,9 +113,10 @@ cmd_start_done(struct cmd_ctx *ctx)
 
 	for (i = 0; ctx->created && i < ctx->nids; i++) {
 		if ((a = app_find_id(ctx->ids[i])) != NULL &&
-		    a->run.state == APP_ERRORED)
+		    a->run.state == APP_ERRORED && a->run.fails == 0)
 			bad++;
 	}
+	/* Errored without a failed start: it cannot execute. */
 	if (ctx->created && ctx->nids > 0 && bad == ctx->nids) {
 		/* Nothing is created from a program that cannot run. */
 		cmd_error(ctx, "%s: %s", a->conf.name, a->run.reason);
@@ -127,7 +129,8 @@ cmd_start_done(struct cmd_ctx *ctx)
 		if ((a = app_find_id(ctx->ids[i])) == NULL)
 			continue;
 		/* An app only found in place keeps "exists", errored or not. */
-		cmd_start_result(out, a, a->run.state == APP_ERRORED &&
+		cmd_start_result(out, a, (a->run.state == APP_ERRORED ||
+		    app_ready_failed(a)) &&
 		    strcmp(ctx->actions[i], "exists") != 0 ?
 		    PROTO_ACTION_FAILED : ctx->actions[i]);
 	}

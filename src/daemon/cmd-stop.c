@@ -53,8 +53,13 @@ cmd_restart_done(struct cmd_ctx *ctx)
 
 	cJSON_ArrayForEach(o, arr) {
 		if ((a = app_find_id((int)cJSON_GetObjectItem(o,
-		    "id")->valuedouble)) != NULL)
-			cmd_env_notice(o, a);
+		    "id")->valuedouble)) == NULL)
+			continue;
+		cmd_env_notice(o, a);
+		/* Not ready in time: the restart failed. */
+		if (app_ready_failed(a))
+			cJSON_AddStringToObject(o, PROTO_ACTION,
+			    PROTO_ACTION_FAILED);
 	}
 	cmd_ok(ctx, arr);
 }

@@ -483,7 +483,7 @@ static bool
 cmd_unsettled(const struct app *a)
 {
 	return (a != NULL && (a->run.state == APP_STOPPING ||
-	    app_exec_pending(a)));
+	    app_exec_pending(a) || app_ready_pending(a)));
 }
 
 /* Waits on every unsettled target; the number waited on. */

@@ -338,6 +338,7 @@ daemon_reexec(void)
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
 	cJSON_AddItemToObject(h, "sockets", app_listen_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
+	cJSON_AddItemToObject(h, "ready", app_ready_handover());
 	text = json_text(h);
 	cJSON_Delete(h);
 	mfd = memfd_create("opmd-handover", 0);
@@ -364,6 +365,7 @@ fail:
 		close(mfd);
 	fcntl(lfd, F_SETFD, FD_CLOEXEC);
 	fcntl(d_lock_fd, F_SETFD, FD_CLOEXEC);
+	app_ready_cloexec();
 	d_reloading = false;
 	logf_resume();
 }
@@ -460,8 +462,11 @@ daemon_takeover(cJSON *h)
 	const cJSON	*e;
 
 	app_listen_takeover(cJSON_GetObjectItem(h, "sockets"));
+	/* Notify sockets and Node channels, for the apps to take. */
+	app_ready_inherit(cJSON_GetObjectItem(h, "ready"));
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(h, "apps"))
 		app_adopt(e, true);
+	app_ready_inherit_end();
 	cJSON_ArrayForEach(e, cJSON_GetObjectItem(h, "pipes"))
 		daemon_adopt_pipe((uint64_t)cJSON_GetObjectItem(e,
 		    "serial")->valuedouble, json_str(e, "path"),

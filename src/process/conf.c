@@ -21,6 +21,7 @@
 #include "logfmt.h"
 #include "options.h"
 #include "parse.h"
+#include "ready.h"
 #include "xmem.h"
 
 /* OPTIONS_ENUM fields are written as int. */
@@ -97,6 +98,7 @@ conf_free_logs(struct app_conf *c)
 	xfreev(c->listen);
 	free(c->instance_var);
 	free(c->increment_var);
+	free(c->ready);
 }
 
 void
@@ -507,6 +509,56 @@ conf_datefmt(const cJSON *v, char **out, const char **cause)
 	return (0);
 }
 
+/* A ready kind, kept as written; "none" is NULL. */
+static int
+conf_ready(const cJSON *v, char **out, const char **cause)
+{
+	struct ready_spec	r;
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a string: notify, ipc, tcp:PORT, "
+		    "http://HOST:PORT/PATH or none";
+		return (-1);
+	}
+	if (ready_parse(v->valuestring, &r, cause) == -1)
+		return (-1);
+	free(*out);
+	*out = r.kind == READY_NONE ? NULL : xstrdup(v->valuestring);
+	return (0);
+}
+
+int
+conf_ready_kind(const struct app_conf *c)
+{
+	struct ready_spec	r;
+	const char		*cause;
+
+	if (c->ready == NULL || ready_parse(c->ready, &r, &cause) == -1)
+		return (READY_NONE);
+	return ((int)r.kind);
+}
+
+/* The watchdog goes with notify, and is not shorter than 500 ms. */
+static int
+conf_finish_ready(const struct app_conf *c, const char **key,
+    const char **cause)
+{
+	*key = "watchdog_sec";
+	if (c->watchdog_sec == 0)
+		return (0);
+	if (c->watchdog_sec < 500) {
+		*cause = "must be 0 (off) or at least 500ms (a bare number is "
+		    "milliseconds: write \"5s\")";
+		return (-1);
+	}
+	if (conf_ready_kind(c) != READY_NOTIFY) {
+		*cause = "needs ready: notify (the pings are WATCHDOG=1 on "
+		    "NOTIFY_SOCKET)";
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * listen: one address or an array of them, each checked now (addr.h), no
  * socket address twice. The cause names the address; the caller copies it
@@ -753,6 +805,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_logpath(o, v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_DATEFMT:
 		return (conf_datefmt(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_READY:
+		return (conf_ready(v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_BOOL:
 		if (!cJSON_IsBool(v)) {
 			*cause = "must be true or false";
@@ -933,6 +987,8 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		conf_problem(ebuf, elen, "listen: not supported with more than "
 		    "one instance yet (give each instance its own port with "
 		    "increment_var)");
+	if (conf_finish_ready(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	return (ebuf[0] == '\0' ? 0 : -1);
 }
 
@@ -996,6 +1052,7 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 		break;
 	case OPTIONS_SETNAME:
 	case OPTIONS_DATEFMT:
+	case OPTIONS_READY:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
 			cJSON_AddStringToObject(obj, o->key, *s);
 		break;

@@ -167,36 +167,44 @@ proc_child_above(int *fd, int from)
 }
 
 /*
- * In the child: the listening sockets at 3, 4, ... in order, without
- * close-on-exec (dup2 clears it), and LISTEN_PID set to our own pid (the
- * protocol wants the pid of the process that reads it: known only now).
- * errfd and gofd move above them first. -1 with errno on error.
+ * In the child: the listening sockets at 3, 4, ... in order, then Node's
+ * channel (NODE_CHANNEL_FD: 3 + nlisten), without close-on-exec (dup2
+ * clears it), and LISTEN_PID set to our own pid (the protocol wants the
+ * pid of the process that reads it: known only now). errfd and gofd move
+ * above them first. Returns the first descriptor free for the rest, or -1
+ * with errno on error.
  */
 static int
-proc_child_listen(const struct proc_spec *s, int *errfd, int *gofd)
+proc_child_fds(const struct proc_spec *s, int *errfd, int *gofd)
 {
-	int	base = 3 + (int)s->nlisten, tmp[PROC_LISTEN_MAX];
+	int	base, tmp[PROC_LISTEN_MAX + 1];
 	char	digits[24];
-	size_t	i, n = 0;
+	size_t	i, n = 0, nfd;
 	pid_t	pid = getpid();
 
 	if (s->nlisten > PROC_LISTEN_MAX) {
 		errno = EMFILE;
 		return (-1);
 	}
+	nfd = s->nlisten + (s->ipc_fd != -1 ? 1 : 0);
+	base = 3 + (int)nfd;
+	if (nfd == 0)
+		return (base);
 	if (proc_child_above(errfd, base) == -1 ||
 	    proc_child_above(gofd, base) == -1)
 		return (-1);
 	/* Copies above base first, so that no dup2 overwrites a source. */
-	for (i = 0; i < s->nlisten; i++) {
-		if ((tmp[i] = fcntl(s->listen_fds[i], F_DUPFD_CLOEXEC,
-		    base)) == -1)
+	for (i = 0; i < nfd; i++) {
+		if ((tmp[i] = fcntl(i < s->nlisten ? s->listen_fds[i] :
+		    s->ipc_fd, F_DUPFD_CLOEXEC, base)) == -1)
 			return (-1);
 	}
-	for (i = 0; i < s->nlisten; i++) {
+	for (i = 0; i < nfd; i++) {
 		if (dup2(tmp[i], 3 + (int)i) == -1)
 			return (-1);
 	}
+	if (s->nlisten == 0)
+		return (base);
 	/* No snprintf between fork and exec: the digits by hand. */
 	do
 		digits[n++] = '0' + pid % 10;
@@ -204,7 +212,7 @@ proc_child_listen(const struct proc_spec *s, int *errfd, int *gofd)
 	for (i = 0; i < n; i++)
 		s->listen_pid[i] = digits[n - 1 - i];
 	s->listen_pid[n] = '\0';
-	return (0);
+	return (base);
 }
 
 static void __attribute__((noreturn))
@@ -215,7 +223,7 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 	sigset_t		set;
 	ssize_t			n;
 	char			c;
-	int			sig, fd;
+	int			sig, fd, first;
 
 	/*
 	 * Undo every inherited disposition: the daemon ignores SIGPIPE, and
@@ -244,14 +252,15 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 		goto fail;
 	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
 		goto fail;
-	if (s->nlisten > 0 && proc_child_listen(s, &errfd, &go[0]) == -1)
+	/* Node's channel (ipc_fd) goes right after the listening sockets. */
+	if ((first = proc_child_fds(s, &errfd, &go[0])) == -1)
 		goto fail;
 	/*
 	 * Everything else closes (errfd is close-on-exec already), before we
 	 * wait: a child left waiting must not hold the daemon's socket. The
 	 * temporary copies of the listening sockets go too.
 	 */
-	proc_close_but(3 + (int)s->nlisten, errfd, go[0]);
+	proc_close_but(first, errfd, go[0]);
 
 	/* Not before the daemon has recorded us (proc_release). */
 	do

@@ -8,7 +8,10 @@
  * file is the only writer of the state field.
  *
  * Definitions (README.md, "Restart policy"):
- * - an app is online once its program is executed (the exec verdict);
+ * - an app is online once its program is executed (the exec verdict),
+ *   or with a ready key once it is ready (EV_READY); not ready within
+ *   listen_timeout, it is stopped and that is a failed start;
+ * - with a ready key, an exit before ready is a failed start too;
  * - a start "fails" when the process exits before min_uptime;
  * - failures in a row back off exponentially from max(100 ms,
  *   restart_delay) up to backoff_max, and after max_restarts restarts that
@@ -55,6 +58,8 @@ enum sup_timer {
 				   already in the record */
 #define FX_DEP_WAIT	0x200	/* dep_wait = true (cleared by leaving
 				   waiting) */
+#define FX_FAIL_AFTER	0x400	/* fail_after = true: the stop ends a
+				   failed start (not ready in time) */
 
 struct sup_cell;
 typedef const struct sup_cell *(*sup_guard)(const struct app_run *,
@@ -99,6 +104,23 @@ static const struct sup_cell
     /* Online once executed; min_uptime then only ends the failures. */
     c_exec_ok = { APP_ONLINE, NULL, 0, 0, T_NONE, "program executed" },
     c_uptime = { SUP_SAME, NULL, 0, FX_FAILS_RESET, T_NONE, NULL },
+    /* Readiness: launching until ready, min_uptime only ends failures. */
+    c_exec_wait = { SUP_SAME, NULL, ACT_READY_WAIT, 0, T_NONE,
+	"program executed; waiting until it is ready" },
+    c_ready = { APP_ONLINE, NULL, 0, 0, T_NONE, "ready" },
+    c_ready_up = { APP_ONLINE, NULL, 0, FX_FAILS_RESET, T_NONE, "ready" },
+    c_ready_timeout = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
+	FX_AFTER_CLEAR | FX_FAIL_AFTER, T_KILL_TIMEOUT,
+	"not ready within listen_timeout; stopping it" },
+    c_unready_wait = { APP_WAITING, NULL, ACT_TIMER,
+	FX_FAILS_INC | FX_AFTER_CLEAR, T_BACKOFF,
+	"not ready within listen_timeout; backing off" },
+    c_unready_too_many = { APP_ERRORED, NULL, ACT_TIMER_STOP,
+	FX_FAILS_INC | FX_AFTER_CLEAR, T_NONE,
+	"not ready within listen_timeout; failed too many starts in a row" },
+    c_watchdog = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
+	FX_RESTART_AFTER, T_KILL_TIMEOUT,
+	"watchdog: no WATCHDOG=1 within watchdog_sec; restarting" },
     c_respawn_delayed = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
 	ACT_COUNT, FX_AFTER_CLEAR | FX_RESPAWN, T_MIN_UPTIME,
 	"restarting after delay" },
@@ -180,7 +202,9 @@ g_exit(const struct app_run *r, const struct sup_in *in)
 		return (&c_exit_never);
 	if (c->restart == RESTART_ON_FAILURE && sig == 0 && code == 0)
 		return (&c_exit_clean);
-	if (in->now - r->started < c->min_uptime)
+	/* Not ready yet: it never started. */
+	if (in->now - r->started < c->min_uptime ||
+	    (r->state == APP_LAUNCHING && c->ready != NULL))
 		return (r->fails + 1 > c->max_restarts ? &c_exit_too_many :
 		    &c_exit_early);
 	return (c->restart_delay == 0 ? &c_exit_respawn : &c_exit_delay);
@@ -195,7 +219,34 @@ g_stop_done(const struct app_run *r, const struct sup_in *in)
 		return (&c_deleted);
 	if (r->start_after)
 		return (r->count_after ? &c_restarted : &c_started_after);
+	if (r->fail_after)
+		return (r->fails + 1 > in->conf->max_restarts ?
+		    &c_unready_too_many : &c_unready_wait);
 	return (&c_stopped);
+}
+
+/* The exec verdict: online, or launching until ready. */
+static const struct sup_cell *
+g_exec_ok(const struct app_run *r, const struct sup_in *in)
+{
+	(void)r;
+	return (in->conf->ready != NULL ? &c_exec_wait : &c_exec_ok);
+}
+
+/* min_uptime while launching: online, unless it waits to be ready. */
+static const struct sup_cell *
+g_launch_timer(const struct app_run *r, const struct sup_in *in)
+{
+	(void)r;
+	return (in->conf->ready != NULL ? &c_nothing : &c_up);
+}
+
+/* Ready: online; past min_uptime, its failures end as well. */
+static const struct sup_cell *
+g_ready(const struct app_run *r, const struct sup_in *in)
+{
+	return (in->now - r->started >= in->conf->min_uptime ? &c_ready_up :
+	    &c_ready);
 }
 
 /* The kill timeout, or a look at a group whose leader is gone. */
@@ -269,7 +320,10 @@ static const struct sup_cell
     c_g_wait_start = { SUP_SAME, g_wait_start, 0, 0, T_NONE, NULL },
     c_g_wait_timer = { SUP_SAME, g_wait_timer, 0, 0, T_NONE, NULL },
     c_g_wait_hold = { SUP_SAME, g_wait_hold, 0, 0, T_NONE, NULL },
-    c_g_wait_dep_fail = { SUP_SAME, g_wait_dep_fail, 0, 0, T_NONE, NULL };
+    c_g_wait_dep_fail = { SUP_SAME, g_wait_dep_fail, 0, 0, T_NONE, NULL },
+    c_g_exec_ok = { SUP_SAME, g_exec_ok, 0, 0, T_NONE, NULL },
+    c_g_launch_timer = { SUP_SAME, g_launch_timer, 0, 0, T_NONE, NULL },
+    c_g_ready = { SUP_SAME, g_ready, 0, 0, T_NONE, NULL };
 
 /*
  * Every (state, event). A user event in a state where it means nothing is
@@ -285,13 +339,17 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_DELETE] = &c_delete,
 		[EV_EXIT] = &c_g_exit,
 		[EV_LEADER_EXIT] = &c_g_exit_rest,
-		[EV_TIMER] = &c_up,
+		[EV_TIMER] = &c_g_launch_timer,
 		[EV_SPAWN_FAIL] = &c_exec_fail,
 		[EV_SPAWN_LACK] = &c_g_lack,
 		[EV_FOLLOW] = &c_follow,
-		[EV_EXEC_OK] = &c_exec_ok,
+		[EV_EXEC_OK] = &c_g_exec_ok,
 		[EV_HOLD] = &c_nothing,
 		[EV_DEP_FAIL] = &c_nothing,
+		[EV_READY] = &c_g_ready,
+		[EV_READY_TIMEOUT] = &c_ready_timeout,
+		/* Not armed before ready. */
+		[EV_WATCHDOG] = &c_nothing,
 	},
 	[APP_ONLINE] = {
 		[EV_START] = &c_nothing,
@@ -308,6 +366,10 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_EXEC_OK] = &c_nothing,
 		[EV_HOLD] = &c_nothing,
 		[EV_DEP_FAIL] = &c_nothing,
+		/* READY=1 again (after RELOADING=1): it stays online. */
+		[EV_READY] = &c_nothing,
+		[EV_READY_TIMEOUT] = &c_nothing,
+		[EV_WATCHDOG] = &c_watchdog,
 	},
 	[APP_WAITING] = {
 		[EV_START] = &c_g_wait_start,
@@ -323,6 +385,9 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_EXEC_OK] = &c_nothing,
 		[EV_HOLD] = &c_g_wait_hold,
 		[EV_DEP_FAIL] = &c_g_wait_dep_fail,
+		[EV_READY] = &c_nothing,
+		[EV_READY_TIMEOUT] = &c_nothing,
+		[EV_WATCHDOG] = &c_nothing,
 	},
 	[APP_STOPPING] = {
 		[EV_START] = &c_g_start_stopping,
@@ -340,6 +405,9 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_EXEC_OK] = &c_nothing,
 		[EV_HOLD] = &c_nothing,
 		[EV_DEP_FAIL] = &c_nothing,
+		[EV_READY] = &c_nothing,
+		[EV_READY_TIMEOUT] = &c_nothing,
+		[EV_WATCHDOG] = &c_nothing,
 	},
 	[APP_STOPPED] = {
 		[EV_START] = &c_start,
@@ -355,6 +423,9 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_EXEC_OK] = &c_nothing,
 		[EV_HOLD] = &c_hold,
 		[EV_DEP_FAIL] = &c_dep_fail,
+		[EV_READY] = &c_nothing,
+		[EV_READY_TIMEOUT] = &c_nothing,
+		[EV_WATCHDOG] = &c_nothing,
 	},
 	[APP_ERRORED] = {
 		[EV_START] = &c_start,
@@ -371,6 +442,9 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_EXEC_OK] = &c_nothing,
 		[EV_HOLD] = &c_hold,
 		[EV_DEP_FAIL] = &c_dep_fail,
+		[EV_READY] = &c_nothing,
+		[EV_READY_TIMEOUT] = &c_nothing,
+		[EV_WATCHDOG] = &c_nothing,
 	},
 };
 
@@ -429,6 +503,13 @@ sup_step(struct app_run *r, const struct sup_in *in, struct sup_out *out)
 		r->fails++;
 	if (fx & FX_AFTER_CLEAR)
 		r->start_after = r->count_after = false;
+	if (fx & FX_AFTER_CLEAR)
+		r->fail_after = false;
+	if (fx & FX_FAIL_AFTER)
+		r->fail_after = true;
+	/* The user's start or restart, or the watchdog's, wins over it. */
+	if (fx & (FX_START_AFTER | FX_RESTART_AFTER))
+		r->fail_after = false;
 	if (fx & FX_START_AFTER)
 		r->start_after = true;
 	if (fx & FX_RESTART_AFTER)
@@ -489,7 +570,8 @@ sup_event_name(enum sup_event e)
 {
 	static const char *const names[SUP_NEVENTS] = { "start", "stop",
 	    "restart", "delete", "exit", "leader-exit", "timer", "spawn-fail",
-	    "spawn-lack", "follow", "exec-ok", "hold", "dep-fail" };
+	    "spawn-lack", "follow", "exec-ok", "hold", "dep-fail", "ready",
+	    "ready-timeout", "watchdog" };
 
 	return (names[e]);
 }

@@ -37,7 +37,7 @@ corpus=$REPO_DIR/tests/data/ecosystem
 #                     begins with / is inside the sandbox too)
 specs=(
 	"01-0Supa-okeybot.config.js online:okeybot js:index.js"
-	"02-0x3EF8-Nero-Facebook-Bot.config.js later:max_memory_restart,listen_timeout,ignore_watch js:index.js"
+	"02-0x3EF8-Nero-Facebook-Bot.config.js later:max_memory_restart,ignore_watch js:index.js"
 	"03-00quasr-WallStreetSim.config.js later:max_memory_restart bin:pnpm dir:apps/web dir:apps/api dir:apps/engine"
 	"04-0xHouss-mtd-manager.config.js online:mtd-manager js:build/index.js"
 	"05-01protocol-zo-ts-rest-api.config.js later:instances,exec_mode,instance_var,ignore_watch,max_memory_restart js:dist/server.js bin:ts-node"
@@ -46,7 +46,7 @@ specs=(
 	"08-0smarJR-pi5.config.js online:discorbot js:bot.js"
 	"09-0strich-hosting-api.config.js later:exec_mode jsx:bin/www"
 	"10-0Supa-tts-api.config.js later:instances,exec_mode js:index.js"
-	"11-0xSafA-oglab-site.config.js later:instances,exec_mode,ignore_watch,max_memory_restart,listen_timeout,wait_ready bin:npm root:/Users/0xsafa/Documents/GitHub/oglab-site"
+	"11-0xSafA-oglab-site.config.js later:instances,exec_mode,ignore_watch,max_memory_restart bin:npm root:/Users/0xsafa/Documents/GitHub/oglab-site"
 	"12-0CoolDev-NullNamsoGen.config.js later:instances,exec_mode,max_memory_restart js:dist/index.js root:/opt/cardgenius/logs"
 	"13-jeffDevelops-late-stage.config.js online:* js:build/src/index.js mod:dotenv"
 	"14-yuyaryshev-dns_requester.config.js online:dns_requester js:server.js"

@@ -152,6 +152,8 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateNumber(3));
 	case OPTIONS_VARNAME:
 		return (cJSON_CreateString("PORT"));
+	case OPTIONS_READY:
+		return (cJSON_CreateString("http://127.0.0.1:8080/health"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
@@ -201,6 +203,9 @@ test_roundtrip_every_option(void **state)
 		else if (t->type == OPTIONS_ARGS ||
 		    strcmp(t->key, "interpreter") == 0)
 			app = cJSON_Parse("{\"script\": \"/bin/x\"}");
+		else if (strcmp(t->key, "watchdog_sec") == 0)
+			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
+			    "\"ready\": \"notify\"}");
 		else
 			app = cJSON_Duplicate(base, 1);
 		cJSON_AddItemToObject(app, o->prefix ? "env_sample" : o->key,

@@ -650,6 +650,126 @@ test_stop_waits_for_group(void **state)
 	assert_int_equal(f.state, APP_STOPPED);
 }
 
+static char ready_notify[] = "notify";
+
+/*
+ * With a ready key: launching until EV_READY, whatever min_uptime says; an
+ * exit before it is a failed start; EV_READY_TIMEOUT stops the app and
+ * backs off, and after max_restarts of those it is errored.
+ */
+static void
+test_ready(void **state)
+{
+	struct fake	f;
+	unsigned	i;
+
+	(void)state;
+	fake_init(&f);
+	f.conf.ready = ready_notify;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_int_equal(f.last_actions, ACT_READY_WAIT);
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	f.now += 500;
+	fake_step(&f, EV_READY, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+	assert_string_equal(f.run.reason, "ready");
+	fake_step(&f, EV_READY, 0, 0);		/* READY=1 after a reload */
+	assert_int_equal(f.state, APP_ONLINE);
+
+	/* An exit past min_uptime but before ready: a failed start. */
+	fake_init(&f);
+	f.conf.ready = ready_notify;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += 3 * f.conf.min_uptime;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_WAITING);
+	assert_int_equal(f.fails, 1);
+
+	/* Never ready: stopped, backed off, errored after max_restarts. */
+	fake_init(&f);
+	f.conf.ready = ready_notify;
+	f.conf.max_restarts = 2;
+	fake_step(&f, EV_START, 0, 0);
+	for (i = 1; i <= 3; i++) {
+		fake_step(&f, EV_EXEC_OK, 0, 0);
+		f.now += f.conf.listen_timeout;
+		fake_step(&f, EV_READY_TIMEOUT, 0, 0);
+		assert_int_equal(f.state, APP_STOPPING);
+		assert_true(f.last_actions & ACT_SIG_STOP);
+		assert_true(f.run.fail_after);
+		fake_step(&f, EV_EXIT, -1, SIGTERM);
+		assert_false(f.run.fail_after);
+		assert_int_equal(f.fails, i);
+		if (i == 3)
+			break;
+		assert_int_equal(f.state, APP_WAITING);
+		assert_int_equal(f.timer, sup_backoff(&f.conf, i));
+		assert_string_equal(f.run.reason,
+		    "not ready within listen_timeout; backing off");
+		f.now += f.timer;
+		fake_step(&f, EV_TIMER, 0, 0);
+		assert_int_equal(f.state, APP_LAUNCHING);
+	}
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_int_equal(f.restarts, 2);
+
+	/* A user's stop during that stop wins: stopped, not waiting. */
+	fake_init(&f);
+	f.conf.ready = ready_notify;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	fake_step(&f, EV_READY_TIMEOUT, 0, 0);
+	fake_step(&f, EV_STOP, 0, 0);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_STOPPED);
+	assert_int_equal(f.fails, 0);
+
+	/* Ready after min_uptime: its failures end there. */
+	fake_init(&f);
+	f.conf.ready = ready_notify;
+	f.run.fails = 2;
+	f.run.state = APP_WAITING;
+	fake_step(&f, EV_TIMER, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.fails, 2);
+	f.now += 10;
+	fake_step(&f, EV_READY, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+	assert_int_equal(f.fails, 0);
+}
+
+/* A missed watchdog ping restarts an online app, counted. */
+static void
+test_watchdog(void **state)
+{
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	f.conf.ready = ready_notify;
+	f.conf.watchdog_sec = 1000;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_WATCHDOG, 0, 0);	/* not armed yet */
+	assert_int_equal(f.state, APP_LAUNCHING);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	fake_step(&f, EV_READY, 0, 0);
+	fake_step(&f, EV_WATCHDOG, 0, 0);
+	assert_int_equal(f.state, APP_STOPPING);
+	assert_string_equal(f.run.reason,
+	    "watchdog: no WATCHDOG=1 within watchdog_sec; restarting");
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_int_equal(f.restarts, 1);
+	assert_int_equal(f.spawns, 2);
+}
+
 /*
  * Every cell of the table in one context (default policy, no failures, no
  * pending request, up for an hour, the last exit code 1, a user's spawn):
@@ -728,39 +848,46 @@ test_every_cell(void **state)
 		unsigned	 actions;
 	} want[APP_NSTATES][SUP_NEVENTS] = {
 		/* start stop restart delete exit leader-exit timer
-		   spawn-fail spawn-lack follow exec-ok hold dep-fail */
+		   spawn-fail spawn-lack follow exec-ok hold dep-fail
+		   ready ready-timeout watchdog */
 		[L] = { { L, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
 		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP }, { L, 0 },
-		    { O, 0 }, { L, 0 }, { L, 0 } },
+		    { O, 0 }, { L, 0 }, { L, 0 },
+		    { O, 0 }, { G, STOP }, { L, 0 } },
 		[O] = { { O, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
 		    { E, ACT_TIMER_STOP }, { O, 0 }, { O, 0 }, { O, 0 },
-		    { O, 0 }, { O, 0 } },
+		    { O, 0 }, { O, 0 },
+		    { O, 0 }, { O, 0 }, { G, STOP } },
 		/* Waiting for the backoff here; held: test_held_start. */
 		[W] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { S, ACT_TIMER_STOP | ACT_DESTROY }, { W, 0 },
 		    { W, ACT_KILL_REST }, { L, SPAWN | ACT_COUNT },
 		    { E, ACT_TIMER_STOP }, { W, 0 }, { W, ACT_KILL_REST },
-		    { W, 0 }, { W, ACT_TIMER_STOP }, { W, 0 } },
+		    { W, 0 }, { W, ACT_TIMER_STOP }, { W, 0 },
+		    { W, 0 }, { W, 0 }, { W, 0 } },
 		[G] = { { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
 		    { S, ACT_TIMER_STOP }, { G, 0 },
 		    { G, ACT_SIG_KILL | ACT_TIMER }, { S, ACT_TIMER_STOP },
-		    { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 } },
+		    { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
+		    { G, 0 }, { G, 0 }, { G, 0 } },
 		[S] = { { L, SPAWN }, { S, 0 }, { L, SPAWN | ACT_COUNT },
 		    { S, ACT_DESTROY }, { S, 0 }, { S, ACT_KILL_REST },
 		    { S, 0 }, { E, ACT_TIMER_STOP }, { S, 0 },
 		    { S, ACT_KILL_REST }, { S, 0 }, { W, ACT_TIMER_STOP },
-		    { E, ACT_TIMER_STOP } },
+		    { E, ACT_TIMER_STOP },
+		    { S, 0 }, { S, 0 }, { S, 0 } },
 		/* Stop of an errored app: stopped (issue 12 item 16). */
 		[E] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT }, { E, ACT_DESTROY }, { E, 0 },
 		    { E, ACT_KILL_REST }, { E, 0 }, { E, ACT_TIMER_STOP },
 		    { E, 0 }, { E, ACT_KILL_REST }, { E, 0 },
-		    { W, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP } },
+		    { W, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP },
+		    { E, 0 }, { E, 0 }, { E, 0 } },
 	};
 	struct app_conf	conf;
 	struct app_run	r;
@@ -872,6 +999,25 @@ check_cell(const struct app_run *before, const struct sup_in *in,
 	    ((n != APP_STOPPING && !(a & ACT_DESTROY)) ||
 	    (r->start_after && !before->start_after)))
 		fail_msg("%s: a delete under way was cancelled", where);
+	/* With a ready key, the exec verdict starts the wait, no more. */
+	if (e == EV_EXEC_OK && s == APP_LAUNCHING && in->conf->ready != NULL &&
+	    (n != APP_LAUNCHING || a != ACT_READY_WAIT))
+		fail_msg("exec-ok with a ready key: not waiting");
+	if ((a & ACT_READY_WAIT) && (e != EV_EXEC_OK || n != APP_LAUNCHING))
+		fail_msg("%s: waits for readiness outside launching", where);
+	/* ... and only readiness (not min_uptime) makes it online. */
+	if (s == APP_LAUNCHING && n == APP_ONLINE && in->conf->ready != NULL &&
+	    e != EV_READY)
+		fail_msg("%s: online with a ready key, not ready", where);
+	/* The stop that ends a failed start ends in waiting or errored. */
+	if (s == APP_STOPPING && n != s && before->fail_after &&
+	    !before->delete_after && !before->start_after &&
+	    n != APP_WAITING && n != APP_ERRORED)
+		fail_msg("%s: a failed start ended %s", where,
+		    sup_state_name(n));
+	if (r->fail_after && r->start_after && !(before->fail_after &&
+	    before->start_after))
+		fail_msg("%s: a failed start and a request pending", where);
 	/* Following the daemonized child keeps the state and says so. */
 	if (e == EV_FOLLOW && (s == APP_LAUNCHING || s == APP_ONLINE) &&
 	    (n != s || a != 0 || out->reason == NULL))
@@ -886,6 +1032,7 @@ test_walk_every_cell(void **state)
 	static const uint64_t ups[] = { 5, 3600 * 1000 };
 	static const int codes[][2] = { { 0, 0 }, { 1, 0 }, { 3, 0 },
 	    { -1, SIGKILL } };
+	static char notify[] = "notify";
 	struct app_conf	conf;
 	struct app_run	before, r;
 	struct sup_in	in;
@@ -895,9 +1042,10 @@ test_walk_every_cell(void **state)
 	unsigned	n = 0;
 
 	(void)state;
-	for (pi = 0; pi < 3; pi++) {
+	for (pi = 0; pi < 6; pi++) {
 		conf_defaults(&conf);
-		conf.restart = pi;
+		conf.restart = pi % 3;
+		conf.ready = pi >= 3 ? notify : NULL;
 		conf.stop_codes[0] = 3;
 		conf.nstop_codes = 1;
 		conf.restart_delay = pi == 1 ? 500 : 0;
@@ -906,7 +1054,7 @@ test_walk_every_cell(void **state)
 		for (fi = 0; fi < 3; fi++)
 		for (ui = 0; ui < 2; ui++)
 		for (c = 0; c < 4; c++)
-		for (flags = 0; flags < 256; flags++) {
+		for (flags = 0; flags < 512; flags++) {
 			sup_init(&before);
 			before.state = s;
 			before.fails = fails[fi];
@@ -922,6 +1070,7 @@ test_walk_every_cell(void **state)
 			before.respawn = flags & 32;
 			/* Held only ever while waiting (sup_step keeps it). */
 			before.dep_wait = (flags & 128) && s == APP_WAITING;
+			before.fail_after = flags & 256;
 			strlcpy(before.reason, "before", sizeof before.reason);
 			r = before;
 			in.event = e;
@@ -963,6 +1112,8 @@ main(void)
 		cmocka_unit_test(test_stop_errored),
 		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_held_start),
+		cmocka_unit_test(test_ready),
+		cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_every_cell),
 		cmocka_unit_test(test_walk_every_cell),
 	};
