@@ -92,6 +92,13 @@ DEPS_LOG=$TEST_TMP/run.out
 log_mark
 "$OPM" daemon run --restore >"$DEPS_LOG" 2>&1 </dev/null &
 main=$!
+# Up before any CLI: one that came first would start a daemon of its own
+# (slow start-ups under ASan lost that race), and this one would refuse.
+_boot_up()
+{
+	[[ -S $OPM_HOME/opmd.sock && $(daemon_pid 2>/dev/null) == "$main" ]]
+}
+wait_for 30 _boot_up
 restored_in_order "boot"
 rm -f "$TEST_TMP/events"
 kill -TERM "$main"
