@@ -80,6 +80,9 @@ size_t	 cmd_apps_bytes(void);
  */
 int	 cmd_apps_room(size_t *total, const struct app_conf *c, char *cause,
 	    size_t clen);
+/* cmd_apps_room for every instance of c. */
+int	 cmd_apps_room_all(size_t *total, const struct app_conf *c,
+	    char *cause, size_t clen);
 /* An array of the targets that still exist, as app objects. */
 cJSON	*cmd_target_apps(struct cmd_ctx *);
 /* Adds a notice to o when a's environment set is missing. */

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "cmd.h"		/* cmd_apps_room: what replies can carry */
+#include "cmd.h"		/* cmd_apps_room_all: what replies can carry */
 #include "dump.h"
 #include "log.h"
 #include "parse.h"
@@ -57,20 +57,6 @@ app_restore_one(cJSON *out, const char *name, struct app *a, bool running)
 		app_restore_result(out, name, a, "started", NULL);
 }
 
-/* Room in replies for every instance of c (cmd_apps_room each). */
-static int
-app_restore_room(size_t *total, const struct app_conf *c, char *cause,
-    size_t clen)
-{
-	unsigned	k;
-
-	for (k = 0; k < (c->instances > 0 ? c->instances : 1); k++) {
-		if (cmd_apps_room(total, c, cause, clen) == -1)
-			return (-1);
-	}
-	return (0);
-}
-
 cJSON *
 app_restore(const char *path, char *cause, size_t clen)
 {
@@ -99,7 +85,7 @@ app_restore(const char *path, char *cause, size_t clen)
 		if (e[i].error[0] != '\0' || app_find_name(name) != NULL)
 			continue;
 		one = e[i].id;
-		if (app_restore_room(&total, &e[i].conf, e[i].error,
+		if (cmd_apps_room_all(&total, &e[i].conf, e[i].error,
 		    sizeof e[i].error) == -1 || (a = app_create_group(
 		    &e[i].conf, e[i].ids != NULL ? e[i].ids : &one,
 		    e[i].ids != NULL ? e[i].nids : 1, e[i].error,

@@ -212,20 +212,6 @@ cmd_start_created(struct cmd_ctx *ctx, struct app *a)
 	}
 }
 
-/* Bytes all instances of c take in replies: cmd_apps_room for each. */
-static int
-cmd_start_room(size_t *total, const struct app_conf *c, char *cause,
-    size_t clen)
-{
-	unsigned	k;
-
-	for (k = 0; k < (c->instances > 0 ? c->instances : 1); k++) {
-		if (cmd_apps_room(total, c, cause, clen) == -1)
-			return (-1);
-	}
-	return (0);
-}
-
 /*
  * Creates and starts c (ownership taken), every instance of it. -1 after
  * replying an error; the reply for a started app waits for its exec
@@ -259,7 +245,7 @@ cmd_start_create(struct cmd_ctx *ctx, struct app_conf *c)
 	total = cmd_apps_bytes();
 	if (app_check_program(c, cause, sizeof cause) == -1 ||
 	    cmd_start_deps_one(c, cause, sizeof cause) == -1 ||
-	    cmd_start_room(&total, c, cause, sizeof cause) == -1) {
+	    cmd_apps_room_all(&total, c, cause, sizeof cause) == -1) {
 		cmd_error(ctx, "%s", cause);
 		conf_free(c);
 		return (-1);
@@ -458,7 +444,7 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 			if (app_log_check(&confs[n], cause, sizeof cause) == -1)
 				cmd_start_problem(&p, n, confs[n].name, cause);
 			cmd_start_check(&p, n, &confs[n]);
-			if (p.n == before && cmd_start_room(&total, &confs[n],
+			if (p.n == before && cmd_apps_room_all(&total, &confs[n],
 			    cause, sizeof cause) == -1)
 				cmd_start_problem(&p, n, confs[n].name, cause);
 		}

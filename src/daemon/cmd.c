@@ -418,6 +418,19 @@ cmd_apps_room(size_t *total, const struct app_conf *c, char *cause,
 	return (0);
 }
 
+int
+cmd_apps_room_all(size_t *total, const struct app_conf *c, char *cause,
+    size_t clen)
+{
+	unsigned	k;
+
+	for (k = 0; k < (c->instances > 0 ? c->instances : 1); k++) {
+		if (cmd_apps_room(total, c, cause, clen) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 cJSON *
 cmd_target_apps(struct cmd_ctx *ctx)
 {
