@@ -140,8 +140,9 @@ app_deps_on(const struct app *a, const char *name)
 	return (false);
 }
 
-void
-app_deps_changed(const char *name)
+/* The held apps that depend on name (all held apps for NULL) look again. */
+static void
+app_deps_recheck_held(const char *name)
 {
 	struct app	*a;
 	int		*ids = NULL;
@@ -149,7 +150,7 @@ app_deps_changed(const char *name)
 
 	/* By id: starting one may run callbacks that delete another. */
 	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->run.dep_wait && app_deps_on(a, name)) {
+		if (a->run.dep_wait && (name == NULL || app_deps_on(a, name))) {
 			ids = xreallocarray(ids, n + 1, sizeof *ids);
 			ids[n++] = a->id;
 		}
@@ -162,23 +163,15 @@ app_deps_changed(const char *name)
 }
 
 void
+app_deps_changed(const char *name)
+{
+	app_deps_recheck_held(name);
+}
+
+void
 app_deps_recheck_all(void)
 {
-	struct app	*a;
-	int		*ids = NULL;
-	size_t		 n = 0, i;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->run.dep_wait) {
-			ids = xreallocarray(ids, n + 1, sizeof *ids);
-			ids[n++] = a->id;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if ((a = app_find_id(ids[i])) != NULL)
-			app_deps_recheck(a);
-	}
-	free(ids);
+	app_deps_recheck_held(NULL);
 }
 
 void
