@@ -44,9 +44,20 @@ assert_contains "$OUT" "LISTEN_FDNAMES=web"
 
 # Restarts under a client loop: no connection refused, the same port.
 loop_start "$addr" 200
+# Each new process answers before the next step (an idle machine ran the
+# restarts faster than the loop reached the new processes).
+_new_answers()
+{
+	"$PY" -c 'import sys, urllib.request as u
+h, p = sys.argv[1].rsplit(":", 1)
+print(u.urlopen("http://%s:%s/" % (h, p), timeout=2).read().decode())' \
+	    "${addr#tcp://}" | grep -q "^pid $1 "
+}
 for i in 1 2; do
 	assert_exit 0 "$OPM" restart web
 	wait_status web online
+	wait_for 10 _new_answers "$(app_field web pid)"
+	sleep 0.2	# the loop's own requests reach it too
 done
 loop_stop
 npids=$(tr ',' '\n' <<<"$LOOP_PIDS" | wc -l)
