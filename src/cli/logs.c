@@ -17,9 +17,10 @@
 #include "parse.h"
 #include "xmem.h"
 
-/* Prints the last n lines of path[0..size), each led by prefix. */
-static void
-logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
+/* Calls cb for each of the last n lines of path[0..size). */
+void
+logs_tail_each(const char *path, uint64_t size, long long n,
+    void (*cb)(void *, const char *, size_t), void *arg)
 {
 	char		 buf[65536], *out, *p, *nl;
 	uint64_t	 pos = size, start = 0;
@@ -57,15 +58,27 @@ logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
 	close(fd);
 	len = i;
 	out[len] = '\0';
-	/* Bytes as they are: a NUL must not end the line (no %s here). */
 	for (p = out; p < out + len; p = nl + 1) {
 		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
 			nl = out + len;
-		fputs(prefix, stdout);
-		fwrite(p, 1, nl - p, stdout);
-		putchar('\n');
+		cb(arg, p, nl - p);
 	}
 	free(out);
+}
+
+/* Bytes as they are: a NUL must not end the line (no %s here). */
+static void
+logs_print(void *prefix, const char *line, size_t len)
+{
+	fputs(prefix, stdout);
+	fwrite(line, 1, len, stdout);
+	putchar('\n');
+}
+
+static void
+logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
+{
+	logs_tail_each(path, size, n, logs_print, (void *)prefix);
 }
 
 int
