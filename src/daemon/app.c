@@ -572,6 +572,7 @@ app_destroy(struct app *a)
 	logf_unref(a->out);
 	logf_unref(a->err);
 	app_listen_close(a);
+	app_prod_gone(a);
 	uv_close((uv_handle_t *)&a->timer, app_free_cb);
 }
 
