@@ -28,8 +28,14 @@ PY
 
 # A daemon in the foreground, as opm run or a container's main process.
 "$OPM" daemon run >"$TEST_TMP/d.out" 2>"$TEST_TMP/d.err" </dev/null &
-track_pid $!
-wait_for 10 "$OPM" ping
+main=$!
+track_pid "$main"
+# Up before any CLI, which would otherwise start a daemon of its own.
+_boot_up()
+{
+	[[ -S $OPM_HOME/opmd.sock && $(daemon_pid 2>/dev/null) == "$main" ]]
+}
+wait_for 30 _boot_up
 
 cat >"$TEST_TMP/apps.json" <<JSON
 {"apps": [
