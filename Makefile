@@ -62,7 +62,8 @@ FUZZ_CC     ?= clang
 FUZZ_NAMES  := request appfile dump dotenv values state yaml
 FUZZ_LIBSRC := $(wildcard src/common/*.c) \
 	       src/process/conf.c src/process/dump.c src/process/staterec.c \
-	       src/process/sup.c src/process/deps.c
+	       src/process/sup.c src/process/deps.c \
+	       src/process/rlim.c src/process/ident.c src/process/logsink.c
 FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 FUZZ_TIME   ?= 60
 HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \

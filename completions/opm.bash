@@ -26,7 +26,7 @@ _opm()
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
-	    --wait-ready --listen-timeout --watchdog-sec"
+	    --wait-ready --listen-timeout --watchdog-sec --user --group"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -53,6 +53,12 @@ _opm()
 			return 0 ;;
 		--interpreter)
 			mapfile -t COMPREPLY < <(compgen -c -W "none" -- "$cur")
+			return 0 ;;
+		--user)
+			mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+			return 0 ;;
+		--group)
+			mapfile -t COMPREPLY < <(compgen -g -- "$cur")
 			return 0 ;;
 		--instances|-i)
 			mapfile -t COMPREPLY < <(compgen -W "max -1" -- "$cur")
