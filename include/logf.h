@@ -20,6 +20,13 @@ struct ipc_client;
 
 void		 logf_init(uv_loop_t *);
 /*
+ * The ledger and spool in the runtime directory dir (logledger.h), which
+ * let a successor finish a timestamped chunk a killed daemon left; call
+ * before adopting pipes, and logf_adopted() once they all are.
+ */
+void		 logf_ledger(const char *dir);
+void		 logf_adopted(void);
+/*
  * Opens (creating 0600, never through a symbolic link) path; one
  * reference. NULL with errno. "/dev/null" opens nothing: what is read
  * is streamed to followers and dropped.

@@ -612,6 +612,7 @@ main(int argc, char **argv)
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);
+	logf_ledger(d_paths.runtime);
 	app_init(d_loop, &d_paths);
 	app_prod_init();
 	state_init(&d_paths);
@@ -632,6 +633,7 @@ main(int argc, char **argv)
 			app_check_pipes();
 	}
 	app_listen_unclaimed();
+	logf_adopted();
 	keeper_watch(d_loop, daemon_keeper_lost);
 	uv_timer_init(d_loop, &d_reexec_timer);
 	uv_unref((uv_handle_t *)&d_reexec_timer);
