@@ -172,6 +172,9 @@ static int		 logf_scratch[2] = { -1, -1 };	/* tee's target */
 static int		 logf_spool = -1;
 static uint64_t		 logf_spool_next;	/* its end */
 static unsigned		 logf_spool_users;	/* chunks waiting there */
+/* Test knob: a pause between spooling a stamped chunk and writing it. */
+#define LOGF_DELAY_ENV	"OPM_TEST_STAMP_DELAY_MS"
+static unsigned		 logf_delay_ms;
 
 static void	logf_check_quiet(void);
 static void	logf_follow_new(struct logfile *);
@@ -180,11 +183,15 @@ static void	logf_pump(struct logpipe *);
 void
 logf_init(uv_loop_t *loop)
 {
+	const char	*env;
+
 	logf_loop = loop;
 	if ((logf_null = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
 		fatal("%s: /dev/null", __func__);
 	if (pipe2(logf_scratch, O_CLOEXEC | O_NONBLOCK) == -1)
 		fatal("%s: pipe2", __func__);
+	if ((env = getenv(LOGF_DELAY_ENV)) != NULL)
+		logf_delay_ms = (unsigned)strtonum(env, 0, 1000, NULL);
 	/* Until logf_ledger() opens the one a successor can read. */
 	if ((logf_spool = memfd_create("opmd-spool", MFD_CLOEXEC)) == -1)
 		fatal("%s: memfd_create", __func__);
@@ -1218,6 +1225,8 @@ logf_pump(struct logpipe *lp)
 		    logf_after_cb);
 		return;
 	}
+	if (logf_delay_ms > 0 && op->kind == LOGOP_STAMP && op->out == NULL)
+		usleep(logf_delay_ms * 1000);
 	t0 = uv_hrtime();
 	logf_run(op);
 	if (!lf->discard && uv_hrtime() - t0 > LOGF_SLOW_NS) {
