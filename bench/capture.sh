@@ -15,7 +15,7 @@
 #   opm + stuck reader  opm with a `logs --follow` client that never reads
 #                 (needs python3)
 #   pm2           the same under PM2 if `pm2` is on PATH (never installed)
-# Each row is the median of REPS runs (default 3); the CPU column is the
+# Each row is the median of REPS runs (default 3), taken in rounds; the CPU column is the
 # daemon's own (all its threads), and a row's "x cat" is its throughput
 # over cat's.
 # usage: bench/capture.sh [BUILD_DIR] [MB]
@@ -110,11 +110,17 @@ row()
 
 results=()
 
+# Rounds interleave the rows (cat, then each opm variant, REPS times), so
+# that load from elsewhere falls on all of them alike.
+
 # --- cat: the physical limit --------------------------------------------
 # cat is the only child of a subshell whose `times` then gives cat's CPU.
 mkfifo "$work/fifo"
-times=() ticks=()
-for ((r = 0; r < reps; r++)); do
+declare -A times ticks
+cat_once()
+{
+	local t0 t1 cpu
+
 	rm -f "$work/cat.out"
 	t0=$(now)
 	sh -c "$gen" >"$work/fifo" &
@@ -123,18 +129,16 @@ for ((r = 0; r < reps; r++)); do
 	wait
 	[[ $(stat -c %s "$work/cat.out") == "$bytes" ]] ||
 	    { echo "capture: cat wrote a wrong size" >&2; exit 1; }
-	times+=($((t1 - t0)))
+	rm -f "$work/cat.out"
+	times[cat]+=" $((t1 - t0))"
 	# "0m0.057s 0m0.266s" -> clock ticks
-	ticks+=("$(awk -v hz="$hz" '{
+	ticks[cat]+=" $(awk -v hz="$hz" '{
 		split($1, u, /[ms]/); split($2, y, /[ms]/)
 		printf "%d", ((u[1] + y[1]) * 60 + u[2] + y[2]) * hz + 0.5
-	}' <<<"$cpu")")
-done
-rm -f "$work/cat.out"
-cat_us=$(median "${times[@]}")
-results+=("$(row cat "$cat_us" "$(median "${ticks[@]}")")")
+	}' <<<"$cpu")"
+}
 
-# --- opm: plain, with timestamps, with a follower that never reads --------
+# --- opm: plain, with timestamps, with followers ------------------------
 # The stuck follower sends `logs NAME --follow`, reads the reply (it is
 # registered then) and never reads again; with a fourth argument it reads
 # and drops everything until the daemon closes the connection.
@@ -159,48 +163,63 @@ variants=(plain stamped)
 if command -v python3 >/dev/null; then
 	variants+=(follow stamped-follow stuck)
 fi
-"$opm" ping >/dev/null
-dpid=$(head -n 1 "$OPM_HOME/opmd.pid")
-for variant in "${variants[@]}"; do
-	times=() ticks=()
+
+# One run of VARIANT (round R) under the daemon dpid.
+opm_once()
+{
+	local variant=$1 r=$2 name opts size spid read_all c0 c1 t0 t1 i
+
 	opts=(--restart never --log-max-size 1G)
 	size=$bytes
 	if [[ $variant == stamped* ]]; then
 		opts+=(--log-time)
 		size=$((bytes + lines * 25))	# "YYYY-MM-DDTHH:MM:SS.mmmZ "
 	fi
-	for ((r = 0; r < reps; r++)); do
-		name=cap-$variant-$r
-		spid=
-		if [[ $variant == stuck || $variant == *follow ]]; then
-			"$opm" start --name "$name" --no-autostart "${opts[@]}" \
-			    "$gen" >/dev/null
-			read_all=()
-			[[ $variant == stuck ]] || read_all=(read)
-			python3 -c "$stuck_py" "$OPM_HOME/opmd.sock" "$name" \
-			    "$work/ready" "${read_all[@]}" &
-			spid=$!
-			for ((i = 0; i < 1000; i++)); do
-				[[ -e $work/ready ]] && break
-				sleep 0.01
-			done
-			rm -f "$work/ready"
-		fi
-		c0=$(cpu_ticks "$dpid")
-		t0=$(now)
-		if [[ -n $spid ]]; then
-			"$opm" start "$name" >/dev/null
-		else
-			"$opm" start --name "$name" "${opts[@]}" "$gen" >/dev/null
-		fi
-		t1=$(wait_size "$OPM_HOME/logs/$name-out.log" "$size")
-		c1=$(cpu_ticks "$dpid")
-		times+=($((t1 - t0)))
-		ticks+=($((c1 - c0)))
-		"$opm" delete "$name" >/dev/null
-		[[ -z $spid ]] || { kill "$spid"; wait "$spid" 2>/dev/null || true; }
-		rm -f "$OPM_HOME/logs/$name-"*
+	name=cap-$variant-$r
+	spid=
+	if [[ $variant == stuck || $variant == *follow ]]; then
+		"$opm" start --name "$name" --no-autostart "${opts[@]}" \
+		    "$gen" >/dev/null
+		read_all=()
+		[[ $variant == stuck ]] || read_all=(read)
+		python3 -c "$stuck_py" "$OPM_HOME/opmd.sock" "$name" \
+		    "$work/ready" "${read_all[@]}" &
+		spid=$!
+		for ((i = 0; i < 1000; i++)); do
+			[[ -e $work/ready ]] && break
+			sleep 0.01
+		done
+		rm -f "$work/ready"
+	fi
+	c0=$(cpu_ticks "$dpid")
+	t0=$(now)
+	if [[ -n $spid ]]; then
+		"$opm" start "$name" >/dev/null
+	else
+		"$opm" start --name "$name" "${opts[@]}" "$gen" >/dev/null
+	fi
+	t1=$(wait_size "$OPM_HOME/logs/$name-out.log" "$size")
+	c1=$(cpu_ticks "$dpid")
+	times[$variant]+=" $((t1 - t0))"
+	ticks[$variant]+=" $((c1 - c0))"
+	"$opm" delete "$name" >/dev/null
+	[[ -z $spid ]] || { kill "$spid"; wait "$spid" 2>/dev/null || true; }
+	rm -f "$OPM_HOME/logs/$name-"*
+}
+
+"$opm" ping >/dev/null
+dpid=$(head -n 1 "$OPM_HOME/opmd.pid")
+for ((r = 0; r < reps; r++)); do
+	cat_once
+	for variant in "${variants[@]}"; do
+		opm_once "$variant" "$r"
 	done
+done
+# shellcheck disable=SC2086
+cat_us=$(median ${times[cat]})
+# shellcheck disable=SC2086
+results+=("$(row cat "$cat_us" "$(median ${ticks[cat]})")")
+for variant in "${variants[@]}"; do
 	case $variant in
 	plain)	what=opm ;;
 	stamped) what="opm --log-time" ;;
@@ -208,8 +227,9 @@ for variant in "${variants[@]}"; do
 	stamped-follow) what="opm --log-time + follower" ;;
 	stuck)	what="opm + stuck reader" ;;
 	esac
-	results+=("$(row "$what" "$(median "${times[@]}")" \
-	    "$(median "${ticks[@]}")")")
+	# shellcheck disable=SC2086
+	results+=("$(row "$what" "$(median ${times[$variant]})" \
+	    "$(median ${ticks[$variant]})")")
 done
 "$opm" daemon stop >/dev/null
 

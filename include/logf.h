@@ -37,7 +37,7 @@ void		 logf_ref(struct logfile *);
 void		 logf_unref(struct logfile *);
 const char	*logf_path(const struct logfile *);
 /* Size of the current file, as far as the daemon has written it. */
-uint64_t	 logf_size(const struct logfile *);
+uint64_t	 logf_size(struct logfile *);
 /* datefmt: PM2's log_date_format (moment tokens), or NULL for ISO. */
 void		 logf_configure(struct logfile *, bool timestamps,
 		    const char *datefmt, uint64_t max_size, unsigned keep);

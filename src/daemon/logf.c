@@ -59,6 +59,12 @@
 #include "xmem.h"
 
 #define LOGF_CHUNK	65536		/* pipe bytes per move at most */
+#ifndef LOGF_PIECE
+#define LOGF_PIECE	16384		/* ...by a plain splice */
+#endif
+#ifndef LOGF_BURST
+#define LOGF_BURST	16		/* moves per wake-up at most */
+#endif
 #define LOGF_SPOOL_RESET (16 * 1024 * 1024) /* spool emptied past this */
 #define LOGF_FOLLOW_WQ	(1024 * 1024)	/* a follower's backlog before skips */
 #define LOGF_SLOW_NS	(20 * 1000000ULL) /* a direct write this slow... */
@@ -92,6 +98,9 @@ struct logfile {
 	unsigned		 keep;
 	uint64_t		 size;
 	uint64_t		 partial;	/* bytes since the last newline */
+	bool			 unknown;	/* ...as of tail_from only */
+	uint64_t		 tail_from;
+	unsigned		 gen;		/* rotations */
 	dev_t			 dev;		/* the file open now */
 	ino_t			 ino;
 	bool			 busy;		/* a move is in the pool */
@@ -145,6 +154,9 @@ struct logpipe {
 	struct logledger_slot	*slot;		/* NULL: no ledger */
 	LIST_ENTRY(logpipe)	 all;
 	bool			 at_line_start;
+	bool			 als_unknown;	/* ...as of last_end in gen */
+	uint64_t		 last_end;
+	unsigned		 gen;
 	bool			 queued;	/* in lf->queue */
 	bool			 inflight;	/* its move is in the pool */
 	bool			 pending;	/* a STAMP op not yet written */
@@ -282,7 +294,40 @@ logf_reopen(struct logfile *lf)
 	} else
 		lf->size = 0;
 	lf->partial = logf_tail(fd, 0, lf->size, 0);
+	lf->unknown = false;
+	lf->gen++;
 	return (0);
+}
+
+/*
+ * Plain splices do not look at the bytes they move: where the line state
+ * is needed (logs, a new follower, rotation, EOF, stamps) it is read back
+ * from the file's tail then.
+ */
+static void
+logf_settle(struct logfile *lf)
+{
+	if (!lf->unknown)
+		return;
+	lf->partial = logf_tail(lf->fd, lf->tail_from, lf->size, lf->partial);
+	lf->unknown = false;
+}
+
+/* Whether lp's last byte ended a line. */
+static void
+logf_settle_pipe(struct logpipe *lp)
+{
+	char	c;
+
+	if (!lp->als_unknown)
+		return;
+	lp->als_unknown = false;
+	/* Rotated since: that was at a line end. */
+	lp->at_line_start = lp->gen != lp->lf->gen || lp->last_end == 0 ||
+	    pread(lp->lf->fd, &c, 1, (off_t)(lp->last_end - 1)) != 1 ||
+	    c == '\n';
+	if (lp->slot != NULL)
+		lp->slot->als = lp->at_line_start;
 }
 
 struct logfile *
@@ -439,8 +484,9 @@ logf_path(const struct logfile *lf)
 }
 
 uint64_t
-logf_size(const struct logfile *lf)
+logf_size(struct logfile *lf)
 {
+	logf_settle(lf);
 	/* Up to the last complete line: a partial one comes by the stream. */
 	return (lf->size - (lf->partial < lf->size ? lf->partial : lf->size));
 }
@@ -495,6 +541,8 @@ logf_flush(struct logfile *lf)
 		return (-1);
 	lf->size = 0;
 	lf->partial = 0;
+	lf->unknown = false;
+	lf->gen++;
 	return (0);
 }
 
@@ -619,6 +667,7 @@ logf_follow(struct logfile *lf, struct ipc_client *c)
 	s->client = c;
 	s->lf = lf;
 	s->part = xmalloc(LOGF_LINE_MAX + 1);
+	logf_settle(lf);
 	/* A line half written now is sent whole, once it ends. */
 	if (lf->partial > 0 && lf->partial <= lf->size) {
 		int	rfd = open(lf->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -829,6 +878,7 @@ logf_landed(struct logfile *lf, const char *p, size_t len)
 
 	if (len == 0)
 		return;
+	logf_settle(lf);
 	logf_publish(lf, p, len);
 	if (lf->also != NULL)
 		logf_copy(lf->also, p, len);
@@ -886,6 +936,9 @@ logf_plan(struct logpipe *lp)
 	ssize_t		 t;
 	size_t		 slen = 0;
 
+	logf_settle(lf);
+	if (lf->timestamps)
+		logf_settle_pipe(lp);
 	if (!lf->discard && lf->size >= lf->max_size &&
 	    (lf->partial == 0 || lf->partial >= lf->max_size))
 		logf_rotate(lf);
@@ -895,7 +948,7 @@ logf_plan(struct logpipe *lp)
 	op->fd = lf->discard ? logf_null : lf->fd;
 	op->seek = !lf->discard;
 	op->off = lf->size;
-	op->max = LOGF_CHUNK;
+	op->max = lf->timestamps ? LOGF_CHUNK : LOGF_PIECE;
 	if (lf->timestamps) {
 		gettimeofday(&tv, NULL);
 		logf_stamp(lf, &tv, op->stamp, sizeof op->stamp);
@@ -1080,7 +1133,7 @@ logf_done(struct logpipe *lp)
 {
 	struct logfile	*lf = lp->lf;
 	struct logop	*op = &lp->op;
-	char		*out, c;
+	char		*out;
 	size_t		 nout;
 	bool		 als;
 
@@ -1139,22 +1192,26 @@ logf_done(struct logpipe *lp)
 		}
 		return;
 	}
-	lf->size = op->off + (uint64_t)op->r;
 	if (logf_watched(lf) && pread(lf->fd, logf_rbuf, (size_t)op->r,
 	    (off_t)op->off) == op->r) {
+		logf_settle(lf);
+		lf->size = op->off + (uint64_t)op->r;
 		logf_landed(lf, logf_rbuf, (size_t)op->r);
 		lp->at_line_start = logf_rbuf[op->r - 1] == '\n';
-	} else if (pread(lf->fd, &c, 1, (off_t)(lf->size - 1)) == 1 &&
-	    c == '\n') {
-		lf->partial = 0;
-		lp->at_line_start = true;
-	} else {
-		lf->partial = logf_tail(lf->fd, op->off, lf->size,
-		    lf->partial);
-		lp->at_line_start = false;
+		lp->als_unknown = false;
+		if (lp->slot != NULL)
+			lp->slot->als = lp->at_line_start;
+		return;
 	}
-	if (lp->slot != NULL)
-		lp->slot->als = lp->at_line_start;
+	/* Nobody looks: no system call but the splice (logf_settle). */
+	if (!lf->unknown) {
+		lf->unknown = true;
+		lf->tail_from = op->off;
+	}
+	lf->size = op->off + (uint64_t)op->r;
+	lp->als_unknown = true;
+	lp->last_end = lf->size;
+	lp->gen = lf->gen;
 }
 
 static void
@@ -1238,14 +1295,27 @@ logf_pump(struct logpipe *lp)
 	logf_done(lp);
 }
 
+/*
+ * A wake-up moves up to LOGF_BURST pieces of LOGF_PIECE bytes while the
+ * pipe has them: each splice frees room the app fills while the next one
+ * writes, as a read() then write() did (one splice of the whole pipe left
+ * the app blocked for the length of the file write, then woke it and the
+ * daemon in turn: twice the context switches).
+ */
 static void
 logf_poll_cb(uv_poll_t *h, int status, int events)
 {
 	struct logpipe	*lp = h->data;
+	int		 i;
 
 	(void)status;
 	(void)events;
-	logf_pump(lp);
+	for (i = 0; i < LOGF_BURST; i++) {
+		logf_pump(lp);
+		if (lp->closing || lp->queued || lp->inflight ||
+		    lp->pending || logf_quiescing || lp->op.r <= 0)
+			break;
+	}
 }
 
 static void
@@ -1269,6 +1339,7 @@ logf_pipe_close(struct logpipe *lp)
 
 	if (lp->closing)
 		return;
+	logf_settle_pipe(lp);
 	if (!lp->at_line_start) {
 		if (lf->discard || pwrite(lf->fd, "\n", 1,
 		    (off_t)lf->size) == 1) {
@@ -1408,9 +1479,11 @@ logf_rehold(void)
 {
 	struct logpipe	*lp;
 
-	LIST_FOREACH(lp, &logf_pipes, all)
+	LIST_FOREACH(lp, &logf_pipes, all) {
+		logf_settle_pipe(lp);
 		keeper_hold(lp->serial, lp->lf->path, lp->at_line_start,
 		    lp->fd);
+	}
 }
 
 static void
@@ -1465,6 +1538,7 @@ logf_handover(void)
 			continue;
 		/* Keep the descriptor open across exec. */
 		fcntl(lp->fd, F_SETFD, 0);
+		logf_settle_pipe(lp);
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "fd", lp->fd);
 		cJSON_AddNumberToObject(o, "serial", (double)lp->serial);

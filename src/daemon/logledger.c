@@ -30,7 +30,24 @@ struct logledger_head {
 
 static struct logledger_slot	*ll_slots;
 static struct logledger_head	*ll_head;
-static uint8_t			*ll_claimed;	/* left by a predecessor */
+static uint8_t			*ll_claimed;	/* taken by a pipe of ours */
+static uint64_t			 ll_hint = 1;	/* no free slot below */
+
+/* The slots a predecessor left, by serial, for the adoptions. */
+struct logledger_old {
+	uint64_t	serial;
+	uint64_t	idx;
+};
+static struct logledger_old	*ll_old;
+static size_t			 ll_nold;
+
+static int
+logledger_cmp(const void *a, const void *b)
+{
+	const struct logledger_old	*x = a, *y = b;
+
+	return (x->serial < y->serial ? -1 : x->serial > y->serial);
+}
 
 int
 logledger_open(const char *dir)
@@ -38,6 +55,7 @@ logledger_open(const char *dir)
 	char	path[4200];
 	void	*m;
 	size_t	 size = LOGLEDGER_SLOTS * sizeof *ll_slots;
+	uint64_t i;
 	int	 fd;
 
 	_Static_assert(sizeof(struct logledger_slot) == 64, "slot size");
@@ -63,6 +81,14 @@ logledger_open(const char *dir)
 		ll_head->hiwater = 1;
 	}
 	ll_claimed = xcalloc(LOGLEDGER_SLOTS, 1);
+	ll_old = xreallocarray(NULL, ll_head->hiwater, sizeof *ll_old);
+	for (i = 1; i < ll_head->hiwater; i++) {
+		if (ll_slots[i].serial != 0) {
+			ll_old[ll_nold].serial = ll_slots[i].serial;
+			ll_old[ll_nold++].idx = i;
+		}
+	}
+	qsort(ll_old, ll_nold, sizeof *ll_old, logledger_cmp);
 	return (0);
 }
 
@@ -81,31 +107,39 @@ logledger_max_serial(void)
 struct logledger_slot *
 logledger_claim(uint64_t serial, bool adopt, bool *found)
 {
-	struct logledger_slot	*s, *free_slot = NULL;
+	struct logledger_old	 key, *o;
+	struct logledger_slot	*s = NULL;
 	uint64_t		 i;
 
 	*found = false;
 	if (ll_head == NULL || serial == 0)
 		return (NULL);
-	for (i = 1; i < ll_head->hiwater; i++) {
-		s = &ll_slots[i];
-		if (adopt && s->serial == serial && !ll_claimed[i]) {
-			ll_claimed[i] = 1;
-			*found = true;
-			return (s);
-		}
-		if (s->serial == 0 && free_slot == NULL)
-			free_slot = s;
+	key.serial = serial;
+	if (adopt && (o = bsearch(&key, ll_old, ll_nold, sizeof *ll_old,
+	    logledger_cmp)) != NULL && !ll_claimed[o->idx] &&
+	    ll_slots[o->idx].serial == serial) {
+		ll_claimed[o->idx] = 1;
+		*found = true;
+		return (&ll_slots[o->idx]);
 	}
-	if (free_slot == NULL) {
+	/* Free, and not a predecessor's that an adoption may still claim. */
+	for (i = ll_hint; i < ll_head->hiwater; i++) {
+		if (ll_slots[i].serial == 0) {
+			s = &ll_slots[i];
+			break;
+		}
+	}
+	if (s == NULL) {
 		if (ll_head->hiwater >= LOGLEDGER_SLOTS)
 			return (NULL);
-		free_slot = &ll_slots[ll_head->hiwater++];
+		i = ll_head->hiwater++;
+		s = &ll_slots[i];
 	}
-	memset(free_slot, 0, sizeof *free_slot);
-	free_slot->serial = serial;
-	ll_claimed[free_slot - ll_slots] = 1;
-	return (free_slot);
+	ll_hint = i + 1;
+	memset(s, 0, sizeof *s);
+	s->serial = serial;
+	ll_claimed[i] = 1;
+	return (s);
 }
 
 void
@@ -115,6 +149,8 @@ logledger_release(struct logledger_slot *s)
 		return;
 	ll_claimed[s - ll_slots] = 0;
 	memset(s, 0, sizeof *s);
+	if ((uint64_t)(s - ll_slots) < ll_hint)
+		ll_hint = (uint64_t)(s - ll_slots);
 	/* Keep the scan short once the last pipes are gone. */
 	while (ll_head->hiwater > 1 &&
 	    ll_slots[ll_head->hiwater - 1].serial == 0)
@@ -135,8 +171,13 @@ logledger_sweep(void)
 				    "and its pipe is gone", __func__,
 				    (unsigned long long)ll_slots[i].serial);
 			memset(&ll_slots[i], 0, sizeof ll_slots[i]);
+			if (i < ll_hint)
+				ll_hint = i;
 		}
 	}
+	free(ll_old);
+	ll_old = NULL;
+	ll_nold = 0;
 	while (ll_head->hiwater > 1 &&
 	    ll_slots[ll_head->hiwater - 1].serial == 0)
 		ll_head->hiwater--;
