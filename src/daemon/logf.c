@@ -43,6 +43,7 @@
 #include "logfmt.h"
 #include "opm.h"
 #include "parse.h"
+#include "run.h"
 #include "xmem.h"
 
 #define LOGF_CHUNK	65536
@@ -73,6 +74,7 @@ struct logfile {
 	char			*datefmt;	/* log_date_format, translated */
 	bool			 discard;	/* /dev/null: drained, not kept */
 	struct logfile		*also;		/* log_file: both streams */
+	struct run_line		*echo;		/* opm run: a partial line */
 	bool			 also_warned;
 	uint64_t		 max_size;
 	unsigned		 keep;
@@ -237,6 +239,7 @@ logf_unref(struct logfile *lf)
 		logf_unref(lf->also);
 	if (lf->fd != -1)
 		close(lf->fd);
+	free(lf->echo);
 	free(lf->datefmt);
 	free(lf->path);
 	free(lf->app);
@@ -373,6 +376,8 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 	const char	*end = p + len, *q, *nl;
 	size_t		 seg, room, n;
 
+	if (run_echoing)
+		run_echo(&lf->echo, lf->app, lf->stream, p, len);
 	LIST_FOREACH(s, &lf->subs, entry) {
 		for (q = p; q < end; q = nl + 1) {
 			nl = memchr(q, '\n', end - q);
