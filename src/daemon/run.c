@@ -15,7 +15,8 @@
  * write per line, so lines of different apps never mix mid-line. A line
  * longer than RUN_LINE_MAX goes out in pieces of that size.
  *
- * The end: a check handle looks at every app after each turn of the loop.
+ * The end: a prepare handle looks at every app before the loop waits for
+ * events again (whatever phase changed a state, idle reaps included).
  * The run ends once no app runs (launching, online, stopping) or waits to
  * be restarted (waiting on a timer; an app held for a dependency does not
  * count: nothing would start it). Its exit status is that of the first app
@@ -64,7 +65,7 @@ static bool		 run_over;	/* shutdown asked */
 static bool		 run_failed;
 static int		 run_code;
 static uv_loop_t	*run_loop;
-static uv_check_t	 run_check;
+static uv_prepare_t	 run_prep;
 static uv_pipe_t	 run_pipe;	/* our end of the socketpair */
 static uv_write_t	 run_wreq;
 static char		*run_req;	/* the request line, while written */
@@ -224,9 +225,9 @@ run_seen_find(int id)
 	return (&run_seen[run_nseen++]);
 }
 
-/* After each turn of the loop: judge what changed, end when all is done. */
+/* Before each wait of the loop: judge what changed, end when all is done. */
 static void
-run_check_cb(uv_check_t *h)
+run_prep_cb(uv_prepare_t *h)
 {
 	struct app	*a;
 	struct run_seen	*s;
@@ -387,9 +388,9 @@ run_init(uv_loop_t *loop, const char *args, bool raw)
 	run_loop = loop;
 	run_raw = raw;
 	run_echoing = true;
-	uv_check_init(loop, &run_check);
-	uv_check_start(&run_check, run_check_cb);
-	uv_unref((uv_handle_t *)&run_check);
+	uv_prepare_init(loop, &run_prep);
+	uv_prepare_start(&run_prep, run_prep_cb);
+	uv_unref((uv_handle_t *)&run_prep);
 	if (args != NULL)
 		run_send(args);
 	else
