@@ -20,6 +20,22 @@
 #include "protocol.h"
 #include "xmem.h"
 
+/* Named as app files are: .json, .yml, .yaml, .js, .cjs, .mjs. */
+static bool
+run_appfile_name(const char *w)
+{
+	static const char *const ext[] = { ".json", ".yml", ".yaml", ".js",
+	    ".cjs", ".mjs" };
+	size_t	i, n = strlen(w), e;
+
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		e = strlen(ext[i]);
+		if (n > e && strcmp(w + n - e, ext[i]) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 int
 cli_run(int argc, char **argv)
 {
@@ -45,6 +61,12 @@ cli_run(int argc, char **argv)
 	argc = n;
 	if (argc < 2)
 		cli_fatal_usage("run: missing FILE (or program)");
+	/* A missing app file is said before any daemon starts. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++)
+		;
+	if (i < argc && run_appfile_name(argv[i]) && access(argv[i], F_OK) ==
+	    -1)
+		cli_fatal(EXIT_FAIL, "run: %s: %s", argv[i], strerror(errno));
 	args = cli_start_request(argc, argv, &file);
 	text = json_text(args);
 	cJSON_Delete(args);
