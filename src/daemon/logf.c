@@ -368,7 +368,10 @@ logf_sub_line(struct logsub *s, const char *line, size_t len, bool cut)
 	free(text);
 }
 
-/* Feeds written bytes to every follower, one message per whole line. */
+/*
+ * Feeds written bytes to every follower, one message per whole line, and
+ * to opm run's echo on our stdout/stderr (src/daemon/run.c).
+ */
 static void
 logf_publish(struct logfile *lf, const char *p, size_t len)
 {

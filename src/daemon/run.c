@@ -385,16 +385,22 @@ run_send(const char *args)
 void
 run_init(uv_loop_t *loop, const char *args, bool raw)
 {
+	struct app	*a;
+
 	run_loop = loop;
 	run_raw = raw;
 	run_echoing = true;
 	uv_prepare_init(loop, &run_prep);
 	uv_prepare_start(&run_prep, run_prep_cb);
 	uv_unref((uv_handle_t *)&run_prep);
-	if (args != NULL)
+	if (args != NULL) {
 		run_send(args);
-	else
-		run_armed = true;
+		return;
+	}
+	/* A reload's new image: what the apps went through was judged. */
+	TAILQ_FOREACH(a, &apps, entry)
+		run_seen_find(a->id)->state = a->run.state;
+	run_armed = true;
 }
 
 int
