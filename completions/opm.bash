@@ -20,7 +20,7 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help scale monit web"
+	    version help scale monit web run"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
@@ -79,6 +79,11 @@ _opm()
 		else
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps)" -f -- "$cur")
 		fi ;;
+	run)
+		if [[ $prev == --only || $prev == --env ]]; then
+			return 0
+		fi
+		mapfile -t COMPREPLY < <(compgen -W "--only --env --raw" -f -- "$cur") ;;
 	scale)
 		if (( COMP_CWORD == 2 )); then
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps | sort -u)" -- "$cur")

@@ -61,6 +61,10 @@ int	 render_failures(const cJSON *apps);
 extern const char *cli_err_prefix;
 
 int	 cli_start(int argc, char **argv);
+/* The args of the start request of opm start ARGS; *file: an app file. */
+cJSON	*cli_start_request(int argc, char **argv, bool *file);
+/* opm run FILE (opm-runtime): the daemon in the foreground (run.c). */
+int	 cli_run(int argc, char **argv);
 /* An app file opm start reads; its apps as an array the caller owns. */
 bool	 cli_appfile_is(const char *path);
 cJSON	*cli_appfile_apps(const char *path);

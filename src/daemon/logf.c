@@ -44,6 +44,7 @@
 #include "logsink.h"
 #include "opm.h"
 #include "parse.h"
+#include "run.h"
 #include "xmem.h"
 
 #define LOGF_CHUNK	65536
@@ -74,6 +75,7 @@ struct logfile {
 	char			*datefmt;	/* log_date_format, translated */
 	bool			 discard;	/* /dev/null: drained, not kept */
 	struct logfile		*also;		/* log_file: both streams */
+	struct run_line		*echo;		/* opm run: a partial line */
 	bool			 also_warned;
 	uint64_t		 max_size;
 	unsigned		 keep;
@@ -245,6 +247,7 @@ logf_unref(struct logfile *lf)
 		logf_unref(lf->also);
 	if (lf->fd != -1)
 		close(lf->fd);
+	free(lf->echo);
 	free(lf->datefmt);
 	free(lf->sline);
 	free(lf->sname);
@@ -426,7 +429,10 @@ logf_sub_line(struct logsub *s, const char *line, size_t len, bool cut)
 	free(text);
 }
 
-/* Feeds written bytes to every follower, one message per whole line. */
+/*
+ * Feeds written bytes to every follower, one message per whole line, and
+ * to opm run's echo on our stdout/stderr (src/daemon/run.c).
+ */
 static void
 logf_publish(struct logfile *lf, const char *p, size_t len)
 {
@@ -436,6 +442,10 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 
 	if (lf->sinks != 0)
 		logf_sink(lf, p, len);
+	/* opm run echoes every app's output, once: not again where a
+	 * stdout target has already written it. */
+	if (run_echoing && !(lf->sinks & LOGSINK_STDOUT))
+		run_echo(&lf->echo, lf->app, lf->stream, p, len);
 	LIST_FOREACH(s, &lf->subs, entry) {
 		for (q = p; q < end; q = nl + 1) {
 			nl = memchr(q, '\n', end - q);
