@@ -85,6 +85,10 @@ struct app_conf {
 	char		 *ready;	/* as written; NULL: none */
 	uint64_t	  listen_timeout;
 	uint64_t	  watchdog_sec;	/* ms; 0: no watchdog */
+	/* Hooks (issue 17 item 2): EVENT=CMD, in file order; NULL: none. */
+	char		**hooks;
+	uint64_t	  hook_window;	/* ms: one run per app and event */
+	uint64_t	  hook_timeout;	/* ms: then SIGKILL */
 };
 
 /*

@@ -42,6 +42,8 @@ enum options_type {
 	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
 	OPTIONS_VARNAME,	/* an environment variable's name, char * */
 	OPTIONS_READY,		/* a ready kind (ready.h), char *; none: NULL */
+	/* Hooks (issue 17 item 2). */
+	OPTIONS_HOOKS,		/* {EVENT: CMD}, char ** of EVENT=CMD */
 };
 
 /*

@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "deps.h"
+#include "hookconf.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
@@ -99,6 +100,7 @@ conf_free_logs(struct app_conf *c)
 	free(c->instance_var);
 	free(c->increment_var);
 	free(c->ready);
+	xfreev(c->hooks);
 }
 
 void
@@ -835,6 +837,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		    cause));
 	case OPTIONS_VARNAME:
 		return (conf_varname(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_HOOKS:
+		return (hookconf_parse(v, CONF_FIELD(c, o, char **), cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1111,6 +1115,12 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 	case OPTIONS_VARNAME:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
 			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_HOOKS:
+		/* Absent when empty: the dump of other apps is unchanged. */
+		if (*CONF_CFIELD(c, o, char **) != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    hookconf_json(*CONF_CFIELD(c, o, char **)));
 		break;
 	}
 }

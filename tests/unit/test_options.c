@@ -154,6 +154,9 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateString("PORT"));
 	case OPTIONS_READY:
 		return (cJSON_CreateString("http://127.0.0.1:8080/health"));
+	case OPTIONS_HOOKS:
+		return (cJSON_Parse("{\"crash\": \"echo $OPM_APP\", "
+		    "\"ready\": \"true\"}"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
