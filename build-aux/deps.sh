@@ -6,7 +6,8 @@
 #   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
 #           util-linux, systemd-analyze, groff, node and npm, promtool
-#           (prometheus: t-metrics-promtool checks opm metrics), and PM2
+#           (prometheus: t-metrics-promtool checks opm metrics), curl
+#           (contrib/hooks, t-hooks-contrib), and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
 #           drives to write a real `pm2 save` dump
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
@@ -67,6 +68,7 @@ set_check()
 	need nodejs have node
 	need npm have npm
 	need prometheus have promtool
+	need curl have curl
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2
 }
 
