@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-assert_exit 0 "$OPM" start --name c --min-uptime 100ms --max-restarts 2 \
+assert_exit 0 "$OPM" start --name c --min-uptime 2s --max-restarts 2 \
     "$TESTAPP" tag "$TAG" exit 3
 wait_status c errored 20
 assert_exit 0 "$OPM" start --name other "$TESTAPP" tag "$TAG" forever

@@ -27,7 +27,7 @@ chmod +x "$rec"
 # the first four within one window of 1 s.
 cat >"$TEST_TMP/apps.json" <<JSON
 {"apps": [{"name": "loop", "argv": ["$TESTAPP", "tag", "$TAG", "exit", "3"],
-  "cwd": "$TEST_TMP/cwd", "min_uptime": 100, "max_restarts": 5,
+  "cwd": "$TEST_TMP/cwd", "min_uptime": "2s", "max_restarts": 5,
   "env": {"MY_VAR": "mine"},
   "hook_window": "1s",
   "hooks": {"crash": "$rec $TEST_TMP/crash.log",
