@@ -60,7 +60,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # libFuzzer targets for every parser of untrusted or on-disk input.
 FUZZ_CC     ?= clang
 FUZZ_NAMES  := request appfile dump dotenv values state yaml
-FUZZ_LIBSRC := $(wildcard src/common/*.c) \
+FUZZ_LIBSRC := $(wildcard src/common/*.c) src/process/hookconf.c \
 	       src/process/conf.c src/process/dump.c src/process/staterec.c \
 	       src/process/sup.c src/process/deps.c \
 	       src/process/rlim.c src/process/ident.c src/process/logsink.c

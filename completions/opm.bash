@@ -20,7 +20,7 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help scale monit web run"
+	    version help scale monit web run events metrics"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
@@ -97,6 +97,8 @@ _opm()
 		mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps) --update-env --json" -- "$cur") ;;
 	logs)
 		mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps) --lines --follow --out --err" -- "$cur") ;;
+	events)
+		mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps) --lines --follow --json" -- "$cur") ;;
 	signal)
 		if (( COMP_CWORD == 2 )); then
 			mapfile -t COMPREPLY < <(compgen -W "TERM INT QUIT HUP KILL USR1 USR2 STOP CONT" -- "$cur")

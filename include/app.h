@@ -107,6 +107,13 @@ struct app {
 	struct app_ready	 ready;
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
+	/* Events and metrics (events.c, cmd-metrics.c), never saved. */
+	struct {
+		int		 ready;		/* 0 unknown, 1 no, 2 yes */
+		uint64_t	 cpu_acc;	/* ticks counted so far */
+		uint64_t	 cpu_last;	/* the tree's, last sample */
+		pid_t		 cpu_pid;	/* whose tree that was */
+	}			 obs;
 	TAILQ_HEAD(, app_waiter) waiters;
 	TAILQ_ENTRY(app)	 entry;
 };

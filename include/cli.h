@@ -85,6 +85,9 @@ int	 cli_logs(int argc, char **argv);
 int	 cli_monit(int argc, char **argv);
 int	 cli_flush(int argc, char **argv);
 int	 cli_startup(int argc, char **argv);
+/* opm events and opm metrics (src/cli/events.c). */
+int	 cli_events(int argc, char **argv);
+int	 cli_metrics(int argc, char **argv);
 const struct cli_cmd *cli_cmd_find(const char *);
 void	 cli_help(const char *cmd);
 

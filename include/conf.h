@@ -94,6 +94,10 @@ struct app_conf {
 	uint64_t	  memory_max;	/* bytes; 0: not set */
 	uint64_t	  pids_max;	/* 0: not set */
 	unsigned	  log_target;	/* LOGSINK_* bits (logsink.h) */
+	/* Hooks (issue 17 item 2): EVENT=CMD, in file order; NULL: none. */
+	char		**hooks;
+	uint64_t	  hook_window;	/* ms: one run per app and event */
+	uint64_t	  hook_timeout;	/* ms: then SIGKILL */
 };
 
 /*

@@ -47,6 +47,8 @@ enum options_type {
 	OPTIONS_LIMITS,		/* limits: struct rlim_val[RLIM_NKEYS] */
 	OPTIONS_CGROUP,		/* cpu_max, memory_max, pids_max: uint64_t */
 	OPTIONS_LOGTARGET,	/* log_target: LOGSINK_* bits, unsigned */
+	/* Hooks (issue 17 item 2). */
+	OPTIONS_HOOKS,		/* {EVENT: CMD}, char ** of EVENT=CMD */
 };
 
 /*

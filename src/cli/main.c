@@ -691,6 +691,12 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "logs", NULL, "logs [TARGET] [--lines N] [--follow] [--out|--err]",
 	  "last N lines (15), then follow; no TARGET: all apps, prefixed",
 	  cli_logs },
+	{ "events", NULL, "events [TARGET] [--follow] [--json] [--lines N]",
+	  "what happened to the apps and the daemon (the last 1000 events; "
+	  "with --follow the last 10, then live)", cli_events },
+	{ "metrics", NULL, "metrics",
+	  "the apps' and the daemon's figures in the Prometheus text "
+	  "format", cli_metrics },
 	{ "monit", NULL, "monit",
 	  "terminal dashboard: apps, CPU, memory, the selected app's log; "
 	  "keys restart, stop, start", cli_monit },

@@ -231,6 +231,19 @@ const struct options_entry options_table[] = {
 	  .offset = OFF(log_target), .default_value = "file",
 	  .exported = true,
 	  .help = "file, journal, syslog, stdout, or a list of them (file)" },
+	/* Hooks (issue 17 item 2): PM2 has no such keys. */
+	{ .key = "hooks", .type = OPTIONS_HOOKS, .offset = OFF(hooks),
+	  .exported = true,
+	  .help = "commands run on events: {\"crash\": CMD, ...}" },
+	{ .key = "hook_window", .type = OPTIONS_DURATION,
+	  .offset = OFF(hook_window), .default_value = "60s",
+	  .exported = true,
+	  .help = "a hook runs once per app and event in DUR (60s; 0: always)" },
+	{ .key = "hook_timeout", .type = OPTIONS_DURATION,
+	  .offset = OFF(hook_timeout), .minimum = 100,
+	  .minimum_cause = "must be at least 100ms",
+	  .default_value = "10s", .exported = true,
+	  .help = "a hook still running after DUR is killed (10s)" },
 
 	/* PM2's keys of later issues: refused, but for their default. */
 	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,

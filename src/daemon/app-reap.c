@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "handle.h"
+#include "hooks.h"
 #include "log.h"
 #include "proc.h"
 #include "xmem.h"
@@ -147,6 +148,8 @@ app_reap_idle_cb(uv_idle_t *h)
 	bool		 found;
 
 	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (hooks_reaped(pid, status))
+			continue;
 		found = false;
 		TAILQ_FOREACH(a, &apps, entry) {
 			if (a->run.pid == pid) {

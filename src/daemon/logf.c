@@ -35,6 +35,7 @@
 
 #include <cJSON.h>
 
+#include "events.h"
 #include "handle.h"
 #include "ipc.h"
 #include "keeper.h"
@@ -352,6 +353,7 @@ logf_rotate(struct logfile *lf)
 	if (logf_reopen(lf) == -1)
 		log_warn("%s: reopen %s", __func__, lf->path);
 	lf->partial = 0;
+	events_rotate(lf->app, lf->stream, lf->path);
 }
 
 int

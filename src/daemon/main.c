@@ -26,6 +26,9 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "events.h"
+#include "hooks.h"
+#include "metrics.h"
 #include "daemon.h"
 #include "detach.h"
 #include "dump.h"
@@ -181,6 +184,7 @@ daemon_exit_now(void)
 	if (!d_stopping)
 		daemon_sd_notify("STOPPING=1");
 	d_stopping = true;
+	events_daemon("daemon_stop", "the daemon stops");
 	ipc_shutdown();
 	state_freeze();
 	TAILQ_FOREACH(a, &apps, entry) {
@@ -347,6 +351,8 @@ daemon_reexec(void)
 	cJSON_AddItemToObject(h, "sockets", app_listen_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
 	cJSON_AddItemToObject(h, "ready", app_ready_handover());
+	cJSON_AddItemToObject(h, "events", events_handover());
+	cJSON_AddItemToObject(h, "metrics", metrics_handover());
 	text = json_text(h);
 	cJSON_Delete(h);
 	mfd = memfd_create("opmd-handover", 0);
@@ -675,13 +681,17 @@ main(int argc, char **argv)
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);
+	hooks_init(d_loop);
+	if (handover != NULL)
+		events_takeover(cJSON_GetObjectItem(handover, "events"));
 	app_init(d_loop, &d_paths);
 	app_prod_init();
 	state_init(&d_paths);
 	kept = keeper_init(&d_paths, d_self);
-	if (handover != NULL)
+	if (handover != NULL) {
 		daemon_takeover(handover);
-	else {
+		metrics_takeover(cJSON_GetObjectItem(handover, "metrics"));
+	} else {
 		/*
 		 * After a crash: find the apps that kept running. Their
 		 * sockets first: an app that died meanwhile respawns at once.
@@ -727,12 +737,15 @@ main(int argc, char **argv)
 		cJSON_Delete(handover);
 		log_info("opmd %s reloaded, pid %d", OPM_VERSION,
 		    (int)getpid());
+		events_daemon("daemon_reload", "the daemon re-executed "
+		    "itself; apps kept running");
 	} else {
 		if (ipc_listen(d_loop, d_paths.sock, cmd_dispatch,
 		    &cause) == -1)
 			daemon_die(cause);
 		log_info("opmd %s started, pid %d, home %s", OPM_VERSION,
 		    (int)getpid(), d_paths.home);
+		events_daemon("daemon_start", "the daemon started");
 	}
 	if (restore) {
 		if ((res = app_restore(d_paths.dump, msg,

@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "deps.h"
 #include "ident.h"
+#include "hookconf.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
@@ -104,6 +105,7 @@ conf_free_logs(struct app_conf *c)
 	free(c->ready);
 	free(c->user);
 	free(c->group);
+	xfreev(c->hooks);
 }
 
 void
@@ -914,6 +916,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_CGROUP:
 	case OPTIONS_LOGTARGET:
 		return (conf_prod(c, o, v, cause));
+	case OPTIONS_HOOKS:
+		return (hookconf_parse(v, CONF_FIELD(c, o, char **), cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1196,6 +1200,12 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 	case OPTIONS_CGROUP:
 	case OPTIONS_LOGTARGET:
 		conf_put_prod(obj, o, c);
+		break;
+	case OPTIONS_HOOKS:
+		/* Absent when empty: the dump of other apps is unchanged. */
+		if (*CONF_CFIELD(c, o, char **) != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    hookconf_json(*CONF_CFIELD(c, o, char **)));
 		break;
 	}
 }

@@ -166,6 +166,9 @@ sample(const struct options_entry *o)
 		    "512M" : "64"));
 	case OPTIONS_LOGTARGET:
 		return (cJSON_Parse("[\"file\", \"journal\"]"));
+	case OPTIONS_HOOKS:
+		return (cJSON_Parse("{\"crash\": \"echo $OPM_APP\", "
+		    "\"ready\": \"true\"}"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
