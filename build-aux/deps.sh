@@ -5,7 +5,8 @@
 # those work on a fresh machine by themselves. Sets:
 #   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
-#           util-linux, systemd-analyze, groff, node and npm, and PM2
+#           util-linux, systemd-analyze, groff, node and npm, tzdata
+#           (test_cron and the cron tests compute in named zones), and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
 #           drives to write a real `pm2 save` dump
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
@@ -65,6 +66,7 @@ set_check()
 	need groff-base have groff
 	need nodejs have node
 	need npm have npm
+	need tzdata test -f /usr/share/zoneinfo/Europe/Berlin
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2
 }
 
