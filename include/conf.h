@@ -14,6 +14,8 @@
 #include "opm.h"
 
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
+/* What cron_restart's times do (issue 15 item 3). */
+enum cron_mode { CRON_MODE_RESTART, CRON_MODE_RUN };
 
 #define CONF_STOP_CODES_MAX	32
 #define CONF_ENVSETS_MAX	64
@@ -85,6 +87,10 @@ struct app_conf {
 	char		 *ready;	/* as written; NULL: none */
 	uint64_t	  listen_timeout;
 	uint64_t	  watchdog_sec;	/* ms; 0: no watchdog */
+	/* Schedules (issue 15 item 3; cron.h). */
+	char		 *cron;		/* cron_restart as written; NULL */
+	int		  cron_mode;	/* enum cron_mode */
+	char		 *cron_tz;	/* NULL: the daemon's local time */
 };
 
 /*

@@ -42,6 +42,9 @@ enum options_type {
 	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
 	OPTIONS_VARNAME,	/* an environment variable's name, char * */
 	OPTIONS_READY,		/* a ready kind (ready.h), char *; none: NULL */
+	/* Schedules (issue 15 item 3). */
+	OPTIONS_CRON,		/* a cron expression (cron.h), char *; "0": NULL */
+	OPTIONS_TZ,		/* an IANA time zone name, char * */
 };
 
 /*
