@@ -26,7 +26,8 @@ _opm()
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
-	    --wait-ready --listen-timeout --watchdog-sec"
+	    --wait-ready --listen-timeout --watchdog-sec --cron-restart
+	    --cron-mode --cron-tz"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -54,6 +55,12 @@ _opm()
 		--interpreter)
 			mapfile -t COMPREPLY < <(compgen -c -W "none" -- "$cur")
 			return 0 ;;
+		--cron-mode)
+			mapfile -t COMPREPLY < <(compgen -W "restart run" -- "$cur")
+			return 0 ;;
+		--cron-tz)
+			mapfile -t COMPREPLY < <(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")
+			return 0 ;;
 		--instances|-i)
 			mapfile -t COMPREPLY < <(compgen -W "max -1" -- "$cur")
 			return 0 ;;
@@ -65,7 +72,7 @@ _opm()
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--listen-timeout|\
-		--watchdog-sec|--only)
+		--watchdog-sec|--cron-restart|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then
