@@ -8,10 +8,10 @@
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
 #           util-linux, systemd-analyze, groff, tmux (opm monit is
 #           driven in it), curl, iproute2, chromium and chromedriver (the
-#           web dashboard is loaded in a real browser), node and npm, tzdata (test_cron and
-#           the cron tests compute in named zones), and PM2
-#           itself from npm (npm install -g pm2), which t-pm2-import
-#           drives to write a real `pm2 save` dump
+#           web dashboard is loaded in a real browser), node and npm,
+#           tzdata (test_cron and the cron tests compute in named
+#           zones), and PM2 itself from npm (npm install -g pm2), which
+#           t-pm2-import drives to write a real `pm2 save` dump
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
 #           asks for it)
 # Nothing is installed when everything is there. OPM_NO_DEPS=1 skips the
