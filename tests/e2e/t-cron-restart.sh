@@ -29,6 +29,7 @@ next=$(jq -r .next_run <<<"$OUT")
 	fail "next_run: not ISO 8601 with offset on an even second: $next"
 assert_exit 0 "$OPM" info c
 assert_contains "$OUT" "next_run" "info text"
+cp "$TEST_TMP/terms" "$TEST_TMP/terms.cron"	# before opm stop's signal
 assert_exit 0 "$OPM" stop c
 assert_eq 0 "$(app_field c restarts_by_cause.crash)" "crash restarts"
 assert_eq "$(app_field c restarts)" "$(app_field c restarts_by_cause.cron)" \
@@ -36,11 +37,11 @@ assert_eq "$(app_field c restarts)" "$(app_field c restarts_by_cause.cron)" \
 
 # Stop signals come just after even seconds (most within 0.5 s: a loaded
 # machine delays some), never two in one 2-second slot.
-python3 - "$TEST_TMP/terms" <<'PY' || fail "restart times: see above"
+python3 - "$TEST_TMP/terms.cron" <<'PY' || fail "restart times: see above"
 import sys
 t = [float(l) for l in open(sys.argv[1]) if l.strip()]
 print("stop signals at", t)
-assert len(t) >= 4, "fewer than 4 restarts"
+assert len(t) >= 3, "fewer than 3 restarts seen"
 slots = [int(x // 2) for x in t]
 assert all(a < b for a, b in zip(slots, slots[1:])), "two in one slot"
 late = [x for x in t if x % 2 >= 0.5]
