@@ -26,7 +26,8 @@ _opm()
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
-	    --wait-ready --listen-timeout --watchdog-sec --user --group"
+	    --wait-ready --listen-timeout --watchdog-sec --user --group
+	    --cron-restart --cron-mode --cron-tz"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -60,18 +61,22 @@ _opm()
 		--group)
 			mapfile -t COMPREPLY < <(compgen -g -- "$cur")
 			return 0 ;;
+		--cron-mode)
+			mapfile -t COMPREPLY < <(compgen -W "restart run" -- "$cur")
+			return 0 ;;
+		--cron-tz)
+			mapfile -t COMPREPLY < <(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")
+			return 0 ;;
 		--instances|-i)
 			mapfile -t COMPREPLY < <(compgen -W "max -1" -- "$cur")
 			return 0 ;;
-		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
-		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--ready)
 			mapfile -t COMPREPLY < <(compgen -W "notify ipc tcp: http:// none" -- "$cur")
 			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--listen-timeout|\
-		--watchdog-sec|--only)
+		--watchdog-sec|--cron-restart|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

@@ -19,6 +19,7 @@
  *	app-listen.c	the listening sockets opm owns for an app
  *	app-ready.c	readiness: notify socket, Node's IPC channel, tcp and
  *			http probes, listen_timeout, the watchdog
+ *	app-cron.c	schedules: cron_restart on one realtime timerfd
  */
 #ifndef OPM_APP_H
 #define OPM_APP_H
@@ -33,6 +34,7 @@
 #include <uv.h>
 
 #include "conf.h"
+#include "cron.h"
 #include "paths.h"
 #include "sup.h"
 
@@ -114,6 +116,13 @@ struct app {
 		uint64_t	 cpu_last;	/* the tree's, last sample */
 		pid_t		 cpu_pid;	/* whose tree that was */
 	}			 obs;
+	/* cron_restart (app-cron.c): never saved, computed from conf. */
+	struct {
+		bool		 on;
+		struct cron	 expr;
+		time_t		 next;		/* wall clock; 0: none */
+		time_t		 last;		/* the last time that came */
+	}			 cron;
 	TAILQ_HEAD(, app_waiter) waiters;
 	TAILQ_ENTRY(app)	 entry;
 };
@@ -302,6 +311,12 @@ bool		 app_ready_pending(const struct app *);
 bool		 app_ready_failed(const struct app *);
 /* Online and not reloading or stopping by its own word. */
 bool		 app_ready_is(const struct app *);
+
+/* app-cron.c */
+/* Reads a's schedule from its conf and arms the timer (a new app). */
+void		 app_cron_sync(struct app *);
+/* info's next_run: ISO 8601 in the app's zone, or null. */
+cJSON		*app_cron_json(const struct app *);
 
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);

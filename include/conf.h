@@ -15,6 +15,8 @@
 #include "rlim.h"
 
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
+/* What cron_restart's times do (issue 15 item 3). */
+enum cron_mode { CRON_MODE_RESTART, CRON_MODE_RUN };
 
 #define CONF_STOP_CODES_MAX	32
 #define CONF_ENVSETS_MAX	64
@@ -98,6 +100,10 @@ struct app_conf {
 	char		**hooks;
 	uint64_t	  hook_window;	/* ms: one run per app and event */
 	uint64_t	  hook_timeout;	/* ms: then SIGKILL */
+	/* Schedules (issue 15 item 3; cron.h). */
+	char		 *cron;		/* cron_restart as written; NULL */
+	int		  cron_mode;	/* enum cron_mode */
+	char		 *cron_tz;	/* NULL: the daemon's local time */
 };
 
 /*

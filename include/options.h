@@ -49,6 +49,9 @@ enum options_type {
 	OPTIONS_LOGTARGET,	/* log_target: LOGSINK_* bits, unsigned */
 	/* Hooks (issue 17 item 2). */
 	OPTIONS_HOOKS,		/* {EVENT: CMD}, char ** of EVENT=CMD */
+	/* Schedules (issue 15 item 3). */
+	OPTIONS_CRON,		/* a cron expression (cron.h), char *; "0": NULL */
+	OPTIONS_TZ,		/* an IANA time zone name, char * */
 };
 
 /*

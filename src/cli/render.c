@@ -207,17 +207,20 @@ render_info(const cJSON *a)
 {
 	static const char *const top[] = { "id", "name", "instance",
 	    "status", "reason", "note", "ready", "status_text", "pid",
-	    "restarts", "failed_starts", "exit_code", "exit_signal", "argv",
-	    "cwd", "cpu_percent", "out_log", "err_log", NULL };
+	    "restarts", "failed_starts", "next_run", "exit_code",
+	    "exit_signal", "argv", "cwd", "cpu_percent", "out_log", "err_log",
+	    NULL };
 	const cJSON	*conf, *e;
 	char		 buf[64];
 	size_t		 i;
 
 	for (i = 0; top[i] != NULL; i++) {
 		e = cJSON_GetObjectItemCaseSensitive(a, top[i]);
-		/* A note, a status text, an instance only when there is one. */
+		/* A note, a status text, a next run, an instance only when
+		 * there is one. */
 		if ((strcmp(top[i], "note") == 0 ||
-		    strcmp(top[i], "status_text") == 0) && !cJSON_IsString(e))
+		    strcmp(top[i], "status_text") == 0 ||
+		    strcmp(top[i], "next_run") == 0) && !cJSON_IsString(e))
 			continue;
 		if (strcmp(top[i], "instance") == 0 && !cJSON_IsNumber(e))
 			continue;

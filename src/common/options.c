@@ -17,6 +17,10 @@ static const char *const options_restart_choices[] = {
 	"always", "on-failure", "never", NULL	/* enum restart_policy */
 };
 
+static const char *const options_cron_modes[] = {
+	"restart", "run", NULL			/* enum cron_mode */
+};
+
 #define OFF(field) offsetof(struct app_conf, field)
 
 /* Another name of key TARGET, with the same value and help. */
@@ -244,6 +248,20 @@ const struct options_entry options_table[] = {
 	  .minimum_cause = "must be at least 100ms",
 	  .default_value = "10s", .exported = true,
 	  .help = "a hook still running after DUR is killed (10s)" },
+	/* Schedules (issue 15 item 3): PM2's cron_restart, and jobs. */
+	{ .key = "cron_restart", .flag = "cron-restart", .arg = "EXPR",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_CRON, .offset = OFF(cron),
+	  .exported = true,
+	  .help = "restart at these times: cron, 5 or 6 fields (seconds first)" },
+	OPTIONS_ALIAS("cron", "cron_restart", OPTIONS_PM2_SAME),
+	{ .key = "cron_mode", .flag = "cron-mode", .arg = "MODE",
+	  .type = OPTIONS_ENUM, .offset = OFF(cron_mode),
+	  .choices = options_cron_modes, .default_value = "restart",
+	  .exported = true,
+	  .help = "restart (a running app) | run (start a job) (restart)" },
+	{ .key = "cron_tz", .flag = "cron-tz", .arg = "ZONE",
+	  .type = OPTIONS_TZ, .offset = OFF(cron_tz), .exported = true,
+	  .help = "time zone of cron_restart, e.g. Europe/Berlin (local)" },
 
 	/* PM2's keys of later issues: refused, but for their default. */
 	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
@@ -260,10 +278,6 @@ const struct options_entry options_table[] = {
 	    "it goes with watch; remove it"),
 	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
 	    "remove it, or restart the app from a cron job"),
-	OPTIONS_PM2("cron_restart", OPTIONS_PM2_LATER, NULL,
-	    "run opm restart NAME from cron(8) for now"),
-	OPTIONS_PM2("cron", OPTIONS_PM2_LATER, NULL,
-	    "run opm restart NAME from cron(8) for now"),
 	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
 	    "apps are stopped by stop_signal (TERM)"),
 	OPTIONS_PM2("log_type", OPTIONS_PM2_LATER, NULL,

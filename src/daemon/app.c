@@ -450,6 +450,7 @@ app_new(struct app_conf *conf, int want_id, int instance, char *cause,
 		TAILQ_INSERT_TAIL(&apps, a, entry);
 	app_n++;
 	log_info("%s: created (id %d)", a->label, a->id);
+	app_cron_sync(a);
 	return (a);
 }
 

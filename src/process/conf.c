@@ -15,6 +15,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "cron.h"
 #include "deps.h"
 #include "ident.h"
 #include "hookconf.h"
@@ -31,6 +32,8 @@
 /* OPTIONS_ENUM fields are written as int. */
 _Static_assert(sizeof(enum restart_policy) == sizeof(int),
     "enum restart_policy is not an int");
+_Static_assert(sizeof(enum cron_mode) == sizeof(int),
+    "enum cron_mode is not an int");
 
 /* What the program keys of one app object said; checked at the end. */
 struct conf_prog {
@@ -106,6 +109,8 @@ conf_free_logs(struct app_conf *c)
 	free(c->user);
 	free(c->group);
 	xfreev(c->hooks);
+	free(c->cron);
+	free(c->cron_tz);
 }
 
 void
@@ -743,6 +748,67 @@ conf_instances(const struct options_entry *o, const cJSON *v, unsigned *out,
 	return (0);
 }
 
+/*
+ * cron_restart: an expression (cron.h), checked now; "0" is none, as in
+ * PM2. The caller copies cause before the next call.
+ */
+static int
+conf_cron(const cJSON *v, char **out, const char **cause)
+{
+	static char	buf[CRON_EXPR_MAX + 160];
+	struct cron	c;
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a cron expression: 5 fields (minute hour "
+		    "day-of-month month day-of-week) or 6 (seconds first)";
+		return (-1);
+	}
+	free(*out);
+	*out = NULL;
+	if (strcmp(v->valuestring, "0") == 0)
+		return (0);
+	if (cron_parse(v->valuestring, &c, buf, sizeof buf) == -1) {
+		*cause = buf;
+		return (-1);
+	}
+	*out = xstrdup(v->valuestring);
+	return (0);
+}
+
+/* cron_tz: a zone of the tz database. */
+static int
+conf_tz(const cJSON *v, char **out, const char **cause)
+{
+	static char	buf[CRON_TZ_MAX + 256];
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a time zone name such as Europe/Berlin";
+		return (-1);
+	}
+	if (cron_tz_check(v->valuestring, buf, sizeof buf) == -1) {
+		*cause = buf;
+		return (-1);
+	}
+	free(*out);
+	*out = xstrdup(v->valuestring);
+	return (0);
+}
+
+/* cron_mode and cron_tz go with cron_restart. */
+static int
+conf_finish_cron(const struct app_conf *c, const char **key,
+    const char **cause)
+{
+	if (c->cron != NULL)
+		return (0);
+	*cause = "goes with cron_restart (or cron): no times given";
+	*key = "cron_tz";
+	if (c->cron_tz != NULL)
+		return (-1);
+	*key = "cron_mode";
+	return (c->cron_mode == CRON_MODE_RUN ? -1 : 0);
+}
+
 /* An environment variable's name: a letter or '_', then also digits. */
 static int
 conf_varname(const cJSON *v, char **out, const char **cause)
@@ -918,6 +984,10 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_prod(c, o, v, cause));
 	case OPTIONS_HOOKS:
 		return (hookconf_parse(v, CONF_FIELD(c, o, char **), cause));
+	case OPTIONS_CRON:
+		return (conf_cron(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_TZ:
+		return (conf_tz(v, CONF_FIELD(c, o, char *), cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1072,6 +1142,8 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		    "increment_var)");
 	if (conf_finish_ready(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
+	if (conf_finish_cron(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	return (ebuf[0] == '\0' ? 0 : -1);
 }
 
@@ -1192,6 +1264,8 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 			    *CONF_CFIELD(c, o, unsigned));
 		break;
 	case OPTIONS_VARNAME:
+	case OPTIONS_CRON:
+	case OPTIONS_TZ:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
 			cJSON_AddStringToObject(obj, o->key, *s);
 		break;

@@ -169,6 +169,10 @@ sample(const struct options_entry *o)
 	case OPTIONS_HOOKS:
 		return (cJSON_Parse("{\"crash\": \"echo $OPM_APP\", "
 		    "\"ready\": \"true\"}"));
+	case OPTIONS_CRON:
+		return (cJSON_CreateString("*/5 * * * * *"));
+	case OPTIONS_TZ:
+		return (cJSON_CreateString("Europe/Berlin"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
@@ -221,6 +225,10 @@ test_roundtrip_every_option(void **state)
 		else if (strcmp(t->key, "watchdog_sec") == 0)
 			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
 			    "\"ready\": \"notify\"}");
+		else if (strcmp(t->key, "cron_mode") == 0 ||
+		    strcmp(t->key, "cron_tz") == 0)
+			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
+			    "\"cron_restart\": \"@daily\"}");
 		else
 			app = cJSON_Duplicate(base, 1);
 		cJSON_AddItemToObject(app, o->prefix ? "env_sample" : o->key,
