@@ -16,6 +16,10 @@
 static const char *const options_restart_choices[] = {
 	"always", "on-failure", "never", NULL	/* enum restart_policy */
 };
+/* Odd indexes are cluster mode (CONF_CLUSTER); PM2 writes both names. */
+static const char *const options_exec_mode_choices[] = {
+	"fork", "cluster", "fork_mode", "cluster_mode", NULL
+};
 
 #define OFF(field) offsetof(struct app_conf, field)
 
@@ -206,11 +210,18 @@ const struct options_entry options_table[] = {
 	  .default_value = "0", .exported = true,
 	  .help = "with notify: restart if no WATCHDOG=1 for DUR (0: off)" },
 
+	/* The rolling reload and cluster mode (issue 14 item 4). */
+	{ .key = "exec_mode", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_ENUM,
+	  .offset = OFF(exec_mode), .choices = options_exec_mode_choices,
+	  .default_value = "fork", .exported = true,
+	  .help = "cluster: instances share the listen sockets; node's "
+	  "listen(PORT) uses them" },
+	{ .key = "shutdown_with_message", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_BOOL, .offset = OFF(shutdown_with_message),
+	  .default_value = "false", .exported = true,
+	  .help = "stop by sending 'shutdown' on Node's channel, not a signal" },
+
 	/* PM2's keys of later issues: refused, but for their default. */
-	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
-	    "\"fork\" \"fork_mode\"",
-	    "instances run in fork mode, each its own process; give each "
-	    "its own port with increment_var, or use \"fork\""),
 	OPTIONS_PM2("watch", OPTIONS_PM2_LATER, "false",
 	    "restart on file changes by hand for now"),
 	OPTIONS_PM2("ignore_watch", OPTIONS_PM2_LATER, NULL,
@@ -225,8 +236,6 @@ const struct options_entry options_table[] = {
 	    "run opm restart NAME from cron(8) for now"),
 	OPTIONS_PM2("cron", OPTIONS_PM2_LATER, NULL,
 	    "run opm restart NAME from cron(8) for now"),
-	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
-	    "apps are stopped by stop_signal (TERM)"),
 	OPTIONS_PM2("uid", OPTIONS_PM2_LATER, NULL,
 	    "run the daemon as that user for now"),
 	OPTIONS_PM2("user", OPTIONS_PM2_LATER, NULL,

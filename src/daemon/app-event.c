@@ -73,7 +73,12 @@ app_signals(struct app *a, unsigned actions)
 	/* Its tree now: children that left the group are found by parent. */
 	if (actions & (ACT_SIG_STOP | ACT_SIG_KILL))
 		app_tree_scan(a, false, NULL);
-	if (actions & ACT_SIG_STOP) {
+	/* PM2's shutdown_with_message: 'shutdown' on Node's channel. */
+	if ((actions & ACT_SIG_STOP) && a->conf.shutdown_with_message &&
+	    app_ready_send(a, "\"shutdown\"\n") == 0) {
+		log_info("%s: sent 'shutdown' on Node's channel", a->label);
+		app_signal_tree(a, SIGCONT, false);
+	} else if (actions & ACT_SIG_STOP) {
 		app_signal_tree(a, a->conf.stop_signal, false);
 		app_signal_tree(a, SIGCONT, false);
 	}
@@ -110,6 +115,9 @@ app_event(struct app *a, enum sup_event ev)
 		log_info("%s: %s -> %s (%s)", a->label,
 		    sup_state_name(out.from), sup_state_name(a->run.state),
 		    out.reason);
+	/* A stop or delete during a reload ends its new process too. */
+	if (a->peer != NULL)
+		app_reload_step(a, ev, out.from);
 
 	if (out.actions & ACT_TIMER_STOP) {
 		uv_timer_stop(&a->timer);

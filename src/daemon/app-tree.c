@@ -57,6 +57,11 @@ app_tree_claimed(const struct app *a, const struct proc_ent *e)
 		if (b != a && app_tree_owns(b, e))
 			return (true);
 	}
+	/* A reload's other process is no orphan of the app's. */
+	TAILQ_FOREACH(b, &app_hidden, entry) {
+		if (b != a && app_tree_owns(b, e))
+			return (true);
+	}
 	return (false);
 }
 
@@ -164,6 +169,10 @@ app_tree_worth(const struct app *a)
 	for (i = 0; i < n && !found; i++) {
 		found = kids[i] != keeper;
 		TAILQ_FOREACH(b, &apps, entry) {
+			if (b->run.pid == kids[i])
+				found = false;
+		}
+		TAILQ_FOREACH(b, &app_hidden, entry) {
 			if (b->run.pid == kids[i])
 				found = false;
 		}
