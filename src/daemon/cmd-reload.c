@@ -39,6 +39,15 @@ cmd_reload_finish(struct cmd_ctx *ctx)
 	const char		*act;
 	size_t			 i;
 
+	/* A target deleted during its reload: the reload failed all the same. */
+	for (i = 0; i < ctx->nids; i++) {
+		if (app_find_id(ctx->ids[i]) == NULL && ctx->causes[i] != NULL) {
+			cJSON_Delete(arr);
+			cmd_error(ctx, "app id %d: not reloaded: %s", ctx->ids[i],
+			    ctx->causes[i]);
+			return;
+		}
+	}
 	for (i = 0; i < ctx->nids; i++) {
 		if ((a = app_find_id(ctx->ids[i])) == NULL)
 			continue;

@@ -542,7 +542,8 @@ conf_ready_kind(const struct app_conf *c)
  * exec_mode cluster: the instances share the listen sockets. A PM2 program
  * listens on the PORT of its env, so without a listen key that port is
  * the socket, tcp://0.0.0.0:PORT (what node's listen(PORT) reaches from
- * outside); with neither, the key is missing.
+ * outside); with neither there is nothing to share (PM2's cluster workers
+ * that never listen), and the instances run as in fork mode.
  */
 static int
 conf_finish_cluster(struct app_conf *c, const char **key, const char **cause)
@@ -559,11 +560,9 @@ conf_finish_cluster(struct app_conf *c, const char **key, const char **cause)
 		if (strncmp(c->env[i], "PORT=", 5) == 0)
 			break;
 	}
-	if (c->env == NULL || c->env[i] == NULL) {
-		*cause = "cluster needs listen (the address its instances "
-		    "share, e.g. tcp://0.0.0.0:3000) or PORT in env";
-		return (-1);
-	}
+	/* Nothing to share (a worker): the instances run as in fork mode. */
+	if (c->env == NULL || c->env[i] == NULL)
+		return (0);
 	if (parse_int(c->env[i] + 5, 1, 65535, &port, &why) == -1) {
 		*cause = "cluster without listen: env PORT must be a port "
 		    "number (1-65535)";

@@ -190,7 +190,6 @@ test_all_problems(void **state)
 	    "max_restart: unknown key; did you mean 'max_restarts'?\n"));
 	assert_non_null(strstr(cause, "kill_timeout: "));
 	assert_non_null(strstr(cause, "PM2's watch is not supported yet"));
-	assert_non_null(strstr(cause, "exec_mode: cluster needs listen"));
 	assert_non_null(strstr(cause, "PM2's treekill is not supported"));
 	assert_null(strstr(cause, "PM2's instances"));
 	assert_null(strstr(cause, "vizion"));
@@ -211,8 +210,6 @@ test_errors_name_the_key(void **state)
 		const char	*json;
 		const char	*key;
 	} bad[] = {
-		{ "{\"script\":\"x\",\"exec_mode\":\"cluster\"}",
-		    "exec_mode" },
 		{ "{\"script\":\"x\",\"exec_mode\":\"cluster\","
 		    "\"env\":{\"PORT\":\"http\"}}", "exec_mode" },
 		{ "{\"script\":\"x\",\"exec_mode\":\"swarm\"}",
