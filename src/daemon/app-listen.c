@@ -175,8 +175,9 @@ app_listen_holder(const struct app_conf *c, const struct app *b, size_t i)
 	if (c->instances == 0)
 		return (NULL);
 	TAILQ_FOREACH(a, &apps, entry) {
-		if (a != b && a->lfds != NULL && a->lfds[i] != -1 &&
-		    strcmp(a->conf.name, c->name) == 0)
+		if (a != b && a->lfds != NULL &&
+		    strcmp(a->conf.name, c->name) == 0 &&
+		    i < app_listen_n(&a->conf) && a->lfds[i] != -1)
 			return (a);
 	}
 	return (NULL);
