@@ -163,7 +163,11 @@ app_reload_swap(struct app *a, struct app *h)
 	a->lfds = NULL;
 	app_ready_handoff(a, h);
 	h->run.successor = false;
+	/* A restart the user asked for, counted as restart counts it. */
 	h->run.restarts = a->run.restarts + 1;
+	memcpy(h->run.restarts_by, a->run.restarts_by,
+	    sizeof h->run.restarts_by);
+	h->run.restarts_by[CAUSE_USER]++;
 	strlcpy(h->label, a->label, sizeof h->label);
 	snprintf(a->label, sizeof a->label, "%.*s (old)", OPM_NAME_MAX,
 	    h->label);
