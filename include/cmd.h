@@ -30,6 +30,7 @@ struct cmd_ctx {
 	bool			  created;	/* start: one new app, dropped
 						   if it cannot run */
 	cJSON			 *gone;		/* scale: instances removed */
+	char			**causes;	/* reload: per id, a failure */
 };
 
 struct cmd_entry {
@@ -51,6 +52,13 @@ int	 cmd_targets(struct cmd_ctx *);
 bool	 cmd_target_known(const char *target);
 /* -1 after replying an error when a target is being deleted. */
 int	 cmd_refuse_deleting(struct cmd_ctx *);
+/* -1 after replying an error when a target's reload is under way. */
+int	 cmd_refuse_reloading(struct cmd_ctx *);
+/*
+ * restart and reload: targets resolved and checked, env_name and env_base
+ * applied; -1 after replying an error.
+ */
+int	 cmd_restart_prepare(struct cmd_ctx *);
 /* The app a target word (id or name) names, or NULL. */
 struct app *cmd_target_app(const char *word);
 /* Appends id to ctx->ids; cmd_add_all appends every app's. */
@@ -111,5 +119,6 @@ enum cmd_retval cmd_export(struct cmd_ctx *);
 enum cmd_retval cmd_scale(struct cmd_ctx *);
 enum cmd_retval cmd_events(struct cmd_ctx *);
 enum cmd_retval cmd_metrics(struct cmd_ctx *);
+enum cmd_retval cmd_reload(struct cmd_ctx *);
 
 #endif

@@ -104,7 +104,13 @@ struct app_conf {
 	char		 *cron;		/* cron_restart as written; NULL */
 	int		  cron_mode;	/* enum cron_mode */
 	char		 *cron_tz;	/* NULL: the daemon's local time */
+	/* The rolling reload and cluster mode (issue 14 item 4). */
+	int		  exec_mode;	/* index of options' exec_mode choices */
+	bool		  shutdown_with_message; /* "shutdown" on Node's channel */
 };
+
+/* exec_mode: cluster (or PM2's cluster_mode), instances on one socket. */
+#define CONF_CLUSTER(c)	((c)->exec_mode % 2 == 1)
 
 /*
  * The documented defaults (opm-apps(5)), from the option table

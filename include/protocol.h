@@ -58,6 +58,7 @@
 #define PROTO_CMD_SCALE		"scale"
 #define PROTO_CMD_EVENTS	"events"
 #define PROTO_CMD_METRICS	"metrics"
+#define PROTO_CMD_RELOAD	"reload"
 
 /* Request arguments (keys of args). */
 #define PROTO_ARG_TARGET	"target"	/* string or array of them */
@@ -91,6 +92,11 @@
 /* Per-app results of start and restore. */
 #define PROTO_ACTION		"action"
 #define PROTO_ACTION_FAILED	"failed"
+/* reload: what happened to each target, and why one failed. */
+#define PROTO_ACTION_RELOADED	"reloaded"
+#define PROTO_ACTION_RESTARTED	"restarted"
+#define PROTO_ACTION_SKIPPED	"skipped"
+#define PROTO_CAUSE		"cause"
 #define PROTO_REASON		"reason"
 /* An app object of a start or restart reply: one line for the user. */
 #define PROTO_NOTICE		"notice"

@@ -174,7 +174,7 @@ cli_restart(int argc, char **argv)
 {
 	cJSON		*args, *d;
 	const char	*env_name;
-	bool		 json, update = false;
+	bool		 json, update = false, reload;
 	size_t		 i;
 
 	env_name = cli_env_name(&argc, argv);
@@ -186,11 +186,13 @@ cli_restart(int argc, char **argv)
 		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, env_name);
 	if (update)
 		cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(true));
-	d = cli_call(PROTO_CMD_RESTART, args);
+	/* reload rolls the apps with sockets (docs/PROTOCOL.md). */
+	reload = strcmp(argv[0], "reload") == 0;
+	d = cli_call(reload ? PROTO_CMD_RELOAD : PROTO_CMD_RESTART, args);
 	if (json)
 		render_json(d);
 	else
-		render_apps_brief(d, "restarted");
+		render_apps_brief(d, reload ? "reloaded" : "restarted");
 	i = (size_t)render_failures(d);
 	cJSON_Delete(d);
 	return (i > 0 ? EXIT_FAIL : 0);
@@ -674,7 +676,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  cli_restart },
 	{ "reload", NULL, "reload TARGET... | FILE [--only NAMES] "
 	  "[--update-env] [--env NAME]",
-	  "graceful restart (for now the same as restart)",
+	  "rolling restart: with listen, a new process per instance, ready "
+	  "before the old one stops; exits 1 if one never gets ready",
 	  cli_restart },
 	{ "delete", "rm", "delete TARGET... | FILE [--only NAMES]",
 	  "stop and forget apps", cli_delete },

@@ -269,6 +269,14 @@ render_failures(const cJSON *list)
 			continue;
 		reason = json_str(a, PROTO_REASON);
 		fflush(stdout);
+		/* reload: the new process failed, the old one serves. */
+		if (json_str(a, PROTO_CAUSE) != NULL) {
+			fprintf(stderr, "opm: %s: not reloaded: %s\n",
+			    render_label(a, label, sizeof label),
+			    json_str(a, PROTO_CAUSE));
+			n++;
+			continue;
+		}
 		fprintf(stderr, "opm: %s: cannot start: %s\n",
 		    render_label(a, label, sizeof label), reason != NULL && *reason != '\0' ?
 		    reason : "see opm info");

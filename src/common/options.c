@@ -16,6 +16,10 @@
 static const char *const options_restart_choices[] = {
 	"always", "on-failure", "never", NULL	/* enum restart_policy */
 };
+/* Odd indexes are cluster mode (CONF_CLUSTER); PM2 writes both names. */
+static const char *const options_exec_mode_choices[] = {
+	"fork", "cluster", "fork_mode", "cluster_mode", NULL
+};
 
 static const char *const options_cron_modes[] = {
 	"restart", "run", NULL			/* enum cron_mode */
@@ -262,12 +266,18 @@ const struct options_entry options_table[] = {
 	{ .key = "cron_tz", .flag = "cron-tz", .arg = "ZONE",
 	  .type = OPTIONS_TZ, .offset = OFF(cron_tz), .exported = true,
 	  .help = "time zone of cron_restart, e.g. Europe/Berlin (local)" },
+	/* The rolling reload and cluster mode (issue 14 item 4). */
+	{ .key = "exec_mode", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_ENUM,
+	  .offset = OFF(exec_mode), .choices = options_exec_mode_choices,
+	  .default_value = "fork", .exported = true,
+	  .help = "cluster: instances share the listen sockets; node's "
+	  "listen(PORT) uses them" },
+	{ .key = "shutdown_with_message", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_BOOL, .offset = OFF(shutdown_with_message),
+	  .default_value = "false", .exported = true,
+	  .help = "stop by sending 'shutdown' on Node's channel, not a signal" },
 
 	/* PM2's keys of later issues: refused, but for their default. */
-	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
-	    "\"fork\" \"fork_mode\"",
-	    "instances run in fork mode, each its own process; give each "
-	    "its own port with increment_var, or use \"fork\""),
 	OPTIONS_PM2("watch", OPTIONS_PM2_LATER, "false",
 	    "restart on file changes by hand for now"),
 	OPTIONS_PM2("ignore_watch", OPTIONS_PM2_LATER, NULL,
@@ -278,8 +288,6 @@ const struct options_entry options_table[] = {
 	    "it goes with watch; remove it"),
 	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
 	    "remove it, or restart the app from a cron job"),
-	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
-	    "apps are stopped by stop_signal (TERM)"),
 	OPTIONS_PM2("log_type", OPTIONS_PM2_LATER, NULL,
 	    "logs are plain lines; remove it"),
 

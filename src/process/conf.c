@@ -550,6 +550,42 @@ conf_ready_kind(const struct app_conf *c)
 	return ((int)r.kind);
 }
 
+/*
+ * exec_mode cluster: the instances share the listen sockets. A PM2 program
+ * listens on the PORT of its env, so without a listen key that port is
+ * the socket, tcp://0.0.0.0:PORT (what node's listen(PORT) reaches from
+ * outside); with neither there is nothing to share (PM2's cluster workers
+ * that never listen), and the instances run as in fork mode.
+ */
+static int
+conf_finish_cluster(struct app_conf *c, const char **key, const char **cause)
+{
+	const char	*why;
+	char		 buf[64];
+	long long	 port;
+	size_t		 i;
+
+	*key = "exec_mode";
+	if (!CONF_CLUSTER(c) || c->listen != NULL)
+		return (0);
+	for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
+		if (strncmp(c->env[i], "PORT=", 5) == 0)
+			break;
+	}
+	/* Nothing to share (a worker): the instances run as in fork mode. */
+	if (c->env == NULL || c->env[i] == NULL)
+		return (0);
+	if (parse_int(c->env[i] + 5, 1, 65535, &port, &why) == -1) {
+		*cause = "cluster without listen: env PORT must be a port "
+		    "number (1-65535)";
+		return (-1);
+	}
+	snprintf(buf, sizeof buf, "tcp://0.0.0.0:%lld", port);
+	c->listen = xcalloc(2, sizeof *c->listen);
+	c->listen[0] = xstrdup(buf);
+	return (0);
+}
+
 /* The watchdog goes with notify, and is not shorter than 500 ms. */
 static int
 conf_finish_ready(const struct app_conf *c, const char **key,
@@ -1135,11 +1171,8 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	else if (conf_finish_logs(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
-	/* Instances sharing one socket come with the rolling reload. */
-	if (c->listen != NULL && c->instances > 1)
-		conf_problem(ebuf, elen, "listen: not supported with more than "
-		    "one instance yet (give each instance its own port with "
-		    "increment_var)");
+	if (conf_finish_cluster(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	if (conf_finish_ready(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	if (conf_finish_cron(c, &key, &cause) == -1)

@@ -24,6 +24,10 @@
  * - an automatic restart that finds no descriptors or memory backs off like
  *   a failed start (not the program's fault); a start the user asked for
  *   fails at once, so that the user sees why;
+ * - a rolling reload's new process (successor) is online once ready, or
+ *   without a ready key once up min_uptime; an exit before that, or not
+ *   ready in time, is final: errored, never retried (the old process
+ *   keeps serving and the reload reports the failure);
  * - a start whose dependencies (depends_on) are not met waits, with no
  *   timer, until they are (EV_START) or cannot be (EV_DEP_FAIL: errored);
  *   app-deps.c decides which and writes the reason first;
@@ -184,6 +188,16 @@ static const struct sup_cell
 	FX_FAILS_RESET | FX_AFTER_CLEAR, T_MIN_UPTIME, "dependencies met" },
     c_dep_fail = { APP_ERRORED, NULL, ACT_TIMER_STOP, FX_CAUSE, T_NONE,
 	"a dependency failed" },
+    /* A rolling reload's new process: proven, or given up for good. */
+    c_succ_exec = { SUP_SAME, NULL, 0, 0, T_NONE,
+	"program executed; online once up min_uptime" },
+    c_succ_exit = { APP_ERRORED, NULL, ACT_TIMER_STOP, 0, T_NONE,
+	"exited before it was ready; the reload is abandoned" },
+    c_succ_unready = { APP_ERRORED, NULL, ACT_TIMER_STOP, FX_AFTER_CLEAR,
+	T_NONE, "not ready within listen_timeout; the reload is abandoned" },
+    c_succ_stopped = { APP_ERRORED, NULL, ACT_TIMER_STOP, FX_AFTER_CLEAR,
+	T_NONE, "stopped before it took the old process's place; the reload "
+	"is abandoned" },
     /* Restart triggers: the reason is the trigger's, in the record. */
     c_trigger = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
 	FX_RESTART_AFTER | FX_CAUSE, T_KILL_TIMEOUT, "restart triggered" },
@@ -220,6 +234,9 @@ g_exit(const struct app_run *r, const struct sup_in *in)
 	int			 code = r->has_exit ? r->exit_code : 0;
 	int			 sig = r->has_exit ? r->exit_signal : 0;
 
+	/* A reload's new process never gets a second chance. */
+	if (r->successor)
+		return (&c_succ_exit);
 	if (sig == 0 && sup_stop_code(c, code))
 		return (&c_exit_code);
 	if (c->cron_mode == CRON_MODE_RUN && sig == 0 && code == 0)
@@ -243,6 +260,8 @@ g_stop_done(const struct app_run *r, const struct sup_in *in)
 	(void)in;
 	if (r->delete_after)
 		return (&c_deleted);
+	if (r->successor)
+		return (r->fail_after ? &c_succ_unready : &c_succ_stopped);
 	if (r->start_after)
 		return (r->count_after ? &c_restarted : &c_started_after);
 	if (r->fail_after && r->cause != CAUSE_CRASH)
@@ -254,12 +273,16 @@ g_stop_done(const struct app_run *r, const struct sup_in *in)
 	return (&c_stopped);
 }
 
-/* The exec verdict: online, or launching until ready. */
+/*
+ * The exec verdict: online, or launching until ready; a reload's new
+ * process without a ready key, until up min_uptime.
+ */
 static const struct sup_cell *
 g_exec_ok(const struct app_run *r, const struct sup_in *in)
 {
-	(void)r;
-	return (in->conf->ready != NULL ? &c_exec_wait : &c_exec_ok);
+	if (in->conf->ready != NULL)
+		return (&c_exec_wait);
+	return (r->successor ? &c_succ_exec : &c_exec_ok);
 }
 
 /* min_uptime while launching: online, unless it waits to be ready. */
@@ -302,7 +325,7 @@ g_start_stopping(const struct app_run *r, const struct sup_in *in)
 static const struct sup_cell *
 g_lack(const struct app_run *r, const struct sup_in *in)
 {
-	if (!r->respawn)
+	if (!r->respawn || r->successor)
 		return (&c_exec_fail);
 	return (r->fails + 1 > in->conf->max_restarts ? &c_lack_too_many :
 	    &c_lack_wait);

@@ -35,6 +35,10 @@ corpus=$REPO_DIR/tests/data/ecosystem
 #           root:DIR  an absolute path of the file: DIR is made inside the
 #                     sandbox and the file's copy says so (every PATH that
 #                     begins with / is inside the sandbox too)
+# exec_mode cluster with "instances: max" and nothing to share: one
+# instance per CPU, as in fork mode.
+cpu_names=$(for _ in $(seq "$(nproc)"); do printf 'tts-api,'; done)
+cpu_names=${cpu_names%,}
 specs=(
 	"01-0Supa-okeybot.config.js online:okeybot js:index.js"
 	"02-0x3EF8-Nero-Facebook-Bot.config.js later:max_memory_restart,ignore_watch js:index.js"
@@ -44,8 +48,8 @@ specs=(
 	"06-0is1-dgclr.config.js online:dgclr js:server.js"
 	"07-0k1-ffmpeg-service.config.js later:exec_mode,max_memory_restart js:dist/server.js"
 	"08-0smarJR-pi5.config.js online:discorbot js:bot.js"
-	"09-0strich-hosting-api.config.js later:exec_mode jsx:bin/www"
-	"10-0Supa-tts-api.config.js later:instances,exec_mode js:index.js"
+	"09-0strich-hosting-api.config.js online:hosting-api jsx:bin/www"
+	"10-0Supa-tts-api.config.js online:$cpu_names js:index.js"
 	"11-0xSafA-oglab-site.config.js later:instances,exec_mode,ignore_watch,max_memory_restart bin:npm root:/Users/0xsafa/Documents/GitHub/oglab-site"
 	"12-0CoolDev-NullNamsoGen.config.js later:instances,exec_mode,max_memory_restart js:dist/index.js root:/opt/cardgenius/logs"
 	"13-jeffDevelops-late-stage.config.js online:* js:build/src/index.js mod:dotenv"
@@ -66,10 +70,10 @@ specs=(
 	"28-17koa-koa2-startkit.json later:instances,exec_mode,max_memory_restart js:bin/production.js"
 	"29-7odri9o-pm2-two-process.json unknown:instance js:server.js"
 	"30-0936zz-bilibili-live-checker.json online:bilibili-live-checker js:index.js dir:runtime"
-	"31-68publishers-crawler.yml later:instances,exec_mode js:index.mjs"
+	"31-68publishers-crawler.yml online:${cpu_names//tts-api/crawler} js:index.mjs"
 	"32-BaseAdresseNationale-ban-plateforme.yml online:ban-api,ban-api,ban-worker,ban-worker,ban-worker,ban-worker js:server.js js:worker.js"
 	"33-10Kft-node-micro-services-template.yml later:watch,ignore_watch,instances,exec_mode js:services/example-api/app.js js:services/example-engine/app.js"
-	"34-ChristopherMitchell242-pm2-thread-management-tutorial.yml later:exec_mode js:socket.js js:number_worker.js js:string_worker.js"
+	"34-ChristopherMitchell242-pm2-thread-management-tutorial.yml online:*,*,* js:socket.js js:number_worker.js js:string_worker.js"
 	"35-Coletrane-bikeva-node.yml online:* js:server.js"
 	"36-CNBlackJ-todolist-server.yml later:exec_mode,instance_var,max_memory_restart js:index.js"
 	"37-Digipolitan-yemma.yml online:MWS:Registry bin:npm"

@@ -32,7 +32,6 @@ cat >bad.json <<JSON
 JSON
 assert_exit 1 "$OPM" start bad.json
 for want in \
-    "app 1 api: PM2's exec_mode is not supported yet" \
     "app 1 api: PM2's max_memory_restart is not supported yet" \
     "app 1 api: max_restart: unknown key; did you mean 'max_restarts'?" \
     "app 1 api: kill_timout: unknown key; did you mean 'kill_timeout'?" \
@@ -41,7 +40,7 @@ for want in \
     "app 2 worker: PM2's treekill is not supported with this value" \
     "app 2 worker: min_uptime: " \
     "app 2 worker: frobnicate: unknown key (see opm-apps(5)" \
-    "9 problems in 2 of 2 apps: nothing was started"; do
+    "8 problems in 2 of 2 apps: nothing was started"; do
 	assert_contains "$ERR" "$want" "error lists [$want]"
 done
 assert_exit 0 "$OPM" list --json

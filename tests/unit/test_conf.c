@@ -190,7 +190,6 @@ test_all_problems(void **state)
 	    "max_restart: unknown key; did you mean 'max_restarts'?\n"));
 	assert_non_null(strstr(cause, "kill_timeout: "));
 	assert_non_null(strstr(cause, "PM2's watch is not supported yet"));
-	assert_non_null(strstr(cause, "PM2's exec_mode is not supported yet"));
 	assert_non_null(strstr(cause, "PM2's treekill is not supported"));
 	assert_null(strstr(cause, "PM2's instances"));
 	assert_null(strstr(cause, "vizion"));
@@ -211,8 +210,10 @@ test_errors_name_the_key(void **state)
 		const char	*json;
 		const char	*key;
 	} bad[] = {
-		{ "{\"script\":\"x\",\"exec_mode\":\"cluster\"}",
-		    "PM2's exec_mode" },
+		{ "{\"script\":\"x\",\"exec_mode\":\"cluster\","
+		    "\"env\":{\"PORT\":\"http\"}}", "exec_mode" },
+		{ "{\"script\":\"x\",\"exec_mode\":\"swarm\"}",
+		    "exec_mode" },
 		{ "{\"script\":\"x\",\"instances\":0}", "instances" },
 		{ "{\"script\":\"x\",\"instances\":-5}", "instances" },
 		{ "{\"script\":\"x\",\"instances\":\"lots\"}", "instances" },

@@ -229,6 +229,9 @@ test_roundtrip_every_option(void **state)
 		    strcmp(t->key, "cron_tz") == 0)
 			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
 			    "\"cron_restart\": \"@daily\"}");
+		else if (strcmp(t->key, "exec_mode") == 0)
+			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
+			    "\"listen\": \"tcp://127.0.0.1:0\"}");
 		else
 			app = cJSON_Duplicate(base, 1);
 		cJSON_AddItemToObject(app, o->prefix ? "env_sample" : o->key,

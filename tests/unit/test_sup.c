@@ -941,6 +941,71 @@ test_held_start(void **state)
 	assert_int_equal(f.state, APP_LAUNCHING);
 }
 
+/*
+ * A rolling reload's new process (app-reload.c): online only once proven
+ * (ready, or up min_uptime without a ready key); an exit before that, or
+ * not ready within listen_timeout, leaves it errored with no retry.
+ */
+static void
+test_successor(void **state)
+{
+	static char	notify[] = "notify";
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+
+	/* Exits before min_uptime: errored, not backing off. */
+	fake_init(&f);
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += 10;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_int_equal(f.spawns, 1);
+	assert_string_equal(f.run.reason,
+	    "exited before it was ready; the reload is abandoned");
+	/* Even a clean exit with a stop code: it never served. */
+	fake_init(&f);
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXIT, 0, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+
+	/* With a ready key: not ready in time is stopped, then errored. */
+	fake_init(&f);
+	f.conf.ready = notify;
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f.last_actions, ACT_READY_WAIT);
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	fake_step(&f, EV_READY_TIMEOUT, 0, 0);
+	assert_int_equal(f.state, APP_STOPPING);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_int_equal(f.spawns, 1);
+	assert_int_equal(f.fails, 0);
+	/* Ready: online. */
+	fake_init(&f);
+	f.conf.ready = notify;
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	fake_step(&f, EV_READY, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+}
+
 static void
 test_every_cell(void **state)
 {
@@ -1134,6 +1199,24 @@ check_cell(const struct app_run *before, const struct sup_in *in,
 	if (r->fail_after && r->start_after && !(before->fail_after &&
 	    before->start_after))
 		fail_msg("%s: a failed start and a request pending", where);
+	/*
+	 * A reload's new process: a failure is final, never retried; it
+	 * never enters waiting, so what waiting does is no concern of it
+	 * (nor is start order: app-deps.c holds listed apps only).
+	 */
+	if (before->successor && s == APP_LAUNCHING &&
+	    (e == EV_EXIT || e == EV_LEADER_EXIT) && n != APP_ERRORED)
+		fail_msg("%s: a reload's new process ended %s, not errored",
+		    where, sup_state_name(n));
+	if (before->successor && ((n == APP_WAITING && s != n &&
+	    e != EV_HOLD) ||
+	    ((a & ACT_SPAWN) && s != APP_WAITING && e != EV_START &&
+	    e != EV_RESTART)))
+		fail_msg("%s in %s: a reload's new process retried", where,
+		    sup_state_name(s));
+	if (before->successor && s == APP_LAUNCHING && n == APP_ONLINE &&
+	    e != EV_READY && e != EV_TIMER)
+		fail_msg("%s: a reload's new process online unproven", where);
 	/* Following the daemonized child keeps the state and says so. */
 	if (e == EV_FOLLOW && (s == APP_LAUNCHING || s == APP_ONLINE) &&
 	    (n != s || a != 0 || out->reason == NULL))
@@ -1170,7 +1253,7 @@ test_walk_every_cell(void **state)
 		for (fi = 0; fi < 3; fi++)
 		for (ui = 0; ui < 2; ui++)
 		for (c = 0; c < 4; c++)
-		for (flags = 0; flags < 512; flags++) {
+		for (flags = 0; flags < 1024; flags++) {
 			sup_init(&before);
 			before.state = s;
 			before.fails = fails[fi];
@@ -1187,6 +1270,7 @@ test_walk_every_cell(void **state)
 			/* Held only ever while waiting (sup_step keeps it). */
 			before.dep_wait = (flags & 128) && s == APP_WAITING;
 			before.fail_after = flags & 256;
+			before.successor = flags & 512;
 			strlcpy(before.reason, "before", sizeof before.reason);
 			r = before;
 			in.event = e;
@@ -1231,6 +1315,7 @@ main(void)
 		cmocka_unit_test(test_held_start),
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test(test_watchdog),
+		cmocka_unit_test(test_successor),
 		cmocka_unit_test(test_trigger),
 		cmocka_unit_test(test_every_cell),
 		cmocka_unit_test(test_walk_every_cell),
