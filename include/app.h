@@ -39,6 +39,7 @@
 struct logfile;
 struct proc_ent;
 struct ready_probe;
+struct app_watch;
 
 /* The readiness handles of an app (app-ready.c), never saved. */
 struct app_ready {
@@ -105,6 +106,7 @@ struct app {
 	size_t			 nkin;
 	char			 note[192];	/* what info should say; "" */
 	struct app_ready	 ready;
+	struct app_watch	*watch;		/* app-watch.c; NULL: none */
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	TAILQ_HEAD(, app_waiter) waiters;
@@ -268,6 +270,20 @@ bool		 app_ready_pending(const struct app *);
 bool		 app_ready_failed(const struct app *);
 /* Online and not reloading or stopping by its own word. */
 bool		 app_ready_is(const struct app *);
+
+/* app-watch.c */
+void		 app_watch_init(const struct paths *);
+/*
+ * After every transition (and adoption): a with a watch key has its files
+ * watched while it is not stopped or errored, and not otherwise.
+ */
+void		 app_watch_sync(struct app *);
+/* Removes a's watches and its pending change (a is destroyed). */
+void		 app_watch_free(struct app *);
+/* A watch limit reached (for info's note), or NULL. */
+const char	*app_watch_problem(const struct app *);
+/* info's watch object: directories, pending, problem; null if none. */
+cJSON		*app_watch_json(const struct app *);
 
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);

@@ -85,6 +85,13 @@ struct app_conf {
 	char		 *ready;	/* as written; NULL: none */
 	uint64_t	  listen_timeout;
 	uint64_t	  watchdog_sec;	/* ms; 0: no watchdog */
+	/*
+	 * Watch (issue 15 item 1): NULL off; an empty vector (true) the
+	 * cwd; else the paths as written, relative to cwd.
+	 */
+	char		**watch;
+	char		**ignore_watch;	/* globs added to the defaults */
+	uint64_t	  watch_delay;	/* quiet this long before a restart */
 };
 
 /*

@@ -42,6 +42,9 @@ enum options_type {
 	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
 	OPTIONS_VARNAME,	/* an environment variable's name, char * */
 	OPTIONS_READY,		/* a ready kind (ready.h), char *; none: NULL */
+	/* Watch (issue 15 item 1). */
+	OPTIONS_WATCH,		/* true, a path or paths, char **; false NULL */
+	OPTIONS_GLOBS,		/* a glob or an array of globs, char ** */
 };
 
 /*

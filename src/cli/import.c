@@ -48,6 +48,9 @@ static const struct import_copy import_copies[] = {
 	{ "time",			"time" },
 	{ "wait_ready",			"wait_ready" },
 	{ "listen_timeout",		"listen_timeout" },
+	{ "watch",			"watch" },
+	{ "ignore_watch",		"ignore_watch" },
+	{ "watch_delay",		"watch_delay" },
 };
 
 /* When a PM2 key that opm does not carry matters. */
@@ -71,8 +74,6 @@ static const struct import_lost import_losts[] = {
 	  "several instances are not supported yet; one is created" },
 	{ "exec_mode", IMPORT_NOT, "fork_mode",
 	  "cluster mode is not supported yet; the app runs as one process" },
-	{ "watch", IMPORT_TRUE, NULL,
-	  "restart on file change is not supported yet" },
 	{ "max_memory_restart", IMPORT_SET, NULL,
 	  "restart above a memory size is not supported yet" },
 	{ "cron_restart", IMPORT_TRUE, NULL,

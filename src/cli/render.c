@@ -187,6 +187,14 @@ render_info(const cJSON *a)
 	parse_fmt_size(render_int(a, "memory_bytes"), buf, sizeof buf);
 	render_kv("memory", buf);
 	render_listen(cJSON_GetObjectItemCaseSensitive(a, "listen"));
+	e = cJSON_GetObjectItemCaseSensitive(a, "watch");
+	if (cJSON_IsObject(e)) {
+		snprintf(buf, sizeof buf, "%lld directories%s",
+		    render_int(e, "directories"), cJSON_IsTrue(
+		    cJSON_GetObjectItemCaseSensitive(e, "pending")) ?
+		    ", a change pending" : "");
+		render_kv("watching", buf);
+	}
 	conf = cJSON_GetObjectItemCaseSensitive(a, "config");
 	cJSON_ArrayForEach(e, conf) {
 		if (strcmp(e->string, "name") == 0 ||
@@ -198,7 +206,8 @@ render_info(const cJSON *a)
 		    strcmp(e->string, "backoff_max") == 0 ||
 		    strcmp(e->string, "kill_timeout") == 0 ||
 		    strcmp(e->string, "listen_timeout") == 0 ||
-		    strcmp(e->string, "watchdog_sec") == 0)) {
+		    strcmp(e->string, "watchdog_sec") == 0 ||
+		    strcmp(e->string, "watch_delay") == 0)) {
 			snprintf(buf, sizeof buf, "%.0fms", e->valuedouble);
 			render_kv(e->string, buf);
 			continue;

@@ -206,19 +206,29 @@ const struct options_entry options_table[] = {
 	  .default_value = "0", .exported = true,
 	  .help = "with notify: restart if no WATCHDOG=1 for DUR (0: off)" },
 
+	/* Watch (issue 15 item 1). */
+	{ .key = "watch", .flag = "watch", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_WATCH, .offset = OFF(watch), .exported = true,
+	  .help = "restart on file changes under cwd (--watch=PATH: PATH)" },
+	{ .key = "ignore_watch", .flag = "ignore-watch", .arg = "GLOB",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_GLOBS,
+	  .offset = OFF(ignore_watch), .exported = true,
+	  .help = "ignore these changes too, besides node_modules, .git... "
+	  "(repeatable)" },
+	{ .key = "watch_delay", .flag = "watch-delay", .arg = "DUR",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_DURATION,
+	  .offset = OFF(watch_delay), .minimum = 50,
+	  .minimum_cause = "must be at least 50ms",
+	  .default_value = "1s", .exported = true,
+	  .help = "restart once the tree is quiet this long (1s)" },
+	OPTIONS_PM2("watch_options", OPTIONS_PM2_DEFAULT, "*",
+	    "chokidar's options; opm watches with inotify, ignored"),
+
 	/* PM2's keys of later issues: refused, but for their default. */
 	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
 	    "\"fork\" \"fork_mode\"",
 	    "instances run in fork mode, each its own process; give each "
 	    "its own port with increment_var, or use \"fork\""),
-	OPTIONS_PM2("watch", OPTIONS_PM2_LATER, "false",
-	    "restart on file changes by hand for now"),
-	OPTIONS_PM2("ignore_watch", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
-	OPTIONS_PM2("watch_delay", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
-	OPTIONS_PM2("watch_options", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
 	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
 	    "remove it, or restart the app from a cron job"),
 	OPTIONS_PM2("cron_restart", OPTIONS_PM2_LATER, NULL,

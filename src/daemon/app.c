@@ -37,6 +37,7 @@ app_init(uv_loop_t *loop, const struct paths *p)
 	app_loop = loop;
 	app_paths = p;
 	app_ready_init(p->runtime);
+	app_watch_init(p);
 }
 
 int
@@ -566,6 +567,7 @@ app_destroy(struct app *a)
 	state_remove(a->id);
 	app_exec_close(a);
 	app_ready_free(a);
+	app_watch_free(a);
 	TAILQ_REMOVE(&apps, a, entry);
 	app_n--;
 	app_notify(a);
