@@ -213,8 +213,7 @@ const struct options_entry options_table[] = {
 	{ .key = "ignore_watch", .flag = "ignore-watch", .arg = "GLOB",
 	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_GLOBS,
 	  .offset = OFF(ignore_watch), .exported = true,
-	  .help = "ignore these changes too, besides node_modules, .git... "
-	  "(repeatable)" },
+	  .help = "ignored too, as node_modules, .git... (repeatable)" },
 	{ .key = "watch_delay", .flag = "watch-delay", .arg = "DUR",
 	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_DURATION,
 	  .offset = OFF(watch_delay), .minimum = 50,
