@@ -27,7 +27,8 @@ _opm()
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
 	    --wait-ready --listen-timeout --watchdog-sec --user --group
-	    --cron-restart --cron-mode --cron-tz"
+	    --cron-restart --cron-mode --cron-tz --watch --ignore-watch
+	    --watch-delay"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -76,7 +77,7 @@ _opm()
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--listen-timeout|\
-		--watchdog-sec|--cron-restart|--only)
+		--watchdog-sec|--cron-restart|--ignore-watch|--watch-delay|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

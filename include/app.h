@@ -43,6 +43,7 @@
 struct logfile;
 struct proc_ent;
 struct ready_probe;
+struct app_watch;
 
 /* The readiness handles of an app (app-ready.c), never saved. */
 struct app_ready {
@@ -109,6 +110,7 @@ struct app {
 	size_t			 nkin;
 	char			 note[192];	/* what info should say; "" */
 	struct app_ready	 ready;
+	struct app_watch	*watch;		/* app-watch.c; NULL: none */
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	/* Events and metrics (events.c, cmd-metrics.c), never saved. */
@@ -358,6 +360,19 @@ void		 app_record(const struct app *a, struct app_run *r);
 bool		 app_stopping(const struct app *a);
 /* The listed record of a (a itself unless hidden); NULL if gone. */
 struct app	*app_owner(struct app *a);
+/* app-watch.c */
+void		 app_watch_init(const struct paths *);
+/*
+ * After every transition (and adoption): a with a watch key has its files
+ * watched while it is not stopped or errored, and not otherwise.
+ */
+void		 app_watch_sync(struct app *);
+/* Removes a's watches and its pending change (a is destroyed). */
+void		 app_watch_free(struct app *);
+/* A watch limit reached (for info's note), or NULL. */
+const char	*app_watch_problem(const struct app *);
+/* info's watch object: directories, pending, problem; null if none. */
+cJSON		*app_watch_json(const struct app *);
 
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);

@@ -107,6 +107,13 @@ struct app_conf {
 	/* The rolling reload and cluster mode (issue 14 item 4). */
 	int		  exec_mode;	/* index of options' exec_mode choices */
 	bool		  shutdown_with_message; /* "shutdown" on Node's channel */
+	/*
+	 * Watch (issue 15 item 1): NULL off; an empty vector (true) the
+	 * cwd; else the paths as written, relative to cwd.
+	 */
+	char		**watch;
+	char		**ignore_watch;	/* globs added to the defaults */
+	uint64_t	  watch_delay;	/* quiet this long before a restart */
 };
 
 /* exec_mode: cluster (or PM2's cluster_mode), instances on one socket. */

@@ -96,6 +96,8 @@ struct app_run {
 	int		 exit_code;	/* -1 if signalled */
 	int		 exit_signal;	/* 0 if exited */
 	bool		 dep_wait;	/* waiting: held for depends_on */
+	bool		 watch_wait;	/* waiting: a failed start with watch,
+					   for the next change (no timer) */
 	bool		 fail_after;	/* the stop ends a failed start */
 	/*
 	 * A rolling reload's other process (app-reload.c): the new one while

@@ -100,6 +100,7 @@ app_adopt(const cJSON *st, bool ours)
 	    !app_group_alive(a))
 		app_event(a, EV_EXIT);
 	app_ready_adopted(a);
+	app_watch_sync(a);
 	app_save(a);
 	return (a);
 }

@@ -181,6 +181,7 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 		app_deps_changed(name);
 		return;
 	}
+	app_watch_sync(a);
 	/*
 	 * Apps held on this one look again (app-deps.c) before its waiters
 	 * are told, so that a start's reply waits for the dependents it

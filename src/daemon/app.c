@@ -39,6 +39,7 @@ app_init(uv_loop_t *loop, const struct paths *p)
 	app_loop = loop;
 	app_paths = p;
 	app_ready_init(p->runtime);
+	app_watch_init(p);
 }
 
 int
@@ -594,6 +595,7 @@ app_destroy(struct app *a)
 
 	app_exec_close(a);
 	app_ready_free(a);
+	app_watch_free(a);
 	if (a->hidden) {
 		log_info("%s: gone", a->label);
 		TAILQ_REMOVE(&app_hidden, a, entry);

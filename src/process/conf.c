@@ -111,6 +111,8 @@ conf_free_logs(struct app_conf *c)
 	xfreev(c->hooks);
 	free(c->cron);
 	free(c->cron_tz);
+	xfreev(c->watch);
+	xfreev(c->ignore_watch);
 }
 
 void
@@ -664,6 +666,71 @@ fail:
 }
 
 /*
+ * Strings: one, or an array (watch: paths, ignore_watch: globs), each
+ * non-empty and of one line. An empty array is none: *out NULL.
+ */
+static int
+conf_strings(const cJSON *v, char ***out, const char *what,
+    const char **cause)
+{
+	static char	 buf[128];
+	const cJSON	*e;
+	char		**l;
+	size_t		  n = 0, max;
+
+	if (!cJSON_IsString(v) && !cJSON_IsArray(v)) {
+		snprintf(buf, sizeof buf, "must be a %s or an array of them",
+		    what);
+		*cause = buf;
+		return (-1);
+	}
+	max = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
+	if (max > 256) {
+		snprintf(buf, sizeof buf, "must have at most 256 %ss", what);
+		*cause = buf;
+		return (-1);
+	}
+	l = xcalloc(max + 1, sizeof *l);
+	for (e = cJSON_IsArray(v) ? v->child : v; e != NULL;
+	    e = cJSON_IsArray(v) ? e->next : NULL) {
+		if (!cJSON_IsString(e) || *e->valuestring == '\0' ||
+		    strlen(e->valuestring) >= 1024 ||
+		    strchr(e->valuestring, '\n') != NULL) {
+			snprintf(buf, sizeof buf, "a %s must be a non-empty "
+			    "string of one line, under 1024 bytes", what);
+			*cause = buf;
+			xfreev(l);
+			return (-1);
+		}
+		l[n++] = xstrdup(e->valuestring);
+	}
+	xfreev(*out);
+	*out = n > 0 ? l : NULL;
+	if (n == 0)
+		xfreev(l);
+	return (0);
+}
+
+/*
+ * watch: true (the cwd), false (off), a path or paths (of cwd); an empty
+ * array is the cwd too, as in PM2.
+ */
+static int
+conf_watch(const cJSON *v, char ***out, const char **cause)
+{
+	if (cJSON_IsBool(v) || (cJSON_IsArray(v) &&
+	    cJSON_GetArraySize(v) == 0)) {
+		xfreev(*out);
+		*out = cJSON_IsFalse(v) ? NULL : xcalloc(1, sizeof **out);
+		return (0);
+	}
+	if (cJSON_IsArray(v) || cJSON_IsString(v))
+		return (conf_strings(v, out, "path", cause));
+	*cause = "must be true, false, a path or an array of paths";
+	return (-1);
+}
+
+/*
  * path made absolute against cwd and lexically normal: no "." or empty
  * parts, ".." applied, so two spellings of one file compare equal.
  */
@@ -1024,6 +1091,11 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_cron(v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_TZ:
 		return (conf_tz(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_WATCH:
+		return (conf_watch(v, CONF_FIELD(c, o, char **), cause));
+	case OPTIONS_GLOBS:
+		return (conf_strings(v, CONF_FIELD(c, o, char **), "glob",
+		    cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1203,7 +1275,7 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 {
 	cJSON	*codes;
 	size_t	 i;
-	char	*k, *const *s;
+	char	*k, *const *s, *const *v;
 
 	switch (o->type) {
 	case OPTIONS_NAME:
@@ -1313,6 +1385,16 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 		if (*CONF_CFIELD(c, o, char **) != NULL)
 			cJSON_AddItemToObject(obj, o->key,
 			    hookconf_json(*CONF_CFIELD(c, o, char **)));
+		break;
+	case OPTIONS_WATCH:
+	case OPTIONS_GLOBS:
+		/* Absent when off: the dump of other apps is unchanged. */
+		if ((v = *CONF_CFIELD(c, o, char **)) == NULL)
+			break;
+		if (v[0] == NULL)
+			cJSON_AddTrueToObject(obj, o->key);
+		else
+			cJSON_AddItemToObject(obj, o->key, json_from_strv(v));
 		break;
 	}
 }

@@ -41,6 +41,7 @@ static const struct rec_field {
 	F(exit_code, REC_INT, -1, 255),
 	F(exit_signal, REC_INT, 0, 64),
 	F(dep_wait, REC_BOOL, 0, 1),
+	F(watch_wait, REC_BOOL, 0, 1),
 	F(fail_after, REC_BOOL, 0, 1),
 	F(peer_pid, REC_PID, 0, STATE_PID_MAX),
 	F(peer_pgid, REC_PID, 0, STATE_PID_MAX),

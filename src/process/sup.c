@@ -38,6 +38,10 @@
  *   starts an app waiting for its backoff at once;
  * - a job (cron_mode: run) that exits 0 is done until its next time,
  *   whatever the policy: restart always is on-failure for it.
+ * - with watch, a failed start neither backs off nor ends errored: the
+ *   app waits, with no timer, for the next change of its files (a watch
+ *   trigger, which starts it) or for the user; max_restarts does not
+ *   apply, since no start happens without a change (edit, save, up).
  */
 #include <string.h>
 
@@ -71,6 +75,8 @@ enum sup_timer {
 				   waiting) */
 #define FX_FAIL_AFTER	0x400	/* fail_after = true: the stop ends a
 				   failed start (not ready in time) */
+#define FX_WATCH_WAIT	0x800	/* watch_wait = true (cleared by leaving
+				   waiting) */
 
 struct sup_cell;
 typedef const struct sup_cell *(*sup_guard)(const struct app_run *,
@@ -212,7 +218,17 @@ static const struct sup_cell
 	"failed start; backing off" },
     c_failed_too_many = { APP_ERRORED, NULL, ACT_TIMER_STOP,
 	FX_FAILS_INC | FX_AFTER_CLEAR, T_NONE,
-	"failed too many starts in a row" };
+	"failed too many starts in a row" },
+    /* Watch: a failed start waits for a change, with no timer. */
+    c_exit_watch = { APP_WAITING, NULL, ACT_TIMER_STOP,
+	FX_FAILS_INC | FX_WATCH_WAIT, T_NONE,
+	"crashed; waiting for a file change" },
+    c_unready_watch = { APP_WAITING, NULL, ACT_TIMER_STOP,
+	FX_FAILS_INC | FX_AFTER_CLEAR | FX_WATCH_WAIT, T_NONE,
+	"not ready within listen_timeout; waiting for a file change" },
+    c_failed_watch = { APP_WAITING, NULL, ACT_TIMER_STOP,
+	FX_FAILS_INC | FX_AFTER_CLEAR | FX_WATCH_WAIT, T_NONE,
+	"failed start; waiting for a file change" };
 
 static bool
 sup_stop_code(const struct app_conf *c, int code)
@@ -247,9 +263,12 @@ g_exit(const struct app_run *r, const struct sup_in *in)
 		return (&c_exit_clean);
 	/* Not ready yet: it never started. */
 	if (in->now - r->started < c->min_uptime ||
-	    (r->state == APP_LAUNCHING && c->ready != NULL))
+	    (r->state == APP_LAUNCHING && c->ready != NULL)) {
+		if (c->watch != NULL)
+			return (&c_exit_watch);
 		return (r->fails + 1 > c->max_restarts ? &c_exit_too_many :
 		    &c_exit_early);
+	}
 	return (c->restart_delay == 0 ? &c_exit_respawn : &c_exit_delay);
 }
 
@@ -264,6 +283,9 @@ g_stop_done(const struct app_run *r, const struct sup_in *in)
 		return (r->fail_after ? &c_succ_unready : &c_succ_stopped);
 	if (r->start_after)
 		return (r->count_after ? &c_restarted : &c_started_after);
+	if (r->fail_after && in->conf->watch != NULL)
+		return (r->cause != CAUSE_CRASH ? &c_failed_watch :
+		    &c_unready_watch);
 	if (r->fail_after && r->cause != CAUSE_CRASH)
 		return (r->fails + 1 > in->conf->max_restarts ?
 		    &c_failed_too_many : &c_failed_wait);
@@ -339,11 +361,13 @@ g_wait_start(const struct app_run *r, const struct sup_in *in)
 	return (r->dep_wait ? &c_start_deps : &c_start);
 }
 
+/* Held, or waiting for a change: no timer of its own is due. */
 static const struct sup_cell *
 g_wait_timer(const struct app_run *r, const struct sup_in *in)
 {
 	(void)in;
-	return (r->dep_wait ? &c_nothing : &c_respawn_delayed);
+	return (r->dep_wait || r->watch_wait ? &c_nothing :
+	    &c_respawn_delayed);
 }
 
 /* Held again: the reason is already updated (app-deps.c). */
@@ -372,7 +396,10 @@ g_trigger(const struct app_run *r, const struct sup_in *in)
 	return (&c_trigger);
 }
 
-/* A trigger while waiting: only a change of watched files starts it. */
+/*
+ * A trigger while waiting: only a change of watched files starts it, from
+ * its backoff or from waiting for that change (watch_wait).
+ */
 static const struct sup_cell *
 g_trigger_wait(const struct app_run *r, const struct sup_in *in)
 {
@@ -627,14 +654,18 @@ sup_step(struct app_run *r, const struct sup_in *in, struct sup_out *out)
 		r->delete_after = true;
 	if (fx & FX_LEADER_GONE)
 		r->leader_gone = true;
-	if (fx & FX_DEP_WAIT)
+	if (fx & FX_DEP_WAIT) {
 		r->dep_wait = true;
+		r->watch_wait = false;
+	}
+	if (fx & FX_WATCH_WAIT)
+		r->watch_wait = true;
 	if (c->actions & ACT_SPAWN)
 		r->respawn = (fx & FX_RESPAWN) != 0;
 	if (c->next != SUP_SAME)
 		r->state = c->next;
 	if (r->state != APP_WAITING)
-		r->dep_wait = false;
+		r->dep_wait = r->watch_wait = false;
 	out->timer_ms = (out->actions & ACT_TIMER) ?
 	    sup_timer_ms(c->timer, r, in->conf) : 0;
 	out->reason = NULL;

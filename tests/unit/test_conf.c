@@ -183,13 +183,14 @@ test_all_problems(void **state)
 
 	(void)state;
 	assert_int_equal(parse("{\"script\":\"x\",\"max_restart\":3,"
-	    "\"kill_timeout\":\"soon\",\"watch\":true,\"instances\":1,"
+	    "\"kill_timeout\":\"soon\",\"watch\":3,\"instances\":1,"
 	    "\"exec_mode\":\"cluster\",\"treekill\":false,\"vizion\":false,"
 	    "\"min-uptime\":5,\"zzzzqqqq\":1}", &c, cause, sizeof cause), -1);
 	assert_non_null(strstr(cause,
 	    "max_restart: unknown key; did you mean 'max_restarts'?\n"));
 	assert_non_null(strstr(cause, "kill_timeout: "));
-	assert_non_null(strstr(cause, "PM2's watch is not supported yet"));
+	assert_non_null(strstr(cause, "watch: must be true, false, a path or "
+	    "an array of paths"));
 	assert_non_null(strstr(cause, "PM2's treekill is not supported"));
 	assert_null(strstr(cause, "PM2's instances"));
 	assert_null(strstr(cause, "vizion"));
