@@ -52,6 +52,14 @@ int	 render_failures(const cJSON *apps);
 extern const char *cli_err_prefix;
 
 int	 cli_start(int argc, char **argv);
+/*
+ * Reads the app file at path into args ("apps", each with its cwd made
+ * absolute, keys of overrides added; "file"); exits on a bad file.
+ */
+cJSON	*cli_start_file(const char *path, const cJSON *overrides,
+	    cJSON *args);
+/* opm apply FILE [--prune] [--dry-run] [--json] (src/cli/apply.c). */
+int	 cli_apply(int argc, char **argv);
 /* An app file opm start reads; its apps as an array the caller owns. */
 bool	 cli_appfile_is(const char *path);
 cJSON	*cli_appfile_apps(const char *path);

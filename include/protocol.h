@@ -56,6 +56,7 @@
 #define PROTO_CMD_RESTORE	"restore"
 #define PROTO_CMD_EXPORT	"export"
 #define PROTO_CMD_SCALE		"scale"
+#define PROTO_CMD_APPLY		"apply"
 
 /* Request arguments (keys of args). */
 #define PROTO_ARG_TARGET	"target"	/* string or array of them */
@@ -71,6 +72,8 @@
 #define PROTO_ARG_FROM_BACKUP	"from_backup"	/* restore */
 #define PROTO_ARG_INSTANCES	"instances"	/* scale: how many */
 #define PROTO_ARG_DELTA		"delta"		/* scale: how many more */
+#define PROTO_ARG_PRUNE		"prune"		/* apply: delete the others */
+#define PROTO_ARG_DRY_RUN	"dry_run"	/* apply: the plan only */
 
 /* The target word naming every app; a target list is comma-separated. */
 #define PROTO_TARGET_ALL	"all"

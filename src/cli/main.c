@@ -681,6 +681,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "scale", NULL, "scale NAME N|+N|-N",
 	  "set the number of instances of an app: new ones start, the "
 	  "highest numbers are deleted first", cli_scale },
+	{ "apply", NULL, "apply FILE [--prune] [--dry-run] [--json]",
+	  "make the apps match FILE: create missing ones, restart changed "
+	  "ones, --prune deletes the others; --dry-run prints the plan",
+	  cli_apply },
 	{ "list", "ls", "list [--json]",
 	  "table of apps, one row per instance (NAME:K)", cli_list },
 	{ "status", NULL, "status [--json]", "same as list", cli_list },

@@ -39,6 +39,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ PROTO_CMD_RESTORE,	cmd_restore },
 	{ PROTO_CMD_EXPORT,	cmd_export },
 	{ PROTO_CMD_SCALE,	cmd_scale },
+	{ PROTO_CMD_APPLY,	cmd_apply },
 };
 
 void
@@ -48,6 +49,7 @@ cmd_free(struct cmd_ctx *ctx)
 	free(ctx->ids);
 	free(ctx->actions);
 	cJSON_Delete(ctx->gone);
+	cJSON_Delete(ctx->plan);
 	free(ctx);
 }
 
