@@ -7,7 +7,9 @@
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
 #           util-linux, systemd-analyze, groff, node and npm, and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
-#           drives to write a real `pm2 save` dump
+#           drives to write a real `pm2 save` dump; openssh-server and
+#           ansible for the remote tests (t-remote-*: a real sshd on
+#           127.0.0.1, ansible-playbook against localhost)
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
 #           asks for it)
 # Nothing is installed when everything is there. OPM_NO_DEPS=1 skips the
@@ -66,6 +68,10 @@ set_check()
 	need nodejs have node
 	need npm have npm
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2
+	# opm --host over a real sshd, and the Ansible module (issue 18).
+	need openssh-server test -x /usr/sbin/sshd
+	need openssh-client have ssh
+	need ansible have ansible-playbook
 }
 
 set_fuzz()

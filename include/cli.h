@@ -18,6 +18,33 @@ struct cli_cmd {
 	int		(*exec)(int argc, char **argv);
 };
 
+/* A remote host of opm --host (src/cli/remote.c). */
+struct cli_host {
+	char	 *label;	/* as written, without ssh:// */
+	char	 *user;		/* NULL: ssh's default */
+	char	 *host;
+	char	 *port;		/* NULL: ssh's default */
+	char	 *opm;		/* the remote opm; NULL: "opm" in its PATH */
+	char	**argv;		/* the ssh command, made once */
+	char	**argv_start;	/* the same with dial-stdio --start */
+	int	  status;	/* ssh's wait status when it gave up */
+};
+
+/* The host this command talks to; NULL: the local daemon. */
+extern const struct cli_host *cli_remote;
+/*
+ * Runs the command c against the hosts (URLs or groups of the hosts file):
+ * one host in this process, several in one child each, output prefixed.
+ */
+int	 cli_remote_main(char **hosts, size_t n, const struct cli_cmd *c,
+	    int argc, char **argv);
+/* Connects through ssh; -1 when ssh or dial-stdio gave up. */
+int	 cli_remote_connect(struct client *, bool start);
+/* Exits 3 with why the last cli_remote_connect failed. */
+void	 cli_remote_fatal(void) __attribute__((noreturn));
+/* opm dial-stdio (src/cli/dialstdio.c). */
+int	 cli_dial_stdio(int argc, char **argv);
+
 extern struct paths	cli_paths;
 extern bool		cli_color;
 

@@ -69,6 +69,7 @@
 #define PROTO_ARG_SIGNAL	"signal"
 #define PROTO_ARG_STREAM	"stream"	/* logs: "out" or "err" */
 #define PROTO_ARG_FOLLOW	"follow"	/* logs */
+#define PROTO_ARG_TAIL		"tail"		/* logs: lines sent back */
 #define PROTO_ARG_FROM_BACKUP	"from_backup"	/* restore */
 #define PROTO_ARG_INSTANCES	"instances"	/* scale: how many */
 #define PROTO_ARG_DELTA		"delta"		/* scale: how many more */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,51 +13,18 @@
 
 #include "cli.h"
 #include "json.h"
+#include "logtail.h"
 #include "opm.h"
 #include "protocol.h"
 #include "parse.h"
 #include "xmem.h"
 
-/* Prints the last n lines of path[0..size), each led by prefix. */
+/* Prints the lines of out[0..len), each led by prefix. */
 static void
-logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
+logs_print(const char *out, size_t len, const char *prefix)
 {
-	char		 buf[65536], *out, *p, *nl;
-	uint64_t	 pos = size, start = 0;
-	long long	 seen = 0;
-	ssize_t		 r;
-	size_t		 len, i;
-	int		 fd;
+	const char	*p, *nl;
 
-	if (n <= 0 || size == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) ==
-	    -1)
-		return;
-	/* Walk back to the n-th line end before the last one. */
-	while (pos > 0 && seen < n) {
-		len = pos > sizeof buf ? sizeof buf : pos;
-		pos -= len;
-		if ((r = pread(fd, buf, len, pos)) <= 0)
-			break;
-		for (i = (size_t)r; i > 0; i--) {
-			if (buf[i - 1] != '\n' || pos + i == size)
-				continue;
-			if (++seen == n) {
-				start = pos + i;
-				break;
-			}
-		}
-		if (seen == n)
-			break;
-	}
-	len = size - start;
-	out = xmalloc(len + 1);
-	for (i = 0; i < len; i += r) {
-		if ((r = pread(fd, out + i, len - i, start + i)) <= 0)
-			break;
-	}
-	close(fd);
-	len = i;
-	out[len] = '\0';
 	/* Bytes as they are: a NUL must not end the line (no %s here). */
 	for (p = out; p < out + len; p = nl + 1) {
 		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
@@ -65,7 +33,37 @@ logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
 		fwrite(p, 1, nl - p, stdout);
 		putchar('\n');
 	}
+}
+
+/* Prints the last n lines of path[0..size), each led by prefix. */
+static void
+logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
+{
+	char	*out;
+	size_t	 len;
+
+	if ((out = logtail_read(path, size, n, SIZE_MAX, &len)) == NULL)
+		return;
+	logs_print(out, len, prefix);
 	free(out);
+}
+
+/* Lines the daemon sent (logs "tail": a remote daemon's files). */
+static void
+logs_tail_sent(const cJSON *lines, const char *prefix)
+{
+	const cJSON	*e;
+	const char	*why;
+	char		*s;
+
+	cJSON_ArrayForEach(e, lines) {
+		if ((s = json_bytes_dup(e, &why)) == NULL)
+			continue;
+		fputs(prefix, stdout);
+		fputs(s, stdout);
+		putchar('\n');
+		free(s);
+	}
 }
 
 int
@@ -115,12 +113,22 @@ cli_logs(int argc, char **argv)
 		cJSON_AddStringToObject(args, PROTO_ARG_STREAM, stream);
 	if (follow)
 		cJSON_AddTrueToObject(args, PROTO_ARG_FOLLOW);
+	/* A remote daemon's files are not here: it sends the lines. */
+	if (cli_remote != NULL)
+		cJSON_AddNumberToObject(args, PROTO_ARG_TAIL, (double)lines);
 	cli_connect(&c, true);
 	d = cli_request(&c, PROTO_CMD_LOGS, args);
 	prefix = t == NULL || cJSON_GetArraySize(d) > 1;
 	cJSON_ArrayForEach(e, d) {
 		name = render_label(e, label, sizeof label);
 		snprintf(pre, sizeof pre, "%s | ", name);
+		if (cli_remote != NULL) {
+			logs_tail_sent(cJSON_GetObjectItem(e, "out_tail"),
+			    prefix ? pre : "");
+			logs_tail_sent(cJSON_GetObjectItem(e, "err_tail"),
+			    prefix ? pre : "");
+			continue;
+		}
 		if (json_str(e, "out_log") != NULL)
 			logs_tail(json_str(e, "out_log"), (uint64_t)
 			    cJSON_GetObjectItem(e, "out_size")->valuedouble,
