@@ -28,6 +28,7 @@ struct cli_host {
 	char	**argv;		/* the ssh command, made once */
 	char	**argv_start;	/* the same with dial-stdio --start */
 	int	  status;	/* ssh's wait status when it gave up */
+	bool	  prefixed;	/* output lines are led by label already */
 };
 
 /* The host this command talks to; NULL: the local daemon. */
@@ -38,6 +39,8 @@ extern const struct cli_host *cli_remote;
  */
 int	 cli_remote_main(char **hosts, size_t n, const struct cli_cmd *c,
 	    int argc, char **argv);
+/* "HOST: " for messages about the remote host; "" when not needed. */
+const char *cli_remote_who(void);
 /* Connects through ssh; -1 when ssh or dial-stdio gave up. */
 int	 cli_remote_connect(struct client *, bool start);
 /* Exits 3 with why the last cli_remote_connect failed. */

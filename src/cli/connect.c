@@ -151,8 +151,7 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 			cli_fatal(EXIT_NODAEMON, "cannot send to the daemon: "
 			    "%s", strerror(e));
 	} else if ((r = client_recv(c, &cause)) == NULL)
-		cli_fatal(EXIT_NODAEMON, "%s%s%s", cli_remote ?
-		    cli_remote->label : "", cli_remote ? ": " : "", cause);
+		cli_fatal(EXIT_NODAEMON, "%s%s", cli_remote_who(), cause);
 	ok = cJSON_GetObjectItemCaseSensitive(r, PROTO_OK);
 	if (!cJSON_IsTrue(ok)) {
 		char	msg[8192], *p, *nl;

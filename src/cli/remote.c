@@ -39,6 +39,18 @@ static const char *const remote_local_only[] = {
 	"startup", "unstartup", "init", "dial-stdio", NULL
 };
 
+/* "HOST: " before a message, unless every line is led by it already. */
+const char *
+cli_remote_who(void)
+{
+	static char	buf[1100];
+
+	if (cli_remote == NULL || cli_remote->prefixed)
+		return ("");
+	snprintf(buf, sizeof buf, "%.1000s: ", cli_remote->label);
+	return (buf);
+}
+
 /* Parses ssh://[USER@]HOST[:PORT][/PATH]; -1 and *cause when it is not. */
 static int
 remote_parse(const char *url, struct cli_host *h, const char **cause)
@@ -277,7 +289,7 @@ cli_remote_connect(struct client *c, bool start)
 			h->argv = argv;
 	}
 	if (client_connect_cmd(c, argv) == -1)
-		cli_fatal(EXIT_NODAEMON, "%s: cannot run %s: %s", h->label,
+		cli_fatal(EXIT_NODAEMON, "%scannot run %s: %s", cli_remote_who(),
 		    argv[0], strerror(errno));
 	if (client_send(c, PROTO_CMD_PING, NULL) == -1 ||
 	    (r = client_recv(c, &cause)) == NULL) {
@@ -291,9 +303,9 @@ cli_remote_connect(struct client *c, bool start)
 	cJSON_Delete(r);
 	if (ver != PROTO_VERSION) {
 		client_close(c);
-		cli_fatal(EXIT_NODAEMON, "%s: daemon speaks protocol %d, this "
+		cli_fatal(EXIT_NODAEMON, "%sdaemon speaks protocol %d, this "
 		    "opm needs %d (upgrade opm there, or use an opm of "
-		    "protocol %d here)", h->label, ver, PROTO_VERSION, ver);
+		    "protocol %d here)", cli_remote_who(), ver, PROTO_VERSION, ver);
 	}
 	return (0);
 }
@@ -305,18 +317,18 @@ cli_remote_fatal(void)
 	int	s = cli_remote->status;
 
 	if (WIFEXITED(s) && WEXITSTATUS(s) == 255)
-		cli_fatal(EXIT_NODAEMON, "%s: ssh failed (exit 255; see its "
-		    "message above)", cli_remote->label);
+		cli_fatal(EXIT_NODAEMON, "%sssh failed (exit 255; see its "
+		    "message above)", cli_remote_who());
 	if (WIFEXITED(s) && WEXITSTATUS(s) == 127)
-		cli_fatal(EXIT_NODAEMON, "%s: cannot run opm dial-stdio there "
+		cli_fatal(EXIT_NODAEMON, "%scannot run opm dial-stdio there "
 		    "(is opm in the PATH of non-interactive ssh sessions? "
-		    "ssh://HOST/PATH/TO/OPM names it)", cli_remote->label);
+		    "ssh://HOST/PATH/TO/OPM names it)", cli_remote_who());
 	if (WIFEXITED(s))
-		cli_fatal(EXIT_NODAEMON, "%s: cannot reach the daemon (opm "
-		    "dial-stdio exited %d)", cli_remote->label,
+		cli_fatal(EXIT_NODAEMON, "%scannot reach the daemon (opm "
+		    "dial-stdio exited %d)", cli_remote_who(),
 		    WEXITSTATUS(s));
-	cli_fatal(EXIT_NODAEMON, "%s: cannot reach the daemon (ssh killed by "
-	    "signal %d)", cli_remote->label, WTERMSIG(s));
+	cli_fatal(EXIT_NODAEMON, "%scannot reach the daemon (ssh killed by "
+	    "signal %d)", cli_remote_who(), WTERMSIG(s));
 }
 
 /* Copies the lines of fd to out, each led by "LABEL: "; false at EOF. */
@@ -386,6 +398,7 @@ remote_fanout(struct remote_list *l, const struct cli_cmd *c, int argc,
 		if (pids[i] == 0) {
 			dup2(po[1], 1);
 			dup2(pe[1], 2);
+			hosts[i].prefixed = true;
 			cli_remote = &hosts[i];
 			cli_color = false;
 			code = c->exec(argc, argv);
