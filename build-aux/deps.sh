@@ -5,7 +5,8 @@
 # those work on a fresh machine by themselves. Sets:
 #   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
-#           util-linux, systemd-analyze, groff, node and npm, and PM2
+#           util-linux, systemd-analyze, groff, tmux (opm monit is
+#           driven in it), node and npm, and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
 #           drives to write a real `pm2 save` dump; openssh-server and
 #           ansible for the remote tests (t-remote-*: a real sshd on
@@ -65,6 +66,7 @@ set_check()
 	need util-linux have setpriv
 	need systemd have systemd-analyze
 	need groff-base have groff
+	need tmux have tmux
 	need nodejs have node
 	need npm have npm
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2

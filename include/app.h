@@ -165,6 +165,14 @@ int		 app_log_check(const struct app_conf *c, char *cause,
 /* app-event.c */
 /* Feeds one event to the state machine and carries out its actions. */
 void		 app_event(struct app *, enum sup_event);
+/*
+ * A restart trigger fired (watch, memory, cron, health): a graceful
+ * restart counted under cause, with reason logged and kept for info
+ * (a failed start for memory right after the start: src/process/sup.c).
+ * Does nothing where the app is not running (or, for watch, waiting).
+ */
+void		 app_trigger(struct app *, enum restart_cause,
+		    const char *reason);
 
 /* app-spawn.c */
 uint64_t	 app_spawned(void);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cJSON.h>
 
@@ -71,6 +72,12 @@ char	*cli_opmd_path(void);
 cJSON	*cli_env_base(bool inherit);
 
 void	 render_list(const cJSON *apps);
+/* The table of render_list, line by line (opm monit draws it too). */
+int	 render_name_width(const cJSON *apps);
+void	 render_header(int w, char *buf, size_t len);
+/* One app's row, colored when color and cli_color; -1 if malformed. */
+int	 render_row(const cJSON *app, int w, bool color, char *buf,
+	    size_t len);
 void	 render_info(const cJSON *app);
 /* An app's name as a target names it: NAME, or NAME:K (an instance). */
 const char *render_label(const cJSON *, char *buf, size_t len);
@@ -107,6 +114,10 @@ int	 cli_unstartup(int argc, char **argv);
 /* Prints the start options of `opm help start` (src/cli/start.c). */
 void	 cli_start_help(void);
 int	 cli_logs(int argc, char **argv);
+/* Calls cb(arg, line, len) for each of the last n lines of path[0..size). */
+void	 logs_tail_each(const char *path, uint64_t size, long long n,
+	    void (*cb)(void *, const char *, size_t), void *arg);
+int	 cli_monit(int argc, char **argv);
 int	 cli_flush(int argc, char **argv);
 int	 cli_startup(int argc, char **argv);
 const struct cli_cmd *cli_cmd_find(const char *);

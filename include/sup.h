@@ -48,8 +48,29 @@ enum sup_event {
 	EV_READY,	/* the app said or showed it is ready */
 	EV_READY_TIMEOUT, /* not ready within listen_timeout */
 	EV_WATCHDOG,	/* no WATCHDOG=1 within watchdog_sec */
+	/*
+	 * A restart trigger fired (watch, memory, cron, health: the cause
+	 * is in sup_in, the reason already in the record): a graceful
+	 * restart, counted, never a crash. app_trigger() sends it.
+	 */
+	EV_TRIGGER,
 };
-#define SUP_NEVENTS	(EV_WATCHDOG + 1)
+#define SUP_NEVENTS	(EV_TRIGGER + 1)
+
+/*
+ * Why the restart sequence under way began: every counted restart is
+ * counted under its cause too (restarts_by), for events and metrics.
+ */
+enum restart_cause {
+	CAUSE_USER,	/* restart or reload asked for */
+	CAUSE_CRASH,	/* exited, or not ready within listen_timeout */
+	CAUSE_WATCHDOG,	/* no WATCHDOG=1 within watchdog_sec */
+	CAUSE_WATCH,	/* a watched file changed */
+	CAUSE_MEMORY,	/* over max_memory_restart */
+	CAUSE_CRON,	/* cron_restart */
+	CAUSE_HEALTH,	/* health checks failed */
+};
+#define SUP_NCAUSES	(CAUSE_HEALTH + 1)
 
 /*
  * The runtime record. Everything here but the last two fields is saved in
@@ -76,6 +97,8 @@ struct app_run {
 	int		 exit_signal;	/* 0 if exited */
 	bool		 dep_wait;	/* waiting: held for depends_on */
 	bool		 fail_after;	/* the stop ends a failed start */
+	enum restart_cause cause;	/* of the restart under way */
+	unsigned	 restarts_by[SUP_NCAUSES]; /* restarts, by cause */
 	char		 reason[256];	/* of the last transition */
 	/*
 	 * Not saved: a successor daemon never finishes a delete whose client
@@ -93,7 +116,7 @@ struct app_run {
 				   group, then forget the group */
 #define ACT_TIMER	0x010	/* (re)arm the timer for out.timer_ms */
 #define ACT_TIMER_STOP	0x020	/* disarm the timer */
-#define ACT_COUNT	0x040	/* restarts += 1 */
+#define ACT_COUNT	0x040	/* restarts, restarts_by[cause] += 1 */
 #define ACT_DESTROY	0x080	/* unlink and free the app */
 #define ACT_READY_WAIT	0x100	/* wait for readiness: listen_timeout,
 				   probes (app-ready.c) */
@@ -102,6 +125,7 @@ struct sup_in {
 	enum sup_event		 event;
 	uint64_t		 now;		/* monotonic ms */
 	bool			 group_alive;	/* leader gone, group not */
+	enum restart_cause	 cause;		/* EV_TRIGGER's */
 	const struct app_conf	*conf;
 };
 
@@ -122,6 +146,7 @@ bool	 sup_waits_group(const struct app_run *);
 uint64_t sup_backoff(const struct app_conf *, unsigned fails);
 const char *sup_state_name(enum app_state);
 const char *sup_event_name(enum sup_event);
+const char *sup_cause_name(enum restart_cause);	/* "crash", "watch"... */
 /* The state of that name, or -1. */
 int	 sup_state_from_name(const char *);
 bool	 sup_running(enum app_state);	/* a process exists */

@@ -19,33 +19,38 @@
 #include "parse.h"
 #include "xmem.h"
 
-/* Prints the lines of out[0..len), each led by prefix. */
-static void
-logs_print(const char *out, size_t len, const char *prefix)
+/* Calls cb for each of the last n lines of path[0..size). */
+void
+logs_tail_each(const char *path, uint64_t size, long long n,
+    void (*cb)(void *, const char *, size_t), void *arg)
 {
+	char		*out;
 	const char	*p, *nl;
-
-	/* Bytes as they are: a NUL must not end the line (no %s here). */
-	for (p = out; p < out + len; p = nl + 1) {
-		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
-			nl = out + len;
-		fputs(prefix, stdout);
-		fwrite(p, 1, nl - p, stdout);
-		putchar('\n');
-	}
-}
-
-/* Prints the last n lines of path[0..size), each led by prefix. */
-static void
-logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
-{
-	char	*out;
-	size_t	 len;
+	size_t		 len;
 
 	if ((out = logtail_read(path, size, n, SIZE_MAX, &len)) == NULL)
 		return;
-	logs_print(out, len, prefix);
+	for (p = out; p < out + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
+			nl = out + len;
+		cb(arg, p, nl - p);
+	}
 	free(out);
+}
+
+/* Bytes as they are: a NUL must not end the line (no %s here). */
+static void
+logs_print(void *prefix, const char *line, size_t len)
+{
+	fputs(prefix, stdout);
+	fwrite(line, 1, len, stdout);
+	putchar('\n');
+}
+
+static void
+logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
+{
+	logs_tail_each(path, size, n, logs_print, (void *)prefix);
 }
 
 /* Lines the daemon sent (logs "tail": a remote daemon's files). */

@@ -703,6 +703,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "logs", NULL, "logs [TARGET] [--lines N] [--follow] [--out|--err]",
 	  "last N lines (15), then follow; no TARGET: all apps, prefixed",
 	  cli_logs },
+	{ "monit", NULL, "monit",
+	  "terminal dashboard: apps, CPU, memory, the selected app's log; "
+	  "keys restart, stop, start", cli_monit },
 	{ "flush", NULL, "flush [TARGET]",
 	  "empty the log files (all apps by default)", cli_flush },
 	{ "env", NULL, "env TARGET",

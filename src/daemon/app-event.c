@@ -92,8 +92,23 @@ app_signals(struct app *a, unsigned actions)
 	}
 }
 
+static void	app_step(struct app *, enum sup_event, enum restart_cause);
+
 void
 app_event(struct app *a, enum sup_event ev)
+{
+	app_step(a, ev, CAUSE_USER);
+}
+
+void
+app_trigger(struct app *a, enum restart_cause cause, const char *reason)
+{
+	strlcpy(a->run.reason, reason, sizeof a->run.reason);
+	app_step(a, EV_TRIGGER, cause);
+}
+
+static void
+app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 {
 	struct sup_in	in;
 	struct sup_out	out;
@@ -104,6 +119,7 @@ app_event(struct app *a, enum sup_event ev)
 	in.now = app_now();
 	/* Observed only where the table looks at it: cheap otherwise. */
 	in.group_alive = sup_waits_group(&a->run) && app_group_alive(a);
+	in.cause = cause;
 	in.conf = &a->conf;
 	sup_step(&a->run, &in, &out);
 	if (out.reason != NULL)
@@ -116,8 +132,10 @@ app_event(struct app *a, enum sup_event ev)
 		a->run.timer_due = 0;
 	}
 	app_signals(a, out.actions);
-	if (out.actions & ACT_COUNT)
+	if (out.actions & ACT_COUNT) {
 		a->run.restarts++;
+		a->run.restarts_by[a->run.cause]++;
+	}
 	/* No process, no group: nothing may be signalled by a stale id. */
 	if (!sup_running(a->run.state)) {
 		a->run.pgid = 0;

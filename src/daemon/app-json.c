@@ -13,7 +13,7 @@ cJSON *
 app_to_json(struct app *a, bool detail)
 {
 	struct proc_stats	 ps;
-	cJSON			*o = cJSON_CreateObject(), *argv;
+	cJSON			*o = cJSON_CreateObject(), *argv, *by;
 	uint64_t		 now = app_now(), up = 0;
 	size_t			 i;
 	double			 cpu = 0;
@@ -32,6 +32,10 @@ app_to_json(struct app *a, bool detail)
 	else
 		cJSON_AddNullToObject(o, "pid");
 	cJSON_AddNumberToObject(o, "restarts", a->run.restarts);
+	by = cJSON_AddObjectToObject(o, "restarts_by_cause");
+	for (i = 0; i < SUP_NCAUSES; i++)
+		cJSON_AddNumberToObject(by, sup_cause_name(i),
+		    a->run.restarts_by[i]);
 	if (a->run.pid > 0)
 		up = now - a->run.started;
 	cJSON_AddNumberToObject(o, "uptime_ms", (double)up);

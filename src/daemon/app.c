@@ -601,6 +601,7 @@ void
 app_reset(struct app *a)
 {
 	a->run.restarts = 0;
+	memset(a->run.restarts_by, 0, sizeof a->run.restarts_by);
 	a->run.fails = 0;
 	app_save(a);
 }

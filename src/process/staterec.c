@@ -42,6 +42,17 @@ static const struct rec_field {
 	F(exit_signal, REC_INT, 0, 64),
 	F(dep_wait, REC_BOOL, 0, 1),
 	F(fail_after, REC_BOOL, 0, 1),
+	F(cause, REC_INT, 0, SUP_NCAUSES - 1),
+#define B(k, i)	{ "restarts_" k, REC_UINT, 0, 0xffffffffLL, \
+	offsetof(struct app_run, restarts_by) + (i) * sizeof(unsigned) }
+	B("user", CAUSE_USER),
+	B("crash", CAUSE_CRASH),
+	B("watchdog", CAUSE_WATCHDOG),
+	B("watch", CAUSE_WATCH),
+	B("memory", CAUSE_MEMORY),
+	B("cron", CAUSE_CRON),
+	B("health", CAUSE_HEALTH),
+#undef B
 #undef F
 };
 #define REC_NFIELDS	(sizeof rec_fields / sizeof rec_fields[0])

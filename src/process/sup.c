@@ -26,7 +26,12 @@
  *   fails at once, so that the user sees why;
  * - a start whose dependencies (depends_on) are not met waits, with no
  *   timer, until they are (EV_START) or cannot be (EV_DEP_FAIL: errored);
- *   app-deps.c decides which and writes the reason first.
+ *   app-deps.c decides which and writes the reason first;
+ * - a restart trigger (watch, memory, cron, health: EV_TRIGGER) restarts
+ *   a running app gracefully and counts it under its cause; a memory
+ *   trigger before min_uptime (or before ready) is a failed start, so
+ *   that an app too big to start ends errored; a watch trigger also
+ *   starts an app waiting for its backoff at once.
  */
 #include <string.h>
 
@@ -174,7 +179,22 @@ static const struct sup_cell
     c_start_deps = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER,
 	FX_FAILS_RESET | FX_AFTER_CLEAR, T_MIN_UPTIME, "dependencies met" },
     c_dep_fail = { APP_ERRORED, NULL, ACT_TIMER_STOP, FX_CAUSE, T_NONE,
-	"a dependency failed" };
+	"a dependency failed" },
+    /* Restart triggers: the reason is the trigger's, in the record. */
+    c_trigger = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
+	FX_RESTART_AFTER | FX_CAUSE, T_KILL_TIMEOUT, "restart triggered" },
+    c_trigger_fail = { APP_STOPPING, NULL, ACT_SIG_STOP | ACT_TIMER,
+	FX_AFTER_CLEAR | FX_FAIL_AFTER | FX_CAUSE, T_KILL_TIMEOUT,
+	"restart triggered; a failed start" },
+    c_trigger_idle = { APP_LAUNCHING, NULL, ACT_SPAWN | ACT_TIMER |
+	ACT_COUNT, FX_FAILS_RESET | FX_AFTER_CLEAR | FX_RESPAWN | FX_CAUSE,
+	T_MIN_UPTIME, "restart triggered" },
+    c_failed_wait = { APP_WAITING, NULL, ACT_TIMER,
+	FX_FAILS_INC | FX_AFTER_CLEAR, T_BACKOFF,
+	"failed start; backing off" },
+    c_failed_too_many = { APP_ERRORED, NULL, ACT_TIMER_STOP,
+	FX_FAILS_INC | FX_AFTER_CLEAR, T_NONE,
+	"failed too many starts in a row" };
 
 static bool
 sup_stop_code(const struct app_conf *c, int code)
@@ -219,6 +239,9 @@ g_stop_done(const struct app_run *r, const struct sup_in *in)
 		return (&c_deleted);
 	if (r->start_after)
 		return (r->count_after ? &c_restarted : &c_started_after);
+	if (r->fail_after && r->cause != CAUSE_CRASH)
+		return (r->fails + 1 > in->conf->max_restarts ?
+		    &c_failed_too_many : &c_failed_wait);
 	if (r->fail_after)
 		return (r->fails + 1 > in->conf->max_restarts ?
 		    &c_unready_too_many : &c_unready_wait);
@@ -309,6 +332,26 @@ g_wait_dep_fail(const struct app_run *r, const struct sup_in *in)
 	return (r->dep_wait ? &c_dep_fail : &c_nothing);
 }
 
+/* A trigger while running: a restart, or a failed start (memory). */
+static const struct sup_cell *
+g_trigger(const struct app_run *r, const struct sup_in *in)
+{
+	if (in->cause == CAUSE_MEMORY && (in->now - r->started <
+	    in->conf->min_uptime || (r->state == APP_LAUNCHING &&
+	    in->conf->ready != NULL)))
+		return (&c_trigger_fail);
+	return (&c_trigger);
+}
+
+/* A trigger while waiting: only a change of watched files starts it. */
+static const struct sup_cell *
+g_trigger_wait(const struct app_run *r, const struct sup_in *in)
+{
+	if (r->dep_wait || in->cause != CAUSE_WATCH)
+		return (&c_nothing);
+	return (&c_trigger_idle);
+}
+
 /* The cells that only name a guard. */
 static const struct sup_cell
     c_g_exit = { SUP_SAME, g_exit, 0, 0, T_NONE, NULL },
@@ -323,7 +366,9 @@ static const struct sup_cell
     c_g_wait_dep_fail = { SUP_SAME, g_wait_dep_fail, 0, 0, T_NONE, NULL },
     c_g_exec_ok = { SUP_SAME, g_exec_ok, 0, 0, T_NONE, NULL },
     c_g_launch_timer = { SUP_SAME, g_launch_timer, 0, 0, T_NONE, NULL },
-    c_g_ready = { SUP_SAME, g_ready, 0, 0, T_NONE, NULL };
+    c_g_ready = { SUP_SAME, g_ready, 0, 0, T_NONE, NULL },
+    c_g_trigger = { SUP_SAME, g_trigger, 0, 0, T_NONE, NULL },
+    c_g_trigger_wait = { SUP_SAME, g_trigger_wait, 0, 0, T_NONE, NULL };
 
 /*
  * Every (state, event). A user event in a state where it means nothing is
@@ -350,6 +395,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_READY_TIMEOUT] = &c_ready_timeout,
 		/* Not armed before ready. */
 		[EV_WATCHDOG] = &c_nothing,
+		[EV_TRIGGER] = &c_g_trigger,
 	},
 	[APP_ONLINE] = {
 		[EV_START] = &c_nothing,
@@ -370,6 +416,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_READY] = &c_nothing,
 		[EV_READY_TIMEOUT] = &c_nothing,
 		[EV_WATCHDOG] = &c_watchdog,
+		[EV_TRIGGER] = &c_g_trigger,
 	},
 	[APP_WAITING] = {
 		[EV_START] = &c_g_wait_start,
@@ -388,6 +435,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_READY] = &c_nothing,
 		[EV_READY_TIMEOUT] = &c_nothing,
 		[EV_WATCHDOG] = &c_nothing,
+		[EV_TRIGGER] = &c_g_trigger_wait,
 	},
 	[APP_STOPPING] = {
 		[EV_START] = &c_g_start_stopping,
@@ -408,6 +456,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_READY] = &c_nothing,
 		[EV_READY_TIMEOUT] = &c_nothing,
 		[EV_WATCHDOG] = &c_nothing,
+		[EV_TRIGGER] = &c_nothing,
 	},
 	[APP_STOPPED] = {
 		[EV_START] = &c_start,
@@ -426,6 +475,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_READY] = &c_nothing,
 		[EV_READY_TIMEOUT] = &c_nothing,
 		[EV_WATCHDOG] = &c_nothing,
+		[EV_TRIGGER] = &c_nothing,
 	},
 	[APP_ERRORED] = {
 		[EV_START] = &c_start,
@@ -445,6 +495,7 @@ static const struct sup_cell *const sup_table[APP_NSTATES][SUP_NEVENTS] = {
 		[EV_READY] = &c_nothing,
 		[EV_READY_TIMEOUT] = &c_nothing,
 		[EV_WATCHDOG] = &c_nothing,
+		[EV_TRIGGER] = &c_nothing,
 	},
 };
 
@@ -486,6 +537,33 @@ sup_init(struct app_run *r)
 	r->state = APP_STOPPED;
 }
 
+/* The cause of the restart sequence an event begins, if it begins one. */
+static void
+sup_set_cause(struct app_run *r, const struct sup_in *in)
+{
+	switch (in->event) {
+	case EV_RESTART:
+		r->cause = CAUSE_USER;
+		break;
+	case EV_TRIGGER:
+		r->cause = in->cause;
+		break;
+	case EV_WATCHDOG:
+		r->cause = CAUSE_WATCHDOG;
+		break;
+	case EV_READY_TIMEOUT:
+		r->cause = CAUSE_CRASH;
+		break;
+	case EV_EXIT:
+	case EV_LEADER_EXIT:
+		if (r->state == APP_LAUNCHING || r->state == APP_ONLINE)
+			r->cause = CAUSE_CRASH;
+		break;
+	default:
+		break;
+	}
+}
+
 void
 sup_step(struct app_run *r, const struct sup_in *in, struct sup_out *out)
 {
@@ -494,6 +572,8 @@ sup_step(struct app_run *r, const struct sup_in *in, struct sup_out *out)
 
 	if (t->guard != NULL)
 		c = t->guard(r, in);
+	if (c != &c_nothing)
+		sup_set_cause(r, in);
 	fx = c->fx;
 	out->from = r->state;
 	out->actions = t->actions | c->actions;
@@ -571,9 +651,18 @@ sup_event_name(enum sup_event e)
 	static const char *const names[SUP_NEVENTS] = { "start", "stop",
 	    "restart", "delete", "exit", "leader-exit", "timer", "spawn-fail",
 	    "spawn-lack", "follow", "exec-ok", "hold", "dep-fail", "ready",
-	    "ready-timeout", "watchdog" };
+	    "ready-timeout", "watchdog", "trigger" };
 
 	return (names[e]);
+}
+
+const char *
+sup_cause_name(enum restart_cause c)
+{
+	static const char *const names[SUP_NCAUSES] = { "user", "crash",
+	    "watchdog", "watch", "memory", "cron", "health" };
+
+	return ((unsigned)c < SUP_NCAUSES ? names[c] : "unknown");
 }
 
 bool

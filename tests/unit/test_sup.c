@@ -40,10 +40,21 @@ fake_init(struct fake *f)
 }
 
 /* Feeds one event and carries out the actions the way app-event.c does. */
+static void	fake_cause(struct fake *, enum sup_event, int, int,
+		    enum restart_cause);
+
 static void
 fake_step(struct fake *f, enum sup_event ev, int code, int sig)
 {
-	struct sup_in	in = { .event = ev, .now = f->now, .conf = &f->conf };
+	fake_cause(f, ev, code, sig, CAUSE_USER);
+}
+
+static void
+fake_cause(struct fake *f, enum sup_event ev, int code, int sig,
+    enum restart_cause cause)
+{
+	struct sup_in	in = { .event = ev, .now = f->now, .cause = cause,
+			    .conf = &f->conf };
 	struct sup_out	out;
 
 	if (ev == EV_EXIT || ev == EV_LEADER_EXIT) {
@@ -53,8 +64,10 @@ fake_step(struct fake *f, enum sup_event ev, int code, int sig)
 	}
 	sup_step(&f->run, &in, &out);
 	f->last_actions = out.actions;
-	if (out.actions & ACT_COUNT)
+	if (out.actions & ACT_COUNT) {
 		f->run.restarts++;
+		f->run.restarts_by[f->run.cause]++;
+	}
 	if (out.actions & ACT_SIG_KILL)
 		f->run.killed = true;
 	if (out.actions & ACT_DESTROY)
@@ -771,6 +784,82 @@ test_watchdog(void **state)
 }
 
 /*
+ * Restart triggers: graceful restarts counted under their cause; memory
+ * right after the start is a failed start; only watch wakes a waiting app.
+ */
+static void
+test_trigger(void **state)
+{
+	struct fake	f;
+	unsigned	i;
+
+	(void)state;
+	fake_init(&f);
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += 3600 * 1000;
+	strlcpy(f.run.reason, "watch: src/a.js changed", sizeof f.run.reason);
+	fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_WATCH);
+	assert_int_equal(f.state, APP_STOPPING);
+	assert_string_equal(f.run.reason, "watch: src/a.js changed");
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_int_equal(f.run.restarts_by[CAUSE_WATCH], 1);
+	assert_int_equal(f.run.restarts_by[CAUSE_CRASH], 0);
+	/* A crash, then a cron restart: each under its own cause. */
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += 3600 * 1000;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.run.restarts_by[CAUSE_CRASH], 1);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += 3600 * 1000;
+	fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_CRON);
+	fake_step(&f, EV_EXIT, 0, 0);
+	assert_int_equal(f.run.restarts_by[CAUSE_CRON], 1);
+	assert_int_equal(f.restarts, 3);
+	/* Triggers do nothing to a stopped or stopping app. */
+	fake_step(&f, EV_STOP, 0, 0);
+	fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_HEALTH);
+	assert_int_equal(f.state, APP_STOPPING);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_STOPPED);
+	fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_WATCH);
+	assert_int_equal(f.state, APP_STOPPED);
+
+	/* Over the memory limit at once, every time: errored, not looping. */
+	fake_init(&f);
+	f.conf.max_restarts = 3;
+	fake_step(&f, EV_START, 0, 0);
+	for (i = 0; i < 10 && f.state != APP_ERRORED; i++) {
+		fake_step(&f, EV_EXEC_OK, 0, 0);
+		f.now += 5;
+		strlcpy(f.run.reason, "memory 400M over 300M",
+		    sizeof f.run.reason);
+		fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_MEMORY);
+		assert_int_equal(f.state, APP_STOPPING);
+		fake_step(&f, EV_EXIT, -1, SIGTERM);
+		if (f.state == APP_WAITING)
+			fake_step(&f, EV_TIMER, 0, 0);
+	}
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_int_equal(f.fails, 4);
+	assert_string_equal(f.run.reason, "failed too many starts in a row");
+
+	/* Waiting for its backoff: a cron trigger waits, a watch one starts. */
+	fake_init(&f);
+	fake_step(&f, EV_START, 0, 0);
+	f.now += 5;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_WAITING);
+	fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_CRON);
+	assert_int_equal(f.state, APP_WAITING);
+	fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_WATCH);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_int_equal(f.run.restarts_by[CAUSE_WATCH], 1);
+	assert_int_equal(f.fails, 0);
+}
+
+/*
  * Every cell of the table in one context (default policy, no failures, no
  * pending request, up for an hour, the last exit code 1, a user's spawn):
  * the next state and the actions, written out here a second time so that
@@ -849,19 +938,21 @@ test_every_cell(void **state)
 	} want[APP_NSTATES][SUP_NEVENTS] = {
 		/* start stop restart delete exit leader-exit timer
 		   spawn-fail spawn-lack follow exec-ok hold dep-fail
-		   ready ready-timeout watchdog */
+		   ready ready-timeout watchdog trigger (a watch) */
 		[L] = { { L, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
 		    { E, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP }, { L, 0 },
 		    { O, 0 }, { L, 0 }, { L, 0 },
-		    { O, 0 }, { G, STOP }, { L, 0 } },
+		    { O, 0 }, { G, STOP }, { L, 0 },
+		    { G, STOP } },
 		[O] = { { O, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
 		    { L, SPAWN | ACT_COUNT },
 		    { L, SPAWN | ACT_COUNT | ACT_KILL_REST }, { O, 0 },
 		    { E, ACT_TIMER_STOP }, { O, 0 }, { O, 0 }, { O, 0 },
 		    { O, 0 }, { O, 0 },
-		    { O, 0 }, { O, 0 }, { G, STOP } },
+		    { O, 0 }, { O, 0 }, { G, STOP },
+		    { G, STOP } },
 		/* Waiting for the backoff here; held: test_held_start. */
 		[W] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT },
@@ -869,25 +960,29 @@ test_every_cell(void **state)
 		    { W, ACT_KILL_REST }, { L, SPAWN | ACT_COUNT },
 		    { E, ACT_TIMER_STOP }, { W, 0 }, { W, ACT_KILL_REST },
 		    { W, 0 }, { W, ACT_TIMER_STOP }, { W, 0 },
-		    { W, 0 }, { W, 0 }, { W, 0 } },
+		    { W, 0 }, { W, 0 }, { W, 0 },
+		    { L, SPAWN | ACT_COUNT } },
 		[G] = { { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
 		    { S, ACT_TIMER_STOP }, { G, 0 },
 		    { G, ACT_SIG_KILL | ACT_TIMER }, { S, ACT_TIMER_STOP },
 		    { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 }, { G, 0 },
-		    { G, 0 }, { G, 0 }, { G, 0 } },
+		    { G, 0 }, { G, 0 }, { G, 0 },
+		    { G, 0 } },
 		[S] = { { L, SPAWN }, { S, 0 }, { L, SPAWN | ACT_COUNT },
 		    { S, ACT_DESTROY }, { S, 0 }, { S, ACT_KILL_REST },
 		    { S, 0 }, { E, ACT_TIMER_STOP }, { S, 0 },
 		    { S, ACT_KILL_REST }, { S, 0 }, { W, ACT_TIMER_STOP },
 		    { E, ACT_TIMER_STOP },
-		    { S, 0 }, { S, 0 }, { S, 0 } },
+		    { S, 0 }, { S, 0 }, { S, 0 },
+		    { S, 0 } },
 		/* Stop of an errored app: stopped (issue 12 item 16). */
 		[E] = { { L, SPAWN }, { S, ACT_TIMER_STOP },
 		    { L, SPAWN | ACT_COUNT }, { E, ACT_DESTROY }, { E, 0 },
 		    { E, ACT_KILL_REST }, { E, 0 }, { E, ACT_TIMER_STOP },
 		    { E, 0 }, { E, ACT_KILL_REST }, { E, 0 },
 		    { W, ACT_TIMER_STOP }, { E, ACT_TIMER_STOP },
-		    { E, 0 }, { E, 0 }, { E, 0 } },
+		    { E, 0 }, { E, 0 }, { E, 0 },
+		    { E, 0 } },
 	};
 	struct app_conf	conf;
 	struct app_run	r;
@@ -907,6 +1002,7 @@ test_every_cell(void **state)
 			in.event = e;
 			in.now = 1000 + 3600 * 1000;
 			in.group_alive = false;
+			in.cause = CAUSE_WATCH;
 			in.conf = &conf;
 			sup_step(&r, &in, &out);
 			if (r.state != want[s][e].next ||
@@ -1076,6 +1172,7 @@ test_walk_every_cell(void **state)
 			in.event = e;
 			in.now = 1000 + ups[ui];
 			in.group_alive = (flags & 64) != 0;
+			in.cause = n % SUP_NCAUSES;
 			in.conf = &conf;
 			sup_step(&r, &in, &out);
 			check_cell(&before, &in, &r, &out);
@@ -1114,6 +1211,7 @@ main(void)
 		cmocka_unit_test(test_held_start),
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test(test_watchdog),
+		cmocka_unit_test(test_trigger),
 		cmocka_unit_test(test_every_cell),
 		cmocka_unit_test(test_walk_every_cell),
 	};
