@@ -818,6 +818,7 @@ main(int argc, char **argv)
 	char			**hosts = NULL;
 	size_t			 nhosts = 0;
 	bool			 from_env = false;
+	int			 rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	/* Global options: --host URL|GROUP (-H), repeatable. */
@@ -862,7 +863,11 @@ main(int argc, char **argv)
 	/* dial-stdio is what --host runs remotely: OPM_HOST is not for it. */
 	if (from_env && strcmp(c->name, "dial-stdio") == 0)
 		nhosts = 0;
-	if (nhosts > 0)
-		return (cli_remote_main(hosts, nhosts, c, argc - 1, argv + 1));
+	if (nhosts > 0) {
+		rc = cli_remote_main(hosts, nhosts, c, argc - 1, argv + 1);
+		free(hosts);
+		return (rc);
+	}
+	free(hosts);
 	return (c->exec(argc - 1, argv + 1));
 }

@@ -117,6 +117,18 @@ remote_parse(const char *url, struct cli_host *h, const char **cause)
 	return (0);
 }
 
+static void
+remote_host_free(struct cli_host *h)
+{
+	free(h->label);
+	free(h->user);
+	free(h->host);
+	free(h->port);
+	free(h->opm);
+	xfreev(h->argv);
+	xfreev(h->argv_start);
+}
+
 /* The hosts file: OPM_HOSTS, else ~/.config/opm/hosts (XDG_CONFIG_HOME). */
 static char *
 remote_hosts_path(void)
@@ -439,6 +451,12 @@ remote_fanout(struct remote_list *l, const struct cli_cmd *c, int argc,
 		if (code > worst)
 			worst = code;
 	}
+	for (i = 0; i < l->n; i++)
+		remote_host_free(&hosts[i]);
+	free(outs);
+	free(pfd);
+	free(pids);
+	free(hosts);
 	return (worst);
 }
 
@@ -446,7 +464,8 @@ int
 cli_remote_main(char **hostv, size_t nhost, const struct cli_cmd *c,
     int argc, char **argv)
 {
-	struct remote_list	 l = { NULL, 0 };
+	/* Static: the host is cli_remote until exit. */
+	static struct remote_list l;
 	static struct cli_host	 one;
 	const char		*cause;
 	size_t			 i;
