@@ -3,10 +3,12 @@
 # need and this machine lacks, saying which, with apt-get (as root, else
 # through sudo). The Makefile runs it before demo, check and asan, so that
 # those work on a fresh machine by themselves. Sets:
-#   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml
+#   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml,
+#           libmicrohttpd (opm web's HTTP server)
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
 #           util-linux, systemd-analyze, groff, tmux (opm monit is
-#           driven in it), node and npm, and PM2
+#           driven in it), curl, iproute2, chromium and chromedriver (the
+#           web dashboard is loaded in a real browser), node and npm, and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
 #           drives to write a real `pm2 save` dump; openssh-server and
 #           ansible for the remote tests (t-remote-*: a real sshd on
@@ -53,6 +55,7 @@ set_build()
 	need libcjson-dev pc libcjson
 	need libbsd-dev pc libbsd-overlay
 	need libyaml-dev pc yaml-0.1
+	need libmicrohttpd-dev pc libmicrohttpd
 }
 
 set_check()
@@ -67,6 +70,10 @@ set_check()
 	need systemd have systemd-analyze
 	need groff-base have groff
 	need tmux have tmux
+	need curl have curl
+	need iproute2 have ss
+	need chromium have chromium
+	need chromium-driver have chromedriver
 	need nodejs have node
 	need npm have npm
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2

@@ -20,13 +20,13 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help scale monit apply dial-stdio"
+	    version help scale monit web apply dial-stdio"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
-	    --wait-ready --listen-timeout --watchdog-sec"
+	    --wait-ready --listen-timeout --watchdog-sec --user --group"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -53,6 +53,12 @@ _opm()
 			return 0 ;;
 		--interpreter)
 			mapfile -t COMPREPLY < <(compgen -c -W "none" -- "$cur")
+			return 0 ;;
+		--user)
+			mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+			return 0 ;;
+		--group)
+			mapfile -t COMPREPLY < <(compgen -g -- "$cur")
 			return 0 ;;
 		--instances|-i)
 			mapfile -t COMPREPLY < <(compgen -W "max -1" -- "$cur")

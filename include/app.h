@@ -187,6 +187,33 @@ char		**app_argv(const struct app_conf *, char *cause, size_t clen);
 int		 app_check_program(const struct app_conf *, char *cause,
 		    size_t clen);
 
+/* app-prod.c: user, group, limits, cgroup (issue 16) */
+struct ident;
+struct proc_spec;
+struct proc_rlimit;
+/* Looks at the cgroup v2 tree once, at start-up. */
+void		 app_prod_init(void);
+/* At creation: -1 with a cause naming the key (user, group, cpu_max...). */
+int		 app_prod_check(const struct app_conf *, char *cause,
+		    size_t clen);
+/* HOME, USER, LOGNAME, SHELL of the app's user set in v (n entries). */
+char		**app_prod_environ(const struct app *, char **v, size_t *n);
+/*
+ * Before the fork: spec's limits (in rl, RLIM_NKEYS entries) and identity
+ * (id, the caller frees it), the app's cgroup made ready. -1 with the
+ * reason set.
+ */
+int		 app_prod_spawn(struct app *, struct proc_spec *,
+		    struct ident *id, struct proc_rlimit *rl);
+/* After the fork, before the exec: pid into the app's cgroup. */
+void		 app_prod_spawned(struct app *, pid_t pid);
+/* cgroup.kill, for a stop's SIGKILL. */
+void		 app_prod_kill(struct app *);
+/* The app is deleted: its cgroup goes. */
+void		 app_prod_gone(struct app *);
+/* "cgroup" (path or null) and "cgroup_note" (why not) of info. */
+void		 app_prod_json(const struct app *, cJSON *);
+
 /* app-reap.c */
 /* Reaps every exited child, from the loop's next turn on (SIGCHLD). */
 void		 app_reap(void);

@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include <cJSON.h>
 
@@ -68,6 +67,9 @@ cJSON	*cli_request(struct client *, const char *cmd, cJSON *args);
 /* cli_connect + cli_request + close. */
 cJSON	*cli_call(const char *cmd, cJSON *args);
 char	*cli_opmd_path(void);
+/* A program of opm's (opmd, opm-web): next to opm, else in PATH; NULL. */
+char	*cli_helper_path(const char *);
+int	 cli_web(int argc, char **argv);
 /* The environment as a request's env_base (empty unless inherit). */
 cJSON	*cli_env_base(bool inherit);
 
@@ -114,9 +116,6 @@ int	 cli_unstartup(int argc, char **argv);
 /* Prints the start options of `opm help start` (src/cli/start.c). */
 void	 cli_start_help(void);
 int	 cli_logs(int argc, char **argv);
-/* Calls cb(arg, line, len) for each of the last n lines of path[0..size). */
-void	 logs_tail_each(const char *path, uint64_t size, long long n,
-	    void (*cb)(void *, const char *, size_t), void *arg);
 int	 cli_monit(int argc, char **argv);
 int	 cli_flush(int argc, char **argv);
 int	 cli_startup(int argc, char **argv);

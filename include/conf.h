@@ -12,6 +12,7 @@
 #include <cJSON.h>
 
 #include "opm.h"
+#include "rlim.h"
 
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
 
@@ -85,6 +86,14 @@ struct app_conf {
 	char		 *ready;	/* as written; NULL: none */
 	uint64_t	  listen_timeout;
 	uint64_t	  watchdog_sec;	/* ms; 0: no watchdog */
+	/* Production (issue 16): identity, limits, where output goes. */
+	char		 *user;		/* name or uid as written; NULL */
+	char		 *group;	/* name or gid as written; NULL */
+	struct rlim_val	  limits[RLIM_NKEYS];
+	uint64_t	  cpu_max;	/* percent of one CPU; 0: not set */
+	uint64_t	  memory_max;	/* bytes; 0: not set */
+	uint64_t	  pids_max;	/* 0: not set */
+	unsigned	  log_target;	/* LOGSINK_* bits (logsink.h) */
 };
 
 /*

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,30 +12,11 @@
 
 #include "cli.h"
 #include "json.h"
-#include "logtail.h"
 #include "opm.h"
 #include "protocol.h"
+#include "tail.h"
 #include "parse.h"
 #include "xmem.h"
-
-/* Calls cb for each of the last n lines of path[0..size). */
-void
-logs_tail_each(const char *path, uint64_t size, long long n,
-    void (*cb)(void *, const char *, size_t), void *arg)
-{
-	char		*out;
-	const char	*p, *nl;
-	size_t		 len;
-
-	if ((out = logtail_read(path, size, n, SIZE_MAX, &len)) == NULL)
-		return;
-	for (p = out; p < out + len; p = nl + 1) {
-		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
-			nl = out + len;
-		cb(arg, p, nl - p);
-	}
-	free(out);
-}
 
 /* Bytes as they are: a NUL must not end the line (no %s here). */
 static void
@@ -50,7 +30,7 @@ logs_print(void *prefix, const char *line, size_t len)
 static void
 logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
 {
-	logs_tail_each(path, size, n, logs_print, (void *)prefix);
+	tail_each(path, size, n, logs_print, (void *)prefix);
 }
 
 /* Lines the daemon sent (logs "tail": a remote daemon's files). */

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "opm.h"
 #include "protocol.h"
+#include "tail.h"
 #include "xmem.h"
 
 #define MONIT_LOG_MAX	1000	/* lines kept for scrolling */
@@ -275,11 +276,11 @@ monit_follow(struct monit *m)
 	d = cJSON_GetObjectItem(r, PROTO_DATA);
 	cJSON_ArrayForEach(e, d) {
 		if (json_str(e, "out_log") != NULL)
-			logs_tail_each(json_str(e, "out_log"), (uint64_t)
+			tail_each(json_str(e, "out_log"), (uint64_t)
 			    cJSON_GetObjectItem(e, "out_size")->valuedouble, n,
 			    log_add, m);
 		if (json_str(e, "err_log") != NULL)
-			logs_tail_each(json_str(e, "err_log"), (uint64_t)
+			tail_each(json_str(e, "err_log"), (uint64_t)
 			    cJSON_GetObjectItem(e, "err_size")->valuedouble, n,
 			    log_add, m);
 	}

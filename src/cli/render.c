@@ -185,6 +185,23 @@ render_listen(const cJSON *list)
 	}
 }
 
+/* The app's cgroup, or why there is none (issue 16 item 2). */
+static void
+render_cgroup(const cJSON *a)
+{
+	const char	*path = json_str(a, "cgroup");
+	const char	*note = json_str(a, "cgroup_note");
+	char		 line[640];
+
+	if (path != NULL)
+		render_kv("cgroup", path);
+	else if (note != NULL) {
+		snprintf(line, sizeof line, "not available: %s", note);
+		render_kv("cgroup", line);
+	} else if (cJSON_GetObjectItemCaseSensitive(a, "cgroup") != NULL)
+		render_kv("cgroup", "-");
+}
+
 void
 render_info(const cJSON *a)
 {
@@ -211,6 +228,7 @@ render_info(const cJSON *a)
 	parse_fmt_size(render_int(a, "memory_bytes"), buf, sizeof buf);
 	render_kv("memory", buf);
 	render_listen(cJSON_GetObjectItemCaseSensitive(a, "listen"));
+	render_cgroup(a);
 	conf = cJSON_GetObjectItemCaseSensitive(a, "config");
 	cJSON_ArrayForEach(e, conf) {
 		if (strcmp(e->string, "name") == 0 ||

@@ -78,6 +78,7 @@ app_signals(struct app *a, unsigned actions)
 		app_signal_tree(a, SIGCONT, false);
 	}
 	if (actions & ACT_SIG_KILL) {
+		app_prod_kill(a);
 		app_signal_tree(a, SIGKILL, a->run.killed);
 		a->run.killed = true;
 	}

@@ -94,6 +94,7 @@ app_to_json(struct app *a, bool detail)
 			cJSON_AddNullToObject(o, "note");
 		cJSON_AddItemToObject(o, "config", conf_to_json(&a->conf));
 		cJSON_AddItemToObject(o, "listen", app_listen_json(a));
+		app_prod_json(a, o);
 	}
 	return (o);
 }

@@ -11,9 +11,9 @@
 #include "cmd.h"
 #include "json.h"
 #include "logf.h"
-#include "logtail.h"
 #include "parse.h"
 #include "protocol.h"
+#include "tail.h"
 
 /*
  * Whether an earlier target of ctx writes lf: instances with merge_logs
@@ -44,7 +44,7 @@ cmd_logs_tail(cJSON *o, const char *key, struct logfile *lf, long long n)
 	char	*buf, *p, *nl;
 	size_t	 len;
 
-	if ((buf = logtail_read(logf_path(lf), logf_size(lf), n,
+	if ((buf = tail_read(logf_path(lf), logf_size(lf), n,
 	    CMD_LOGS_TAIL_MAX, &len)) == NULL)
 		return;
 	for (p = buf; p < buf + len; p = nl + 1) {

@@ -41,6 +41,7 @@
 #include "log.h"
 #include "logf.h"
 #include "logfmt.h"
+#include "logsink.h"
 #include "opm.h"
 #include "parse.h"
 #include "xmem.h"
@@ -86,6 +87,13 @@ struct logfile {
 	struct logpipe		*cur;		/* whose chunk is written */
 	TAILQ_HEAD(, logpipe)	 queue;		/* pipes waiting their turn */
 	LIST_HEAD(, logsub)	 subs;
+	/* log_target other than file (logsink.h): whole lines to them. */
+	unsigned		 sinks;
+	char			*sname;		/* the app's name for them */
+	int			 instance;
+	char			*sline;		/* a partial line for them */
+	size_t			 slen;
+	bool			 scut;		/* in the rest of a cut line */
 };
 
 struct logpipe {
@@ -238,10 +246,63 @@ logf_unref(struct logfile *lf)
 	if (lf->fd != -1)
 		close(lf->fd);
 	free(lf->datefmt);
+	free(lf->sline);
+	free(lf->sname);
 	free(lf->path);
 	free(lf->app);
 	free(lf->stream);
 	free(lf);
+}
+
+void
+logf_targets(struct logfile *lf, unsigned sinks, const char *name,
+    int instance)
+{
+	lf->sinks = sinks & ~LOGSINK_FILE;
+	free(lf->sname);
+	lf->sname = xstrdup(name);
+	lf->instance = instance;
+	if (lf->sinks != 0 && lf->sline == NULL)
+		lf->sline = xmalloc(LOGF_LINE_MAX);
+}
+
+/*
+ * Written bytes to the log targets, one line at a time: a partial line
+ * waits for its end, as for followers; one longer than LOGF_LINE_MAX goes
+ * cut, and its rest is dropped.
+ */
+static void
+logf_sink(struct logfile *lf, const char *p, size_t len)
+{
+	struct logsink_from	 from;
+	const char		*end = p + len, *nl;
+	size_t			 seg, n;
+
+	from.app = lf->sname;
+	from.instance = lf->instance;
+	from.err = strcmp(lf->stream, "err") == 0;
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		seg = (nl != NULL ? nl : end) - p;
+		if (!lf->scut) {
+			n = seg < LOGF_LINE_MAX - lf->slen ? seg :
+			    LOGF_LINE_MAX - lf->slen;
+			memcpy(lf->sline + lf->slen, p, n);
+			lf->slen += n;
+			if (n < seg) {
+				logsink_line(lf->sinks, &from, lf->sline,
+				    lf->slen);
+				lf->slen = 0;
+				lf->scut = true;
+			}
+		}
+		if (nl == NULL)
+			break;
+		if (!lf->scut)
+			logsink_line(lf->sinks, &from, lf->sline, lf->slen);
+		lf->slen = 0;
+		lf->scut = false;
+	}
 }
 
 const char *
@@ -373,6 +434,8 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 	const char	*end = p + len, *q, *nl;
 	size_t		 seg, room, n;
 
+	if (lf->sinks != 0)
+		logf_sink(lf, p, len);
 	LIST_FOREACH(s, &lf->subs, entry) {
 		for (q = p; q < end; q = nl + 1) {
 			nl = memchr(q, '\n', end - q);

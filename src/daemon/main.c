@@ -617,6 +617,7 @@ main(int argc, char **argv)
 	d_loop = uv_default_loop();
 	logf_init(d_loop);
 	app_init(d_loop, &d_paths);
+	app_prod_init();
 	state_init(&d_paths);
 	kept = keeper_init(&d_paths, d_self);
 	if (handover != NULL)

@@ -16,12 +16,15 @@
 #include "addr.h"
 #include "conf.h"
 #include "deps.h"
+#include "ident.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
+#include "logsink.h"
 #include "options.h"
 #include "parse.h"
 #include "ready.h"
+#include "rlim.h"
 #include "xmem.h"
 
 /* OPTIONS_ENUM fields are written as int. */
@@ -99,6 +102,8 @@ conf_free_logs(struct app_conf *c)
 	free(c->instance_var);
 	free(c->increment_var);
 	free(c->ready);
+	free(c->user);
+	free(c->group);
 }
 
 void
@@ -755,6 +760,75 @@ conf_varname(const cJSON *v, char **out, const char **cause)
 	return (0);
 }
 
+/* The keys of issue 16: user, group, limits, cgroup keys, log_target. */
+static int
+conf_prod(struct app_conf *c, const struct options_entry *o, const cJSON *v,
+    const char **cause)
+{
+	char	buf[32], **field;
+
+	switch (o->type) {
+	case OPTIONS_IDENT:
+		field = CONF_FIELD(c, o, char *);
+		if (json_is_int(v, 0, UINT32_MAX - 1)) {
+			snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+			free(*field);
+			*field = xstrdup(buf);
+			return (0);
+		}
+		if (!cJSON_IsString(v) || !ident_word_ok(v->valuestring)) {
+			*cause = "must be a name of [A-Za-z0-9._-] or a number";
+			return (-1);
+		}
+		free(*field);
+		*field = xstrdup(v->valuestring);
+		return (0);
+	case OPTIONS_LIMITS:
+		return (rlim_from_json(v, c->limits, cause));
+	case OPTIONS_CGROUP:
+		return (rlim_cg_from_json(rlim_cg_key(o->key), v,
+		    CONF_FIELD(c, o, uint64_t), cause));
+	case OPTIONS_LOGTARGET:
+		return (logsink_parse(v, CONF_FIELD(c, o, unsigned), cause));
+	default:
+		fatalx("%s: %s: bad type", __func__, o->key);
+	}
+}
+
+/* conf_put for the keys of conf_prod: written only when set. */
+static void
+conf_put_prod(cJSON *obj, const struct options_entry *o,
+    const struct app_conf *c)
+{
+	char *const	*s;
+	uint64_t	 u;
+
+	switch (o->type) {
+	case OPTIONS_IDENT:
+		if (*(s = CONF_CFIELD(c, o, char *)) != NULL)
+			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_LIMITS:
+		if (rlim_any(c->limits))
+			cJSON_AddItemToObject(obj, o->key,
+			    rlim_to_json(c->limits));
+		break;
+	case OPTIONS_CGROUP:
+		if ((u = *CONF_CFIELD(c, o, uint64_t)) != 0)
+			cJSON_AddItemToObject(obj, o->key,
+			    rlim_cg_to_json(rlim_cg_key(o->key), u));
+		break;
+	case OPTIONS_LOGTARGET:
+		/* The default is not written: other apps' dumps unchanged. */
+		if (c->log_target != LOGSINK_FILE)
+			cJSON_AddItemToObject(obj, o->key,
+			    logsink_to_json(c->log_target));
+		break;
+	default:
+		break;
+	}
+}
+
 /*
  * Sets the option of row o from v, or returns -1 with a cause. p is NULL
  * for defaults, which never name a program.
@@ -835,6 +909,11 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		    cause));
 	case OPTIONS_VARNAME:
 		return (conf_varname(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_IDENT:
+	case OPTIONS_LIMITS:
+	case OPTIONS_CGROUP:
+	case OPTIONS_LOGTARGET:
+		return (conf_prod(c, o, v, cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1111,6 +1190,12 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 	case OPTIONS_VARNAME:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
 			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_IDENT:
+	case OPTIONS_LIMITS:
+	case OPTIONS_CGROUP:
+	case OPTIONS_LOGTARGET:
+		conf_put_prod(obj, o, c);
 		break;
 	}
 }

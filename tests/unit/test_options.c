@@ -154,6 +154,18 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateString("PORT"));
 	case OPTIONS_READY:
 		return (cJSON_CreateString("http://127.0.0.1:8080/health"));
+	case OPTIONS_IDENT:
+		return (cJSON_CreateString("nobody"));
+	case OPTIONS_LIMITS:
+		return (cJSON_Parse("{\"nofile\": 4096, \"core\": "
+		    "\"0:unlimited\", \"stack\": \"8M\"}"));
+	case OPTIONS_CGROUP:
+		if (strcmp(o->key, "cpu_max") == 0)
+			return (cJSON_CreateString("150%"));
+		return (cJSON_CreateString(strcmp(o->key, "memory_max") == 0 ?
+		    "512M" : "64"));
+	case OPTIONS_LOGTARGET:
+		return (cJSON_Parse("[\"file\", \"journal\"]"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
@@ -283,7 +295,8 @@ test_pm2_only(void **state)
 		conf_free(&c);
 		cJSON_Delete(app);
 	}
-	assert_true(n >= 40);
+	/* Rows leave as later issues give PM2's keys their meaning. */
+	assert_true(n >= 30);
 	cJSON_Delete(base);
 	cJSON_free(s0);
 }

@@ -1,18 +1,19 @@
 /*
- * The last N lines of a log file: read backwards from the offset the
- * daemon reported, so even a 1 GB log costs a few reads. The CLI prints
- * them (opm logs), the daemon sends them to a remote CLI (logs "tail").
+ * The last lines of a log file, read backwards from an offset the daemon
+ * reported, so even a 1 GB log costs a few reads (opm logs, opm monit,
+ * opm web), or sent by the daemon to a remote CLI (logs "tail").
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "logtail.h"
+#include "tail.h"
 #include "xmem.h"
 
 char *
-logtail_read(const char *path, uint64_t size, long long n, size_t max,
+tail_read(const char *path, uint64_t size, long long n, size_t max,
     size_t *len)
 {
 	char		 buf[65536], *out, *nl;
@@ -60,4 +61,22 @@ logtail_read(const char *path, uint64_t size, long long n, size_t max,
 		*len -= i;
 	}
 	return (out);
+}
+
+void
+tail_each(const char *path, uint64_t size, long long n,
+    void (*cb)(void *, const char *, size_t), void *arg)
+{
+	char		*out;
+	const char	*p, *nl;
+	size_t		 len;
+
+	if ((out = tail_read(path, size, n, SIZE_MAX, &len)) == NULL)
+		return;
+	for (p = out; p < out + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
+			nl = out + len;
+		cb(arg, p, nl - p);
+	}
+	free(out);
 }
