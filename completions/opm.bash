@@ -20,7 +20,7 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help scale monit web run events metrics"
+	    version help scale monit web run events metrics apply dial-stdio"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
@@ -90,6 +90,8 @@ _opm()
 			return 0
 		fi
 		mapfile -t COMPREPLY < <(compgen -W "--only --env --raw" -f -- "$cur") ;;
+	apply)
+		mapfile -t COMPREPLY < <(compgen -W "--prune --dry-run --json" -- "$cur"; compgen -f -- "$cur") ;;
 	scale)
 		if (( COMP_CWORD == 2 )); then
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps | sort -u)" -- "$cur")

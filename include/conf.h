@@ -137,6 +137,13 @@ int	 conf_from_json(struct app_conf *c, const cJSON *obj, char *cause,
 cJSON	*conf_to_json(const struct app_conf *);
 /* true when two configurations would run the same program the same way. */
 bool	 conf_same_program(const struct app_conf *, const struct app_conf *);
+/*
+ * The keys of the app file (opm-apps(5)) whose values differ between a and
+ * b, in option-table order: an array the caller owns, empty when the two
+ * would be saved alike. env_base (the creating CLI's environment) is no
+ * key and is not compared.
+ */
+cJSON	*conf_diff(const struct app_conf *a, const struct app_conf *b);
 const char *conf_restart_name(enum restart_policy);
 /* The set called name, or NULL. */
 const struct conf_envset *conf_envset(const struct app_conf *,

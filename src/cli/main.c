@@ -509,8 +509,16 @@ cli_daemon_stop(void)
 	pid = (pid_t)cJSON_GetObjectItem(d, "pid")->valuedouble;
 	cJSON_Delete(d);
 	cJSON_Delete(cli_request(&c, PROTO_CMD_KILL, NULL));
+	if (cli_remote != NULL) {
+		/* Not our pid: the daemon's exit closes the connection. */
+		const char *cause;
+		cJSON *r;
+		while ((r = client_recv(&c, &cause)) != NULL)
+			cJSON_Delete(r);
+	}
 	client_close(&c);
-	cli_wait_exit(pid, 10000);
+	if (cli_remote == NULL)
+		cli_wait_exit(pid, 10000);
 	printf("opmd stopped (pid %d)\n", (int)pid);
 	return (0);
 }
@@ -684,6 +692,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "scale", NULL, "scale NAME N|+N|-N",
 	  "set the number of instances of an app: new ones start, the "
 	  "highest numbers are deleted first", cli_scale },
+	{ "apply", NULL, "apply FILE [--prune] [--dry-run] [--json]",
+	  "make the apps match FILE: create missing ones, restart changed "
+	  "ones, --prune deletes the others; --dry-run prints the plan",
+	  cli_apply },
 	{ "list", "ls", "list [--json]",
 	  "table of apps, one row per instance (NAME:K)", cli_list },
 	{ "status", NULL, "status [--json]", "same as list", cli_list },
@@ -752,6 +764,10 @@ static const struct cli_cmd cli_cmds[] = {
 	  cli_ping },
 	{ "version", NULL, "version", "versions of opm and opmd",
 	  cli_version },
+	{ "dial-stdio", NULL, "dial-stdio [--start]",
+	  "connect stdin and stdout to the daemon's socket (what --host "
+	  "runs through ssh); --start starts the daemon if need be",
+	  cli_dial_stdio },
 	{ "help", NULL, "help [COMMAND]", "this help", cli_help_cmd },
 };
 
@@ -788,7 +804,8 @@ cli_help(const char *cmd)
 		}
 		return;
 	}
-	printf("usage: opm COMMAND [ARGS]\n\nCommands:\n");
+	printf("usage: opm [--host ssh://[USER@]HOST[:PORT][/PATH] | --host "
+	    "GROUP]... COMMAND [ARGS]\n\nCommands:\n");
 	for (i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
 	{
 		if (strlen(cli_cmds[i].usage) > 52)
@@ -803,8 +820,11 @@ cli_help(const char *cmd)
 	cli_start_help();
 	printf("\nEnvironment: OPM_HOME (default ~/.opm), "
 	    "OPM_RUNTIME_DIR, NO_COLOR,\nOPM_TIMEOUT (how long to wait for "
-	    "an answer of the daemon: 10s).\nExit status: 0 ok, 1 request "
-	    "failed, 2 usage error, 3 daemon unreachable.\n");
+	    "an answer of the daemon: 10s),\nOPM_HOST (a default --host), "
+	    "OPM_SSH (the ssh command: ssh), OPM_HOSTS (the hosts\nfile of "
+	    "groups: ~/.config/opm/hosts).\nExit status: 0 ok, 1 request "
+	    "failed, 2 usage error, 3 daemon unreachable;\nwith several "
+	    "hosts the worst of them.\n");
 }
 
 /* The last component of path. */
@@ -820,9 +840,34 @@ int
 main(int argc, char **argv)
 {
 	const struct cli_cmd	*c;
-	const char		*cause;
+	const char		*cause, *env;
+	char			**hosts = NULL;
+	size_t			 nhosts = 0;
+	bool			 from_env = false;
+	int			 rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Global options: --host URL|GROUP (-H), repeatable. */
+	while (argc > 1 && (strcmp(argv[1], "--host") == 0 ||
+	    strcmp(argv[1], "-H") == 0 || strncmp(argv[1], "--host=", 7) == 0)) {
+		hosts = xreallocarray(hosts, nhosts + 1, sizeof *hosts);
+		if (argv[1][6] == '=')
+			hosts[nhosts++] = argv[1] + 7;
+		else if (argc > 2) {
+			hosts[nhosts++] = argv[2];
+			argv++;
+			argc--;
+		} else
+			cli_fatal_usage("--host needs ssh://[USER@]HOST[:PORT]"
+			    " or a group");
+		argv++;
+		argc--;
+	}
+	if (nhosts == 0 && (env = getenv("OPM_HOST")) != NULL && *env != '\0') {
+		hosts = xcalloc(1, sizeof *hosts);
+		hosts[nhosts++] = (char *)env;
+		from_env = true;
+	}
 	cli_color = isatty(1) && getenv("NO_COLOR") == NULL;
 	/* opm-runtime FILE, or PM2's pm2-runtime start FILE: opm run FILE. */
 	if (strcmp(cli_basename(argv[0]), "opm-runtime") == 0) {
@@ -858,5 +903,14 @@ main(int argc, char **argv)
 		    getenv("OPM_TIMEOUT"), cause);
 	if (paths_init(&cli_paths, &cause) == -1)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
+	/* dial-stdio is what --host runs remotely: OPM_HOST is not for it. */
+	if (from_env && strcmp(c->name, "dial-stdio") == 0)
+		nhosts = 0;
+	if (nhosts > 0) {
+		rc = cli_remote_main(hosts, nhosts, c, argc - 1, argv + 1);
+		free(hosts);
+		return (rc);
+	}
+	free(hosts);
 	return (c->exec(argc - 1, argv + 1));
 }

@@ -111,8 +111,8 @@ start_file_app(const cJSON *app, const char *dir, const cJSON *overrides)
 }
 
 /* Reads an app file into the "apps" array of a start request. */
-static cJSON *
-start_file(const char *path, const cJSON *overrides, cJSON *args)
+cJSON *
+cli_start_file(const char *path, const cJSON *overrides, cJSON *args)
 {
 	char		*dir, *slash, *abs, *cause, *line;
 	const cJSON	*app;
@@ -677,7 +677,7 @@ cli_start_request(int argc, char **argv, bool *file)
 	if (s.env_name != NULL)
 		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, s.env_name);
 	if (k == START_FILE) {
-		start_file(argv[i], s.app, args);
+		cli_start_file(argv[i], s.app, args);
 		if (s.only != NULL)
 			start_only(args, s.only, argv[i]);
 		cJSON_Delete(s.app);

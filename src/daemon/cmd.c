@@ -42,6 +42,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ PROTO_CMD_EVENTS,	cmd_events },
 	{ PROTO_CMD_METRICS,	cmd_metrics },
 	{ PROTO_CMD_RELOAD,	cmd_reload },
+	{ PROTO_CMD_APPLY,	cmd_apply },
 };
 
 void
@@ -56,6 +57,7 @@ cmd_free(struct cmd_ctx *ctx)
 		free(ctx->causes[i]);
 	free(ctx->causes);
 	cJSON_Delete(ctx->gone);
+	cJSON_Delete(ctx->plan);
 	free(ctx);
 }
 
@@ -584,9 +586,10 @@ cmd_dispatch(struct ipc_client *client, const cJSON *req)
 	args = cJSON_GetObjectItemCaseSensitive(req, PROTO_ARGS);
 	if (id != NULL && ctx->id == NULL)
 		cmd_error(ctx, "id: must be a whole number");
-	else if (!json_is_int(v, PROTO_VERSION, PROTO_VERSION))
+	else if (!json_is_int(v, ipc_proto_version, ipc_proto_version))
 		cmd_error(ctx, "protocol version mismatch: the daemon speaks "
-		    "v%d; restart it with 'opm daemon restart'", PROTO_VERSION);
+		    "v%d; restart it with 'opm daemon restart'",
+		    ipc_proto_version);
 	else if (name == NULL)
 		cmd_error(ctx, "cmd: missing or not a string");
 	else if (args != NULL && !cJSON_IsObject(args))

@@ -547,7 +547,7 @@ daemon_status(void)
 	}
 	cJSON_AddNumberToObject(d, "pid", getpid());
 	cJSON_AddStringToObject(d, "version", OPM_VERSION);
-	cJSON_AddNumberToObject(d, "protocol", PROTO_VERSION);
+	cJSON_AddNumberToObject(d, "protocol", ipc_proto_version);
 	cJSON_AddNumberToObject(d, "uptime_ms",
 	    (double)(uv_hrtime() / 1000000 - d_started));
 	cJSON_AddNumberToObject(d, "apps", app_count());
@@ -646,6 +646,10 @@ main(int argc, char **argv)
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
 		d_ready_fd = (int)fd;
 	unsetenv(DETACH_READY_ENV);
+	/* Test-only: a daemon of another protocol version (docs/PROTOCOL.md). */
+	if ((env = getenv("OPM_TEST_PROTOCOL_VERSION")) != NULL &&
+	    parse_int(env, 0, 1000, &fd, &cause) == 0)
+		ipc_proto_version = (int)fd;
 	/*
 	 * Started by hand without --foreground: detach, and let the parent
 	 * exit once we are ready (or say why not), as opm daemon start does.

@@ -1436,3 +1436,55 @@ conf_same_program(const struct app_conf *a, const struct app_conf *b)
 	    conf_same_v(a->interp_args, b->interp_args) &&
 	    strcmp(a->cwd ? a->cwd : "", b->cwd ? b->cwd : "") == 0);
 }
+
+/* Adds key to keys unless a and b hold equal values for it. */
+static void
+conf_diff_key(cJSON *keys, const char *key, const cJSON *a, const cJSON *b)
+{
+	const cJSON	*va, *vb;
+
+	va = cJSON_GetObjectItemCaseSensitive(a, key);
+	vb = cJSON_GetObjectItemCaseSensitive(b, key);
+	if (va == NULL && vb == NULL)
+		return;
+	if (va == NULL || vb == NULL || !cJSON_Compare(va, vb, true))
+		cJSON_AddItemToArray(keys, cJSON_CreateString(key));
+}
+
+/*
+ * Each exported row is written for both through conf_put and the values
+ * compared, so a new option is compared as soon as it has its row. A
+ * prefix row (env_NAME) yields one key per set that differs.
+ */
+cJSON *
+conf_diff(const struct app_conf *a, const struct app_conf *b)
+{
+	const struct options_entry	*o;
+	const cJSON			*e;
+	cJSON				*keys = cJSON_CreateArray(), *ja, *jb;
+	size_t				 i;
+
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		if (!o->exported || o->alias_of != NULL)
+			continue;
+		ja = cJSON_CreateObject();
+		jb = cJSON_CreateObject();
+		conf_put(ja, o, a);
+		conf_put(jb, o, b);
+		if (!o->prefix)
+			conf_diff_key(keys, o->key, ja, jb);
+		else {
+			cJSON_ArrayForEach(e, ja)
+				conf_diff_key(keys, e->string, ja, jb);
+			cJSON_ArrayForEach(e, jb) {
+				if (cJSON_GetObjectItemCaseSensitive(ja,
+				    e->string) == NULL)
+					conf_diff_key(keys, e->string, ja, jb);
+			}
+		}
+		cJSON_Delete(ja);
+		cJSON_Delete(jb);
+	}
+	return (keys);
+}

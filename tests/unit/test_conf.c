@@ -311,6 +311,38 @@ test_roundtrip(void **state)
 	conf_free(&d);
 }
 
+/* conf_diff: the keys that differ, by the option table (issue 18). */
+static void
+test_diff(void **state)
+{
+	struct app_conf	 c, d;
+	char		 cause[256], *s;
+	cJSON		*k;
+
+	(void)state;
+	assert_int_equal(parse("{\"name\":\"w\",\"script\":\"/bin/x\","
+	    "\"cwd\":\"/tmp\",\"env\":{\"A\":\"1\"},\"env_prod\":{\"B\":\"2\"},"
+	    "\"kill_timeout\":\"3s\"}", &c, cause, sizeof cause), 0);
+	assert_int_equal(parse("{\"script\":\"/bin/x\",\"name\":\"w\","
+	    "\"cwd\":\"/tmp\",\"kill_timeout\":3000,\"env\":{\"A\":\"1\"},"
+	    "\"env_prod\":{\"B\":\"2\"}}", &d, cause, sizeof cause), 0);
+	k = conf_diff(&c, &d);
+	assert_int_equal(cJSON_GetArraySize(k), 0);
+	cJSON_Delete(k);
+	conf_free(&d);
+	assert_int_equal(parse("{\"name\":\"w\",\"script\":\"/bin/x\","
+	    "\"cwd\":\"/tmp\",\"env\":{\"A\":\"9\"},\"env_dev\":{},"
+	    "\"instances\":2,\"time\":true}", &d, cause, sizeof cause), 0);
+	k = conf_diff(&c, &d);
+	s = cJSON_PrintUnformatted(k);
+	assert_string_equal(s, "[\"env\",\"kill_timeout\",\"log_time\","
+	    "\"env_prod\",\"env_dev\",\"instances\"]");
+	cJSON_free(s);
+	cJSON_Delete(k);
+	conf_free(&c);
+	conf_free(&d);
+}
+
 /* instances as PM2 reads it: N, "N", "max", -1 (issue 14 item 2). */
 static void
 test_instances(void **state)
@@ -423,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_envsets_and_logs),
 		cmocka_unit_test(test_instances),
+		cmocka_unit_test(test_diff),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
