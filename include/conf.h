@@ -15,6 +15,8 @@
 #include "rlim.h"
 
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
+/* What cron_restart's times do (issue 15 item 3). */
+enum cron_mode { CRON_MODE_RESTART, CRON_MODE_RUN };
 
 #define CONF_STOP_CODES_MAX	32
 #define CONF_ENVSETS_MAX	64
@@ -94,7 +96,28 @@ struct app_conf {
 	uint64_t	  memory_max;	/* bytes; 0: not set */
 	uint64_t	  pids_max;	/* 0: not set */
 	unsigned	  log_target;	/* LOGSINK_* bits (logsink.h) */
+	/* Hooks (issue 17 item 2): EVENT=CMD, in file order; NULL: none. */
+	char		**hooks;
+	uint64_t	  hook_window;	/* ms: one run per app and event */
+	uint64_t	  hook_timeout;	/* ms: then SIGKILL */
+	/* Schedules (issue 15 item 3; cron.h). */
+	char		 *cron;		/* cron_restart as written; NULL */
+	int		  cron_mode;	/* enum cron_mode */
+	char		 *cron_tz;	/* NULL: the daemon's local time */
+	/* The rolling reload and cluster mode (issue 14 item 4). */
+	int		  exec_mode;	/* index of options' exec_mode choices */
+	bool		  shutdown_with_message; /* "shutdown" on Node's channel */
+	/*
+	 * Watch (issue 15 item 1): NULL off; an empty vector (true) the
+	 * cwd; else the paths as written, relative to cwd.
+	 */
+	char		**watch;
+	char		**ignore_watch;	/* globs added to the defaults */
+	uint64_t	  watch_delay;	/* quiet this long before a restart */
 };
+
+/* exec_mode: cluster (or PM2's cluster_mode), instances on one socket. */
+#define CONF_CLUSTER(c)	((c)->exec_mode % 2 == 1)
 
 /*
  * The documented defaults (opm-apps(5)), from the option table
@@ -114,6 +137,13 @@ int	 conf_from_json(struct app_conf *c, const cJSON *obj, char *cause,
 cJSON	*conf_to_json(const struct app_conf *);
 /* true when two configurations would run the same program the same way. */
 bool	 conf_same_program(const struct app_conf *, const struct app_conf *);
+/*
+ * The keys of the app file (opm-apps(5)) whose values differ between a and
+ * b, in option-table order: an array the caller owns, empty when the two
+ * would be saved alike. env_base (the creating CLI's environment) is no
+ * key and is not compared.
+ */
+cJSON	*conf_diff(const struct app_conf *a, const struct app_conf *b);
 const char *conf_restart_name(enum restart_policy);
 /* The set called name, or NULL. */
 const struct conf_envset *conf_envset(const struct app_conf *,

@@ -47,6 +47,14 @@ enum options_type {
 	OPTIONS_LIMITS,		/* limits: struct rlim_val[RLIM_NKEYS] */
 	OPTIONS_CGROUP,		/* cpu_max, memory_max, pids_max: uint64_t */
 	OPTIONS_LOGTARGET,	/* log_target: LOGSINK_* bits, unsigned */
+	/* Hooks (issue 17 item 2). */
+	OPTIONS_HOOKS,		/* {EVENT: CMD}, char ** of EVENT=CMD */
+	/* Schedules (issue 15 item 3). */
+	OPTIONS_CRON,		/* a cron expression (cron.h), char *; "0": NULL */
+	OPTIONS_TZ,		/* an IANA time zone name, char * */
+	/* Watch (issue 15 item 1). */
+	OPTIONS_WATCH,		/* true, a path or paths, char **; false NULL */
+	OPTIONS_GLOBS,		/* a glob or an array of globs, char ** */
 };
 
 /*

@@ -16,6 +16,14 @@
 static const char *const options_restart_choices[] = {
 	"always", "on-failure", "never", NULL	/* enum restart_policy */
 };
+/* Odd indexes are cluster mode (CONF_CLUSTER); PM2 writes both names. */
+static const char *const options_exec_mode_choices[] = {
+	"fork", "cluster", "fork_mode", "cluster_mode", NULL
+};
+
+static const char *const options_cron_modes[] = {
+	"restart", "run", NULL			/* enum cron_mode */
+};
 
 #define OFF(field) offsetof(struct app_conf, field)
 
@@ -231,28 +239,64 @@ const struct options_entry options_table[] = {
 	  .offset = OFF(log_target), .default_value = "file",
 	  .exported = true,
 	  .help = "file, journal, syslog, stdout, or a list of them (file)" },
+	/* Hooks (issue 17 item 2): PM2 has no such keys. */
+	{ .key = "hooks", .type = OPTIONS_HOOKS, .offset = OFF(hooks),
+	  .exported = true,
+	  .help = "commands run on events: {\"crash\": CMD, ...}" },
+	{ .key = "hook_window", .type = OPTIONS_DURATION,
+	  .offset = OFF(hook_window), .default_value = "60s",
+	  .exported = true,
+	  .help = "a hook runs once per app and event in DUR (60s; 0: always)" },
+	{ .key = "hook_timeout", .type = OPTIONS_DURATION,
+	  .offset = OFF(hook_timeout), .minimum = 100,
+	  .minimum_cause = "must be at least 100ms",
+	  .default_value = "10s", .exported = true,
+	  .help = "a hook still running after DUR is killed (10s)" },
+	/* Schedules (issue 15 item 3): PM2's cron_restart, and jobs. */
+	{ .key = "cron_restart", .flag = "cron-restart", .arg = "EXPR",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_CRON, .offset = OFF(cron),
+	  .exported = true,
+	  .help = "restart at these times: cron, 5 or 6 fields (seconds first)" },
+	OPTIONS_ALIAS("cron", "cron_restart", OPTIONS_PM2_SAME),
+	{ .key = "cron_mode", .flag = "cron-mode", .arg = "MODE",
+	  .type = OPTIONS_ENUM, .offset = OFF(cron_mode),
+	  .choices = options_cron_modes, .default_value = "restart",
+	  .exported = true,
+	  .help = "restart (a running app) | run (start a job) (restart)" },
+	{ .key = "cron_tz", .flag = "cron-tz", .arg = "ZONE",
+	  .type = OPTIONS_TZ, .offset = OFF(cron_tz), .exported = true,
+	  .help = "time zone of cron_restart, e.g. Europe/Berlin (local)" },
+	/* The rolling reload and cluster mode (issue 14 item 4). */
+	{ .key = "exec_mode", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_ENUM,
+	  .offset = OFF(exec_mode), .choices = options_exec_mode_choices,
+	  .default_value = "fork", .exported = true,
+	  .help = "cluster: instances share the listen sockets; node's "
+	  "listen(PORT) uses them" },
+	{ .key = "shutdown_with_message", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_BOOL, .offset = OFF(shutdown_with_message),
+	  .default_value = "false", .exported = true,
+	  .help = "stop by sending 'shutdown' on Node's channel, not a signal" },
+
+	/* Watch (issue 15 item 1). */
+	{ .key = "watch", .flag = "watch", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_WATCH, .offset = OFF(watch), .exported = true,
+	  .help = "restart on file changes under cwd (--watch=PATH: PATH)" },
+	{ .key = "ignore_watch", .flag = "ignore-watch", .arg = "GLOB",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_GLOBS,
+	  .offset = OFF(ignore_watch), .exported = true,
+	  .help = "ignored too, as node_modules, .git... (repeatable)" },
+	{ .key = "watch_delay", .flag = "watch-delay", .arg = "DUR",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_DURATION,
+	  .offset = OFF(watch_delay), .minimum = 50,
+	  .minimum_cause = "must be at least 50ms",
+	  .default_value = "1s", .exported = true,
+	  .help = "restart once the tree is quiet this long (1s)" },
+	OPTIONS_PM2("watch_options", OPTIONS_PM2_DEFAULT, "*",
+	    "chokidar's options; opm watches with inotify, ignored"),
 
 	/* PM2's keys of later issues: refused, but for their default. */
-	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
-	    "\"fork\" \"fork_mode\"",
-	    "instances run in fork mode, each its own process; give each "
-	    "its own port with increment_var, or use \"fork\""),
-	OPTIONS_PM2("watch", OPTIONS_PM2_LATER, "false",
-	    "restart on file changes by hand for now"),
-	OPTIONS_PM2("ignore_watch", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
-	OPTIONS_PM2("watch_delay", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
-	OPTIONS_PM2("watch_options", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
 	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
 	    "remove it, or restart the app from a cron job"),
-	OPTIONS_PM2("cron_restart", OPTIONS_PM2_LATER, NULL,
-	    "run opm restart NAME from cron(8) for now"),
-	OPTIONS_PM2("cron", OPTIONS_PM2_LATER, NULL,
-	    "run opm restart NAME from cron(8) for now"),
-	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
-	    "apps are stopped by stop_signal (TERM)"),
 	OPTIONS_PM2("log_type", OPTIONS_PM2_LATER, NULL,
 	    "logs are plain lines; remove it"),
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "events.h"
 #include "log.h"
 #include "parse.h"
 #include "proc.h"
@@ -73,7 +74,12 @@ app_signals(struct app *a, unsigned actions)
 	/* Its tree now: children that left the group are found by parent. */
 	if (actions & (ACT_SIG_STOP | ACT_SIG_KILL))
 		app_tree_scan(a, false, NULL);
-	if (actions & ACT_SIG_STOP) {
+	/* PM2's shutdown_with_message: 'shutdown' on Node's channel. */
+	if ((actions & ACT_SIG_STOP) && a->conf.shutdown_with_message &&
+	    app_ready_send(a, "\"shutdown\"\n") == 0) {
+		log_info("%s: sent 'shutdown' on Node's channel", a->label);
+		app_signal_tree(a, SIGCONT, false);
+	} else if (actions & ACT_SIG_STOP) {
 		app_signal_tree(a, a->conf.stop_signal, false);
 		app_signal_tree(a, SIGCONT, false);
 	}
@@ -115,6 +121,8 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	struct sup_out	out;
 	char		name[OPM_NAME_MAX + 1];
 	int		r;
+	bool		gone = a->run.leader_gone;
+	bool		again = a->run.count_after || a->run.fail_after;
 
 	in.event = ev;
 	in.now = app_now();
@@ -127,6 +135,14 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 		log_info("%s: %s -> %s (%s)", a->label,
 		    sup_state_name(out.from), sup_state_name(a->run.state),
 		    out.reason);
+	/* An exit once (not again when a stopping group empties). */
+	if ((ev == EV_EXIT || ev == EV_LEADER_EXIT) && sup_running(out.from) &&
+	    !(out.from == APP_STOPPING && gone))
+		events_exit(a, out.from != APP_STOPPING ? "crash" : again ?
+		    sup_cause_name(a->run.cause) : NULL);
+	/* A stop or delete during a reload ends its new process too. */
+	if (a->peer != NULL)
+		app_reload_step(a, ev, out.from);
 
 	if (out.actions & ACT_TIMER_STOP) {
 		uv_timer_stop(&a->timer);
@@ -136,7 +152,10 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	if (out.actions & ACT_COUNT) {
 		a->run.restarts++;
 		a->run.restarts_by[a->run.cause]++;
+		events_restart(a);
 	}
+	if (a->run.state != out.from)
+		events_transition(a, out.from, out.reason);
 	/* No process, no group: nothing may be signalled by a stale id. */
 	if (!sup_running(a->run.state)) {
 		a->run.pgid = 0;
@@ -156,11 +175,13 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 		app_ready_wait(a);
 	app_ready_sync(a, out.from);
 	if (out.actions & ACT_DESTROY) {
+		events_deleted(a);
 		strlcpy(name, a->conf.name, sizeof name);
 		app_destroy(a);
 		app_deps_changed(name);
 		return;
 	}
+	app_watch_sync(a);
 	/*
 	 * Apps held on this one look again (app-deps.c) before its waiters
 	 * are told, so that a start's reply waits for the dependents it
@@ -168,6 +189,7 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	 */
 	if (a->run.state != out.from)
 		app_deps_changed(a->conf.name);
+	events_ready_sync(a);
 	/*
 	 * Waiters wait for the end of a stop, or for the exec's verdict, or
 	 * for readiness.

@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "handle.h"
+#include "hooks.h"
 #include "log.h"
 #include "proc.h"
 #include "xmem.h"
@@ -147,9 +148,19 @@ app_reap_idle_cb(uv_idle_t *h)
 	bool		 found;
 
 	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (hooks_reaped(pid, status))
+			continue;
 		found = false;
 		TAILQ_FOREACH(a, &apps, entry) {
 			if (a->run.pid == pid) {
+				found = true;
+				app_exited(a, status);
+				break;
+			}
+		}
+		/* A reload's other process (app-reload.c). */
+		TAILQ_FOREACH(a, &app_hidden, entry) {
+			if (!found && a->run.pid == pid) {
 				found = true;
 				app_exited(a, status);
 				break;
@@ -163,6 +174,12 @@ app_reap_idle_cb(uv_idle_t *h)
 		uv_idle_stop(h);
 	/* A member reaped here may have been the last of a stopping group. */
 	TAILQ_FOREACH_SAFE(a, &apps, entry, next) {
+		if (sup_waits_group(&a->run) && !app_group_alive(a)) {
+			a->run.pgid = 0;
+			app_event(a, EV_EXIT);
+		}
+	}
+	TAILQ_FOREACH_SAFE(a, &app_hidden, entry, next) {
 		if (sup_waits_group(&a->run) && !app_group_alive(a)) {
 			a->run.pgid = 0;
 			app_event(a, EV_EXIT);

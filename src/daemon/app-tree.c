@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "hooks.h"
 #include "keeper.h"
 #include "log.h"
 #include "proc.h"
@@ -57,6 +58,11 @@ app_tree_claimed(const struct app *a, const struct proc_ent *e)
 		if (b != a && app_tree_owns(b, e))
 			return (true);
 	}
+	/* A reload's other process is no orphan of the app's. */
+	TAILQ_FOREACH(b, &app_hidden, entry) {
+		if (b != a && app_tree_owns(b, e))
+			return (true);
+	}
 	return (false);
 }
 
@@ -71,6 +77,9 @@ app_tree_seed(const struct app *a, const struct proc_ent *e, pid_t self,
 {
 	if (app_tree_owns(a, e))
 		return (true);
+	/* A hook runs next to the apps, never as one's (hooks.c). */
+	if (hooks_owns(e->pid, e->pgid))
+		return (false);
 	return (self > 0 && e->ppid == self && e->pid != keeper &&
 	    e->start >= a->run.starttime && !app_tree_claimed(a, e));
 }
@@ -162,8 +171,12 @@ app_tree_worth(const struct app *a)
 	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
 	n = proc_own_children(kids, APP_OWN_MAX);
 	for (i = 0; i < n && !found; i++) {
-		found = kids[i] != keeper;
+		found = kids[i] != keeper && !hooks_owns(kids[i], 0);
 		TAILQ_FOREACH(b, &apps, entry) {
+			if (b->run.pid == kids[i])
+				found = false;
+		}
+		TAILQ_FOREACH(b, &app_hidden, entry) {
 			if (b->run.pid == kids[i])
 				found = false;
 		}

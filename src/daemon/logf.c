@@ -46,6 +46,7 @@
 
 #include <cJSON.h>
 
+#include "events.h"
 #include "handle.h"
 #include "ipc.h"
 #include "keeper.h"
@@ -56,6 +57,7 @@
 #include "logsink.h"
 #include "opm.h"
 #include "parse.h"
+#include "run.h"
 #include "xmem.h"
 
 #define LOGF_CHUNK	65536		/* pipe bytes per move at most */
@@ -93,6 +95,7 @@ struct logfile {
 	char			*datefmt;	/* log_date_format, translated */
 	bool			 discard;	/* /dev/null: drained, not kept */
 	struct logfile		*also;		/* log_file: both streams */
+	struct run_line		*echo;		/* opm run: a partial line */
 	bool			 also_warned;
 	uint64_t		 max_size;
 	unsigned		 keep;
@@ -417,6 +420,7 @@ logf_unref(struct logfile *lf)
 		logf_unref(lf->also);
 	if (lf->fd != -1)
 		close(lf->fd);
+	free(lf->echo);
 	free(lf->datefmt);
 	free(lf->sline);
 	free(lf->sname);
@@ -521,6 +525,7 @@ logf_rotate(struct logfile *lf)
 	}
 	if (logf_reopen(lf) == -1)
 		log_warn("%s: reopen %s", __func__, lf->path);
+	events_rotate(lf->app, lf->stream, lf->path);
 }
 
 int
@@ -601,7 +606,10 @@ logf_sub_line(struct logsub *s, const char *line, size_t len, bool cut)
 	free(text);
 }
 
-/* Feeds written bytes to every follower, one message per whole line. */
+/*
+ * Feeds written bytes to every follower, one message per whole line, and
+ * to opm run's echo on our stdout/stderr (src/daemon/run.c).
+ */
 static void
 logf_publish(struct logfile *lf, const char *p, size_t len)
 {
@@ -611,6 +619,10 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 
 	if (lf->sinks != 0)
 		logf_sink(lf, p, len);
+	/* opm run echoes every app's output, once: not again where a
+	 * stdout target has already written it. */
+	if (run_echoing && !(lf->sinks & LOGSINK_STDOUT))
+		run_echo(&lf->echo, lf->app, lf->stream, p, len);
 	LIST_FOREACH(s, &lf->subs, entry) {
 		for (q = p; q < end; q = nl + 1) {
 			nl = memchr(q, '\n', end - q);
@@ -895,7 +907,8 @@ logf_landed(struct logfile *lf, const char *p, size_t len)
 static bool
 logf_watched(const struct logfile *lf)
 {
-	return (!LIST_EMPTY(&lf->subs) || lf->sinks != 0 || lf->also != NULL);
+	return (!LIST_EMPTY(&lf->subs) || lf->sinks != 0 ||
+	    lf->also != NULL || run_echoing);
 }
 
 /* Notes the pending STAMP op of lp in the ledger, before its splice. */

@@ -15,8 +15,10 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "cron.h"
 #include "deps.h"
 #include "ident.h"
+#include "hookconf.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
@@ -30,6 +32,8 @@
 /* OPTIONS_ENUM fields are written as int. */
 _Static_assert(sizeof(enum restart_policy) == sizeof(int),
     "enum restart_policy is not an int");
+_Static_assert(sizeof(enum cron_mode) == sizeof(int),
+    "enum cron_mode is not an int");
 
 /* What the program keys of one app object said; checked at the end. */
 struct conf_prog {
@@ -104,6 +108,11 @@ conf_free_logs(struct app_conf *c)
 	free(c->ready);
 	free(c->user);
 	free(c->group);
+	xfreev(c->hooks);
+	free(c->cron);
+	free(c->cron_tz);
+	xfreev(c->watch);
+	xfreev(c->ignore_watch);
 }
 
 void
@@ -543,6 +552,42 @@ conf_ready_kind(const struct app_conf *c)
 	return ((int)r.kind);
 }
 
+/*
+ * exec_mode cluster: the instances share the listen sockets. A PM2 program
+ * listens on the PORT of its env, so without a listen key that port is
+ * the socket, tcp://0.0.0.0:PORT (what node's listen(PORT) reaches from
+ * outside); with neither there is nothing to share (PM2's cluster workers
+ * that never listen), and the instances run as in fork mode.
+ */
+static int
+conf_finish_cluster(struct app_conf *c, const char **key, const char **cause)
+{
+	const char	*why;
+	char		 buf[64];
+	long long	 port;
+	size_t		 i;
+
+	*key = "exec_mode";
+	if (!CONF_CLUSTER(c) || c->listen != NULL)
+		return (0);
+	for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
+		if (strncmp(c->env[i], "PORT=", 5) == 0)
+			break;
+	}
+	/* Nothing to share (a worker): the instances run as in fork mode. */
+	if (c->env == NULL || c->env[i] == NULL)
+		return (0);
+	if (parse_int(c->env[i] + 5, 1, 65535, &port, &why) == -1) {
+		*cause = "cluster without listen: env PORT must be a port "
+		    "number (1-65535)";
+		return (-1);
+	}
+	snprintf(buf, sizeof buf, "tcp://0.0.0.0:%lld", port);
+	c->listen = xcalloc(2, sizeof *c->listen);
+	c->listen[0] = xstrdup(buf);
+	return (0);
+}
+
 /* The watchdog goes with notify, and is not shorter than 500 ms. */
 static int
 conf_finish_ready(const struct app_conf *c, const char **key,
@@ -617,6 +662,71 @@ conf_listen(const cJSON *v, char ***out, const char **cause)
 	return (0);
 fail:
 	xfreev(l);
+	return (-1);
+}
+
+/*
+ * Strings: one, or an array (watch: paths, ignore_watch: globs), each
+ * non-empty and of one line. An empty array is none: *out NULL.
+ */
+static int
+conf_strings(const cJSON *v, char ***out, const char *what,
+    const char **cause)
+{
+	static char	 buf[128];
+	const cJSON	*e;
+	char		**l;
+	size_t		  n = 0, max;
+
+	if (!cJSON_IsString(v) && !cJSON_IsArray(v)) {
+		snprintf(buf, sizeof buf, "must be a %s or an array of them",
+		    what);
+		*cause = buf;
+		return (-1);
+	}
+	max = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
+	if (max > 256) {
+		snprintf(buf, sizeof buf, "must have at most 256 %ss", what);
+		*cause = buf;
+		return (-1);
+	}
+	l = xcalloc(max + 1, sizeof *l);
+	for (e = cJSON_IsArray(v) ? v->child : v; e != NULL;
+	    e = cJSON_IsArray(v) ? e->next : NULL) {
+		if (!cJSON_IsString(e) || *e->valuestring == '\0' ||
+		    strlen(e->valuestring) >= 1024 ||
+		    strchr(e->valuestring, '\n') != NULL) {
+			snprintf(buf, sizeof buf, "a %s must be a non-empty "
+			    "string of one line, under 1024 bytes", what);
+			*cause = buf;
+			xfreev(l);
+			return (-1);
+		}
+		l[n++] = xstrdup(e->valuestring);
+	}
+	xfreev(*out);
+	*out = n > 0 ? l : NULL;
+	if (n == 0)
+		xfreev(l);
+	return (0);
+}
+
+/*
+ * watch: true (the cwd), false (off), a path or paths (of cwd); an empty
+ * array is the cwd too, as in PM2.
+ */
+static int
+conf_watch(const cJSON *v, char ***out, const char **cause)
+{
+	if (cJSON_IsBool(v) || (cJSON_IsArray(v) &&
+	    cJSON_GetArraySize(v) == 0)) {
+		xfreev(*out);
+		*out = cJSON_IsFalse(v) ? NULL : xcalloc(1, sizeof **out);
+		return (0);
+	}
+	if (cJSON_IsArray(v) || cJSON_IsString(v))
+		return (conf_strings(v, out, "path", cause));
+	*cause = "must be true, false, a path or an array of paths";
 	return (-1);
 }
 
@@ -739,6 +849,67 @@ conf_instances(const struct options_entry *o, const cJSON *v, unsigned *out,
 	}
 	*out = (unsigned)n;
 	return (0);
+}
+
+/*
+ * cron_restart: an expression (cron.h), checked now; "0" is none, as in
+ * PM2. The caller copies cause before the next call.
+ */
+static int
+conf_cron(const cJSON *v, char **out, const char **cause)
+{
+	static char	buf[CRON_EXPR_MAX + 160];
+	struct cron	c;
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a cron expression: 5 fields (minute hour "
+		    "day-of-month month day-of-week) or 6 (seconds first)";
+		return (-1);
+	}
+	free(*out);
+	*out = NULL;
+	if (strcmp(v->valuestring, "0") == 0)
+		return (0);
+	if (cron_parse(v->valuestring, &c, buf, sizeof buf) == -1) {
+		*cause = buf;
+		return (-1);
+	}
+	*out = xstrdup(v->valuestring);
+	return (0);
+}
+
+/* cron_tz: a zone of the tz database. */
+static int
+conf_tz(const cJSON *v, char **out, const char **cause)
+{
+	static char	buf[CRON_TZ_MAX + 256];
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a time zone name such as Europe/Berlin";
+		return (-1);
+	}
+	if (cron_tz_check(v->valuestring, buf, sizeof buf) == -1) {
+		*cause = buf;
+		return (-1);
+	}
+	free(*out);
+	*out = xstrdup(v->valuestring);
+	return (0);
+}
+
+/* cron_mode and cron_tz go with cron_restart. */
+static int
+conf_finish_cron(const struct app_conf *c, const char **key,
+    const char **cause)
+{
+	if (c->cron != NULL)
+		return (0);
+	*cause = "goes with cron_restart (or cron): no times given";
+	*key = "cron_tz";
+	if (c->cron_tz != NULL)
+		return (-1);
+	*key = "cron_mode";
+	return (c->cron_mode == CRON_MODE_RUN ? -1 : 0);
 }
 
 /* An environment variable's name: a letter or '_', then also digits. */
@@ -914,6 +1085,17 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_CGROUP:
 	case OPTIONS_LOGTARGET:
 		return (conf_prod(c, o, v, cause));
+	case OPTIONS_HOOKS:
+		return (hookconf_parse(v, CONF_FIELD(c, o, char **), cause));
+	case OPTIONS_CRON:
+		return (conf_cron(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_TZ:
+		return (conf_tz(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_WATCH:
+		return (conf_watch(v, CONF_FIELD(c, o, char **), cause));
+	case OPTIONS_GLOBS:
+		return (conf_strings(v, CONF_FIELD(c, o, char **), "glob",
+		    cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1061,12 +1243,11 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	else if (conf_finish_logs(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
-	/* Instances sharing one socket come with the rolling reload. */
-	if (c->listen != NULL && c->instances > 1)
-		conf_problem(ebuf, elen, "listen: not supported with more than "
-		    "one instance yet (give each instance its own port with "
-		    "increment_var)");
+	if (conf_finish_cluster(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	if (conf_finish_ready(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
+	if (conf_finish_cron(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	return (ebuf[0] == '\0' ? 0 : -1);
 }
@@ -1094,7 +1275,7 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 {
 	cJSON	*codes;
 	size_t	 i;
-	char	*k, *const *s;
+	char	*k, *const *s, *const *v;
 
 	switch (o->type) {
 	case OPTIONS_NAME:
@@ -1188,6 +1369,8 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 			    *CONF_CFIELD(c, o, unsigned));
 		break;
 	case OPTIONS_VARNAME:
+	case OPTIONS_CRON:
+	case OPTIONS_TZ:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
 			cJSON_AddStringToObject(obj, o->key, *s);
 		break;
@@ -1196,6 +1379,22 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 	case OPTIONS_CGROUP:
 	case OPTIONS_LOGTARGET:
 		conf_put_prod(obj, o, c);
+		break;
+	case OPTIONS_HOOKS:
+		/* Absent when empty: the dump of other apps is unchanged. */
+		if (*CONF_CFIELD(c, o, char **) != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    hookconf_json(*CONF_CFIELD(c, o, char **)));
+		break;
+	case OPTIONS_WATCH:
+	case OPTIONS_GLOBS:
+		/* Absent when off: the dump of other apps is unchanged. */
+		if ((v = *CONF_CFIELD(c, o, char **)) == NULL)
+			break;
+		if (v[0] == NULL)
+			cJSON_AddTrueToObject(obj, o->key);
+		else
+			cJSON_AddItemToObject(obj, o->key, json_from_strv(v));
 		break;
 	}
 }
@@ -1236,4 +1435,56 @@ conf_same_program(const struct app_conf *a, const struct app_conf *b)
 	    b->interpreter : "") == 0 &&
 	    conf_same_v(a->interp_args, b->interp_args) &&
 	    strcmp(a->cwd ? a->cwd : "", b->cwd ? b->cwd : "") == 0);
+}
+
+/* Adds key to keys unless a and b hold equal values for it. */
+static void
+conf_diff_key(cJSON *keys, const char *key, const cJSON *a, const cJSON *b)
+{
+	const cJSON	*va, *vb;
+
+	va = cJSON_GetObjectItemCaseSensitive(a, key);
+	vb = cJSON_GetObjectItemCaseSensitive(b, key);
+	if (va == NULL && vb == NULL)
+		return;
+	if (va == NULL || vb == NULL || !cJSON_Compare(va, vb, true))
+		cJSON_AddItemToArray(keys, cJSON_CreateString(key));
+}
+
+/*
+ * Each exported row is written for both through conf_put and the values
+ * compared, so a new option is compared as soon as it has its row. A
+ * prefix row (env_NAME) yields one key per set that differs.
+ */
+cJSON *
+conf_diff(const struct app_conf *a, const struct app_conf *b)
+{
+	const struct options_entry	*o;
+	const cJSON			*e;
+	cJSON				*keys = cJSON_CreateArray(), *ja, *jb;
+	size_t				 i;
+
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		if (!o->exported || o->alias_of != NULL)
+			continue;
+		ja = cJSON_CreateObject();
+		jb = cJSON_CreateObject();
+		conf_put(ja, o, a);
+		conf_put(jb, o, b);
+		if (!o->prefix)
+			conf_diff_key(keys, o->key, ja, jb);
+		else {
+			cJSON_ArrayForEach(e, ja)
+				conf_diff_key(keys, e->string, ja, jb);
+			cJSON_ArrayForEach(e, jb) {
+				if (cJSON_GetObjectItemCaseSensitive(ja,
+				    e->string) == NULL)
+					conf_diff_key(keys, e->string, ja, jb);
+			}
+		}
+		cJSON_Delete(ja);
+		cJSON_Delete(jb);
+	}
+	return (keys);
 }
