@@ -38,7 +38,7 @@
 
 struct logfile;
 struct proc_ent;
-struct ready_probe;
+struct probe;
 
 /* The readiness handles of an app (app-ready.c), never saved. */
 struct app_ready {
@@ -53,7 +53,7 @@ struct app_ready {
 	uv_timer_t		*timeout;	/* listen_timeout */
 	uv_timer_t		*watchdog;	/* watchdog_sec */
 	uv_timer_t		*retry;		/* the next probe */
-	struct ready_probe	*probe;		/* a tcp/http probe under way */
+	struct probe		*probe;		/* a tcp/http probe under way */
 	uint64_t		 delay;		/* before the next probe, ms */
 	char			 status[256];	/* the last STATUS= */
 	bool			 reloading;	/* RELOADING=1, not READY=1 */
