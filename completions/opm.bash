@@ -26,7 +26,8 @@ _opm()
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
-	    --wait-ready --listen-timeout --watchdog-sec"
+	    --wait-ready --listen-timeout --watchdog-sec
+	    --max-memory-restart"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -65,7 +66,7 @@ _opm()
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--listen-timeout|\
-		--watchdog-sec|--only)
+		--watchdog-sec|--max-memory-restart|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

@@ -19,6 +19,8 @@
  *	app-listen.c	the listening sockets opm owns for an app
  *	app-ready.c	readiness: notify socket, Node's IPC channel, tcp and
  *			http probes, listen_timeout, the watchdog
+ *	app-memory.c	max_memory_restart: one sampler for all apps
+ *	app-health.c	health checks (probes of probe.c)
  */
 #ifndef OPM_APP_H
 #define OPM_APP_H
@@ -38,6 +40,7 @@
 
 struct logfile;
 struct proc_ent;
+struct proc_stats;
 struct probe;
 
 /* The readiness handles of an app (app-ready.c), never saved. */
@@ -59,6 +62,25 @@ struct app_ready {
 	bool			 reloading;	/* RELOADING=1, not READY=1 */
 	bool			 stopping;	/* STOPPING=1 */
 	bool			 bitten;	/* the watchdog restarts it */
+};
+
+/* Health checks of an app (app-health.c), never saved. */
+struct app_health {
+	uv_timer_t		*timer;		/* the next check */
+	struct probe		*probe;		/* a check under way */
+	const char		*status;	/* off, starting, healthy,
+						   unhealthy */
+	unsigned		 failures;	/* in a row */
+	unsigned long		 checks;	/* ended, for info */
+	char			 last[160];	/* the last check's outcome */
+	char			 restart[256];	/* the last restart's reason */
+};
+
+/* What the memory sampler saw of an app (app-memory.c), never saved. */
+struct app_mem {
+	uint64_t		 seen;		/* bytes, last sample */
+	unsigned		 over;		/* samples over, in a row */
+	char			 last[128];	/* the last restart's reason */
 };
 
 /* A process of the app outside its group, known by pid and start time. */
@@ -105,6 +127,8 @@ struct app {
 	size_t			 nkin;
 	char			 note[192];	/* what info should say; "" */
 	struct app_ready	 ready;
+	struct app_health	 health;
+	struct app_mem		 mem;
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	TAILQ_HEAD(, app_waiter) waiters;
@@ -210,6 +234,22 @@ void		 app_tree_forget(struct app *);
  * reason set: feed EV_FOLLOW).
  */
 bool		 app_tree_leader_gone(struct app *, pid_t old);
+/*
+ * The daemon's children that are no app's main process, no keeper and no
+ * probe: orphans of apps' processes, in *out (the caller frees); how many.
+ */
+size_t		 app_tree_orphans(struct proc_ent **out);
+/*
+ * The memory and CPU of a's processes, as list and max_memory_restart see
+ * them: its main process and its descendants, and those of the orphans
+ * orph[0..n) that are a's (its group, its session, its kin), with theirs.
+ * -1 (ps zero) when it has no process.
+ */
+int		 app_tree_stats_in(const struct app *a,
+		    const struct proc_ent *orph, size_t n,
+		    struct proc_stats *ps);
+/* The same, finding the orphans itself. */
+int		 app_tree_stats(const struct app *a, struct proc_stats *ps);
 
 /* app-adopt.c */
 /*
@@ -268,6 +308,29 @@ bool		 app_ready_pending(const struct app *);
 bool		 app_ready_failed(const struct app *);
 /* Online and not reloading or stopping by its own word. */
 bool		 app_ready_is(const struct app *);
+
+/* app-memory.c */
+/* The sampler's timer; its interval from OPM_MEMORY_INTERVAL. */
+void		 app_memory_init(void);
+/* After every transition: the sampler runs while some app needs it. */
+void		 app_memory_sync(struct app *, enum app_state from);
+/*
+ * a uses bytes, over max_memory_restart: the restart, logged with the
+ * size. The sampler calls it; so can a cgroup's memory.events (high, max).
+ */
+void		 app_memory_over(struct app *, uint64_t bytes);
+/* The memory_limit object of info: null without a limit. */
+cJSON		*app_memory_json(const struct app *);
+/* The sampler's wake-ups since the daemon started. */
+unsigned long	 app_memory_wakeups(void);
+
+/* app-health.c */
+void		 app_health_new(struct app *);
+void		 app_health_free(struct app *);
+/* After every transition: checks run while online, from start_period. */
+void		 app_health_sync(struct app *, enum app_state from);
+/* The health object of info: null without health checks. */
+cJSON		*app_health_json(const struct app *);
 
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);

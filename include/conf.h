@@ -13,6 +13,8 @@
 
 #include "opm.h"
 
+struct health_spec;
+
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
 
 #define CONF_STOP_CODES_MAX	32
@@ -85,6 +87,9 @@ struct app_conf {
 	char		 *ready;	/* as written; NULL: none */
 	uint64_t	  listen_timeout;
 	uint64_t	  watchdog_sec;	/* ms; 0: no watchdog */
+	/* Restart triggers (issue 15 items 2 and 4). */
+	uint64_t	  max_memory_restart; /* bytes; 0: no limit */
+	struct health_spec *health;	/* NULL: no health checks */
 };
 
 /*

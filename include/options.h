@@ -42,6 +42,8 @@ enum options_type {
 	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
 	OPTIONS_VARNAME,	/* an environment variable's name, char * */
 	OPTIONS_READY,		/* a ready kind (ready.h), char *; none: NULL */
+	/* Restart triggers (issue 15). */
+	OPTIONS_HEALTH,		/* health object (health.h); none: NULL */
 };
 
 /*

@@ -48,6 +48,7 @@ static const struct import_copy import_copies[] = {
 	{ "time",			"time" },
 	{ "wait_ready",			"wait_ready" },
 	{ "listen_timeout",		"listen_timeout" },
+	{ "max_memory_restart",		"max_memory_restart" },
 };
 
 /* When a PM2 key that opm does not carry matters. */
@@ -73,8 +74,6 @@ static const struct import_lost import_losts[] = {
 	  "cluster mode is not supported yet; the app runs as one process" },
 	{ "watch", IMPORT_TRUE, NULL,
 	  "restart on file change is not supported yet" },
-	{ "max_memory_restart", IMPORT_SET, NULL,
-	  "restart above a memory size is not supported yet" },
 	{ "cron_restart", IMPORT_TRUE, NULL,
 	  "scheduled restarts are not supported yet" },
 	{ "uid", IMPORT_SET, NULL, "running as another user is not "

@@ -206,6 +206,16 @@ const struct options_entry options_table[] = {
 	  .default_value = "0", .exported = true,
 	  .help = "with notify: restart if no WATCHDOG=1 for DUR (0: off)" },
 
+	/* Restart triggers (issue 15 items 2 and 4). */
+	{ .key = "max_memory_restart", .flag = "max-memory-restart",
+	  .arg = "SIZE", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_SIZE,
+	  .offset = OFF(max_memory_restart), .default_value = "0",
+	  .exported = true,
+	  .help = "restart when its process tree uses more (0: no limit)" },
+	{ .key = "health", .type = OPTIONS_HEALTH, .offset = OFF(health),
+	  .exported = true,
+	  .help = "{http|tcp|exec, interval, timeout, retries, start_period}" },
+
 	/* PM2's keys of later issues: refused, but for their default. */
 	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
 	    "\"fork\" \"fork_mode\"",
@@ -219,8 +229,6 @@ const struct options_entry options_table[] = {
 	    "it goes with watch; remove it"),
 	OPTIONS_PM2("watch_options", OPTIONS_PM2_LATER, NULL,
 	    "it goes with watch; remove it"),
-	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
-	    "remove it, or restart the app from a cron job"),
 	OPTIONS_PM2("cron_restart", OPTIONS_PM2_LATER, NULL,
 	    "run opm restart NAME from cron(8) for now"),
 	OPTIONS_PM2("cron", OPTIONS_PM2_LATER, NULL,

@@ -37,6 +37,7 @@ app_init(uv_loop_t *loop, const struct paths *p)
 	app_loop = loop;
 	app_paths = p;
 	app_ready_init(p->runtime);
+	app_memory_init();
 }
 
 int
@@ -423,6 +424,7 @@ app_new(struct app_conf *conf, int want_id, int instance, char *cause,
 	a->exec.fd = -1;
 	a->exec.gofd = -1;
 	app_ready_new(a);
+	app_health_new(a);
 	TAILQ_INIT(&a->waiters);
 	uv_timer_init(app_loop, &a->timer);
 	a->timer.data = a;
@@ -566,6 +568,7 @@ app_destroy(struct app *a)
 	state_remove(a->id);
 	app_exec_close(a);
 	app_ready_free(a);
+	app_health_free(a);
 	TAILQ_REMOVE(&apps, a, entry);
 	app_n--;
 	app_notify(a);

@@ -497,6 +497,8 @@ daemon_status(void)
 	cJSON_AddNumberToObject(d, "reloads", d_reloads);
 	cJSON_AddNumberToObject(d, "memory_bytes",
 	    (double)pages * getpagesize());
+	cJSON_AddNumberToObject(d, "memory_samples",
+	    (double)app_memory_wakeups());
 	cJSON_AddStringToObject(d, "home", d_paths.home);
 	cJSON_AddStringToObject(d, "socket", d_paths.sock);
 	cJSON_AddStringToObject(d, "log", d_paths.daemon_log);

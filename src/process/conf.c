@@ -16,6 +16,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "deps.h"
+#include "health.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
@@ -115,6 +116,7 @@ conf_free(struct app_conf *c)
 	free(c->env_file);
 	conf_free_logs(c);
 	free(c->deps);
+	health_free(c->health);
 	memset(c, 0, sizeof *c);
 }
 
@@ -122,23 +124,6 @@ const char *
 conf_restart_name(enum restart_policy p)
 {
 	return (options_find("restart")->choices[p]);
-}
-
-static int
-conf_duration(const cJSON *v, uint64_t *out, const char **cause)
-{
-	if (cJSON_IsNumber(v)) {
-		if (!json_is_int(v, 0, 100LL * 365 * 86400000)) {
-			*cause = "not a valid duration";
-			return (-1);
-		}
-		*out = (uint64_t)v->valuedouble;
-		return (0);
-	}
-	if (cJSON_IsString(v))
-		return (parse_duration(v->valuestring, out, cause));
-	*cause = "not a duration";
-	return (-1);
 }
 
 static int
@@ -154,26 +139,6 @@ conf_size(const cJSON *v, uint64_t *out, const char **cause)
 	return (-1);
 }
 
-static int
-conf_uint(const cJSON *v, long long min, long long max, unsigned *out,
-    const char **cause)
-{
-	long long	n;
-
-	if (cJSON_IsString(v)) {
-		if (parse_int(v->valuestring, min, max, &n, cause) == -1)
-			return (-1);
-		*out = (unsigned)n;
-		return (0);
-	}
-	if (!json_is_int(v, min, max)) {
-		*cause = "not a whole number in range";
-		return (-1);
-	}
-	*out = (unsigned)v->valuedouble;
-	return (0);
-}
-
 /* A duration or a size, checked against the row's minimum. */
 static int
 conf_u64(const struct options_entry *o, const cJSON *v, uint64_t *out,
@@ -183,7 +148,7 @@ conf_u64(const struct options_entry *o, const cJSON *v, uint64_t *out,
 	int		r;
 
 	if (o->type == OPTIONS_DURATION)
-		r = conf_duration(v, &u64, cause);
+		r = json_duration(v, &u64, cause);
 	else
 		r = conf_size(v, &u64, cause);
 	if (r == -1)
@@ -755,6 +720,19 @@ conf_varname(const cJSON *v, char **out, const char **cause)
 	return (0);
 }
 
+/* health (health.c): replaced only by a valid object. */
+static int
+conf_health(struct app_conf *c, const cJSON *v, const char **cause)
+{
+	struct health_spec	*h;
+
+	if (health_from_json(v, &h, cause) == -1)
+		return (-1);
+	health_free(c->health);
+	c->health = h;
+	return (0);
+}
+
 /*
  * Sets the option of row o from v, or returns -1 with a cause. p is NULL
  * for defaults, which never name a program.
@@ -819,7 +797,7 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_CODES:
 		return (conf_codes(c, o, v, cause));
 	case OPTIONS_UINT:
-		return (conf_uint(v, o->minimum, o->maximum,
+		return (json_uint(v, o->minimum, o->maximum,
 		    CONF_FIELD(c, o, unsigned), cause));
 	case OPTIONS_DURATION:
 	case OPTIONS_SIZE:
@@ -835,6 +813,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		    cause));
 	case OPTIONS_VARNAME:
 		return (conf_varname(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_HEALTH:
+		return (conf_health(c, v, cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1111,6 +1091,12 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 	case OPTIONS_VARNAME:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
 			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_HEALTH:
+		/* Written only when given, like depends_on. */
+		if (c->health != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    health_to_json(c->health));
 		break;
 	}
 }

@@ -154,6 +154,8 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateString("PORT"));
 	case OPTIONS_READY:
 		return (cJSON_CreateString("http://127.0.0.1:8080/health"));
+	case OPTIONS_HEALTH:
+		return (cJSON_Parse("{\"tcp\": 8080, \"retries\": 5}"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
