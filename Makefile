@@ -24,7 +24,7 @@ endif
 
 CC	?= cc
 PKGS	:= libuv libcjson libbsd-overlay
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libmicrohttpd)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
 WARN	:= -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
@@ -69,7 +69,7 @@ HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \
 	       unsigned long n){return 0;}' | $(FUZZ_CC) -fsanitize=fuzzer \
 	       -x c - -o /dev/null 2>/dev/null && echo yes)
 
-all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-testapp
+all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web $(BUILD)/opm-testapp
 
 # The CLI's start-up is most of a command's time, and most of that is the
 # dynamic loader: it takes only the client half of src/socket (no libuv),
@@ -84,6 +84,23 @@ $(BUILD)/opm: $(CLI_OBJ) $(CLI_LIB_OBJ)
 
 $(BUILD)/opmd: $(DAEMON_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# opm web's server: a process of its own, a client of the control socket
+# (the daemon opens no network socket). libmicrohttpd does the HTTP; the
+# page is src/web/dashboard.html, made a C string at build time.
+WEB_SRC     := $(wildcard src/web/*.c)
+WEB_LIB_OBJ := $(call obj,$(filter-out $(YAML_SRC),$(wildcard src/common/*.c)) \
+	       src/socket/client.c)
+WEB_LIBS    := $(shell pkg-config --libs libcjson libbsd-overlay libmicrohttpd) \
+	       -lpthread -lm
+$(BUILD)/gen/dashboard.c: src/web/dashboard.html build-aux/embed.sh
+	@mkdir -p $(dir $@)
+	build-aux/embed.sh web_dashboard <$< >$@
+$(BUILD)/obj/gen/dashboard.o: $(BUILD)/gen/dashboard.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/opm-web: $(call obj,$(WEB_SRC)) $(BUILD)/obj/gen/dashboard.o $(WEB_LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(WEB_LIBS)
 
 $(BUILD)/opm-testapp: $(call obj,tests/helpers/testapp.c)
 	$(CC) $(LDFLAGS) -o $@ $^
@@ -143,10 +160,10 @@ demo: all
 bench: all
 	@bench/run.sh $(BUILD)
 
-install: $(BUILD)/opm $(BUILD)/opmd
+install: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 755 $(BUILD)/opm $(BUILD)/opmd $(DESTDIR)$(BINDIR)/
+	install -m 755 $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web $(DESTDIR)$(BINDIR)/
 	install -m 644 man/opm.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/opm-apps.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/opmd.8 $(DESTDIR)$(MANDIR)/man8/

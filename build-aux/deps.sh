@@ -3,9 +3,12 @@
 # need and this machine lacks, saying which, with apt-get (as root, else
 # through sudo). The Makefile runs it before demo, check and asan, so that
 # those work on a fresh machine by themselves. Sets:
-#   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml
+#   build   compiler, make, pkg-config, libuv, cJSON, libbsd, libyaml,
+#           libmicrohttpd (opm web's HTTP server)
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
-#           util-linux, systemd-analyze, groff, node and npm, and PM2
+#           util-linux, systemd-analyze, groff, tmux (opm monit is
+#           driven in it), curl, iproute2, chromium and chromedriver (the
+#           web dashboard is loaded in a real browser), node and npm, and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
 #           drives to write a real `pm2 save` dump
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
@@ -50,6 +53,7 @@ set_build()
 	need libcjson-dev pc libcjson
 	need libbsd-dev pc libbsd-overlay
 	need libyaml-dev pc yaml-0.1
+	need libmicrohttpd-dev pc libmicrohttpd
 }
 
 set_check()
@@ -63,6 +67,11 @@ set_check()
 	need util-linux have setpriv
 	need systemd have systemd-analyze
 	need groff-base have groff
+	need tmux have tmux
+	need curl have curl
+	need iproute2 have ss
+	need chromium have chromium
+	need chromium-driver have chromedriver
 	need nodejs have node
 	need npm have npm
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2

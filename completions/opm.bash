@@ -20,7 +20,7 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help scale"
+	    version help scale monit web"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal

@@ -37,10 +37,19 @@ cJSON	*cli_request(struct client *, const char *cmd, cJSON *args);
 /* cli_connect + cli_request + close. */
 cJSON	*cli_call(const char *cmd, cJSON *args);
 char	*cli_opmd_path(void);
+/* A program of opm's (opmd, opm-web): next to opm, else in PATH; NULL. */
+char	*cli_helper_path(const char *);
+int	 cli_web(int argc, char **argv);
 /* The environment as a request's env_base (empty unless inherit). */
 cJSON	*cli_env_base(bool inherit);
 
 void	 render_list(const cJSON *apps);
+/* The table of render_list, line by line (opm monit draws it too). */
+int	 render_name_width(const cJSON *apps);
+void	 render_header(int w, char *buf, size_t len);
+/* One app's row, colored when color and cli_color; -1 if malformed. */
+int	 render_row(const cJSON *app, int w, bool color, char *buf,
+	    size_t len);
 void	 render_info(const cJSON *app);
 /* An app's name as a target names it: NAME, or NAME:K (an instance). */
 const char *render_label(const cJSON *, char *buf, size_t len);
@@ -69,6 +78,7 @@ int	 cli_unstartup(int argc, char **argv);
 /* Prints the start options of `opm help start` (src/cli/start.c). */
 void	 cli_start_help(void);
 int	 cli_logs(int argc, char **argv);
+int	 cli_monit(int argc, char **argv);
 int	 cli_flush(int argc, char **argv);
 int	 cli_startup(int argc, char **argv);
 const struct cli_cmd *cli_cmd_find(const char *);

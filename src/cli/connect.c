@@ -26,7 +26,13 @@
 char *
 cli_opmd_path(void)
 {
-	char		 self[PATH_MAX], cand[PATH_MAX + 8], *slash;
+	return (cli_helper_path("opmd"));
+}
+
+char *
+cli_helper_path(const char *prog)
+{
+	char		 self[PATH_MAX], cand[PATH_MAX + 16], *slash;
 	const char	*path, *p, *colon;
 	ssize_t		 n;
 	size_t		 len;
@@ -35,7 +41,7 @@ cli_opmd_path(void)
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL) {
 			*slash = '\0';
-			snprintf(cand, sizeof cand, "%s/opmd", self);
+			snprintf(cand, sizeof cand, "%s/%s", self, prog);
 			if (access(cand, X_OK) == 0)
 				return (xstrdup(cand));
 		}
@@ -46,7 +52,8 @@ cli_opmd_path(void)
 		colon = strchr(p, ':');
 		len = colon ? (size_t)(colon - p) : strlen(p);
 		if (len > 0) {
-			snprintf(cand, sizeof cand, "%.*s/opmd", (int)len, p);
+			snprintf(cand, sizeof cand, "%.*s/%s", (int)len, p,
+			    prog);
 			if (access(cand, X_OK) == 0)
 				return (xstrdup(cand));
 		}

@@ -14,58 +14,23 @@
 #include "json.h"
 #include "opm.h"
 #include "protocol.h"
+#include "tail.h"
 #include "parse.h"
 #include "xmem.h"
 
-/* Prints the last n lines of path[0..size), each led by prefix. */
+/* Bytes as they are: a NUL must not end the line (no %s here). */
+static void
+logs_print(void *prefix, const char *line, size_t len)
+{
+	fputs(prefix, stdout);
+	fwrite(line, 1, len, stdout);
+	putchar('\n');
+}
+
 static void
 logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
 {
-	char		 buf[65536], *out, *p, *nl;
-	uint64_t	 pos = size, start = 0;
-	long long	 seen = 0;
-	ssize_t		 r;
-	size_t		 len, i;
-	int		 fd;
-
-	if (n <= 0 || size == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) ==
-	    -1)
-		return;
-	/* Walk back to the n-th line end before the last one. */
-	while (pos > 0 && seen < n) {
-		len = pos > sizeof buf ? sizeof buf : pos;
-		pos -= len;
-		if ((r = pread(fd, buf, len, pos)) <= 0)
-			break;
-		for (i = (size_t)r; i > 0; i--) {
-			if (buf[i - 1] != '\n' || pos + i == size)
-				continue;
-			if (++seen == n) {
-				start = pos + i;
-				break;
-			}
-		}
-		if (seen == n)
-			break;
-	}
-	len = size - start;
-	out = xmalloc(len + 1);
-	for (i = 0; i < len; i += r) {
-		if ((r = pread(fd, out + i, len - i, start + i)) <= 0)
-			break;
-	}
-	close(fd);
-	len = i;
-	out[len] = '\0';
-	/* Bytes as they are: a NUL must not end the line (no %s here). */
-	for (p = out; p < out + len; p = nl + 1) {
-		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
-			nl = out + len;
-		fputs(prefix, stdout);
-		fwrite(p, 1, nl - p, stdout);
-		putchar('\n');
-	}
-	free(out);
+	tail_each(path, size, n, logs_print, (void *)prefix);
 }
 
 int

@@ -691,6 +691,12 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "logs", NULL, "logs [TARGET] [--lines N] [--follow] [--out|--err]",
 	  "last N lines (15), then follow; no TARGET: all apps, prefixed",
 	  cli_logs },
+	{ "monit", NULL, "monit",
+	  "terminal dashboard: apps, CPU, memory, the selected app's log; "
+	  "keys restart, stop, start", cli_monit },
+	{ "web", NULL, "web [--listen HOST:PORT] [--open-metrics] | web token",
+	  "web dashboard and /metrics on 127.0.0.1:9615 (a separate "
+	  "process; log in with the token: opm web token)", cli_web },
 	{ "flush", NULL, "flush [TARGET]",
 	  "empty the log files (all apps by default)", cli_flush },
 	{ "env", NULL, "env TARGET",

@@ -57,52 +57,76 @@ render_json(const cJSON *j)
 	}
 }
 
-void
-render_list(const cJSON *list)
+int
+render_name_width(const cJSON *list)
 {
 	const cJSON	*a;
-	const char	*name, *status;
-	char		 up[32], mem[32], pid[16], cpu[16], label[96];
+	const char	*name;
+	char		 label[96];
 	int		 w = 4, n;
 
-	if (cJSON_GetArraySize(list) == 0) {
-		printf("no apps; start one with: opm start CMD\n");
-		return;
-	}
 	cJSON_ArrayForEach(a, list) {
 		name = render_label(a, label, sizeof label);
 		if (name != NULL && (n = (int)strlen(name)) > w)
 			w = n;
 	}
-	if (w > 24)
-		w = 24;
-	printf("%-4s %-*s %-9s %7s %6s %4s %6s %8s\n", "id", w, "name",
-	    "status", "pid", "uptime", "↺", "cpu", "memory");
+	return (w > 24 ? 24 : w);
+}
+
+void
+render_header(int w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%-4s %-*s %-9s %7s %6s %4s %6s %8s", "id", w,
+	    "name", "status", "pid", "uptime", "↺", "cpu", "memory");
+}
+
+int
+render_row(const cJSON *a, int w, bool color, char *buf, size_t len)
+{
+	const char	*name, *status;
+	char		 up[32], mem[32], pid[16], cpu[16], label[96];
+
+	name = render_label(a, label, sizeof label);
+	status = json_str(a, "status");
+	if (name == NULL || status == NULL)
+		return (-1);
+	if (render_int(a, "pid") > 0) {
+		snprintf(pid, sizeof pid, "%lld", render_int(a, "pid"));
+		parse_fmt_duration(render_int(a, "uptime_ms"), up, sizeof up);
+		parse_fmt_size(render_int(a, "memory_bytes"), mem, sizeof mem);
+		snprintf(cpu, sizeof cpu, "%.1f%%",
+		    cJSON_GetObjectItem(a, "cpu_percent") ?
+		    cJSON_GetObjectItem(a, "cpu_percent")->valuedouble : 0.0);
+	} else {
+		strlcpy(pid, "-", sizeof pid);
+		strlcpy(up, "-", sizeof up);
+		strlcpy(mem, "-", sizeof mem);
+		strlcpy(cpu, "-", sizeof cpu);
+	}
+	snprintf(buf, len, "%-4lld %-*.*s %s%-9s%s %7s %6s %4lld %6s %8s",
+	    render_int(a, "id"), w, w, name, color ? render_color(status) : "",
+	    status, color && cli_color ? C_RESET : "", pid, up,
+	    render_int(a, "restarts"), cpu, mem);
+	return (0);
+}
+
+void
+render_list(const cJSON *list)
+{
+	const cJSON	*a;
+	char		 line[512];
+	int		 w;
+
+	if (cJSON_GetArraySize(list) == 0) {
+		printf("no apps; start one with: opm start CMD\n");
+		return;
+	}
+	w = render_name_width(list);
+	render_header(w, line, sizeof line);
+	printf("%s\n", line);
 	cJSON_ArrayForEach(a, list) {
-		name = render_label(a, label, sizeof label);
-		status = json_str(a, "status");
-		if (name == NULL || status == NULL)
-			continue;
-		if (render_int(a, "pid") > 0) {
-			snprintf(pid, sizeof pid, "%lld", render_int(a, "pid"));
-			parse_fmt_duration(render_int(a, "uptime_ms"), up,
-			    sizeof up);
-			parse_fmt_size(render_int(a, "memory_bytes"), mem,
-			    sizeof mem);
-			snprintf(cpu, sizeof cpu, "%.1f%%",
-			    cJSON_GetObjectItem(a, "cpu_percent") ?
-			    cJSON_GetObjectItem(a, "cpu_percent")->valuedouble :
-			    0.0);
-		} else {
-			strlcpy(pid, "-", sizeof pid);
-			strlcpy(up, "-", sizeof up);
-			strlcpy(mem, "-", sizeof mem);
-			strlcpy(cpu, "-", sizeof cpu);
-		}
-		printf("%-4lld %-*.*s %s%-9s%s %7s %6s %4lld %6s %8s\n",
-		    render_int(a, "id"), w, w, name, render_color(status),
-		    status, cli_color ? C_RESET : "", pid, up,
-		    render_int(a, "restarts"), cpu, mem);
+		if (render_row(a, w, true, line, sizeof line) == 0)
+			printf("%s\n", line);
 	}
 }
 

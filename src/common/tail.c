@@ -1,0 +1,61 @@
+/*
+ * The last lines of a log file, read backwards from an offset the daemon
+ * reported, so even a 1 GB log costs a few reads (opm logs, opm monit,
+ * opm web).
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tail.h"
+#include "xmem.h"
+
+void
+tail_each(const char *path, uint64_t size, long long n,
+    void (*cb)(void *, const char *, size_t), void *arg)
+{
+	char		 buf[65536], *out, *p, *nl;
+	uint64_t	 pos = size, start = 0;
+	long long	 seen = 0;
+	ssize_t		 r;
+	size_t		 len, i;
+	int		 fd;
+
+	if (n <= 0 || size == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) ==
+	    -1)
+		return;
+	/* Walk back to the n-th line end before the last one. */
+	while (pos > 0 && seen < n) {
+		len = pos > sizeof buf ? sizeof buf : pos;
+		pos -= len;
+		if ((r = pread(fd, buf, len, pos)) <= 0)
+			break;
+		for (i = (size_t)r; i > 0; i--) {
+			if (buf[i - 1] != '\n' || pos + i == size)
+				continue;
+			if (++seen == n) {
+				start = pos + i;
+				break;
+			}
+		}
+		if (seen == n)
+			break;
+	}
+	len = size - start;
+	out = xmalloc(len + 1);
+	for (i = 0; i < len; i += r) {
+		if ((r = pread(fd, out + i, len - i, start + i)) <= 0)
+			break;
+	}
+	close(fd);
+	len = i;
+	out[len] = '\0';
+	for (p = out; p < out + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', out + len - p)) == NULL)
+			nl = out + len;
+		cb(arg, p, nl - p);
+	}
+	free(out);
+}
+
