@@ -19,6 +19,12 @@ field_is()
 	[[ $(app_field "$1" "$2") == "$3" ]]
 }
 
+# A condition for wait_for: app_field NAME FIELD is at least N.
+field_at_least()
+{
+	(( $(app_field "$1" "$2") >= $3 ))
+}
+
 free_port()
 {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
