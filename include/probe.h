@@ -54,5 +54,7 @@ void		 probe_cancel(struct probe *);
 bool		 probe_reaped(pid_t pid, int status);
 /* pid is the process of a probe, running or not yet reaped. */
 bool		 probe_owns(pid_t pid);
+/* Before the daemon's re-exec: every command under way is killed. */
+void		 probe_kill_all(void);
 
 #endif

@@ -37,6 +37,7 @@
 #include "opm.h"
 #include "parse.h"
 #include "paths.h"
+#include "probe.h"
 #include "proc.h"
 #include "state.h"
 #include "xmem.h"
@@ -355,6 +356,8 @@ daemon_reexec(void)
 	if (d_notify[0] != '\0')
 		setenv("NOTIFY_SOCKET", d_notify, 1);
 	log_info("reload: exec %s (%zu bytes of state)", d_self, len);
+	/* Health commands under way would outlive their timeouts. */
+	probe_kill_all();
 	execv(d_self, d_argv);
 	log_warn("reload: exec %s", d_self);
 	unsetenv("OPM_REEXEC_FD");

@@ -267,6 +267,15 @@ probe_owns(pid_t pid)
 	return (false);
 }
 
+void
+probe_kill_all(void)
+{
+	struct probe	*p;
+
+	LIST_FOREACH(p, &probe_procs, entry)
+		proc_signal_group(p->pid, SIGKILL);
+}
+
 bool
 probe_reaped(pid_t pid, int status)
 {
