@@ -60,16 +60,18 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # libFuzzer targets for every parser of untrusted or on-disk input.
 FUZZ_CC     ?= clang
 FUZZ_NAMES  := request appfile dump dotenv values state yaml
-FUZZ_LIBSRC := $(wildcard src/common/*.c) \
+FUZZ_LIBSRC := $(wildcard src/common/*.c) src/process/hookconf.c \
 	       src/process/conf.c src/process/dump.c src/process/staterec.c \
-	       src/process/sup.c src/process/deps.c
+	       src/process/sup.c src/process/deps.c \
+	       src/process/rlim.c src/process/ident.c src/process/logsink.c
 FUZZ_BINS   := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_NAMES))
 FUZZ_TIME   ?= 60
 HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \
 	       unsigned long n){return 0;}' | $(FUZZ_CC) -fsanitize=fuzzer \
 	       -x c - -o /dev/null 2>/dev/null && echo yes)
 
-all: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web $(BUILD)/opm-testapp
+all: $(BUILD)/opm $(BUILD)/opm-runtime $(BUILD)/opmd $(BUILD)/opm-web \
+	$(BUILD)/opm-testapp
 
 # The CLI's start-up is most of a command's time, and most of that is the
 # dynamic loader: it takes only the client half of src/socket (no libuv),
@@ -81,6 +83,10 @@ CLI_LIBS    := $(shell pkg-config --libs libcjson) -Wl,-Bstatic \
 	       -Wl,-Bdynamic -lm
 $(BUILD)/opm: $(CLI_OBJ) $(CLI_LIB_OBJ)
 	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(CLI_LIBS)
+
+# opm run under PM2's pm2-runtime name (src/cli/main.c looks at argv[0]).
+$(BUILD)/opm-runtime: $(BUILD)/opm
+	ln -sf opm $@
 
 $(BUILD)/opmd: $(DAEMON_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -164,6 +170,7 @@ install: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web $(DESTDIR)$(BINDIR)/
+	ln -sf opm $(DESTDIR)$(BINDIR)/opm-runtime
 	install -m 644 man/opm.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/opm-apps.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/opmd.8 $(DESTDIR)$(MANDIR)/man8/

@@ -7,8 +7,11 @@
 #           libmicrohttpd (opm web's HTTP server)
 #   check   build, plus what the tests use: cmocka, jq, python3, procps,
 #           util-linux, systemd-analyze, groff, tmux (opm monit is
-#           driven in it), curl, iproute2, chromium and chromedriver (the
-#           web dashboard is loaded in a real browser), node and npm, and PM2
+#           driven in it), curl (and contrib/hooks, t-hooks-contrib),
+#           iproute2, chromium and chromedriver (the web dashboard is
+#           loaded in a real browser), promtool (prometheus:
+#           t-metrics-promtool checks opm metrics), tzdata (test_cron and
+#           the cron tests compute in named zones), node and npm, and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
 #           drives to write a real `pm2 save` dump
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
@@ -74,6 +77,8 @@ set_check()
 	need chromium-driver have chromedriver
 	need nodejs have node
 	need npm have npm
+	need prometheus have promtool
+	need tzdata test -f /usr/share/zoneinfo/Europe/Berlin
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2
 }
 

@@ -20,14 +20,14 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help scale monit web"
+	    version help scale monit web run events metrics"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
-	    --wait-ready --listen-timeout --watchdog-sec
-	    --max-memory-restart"
+	    --wait-ready --listen-timeout --watchdog-sec --user --group
+	    --cron-restart --cron-mode --cron-tz --max-memory-restart"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -55,18 +55,28 @@ _opm()
 		--interpreter)
 			mapfile -t COMPREPLY < <(compgen -c -W "none" -- "$cur")
 			return 0 ;;
+		--user)
+			mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+			return 0 ;;
+		--group)
+			mapfile -t COMPREPLY < <(compgen -g -- "$cur")
+			return 0 ;;
+		--cron-mode)
+			mapfile -t COMPREPLY < <(compgen -W "restart run" -- "$cur")
+			return 0 ;;
+		--cron-tz)
+			mapfile -t COMPREPLY < <(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")
+			return 0 ;;
 		--instances|-i)
 			mapfile -t COMPREPLY < <(compgen -W "max -1" -- "$cur")
 			return 0 ;;
-		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
-		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--ready)
 			mapfile -t COMPREPLY < <(compgen -W "notify ipc tcp: http:// none" -- "$cur")
 			return 0 ;;
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--listen-timeout|\
-		--watchdog-sec|--max-memory-restart|--only)
+		--watchdog-sec|--cron-restart|--max-memory-restart|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then
@@ -74,6 +84,11 @@ _opm()
 		else
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps)" -f -- "$cur")
 		fi ;;
+	run)
+		if [[ $prev == --only || $prev == --env ]]; then
+			return 0
+		fi
+		mapfile -t COMPREPLY < <(compgen -W "--only --env --raw" -f -- "$cur") ;;
 	scale)
 		if (( COMP_CWORD == 2 )); then
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps | sort -u)" -- "$cur")
@@ -87,6 +102,8 @@ _opm()
 		mapfile -t COMPREPLY < <(compgen -W "all $(_opm_apps) --update-env --json" -- "$cur") ;;
 	logs)
 		mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps) --lines --follow --out --err" -- "$cur") ;;
+	events)
+		mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps) --lines --follow --json" -- "$cur") ;;
 	signal)
 		if (( COMP_CWORD == 2 )); then
 			mapfile -t COMPREPLY < <(compgen -W "TERM INT QUIT HUP KILL USR1 USR2 STOP CONT" -- "$cur")

@@ -19,6 +19,7 @@
  *	app-listen.c	the listening sockets opm owns for an app
  *	app-ready.c	readiness: notify socket, Node's IPC channel, tcp and
  *			http probes, listen_timeout, the watchdog
+ *	app-cron.c	schedules: cron_restart on one realtime timerfd
  *	app-memory.c	max_memory_restart: one sampler for all apps
  *	app-health.c	health checks (probes of probe.c)
  */
@@ -35,6 +36,7 @@
 #include <uv.h>
 
 #include "conf.h"
+#include "cron.h"
 #include "paths.h"
 #include "sup.h"
 
@@ -131,6 +133,20 @@ struct app {
 	struct app_mem		 mem;
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
+	/* Events and metrics (events.c, cmd-metrics.c), never saved. */
+	struct {
+		int		 ready;		/* 0 unknown, 1 no, 2 yes */
+		uint64_t	 cpu_acc;	/* ticks counted so far */
+		uint64_t	 cpu_last;	/* the tree's, last sample */
+		pid_t		 cpu_pid;	/* whose tree that was */
+	}			 obs;
+	/* cron_restart (app-cron.c): never saved, computed from conf. */
+	struct {
+		bool		 on;
+		struct cron	 expr;
+		time_t		 next;		/* wall clock; 0: none */
+		time_t		 last;		/* the last time that came */
+	}			 cron;
 	TAILQ_HEAD(, app_waiter) waiters;
 	TAILQ_ENTRY(app)	 entry;
 };
@@ -210,6 +226,33 @@ char		**app_environ(const struct app *, char *cause, size_t clen);
 char		**app_argv(const struct app_conf *, char *cause, size_t clen);
 int		 app_check_program(const struct app_conf *, char *cause,
 		    size_t clen);
+
+/* app-prod.c: user, group, limits, cgroup (issue 16) */
+struct ident;
+struct proc_spec;
+struct proc_rlimit;
+/* Looks at the cgroup v2 tree once, at start-up. */
+void		 app_prod_init(void);
+/* At creation: -1 with a cause naming the key (user, group, cpu_max...). */
+int		 app_prod_check(const struct app_conf *, char *cause,
+		    size_t clen);
+/* HOME, USER, LOGNAME, SHELL of the app's user set in v (n entries). */
+char		**app_prod_environ(const struct app *, char **v, size_t *n);
+/*
+ * Before the fork: spec's limits (in rl, RLIM_NKEYS entries) and identity
+ * (id, the caller frees it), the app's cgroup made ready. -1 with the
+ * reason set.
+ */
+int		 app_prod_spawn(struct app *, struct proc_spec *,
+		    struct ident *id, struct proc_rlimit *rl);
+/* After the fork, before the exec: pid into the app's cgroup. */
+void		 app_prod_spawned(struct app *, pid_t pid);
+/* cgroup.kill, for a stop's SIGKILL. */
+void		 app_prod_kill(struct app *);
+/* The app is deleted: its cgroup goes. */
+void		 app_prod_gone(struct app *);
+/* "cgroup" (path or null) and "cgroup_note" (why not) of info. */
+void		 app_prod_json(const struct app *, cJSON *);
 
 /* app-reap.c */
 /* Reaps every exited child, from the loop's next turn on (SIGCHLD). */
@@ -309,6 +352,11 @@ bool		 app_ready_failed(const struct app *);
 /* Online and not reloading or stopping by its own word. */
 bool		 app_ready_is(const struct app *);
 
+/* app-cron.c */
+/* Reads a's schedule from its conf and arms the timer (a new app). */
+void		 app_cron_sync(struct app *);
+/* info's next_run: ISO 8601 in the app's zone, or null. */
+cJSON		*app_cron_json(const struct app *);
 /* app-memory.c */
 /* The sampler's timer; its interval from OPM_MEMORY_INTERVAL. */
 void		 app_memory_init(void);

@@ -61,6 +61,10 @@ int	 render_failures(const cJSON *apps);
 extern const char *cli_err_prefix;
 
 int	 cli_start(int argc, char **argv);
+/* The args of the start request of opm start ARGS; *file: an app file. */
+cJSON	*cli_start_request(int argc, char **argv, bool *file);
+/* opm run FILE (opm-runtime): the daemon in the foreground (run.c). */
+int	 cli_run(int argc, char **argv);
 /* An app file opm start reads; its apps as an array the caller owns. */
 bool	 cli_appfile_is(const char *path);
 cJSON	*cli_appfile_apps(const char *path);
@@ -81,6 +85,9 @@ int	 cli_logs(int argc, char **argv);
 int	 cli_monit(int argc, char **argv);
 int	 cli_flush(int argc, char **argv);
 int	 cli_startup(int argc, char **argv);
+/* opm events and opm metrics (src/cli/events.c). */
+int	 cli_events(int argc, char **argv);
+int	 cli_metrics(int argc, char **argv);
 const struct cli_cmd *cli_cmd_find(const char *);
 void	 cli_help(const char *cmd);
 

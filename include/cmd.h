@@ -109,5 +109,7 @@ enum cmd_retval cmd_flush(struct cmd_ctx *);
 enum cmd_retval cmd_restore(struct cmd_ctx *);
 enum cmd_retval cmd_export(struct cmd_ctx *);
 enum cmd_retval cmd_scale(struct cmd_ctx *);
+enum cmd_retval cmd_events(struct cmd_ctx *);
+enum cmd_retval cmd_metrics(struct cmd_ctx *);
 
 #endif

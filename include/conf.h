@@ -12,10 +12,13 @@
 #include <cJSON.h>
 
 #include "opm.h"
+#include "rlim.h"
 
 struct health_spec;
 
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
+/* What cron_restart's times do (issue 15 item 3). */
+enum cron_mode { CRON_MODE_RESTART, CRON_MODE_RUN };
 
 #define CONF_STOP_CODES_MAX	32
 #define CONF_ENVSETS_MAX	64
@@ -87,6 +90,22 @@ struct app_conf {
 	char		 *ready;	/* as written; NULL: none */
 	uint64_t	  listen_timeout;
 	uint64_t	  watchdog_sec;	/* ms; 0: no watchdog */
+	/* Production (issue 16): identity, limits, where output goes. */
+	char		 *user;		/* name or uid as written; NULL */
+	char		 *group;	/* name or gid as written; NULL */
+	struct rlim_val	  limits[RLIM_NKEYS];
+	uint64_t	  cpu_max;	/* percent of one CPU; 0: not set */
+	uint64_t	  memory_max;	/* bytes; 0: not set */
+	uint64_t	  pids_max;	/* 0: not set */
+	unsigned	  log_target;	/* LOGSINK_* bits (logsink.h) */
+	/* Hooks (issue 17 item 2): EVENT=CMD, in file order; NULL: none. */
+	char		**hooks;
+	uint64_t	  hook_window;	/* ms: one run per app and event */
+	uint64_t	  hook_timeout;	/* ms: then SIGKILL */
+	/* Schedules (issue 15 item 3; cron.h). */
+	char		 *cron;		/* cron_restart as written; NULL */
+	int		  cron_mode;	/* enum cron_mode */
+	char		 *cron_tz;	/* NULL: the daemon's local time */
 	/* Restart triggers (issue 15 items 2 and 4). */
 	uint64_t	  max_memory_restart; /* bytes; 0: no limit */
 	struct health_spec *health;	/* NULL: no health checks */

@@ -34,6 +34,12 @@ uint64_t	 logf_size(const struct logfile *);
 /* datefmt: PM2's log_date_format (moment tokens), or NULL for ISO. */
 void		 logf_configure(struct logfile *, bool timestamps,
 		    const char *datefmt, uint64_t max_size, unsigned keep);
+/*
+ * log_target (logsink.h): each whole line also goes to the targets of
+ * sinks but LOGSINK_FILE, from instance (-1: none) of the app name.
+ */
+void		 logf_targets(struct logfile *, unsigned sinks, const char *name,
+		    int instance);
 /* What is written to lf is copied to all too (log_file); all: ref'd. */
 void		 logf_combine(struct logfile *lf, struct logfile *all);
 /* Empties the file and removes rotated ones. */

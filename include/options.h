@@ -42,6 +42,16 @@ enum options_type {
 	OPTIONS_INSTANCES,	/* unsigned: N, "max" or -1 (CPUs); 0 none */
 	OPTIONS_VARNAME,	/* an environment variable's name, char * */
 	OPTIONS_READY,		/* a ready kind (ready.h), char *; none: NULL */
+	/* Production (issue 16 items 1, 2 and 4). */
+	OPTIONS_IDENT,		/* a user or group: name or number, char * */
+	OPTIONS_LIMITS,		/* limits: struct rlim_val[RLIM_NKEYS] */
+	OPTIONS_CGROUP,		/* cpu_max, memory_max, pids_max: uint64_t */
+	OPTIONS_LOGTARGET,	/* log_target: LOGSINK_* bits, unsigned */
+	/* Hooks (issue 17 item 2). */
+	OPTIONS_HOOKS,		/* {EVENT: CMD}, char ** of EVENT=CMD */
+	/* Schedules (issue 15 item 3). */
+	OPTIONS_CRON,		/* a cron expression (cron.h), char *; "0": NULL */
+	OPTIONS_TZ,		/* an IANA time zone name, char * */
 	/* Restart triggers (issue 15). */
 	OPTIONS_HEALTH,		/* health object (health.h); none: NULL */
 };

@@ -30,6 +30,27 @@ struct proc_spec {
 	size_t		  nlisten;
 	char		 *listen_pid;
 	int		  ipc_fd;	/* becomes fd 3 (Node's channel); -1 */
+	/*
+	 * Issue 16: limits set with setrlimit, then the identity: setgroups,
+	 * setgid, setuid, in that order, before the chdir (the cwd is entered
+	 * as the app's user). Resolved by the caller (ident.h): the child
+	 * looks nothing up.
+	 */
+	const struct proc_rlimit *rlimits;
+	size_t		  nrlimits;
+	bool		  set_gid;
+	bool		  set_uid;
+	gid_t		  gid;
+	uid_t		  uid;
+	const gid_t	 *groups;
+	size_t		  ngroups;
+};
+
+/* One resource limit for the child. */
+struct proc_rlimit {
+	int		  resource;	/* RLIMIT_* */
+	uint64_t	  soft;		/* UINT64_MAX: unlimited */
+	uint64_t	  hard;
 };
 
 /*

@@ -56,6 +56,8 @@
 #define PROTO_CMD_RESTORE	"restore"
 #define PROTO_CMD_EXPORT	"export"
 #define PROTO_CMD_SCALE		"scale"
+#define PROTO_CMD_EVENTS	"events"
+#define PROTO_CMD_METRICS	"metrics"
 
 /* Request arguments (keys of args). */
 #define PROTO_ARG_TARGET	"target"	/* string or array of them */
@@ -71,6 +73,8 @@
 #define PROTO_ARG_FROM_BACKUP	"from_backup"	/* restore */
 #define PROTO_ARG_INSTANCES	"instances"	/* scale: how many */
 #define PROTO_ARG_DELTA		"delta"		/* scale: how many more */
+#define PROTO_ARG_SINCE		"since"		/* events: after this seq */
+#define PROTO_ARG_LIMIT		"limit"		/* events: the last N */
 
 /* The target word naming every app; a target list is comma-separated. */
 #define PROTO_TARGET_ALL	"all"

@@ -48,6 +48,7 @@ static const struct import_copy import_copies[] = {
 	{ "time",			"time" },
 	{ "wait_ready",			"wait_ready" },
 	{ "listen_timeout",		"listen_timeout" },
+	{ "cron_restart",		"cron_restart" },
 	{ "max_memory_restart",		"max_memory_restart" },
 };
 
@@ -74,8 +75,6 @@ static const struct import_lost import_losts[] = {
 	  "cluster mode is not supported yet; the app runs as one process" },
 	{ "watch", IMPORT_TRUE, NULL,
 	  "restart on file change is not supported yet" },
-	{ "cron_restart", IMPORT_TRUE, NULL,
-	  "scheduled restarts are not supported yet" },
 	{ "uid", IMPORT_SET, NULL, "running as another user is not "
 	  "supported yet" },
 	{ "gid", IMPORT_SET, NULL, "running as another group is not "
@@ -295,6 +294,11 @@ import_app(struct import_ctx *x, const cJSON *p, size_t n, char **kept)
 		cJSON_AddItemToObject(app, import_copies[i].opm,
 		    cJSON_Duplicate(v, 1));
 	}
+	/* PM2's job: cron_restart with autorestart false runs again. */
+	if (cJSON_IsString(cJSON_GetObjectItem(app, "cron_restart")) &&
+	    strcmp(cJSON_GetObjectItem(app, "cron_restart")->valuestring,
+	    "0") != 0 && cJSON_IsFalse(cJSON_GetObjectItem(app, "autorestart")))
+		cJSON_AddStringToObject(app, "cron_mode", "run");
 	import_program(x, p, app, name);
 	env = import_env(p, name, kept);
 	if (cJSON_GetArraySize(env) > 0)

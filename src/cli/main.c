@@ -691,6 +691,12 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "logs", NULL, "logs [TARGET] [--lines N] [--follow] [--out|--err]",
 	  "last N lines (15), then follow; no TARGET: all apps, prefixed",
 	  cli_logs },
+	{ "events", NULL, "events [TARGET] [--follow] [--json] [--lines N]",
+	  "what happened to the apps and the daemon (the last 1000 events; "
+	  "with --follow the last 10, then live)", cli_events },
+	{ "metrics", NULL, "metrics",
+	  "the apps' and the daemon's figures in the Prometheus text "
+	  "format", cli_metrics },
 	{ "monit", NULL, "monit",
 	  "terminal dashboard: apps, CPU, memory, the selected app's log; "
 	  "keys restart, stop, start", cli_monit },
@@ -725,6 +731,11 @@ static const struct cli_cmd cli_cmds[] = {
 	  "and restores the dump", cli_startup },
 	{ "unstartup", NULL, "unstartup [--user|--system]",
 	  "remove the unit opm startup installed", cli_unstartup },
+	{ "run", NULL, "run FILE [--only NAMES] [--env NAME] [--raw]",
+	  "for containers (also as opm-runtime FILE): the daemon in the "
+	  "foreground starts the apps, prints their output as 'NAME | line' "
+	  "and exits once they are done, or stops them on SIGTERM/SIGINT",
+	  cli_run },
 	{ "daemon", NULL, "daemon start|stop|status|restart|reload|run",
 	  "control the daemon; reload re-executes it, apps keep running; "
 	  "run [--restore] stays in the foreground (systemd)",
@@ -793,6 +804,15 @@ cli_help(const char *cmd)
 	    "failed, 2 usage error, 3 daemon unreachable.\n");
 }
 
+/* The last component of path. */
+static const char *
+cli_basename(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return (slash != NULL ? slash + 1 : path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -801,6 +821,23 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	cli_color = isatty(1) && getenv("NO_COLOR") == NULL;
+	/* opm-runtime FILE, or PM2's pm2-runtime start FILE: opm run FILE. */
+	if (strcmp(cli_basename(argv[0]), "opm-runtime") == 0) {
+		if (argc > 2 && strcmp(argv[1], "start") == 0) {
+			argv++;
+			argc--;
+		}
+		if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0) {
+			cli_help("run");
+			return (argc < 2 ? EXIT_USAGE : 0);
+		}
+		argv[0] = (char *)"run";
+		if (client_timeout_init(getenv("OPM_TIMEOUT"), &cause) == -1 ||
+		    paths_init(&cli_paths, &cause) == -1)
+			cli_fatal(EXIT_USAGE, "%s", cause);
+		return (cli_run(argc, argv));
+	}
 	if (argc < 2) {
 		cli_help(NULL);
 		return (EXIT_USAGE);

@@ -185,22 +185,42 @@ render_listen(const cJSON *list)
 	}
 }
 
+/* The app's cgroup, or why there is none (issue 16 item 2). */
+static void
+render_cgroup(const cJSON *a)
+{
+	const char	*path = json_str(a, "cgroup");
+	const char	*note = json_str(a, "cgroup_note");
+	char		 line[640];
+
+	if (path != NULL)
+		render_kv("cgroup", path);
+	else if (note != NULL) {
+		snprintf(line, sizeof line, "not available: %s", note);
+		render_kv("cgroup", line);
+	} else if (cJSON_GetObjectItemCaseSensitive(a, "cgroup") != NULL)
+		render_kv("cgroup", "-");
+}
+
 void
 render_info(const cJSON *a)
 {
 	static const char *const top[] = { "id", "name", "instance",
 	    "status", "reason", "note", "ready", "status_text", "pid",
-	    "restarts", "failed_starts", "exit_code", "exit_signal", "argv",
-	    "cwd", "cpu_percent", "out_log", "err_log", NULL };
+	    "restarts", "failed_starts", "next_run", "exit_code",
+	    "exit_signal", "argv", "cwd", "cpu_percent", "out_log", "err_log",
+	    NULL };
 	const cJSON	*conf, *e;
 	char		 buf[64];
 	size_t		 i;
 
 	for (i = 0; top[i] != NULL; i++) {
 		e = cJSON_GetObjectItemCaseSensitive(a, top[i]);
-		/* A note, a status text, an instance only when there is one. */
+		/* A note, a status text, a next run, an instance only when
+		 * there is one. */
 		if ((strcmp(top[i], "note") == 0 ||
-		    strcmp(top[i], "status_text") == 0) && !cJSON_IsString(e))
+		    strcmp(top[i], "status_text") == 0 ||
+		    strcmp(top[i], "next_run") == 0) && !cJSON_IsString(e))
 			continue;
 		if (strcmp(top[i], "instance") == 0 && !cJSON_IsNumber(e))
 			continue;
@@ -211,6 +231,7 @@ render_info(const cJSON *a)
 	parse_fmt_size(render_int(a, "memory_bytes"), buf, sizeof buf);
 	render_kv("memory", buf);
 	render_listen(cJSON_GetObjectItemCaseSensitive(a, "listen"));
+	render_cgroup(a);
 	conf = cJSON_GetObjectItemCaseSensitive(a, "config");
 	cJSON_ArrayForEach(e, conf) {
 		if (strcmp(e->string, "name") == 0 ||

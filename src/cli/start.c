@@ -23,6 +23,9 @@
 #include "parse.h"
 #include "xmem.h"
 
+/* The command whose words these are, for usage errors: start or run. */
+static const char	*start_verb = "start";
+
 static char *
 start_abspath(const char *p)
 {
@@ -368,7 +371,7 @@ start_parse_flag(struct start_cmd *s, int argc, char **argv, int i)
 	if (start_is_short(argv[i])) {
 		o = options_find_short(argv[i][1]);
 		if (i + 1 >= argc)
-			cli_fatal_usage("start: -%c needs a value",
+			cli_fatal_usage("%s: -%c needs a value", start_verb,
 			    o->short_flag);
 		s->opts = true;
 		start_flag(s->app, o, argv[++i]);
@@ -381,7 +384,8 @@ start_parse_flag(struct start_cmd *s, int argc, char **argv, int i)
 		else if (i + 1 < argc)
 			s->only = argv[++i];
 		else
-			cli_fatal_usage("start: --only needs a value");
+			cli_fatal_usage("%s: --only needs a value",
+			    start_verb);
 		return (i);
 	}
 	if ((o = start_flag_row(argv[i])) == NULL)
@@ -389,7 +393,8 @@ start_parse_flag(struct start_cmd *s, int argc, char **argv, int i)
 	if (o->type == OPTIONS_BOOL) {
 		s->opts = true;
 		if (flag[n] == '=')
-			cli_fatal_usage("start: --%s takes no value", o->flag);
+			cli_fatal_usage("%s: --%s takes no value",
+			    start_verb, o->flag);
 		/* The environment of this shell stays here. */
 		if (strcmp(o->key, "inherit_env") == 0)
 			s->inherit = false;
@@ -401,7 +406,8 @@ start_parse_flag(struct start_cmd *s, int argc, char **argv, int i)
 	else if (i + 1 < argc)
 		val = argv[++i];
 	else
-		cli_fatal_usage("start: --%s needs a value", o->flag);
+		cli_fatal_usage("%s: --%s needs a value", start_verb,
+		    o->flag);
 	/* --env NAME, a word without '=': an environment set. */
 	if (o->type == OPTIONS_ENV && strchr(val, '=') == NULL) {
 		s->env_name = val;
@@ -436,9 +442,9 @@ start_after(struct start_cmd *s, enum start_kind k, const char *p, int argc,
 	for (; i < argc; i++) {
 		if (!dashdash && strcmp(argv[i], "--") == 0) {
 			if (k == START_FILE)
-				cli_fatal_usage("start: '--' after the app "
+				cli_fatal_usage("%s: '--' after the app "
 				    "file %s: arguments go with a program, in "
-				    "the file's \"args\"", p);
+				    "the file's \"args\"", start_verb, p);
 			dashdash = true;
 			continue;
 		}
@@ -448,11 +454,12 @@ start_after(struct start_cmd *s, enum start_kind k, const char *p, int argc,
 		}
 		if (k == START_COMMAND) {
 			if (start_is_flag(argv[i]))
-				cli_fatal_usage("start: '%.*s' after the "
+				cli_fatal_usage("%s: '%.*s' after the "
 				    "program %s: put opm options before it "
 				    "(opm start %.*s ... %s ...), or the app's "
 				    "arguments after '--' (opm start %s ... -- "
-				    "%s ...)", (int)strcspn(argv[i], "="),
+				    "%s ...)", start_verb,
+				    (int)strcspn(argv[i], "="),
 				    argv[i], p, (int)strcspn(argv[i], "="),
 				    argv[i], p, p, argv[i]);
 			cJSON_AddItemToArray(s->args, json_bytes(argv[i]));
@@ -460,16 +467,17 @@ start_after(struct start_cmd *s, enum start_kind k, const char *p, int argc,
 		}
 		if (start_is_dash(argv[i])) {
 			if ((j = start_parse_flag(s, argc, argv, i)) == -1)
-				cli_fatal_usage("start: unknown option %s "
+				cli_fatal_usage("%s: unknown option %s "
 				    "after %s: arguments of the app go after "
-				    "'--' (opm start %s -- %s)", argv[i], p, p,
-				    argv[i]);
+				    "'--' (opm start %s -- %s)", start_verb,
+				    argv[i], p, p, argv[i]);
 			i = j;
 			continue;
 		}
 		if (k == START_FILE)
-			cli_fatal_usage("start: '%s' after the app file %s: "
-			    "only opm options may follow it", argv[i], p);
+			cli_fatal_usage("%s: '%s' after the app file %s: "
+			    "only opm options may follow it", start_verb,
+			    argv[i], p);
 		cJSON_AddItemToArray(s->args, json_bytes(argv[i]));
 	}
 }
@@ -593,15 +601,20 @@ start_file_existing(cJSON *res, const cJSON *apps)
 	return (res);
 }
 
-int
-cli_start(int argc, char **argv)
+/*
+ * The arguments of the start request opm start ARGS would send; *file
+ * tells whether they hold the apps of an app file. Exits on bad usage.
+ */
+cJSON *
+cli_start_request(int argc, char **argv, bool *file)
 {
 	struct start_cmd	 s = { .inherit = true };
 	enum start_kind		 k;
-	cJSON			*args, *res, *apps;
+	cJSON			*args;
 	bool			 dashdash = false;
 	int			 i, j;
 
+	start_verb = argv[0];
 	s.app = cJSON_CreateObject();
 	s.args = cJSON_CreateArray();
 	for (i = 1; i < argc; i++) {
@@ -613,12 +626,12 @@ cli_start(int argc, char **argv)
 		if (strncmp(argv[i], "--", 2) != 0 && !start_is_short(argv[i]))
 			break;
 		if ((j = start_parse_flag(&s, argc, argv, i)) == -1)
-			cli_fatal_usage("start: unknown option --%.*s",
+			cli_fatal_usage("%s: unknown option --%.*s", start_verb,
 			    (int)strcspn(argv[i] + 2, "="), argv[i] + 2);
 		i = j;
 	}
 	if (i >= argc)
-		cli_fatal_usage("start: missing program");
+		cli_fatal_usage("%s: missing program", start_verb);
 	if (dashdash)
 		k = START_COMMAND;
 	else if (cli_appfile_is(argv[i]))
@@ -629,7 +642,8 @@ cli_start(int argc, char **argv)
 		k = START_COMMAND;
 	start_after(&s, k, argv[i], argc, argv, i + 1, dashdash);
 	if (s.only != NULL && k != START_FILE)
-		cli_fatal_usage("start: --only selects apps of an app file");
+		cli_fatal_usage("%s: --only selects apps of an app file",
+		    start_verb);
 
 	args = cJSON_CreateObject();
 	cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE,
@@ -645,8 +659,20 @@ cli_start(int argc, char **argv)
 	} else
 		start_program(&s, args, k, argv[i]);
 	cJSON_Delete(s.args);
-	apps = k == START_FILE ?
-	    cJSON_Duplicate(cJSON_GetObjectItem(args, "apps"), 1) : NULL;
+	*file = k == START_FILE;
+	return (args);
+}
+
+int
+cli_start(int argc, char **argv)
+{
+	cJSON	*args, *res, *apps;
+	bool	 file;
+	int	 i;
+
+	args = cli_start_request(argc, argv, &file);
+	apps = file ? cJSON_Duplicate(cJSON_GetObjectItem(args, "apps"), 1) :
+	    NULL;
 	res = cli_call("start", args);
 	if (apps != NULL) {
 		res = start_file_existing(res, apps);

@@ -3,7 +3,8 @@
  * dump. Type=notify on "opm daemon run --restore"; KillMode=process so a
  * daemon crash leaves the apps running for the next daemon to adopt, while
  * a stop (SIGTERM to opmd) stops every app gracefully first; the runtime
- * directory survives restarts of the service.
+ * directory survives restarts of the service; Delegate=yes hands the daemon
+ * its cgroup subtree (src/process/cgroup.c).
  */
 #include <sys/stat.h>
 
@@ -165,6 +166,9 @@ cli_startup(int argc, char **argv)
 	    "# A crash of opmd must not kill the apps: the next opmd adopts\n"
 	    "# them. A stop sends SIGTERM to opmd, which stops every app.\n"
 	    "KillMode=process\n"
+	    "# A cgroup subtree of its own: every app in a child cgroup, its\n"
+	    "# cpu_max, memory_max, pids_max, and cgroup.kill at a stop.\n"
+	    "Delegate=yes\n"
 	    "Restart=on-failure\n"
 	    "RestartSec=1\n"
 	    "TimeoutStopSec=%llds\n"

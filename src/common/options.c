@@ -17,6 +17,10 @@ static const char *const options_restart_choices[] = {
 	"always", "on-failure", "never", NULL	/* enum restart_policy */
 };
 
+static const char *const options_cron_modes[] = {
+	"restart", "run", NULL			/* enum cron_mode */
+};
+
 #define OFF(field) offsetof(struct app_conf, field)
 
 /* Another name of key TARGET, with the same value and help. */
@@ -206,6 +210,58 @@ const struct options_entry options_table[] = {
 	  .default_value = "0", .exported = true,
 	  .help = "with notify: restart if no WATCHDOG=1 for DUR (0: off)" },
 
+	/* Production (issue 16 items 1, 2 and 4). */
+	{ .key = "user", .flag = "user", .arg = "USER",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_IDENT, .offset = OFF(user),
+	  .exported = true,
+	  .help = "run as USER, a name or uid (the daemon must be root)" },
+	OPTIONS_ALIAS("uid", "user", OPTIONS_PM2_SAME),
+	{ .key = "group", .flag = "group", .arg = "GROUP",
+	  .type = OPTIONS_IDENT, .offset = OFF(group), .exported = true,
+	  .help = "run with group GROUP, a name or gid (default: USER's)" },
+	OPTIONS_ALIAS("gid", "group", OPTIONS_PM2_SAME),
+	{ .key = "limits", .type = OPTIONS_LIMITS, .exported = true,
+	  .help = "setrlimit: {nofile, nproc, core, memlock, stack, cpu}" },
+	{ .key = "cpu_max", .type = OPTIONS_CGROUP, .offset = OFF(cpu_max),
+	  .exported = true,
+	  .help = "cgroup v2 cpu.max as a percentage of one CPU (\"50%\")" },
+	{ .key = "memory_max", .type = OPTIONS_CGROUP,
+	  .offset = OFF(memory_max), .exported = true,
+	  .help = "cgroup v2 memory.max, a size (\"512M\")" },
+	{ .key = "pids_max", .type = OPTIONS_CGROUP, .offset = OFF(pids_max),
+	  .exported = true,
+	  .help = "cgroup v2 pids.max, a number of processes" },
+	{ .key = "log_target", .type = OPTIONS_LOGTARGET,
+	  .offset = OFF(log_target), .default_value = "file",
+	  .exported = true,
+	  .help = "file, journal, syslog, stdout, or a list of them (file)" },
+	/* Hooks (issue 17 item 2): PM2 has no such keys. */
+	{ .key = "hooks", .type = OPTIONS_HOOKS, .offset = OFF(hooks),
+	  .exported = true,
+	  .help = "commands run on events: {\"crash\": CMD, ...}" },
+	{ .key = "hook_window", .type = OPTIONS_DURATION,
+	  .offset = OFF(hook_window), .default_value = "60s",
+	  .exported = true,
+	  .help = "a hook runs once per app and event in DUR (60s; 0: always)" },
+	{ .key = "hook_timeout", .type = OPTIONS_DURATION,
+	  .offset = OFF(hook_timeout), .minimum = 100,
+	  .minimum_cause = "must be at least 100ms",
+	  .default_value = "10s", .exported = true,
+	  .help = "a hook still running after DUR is killed (10s)" },
+	/* Schedules (issue 15 item 3): PM2's cron_restart, and jobs. */
+	{ .key = "cron_restart", .flag = "cron-restart", .arg = "EXPR",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_CRON, .offset = OFF(cron),
+	  .exported = true,
+	  .help = "restart at these times: cron, 5 or 6 fields (seconds first)" },
+	OPTIONS_ALIAS("cron", "cron_restart", OPTIONS_PM2_SAME),
+	{ .key = "cron_mode", .flag = "cron-mode", .arg = "MODE",
+	  .type = OPTIONS_ENUM, .offset = OFF(cron_mode),
+	  .choices = options_cron_modes, .default_value = "restart",
+	  .exported = true,
+	  .help = "restart (a running app) | run (start a job) (restart)" },
+	{ .key = "cron_tz", .flag = "cron-tz", .arg = "ZONE",
+	  .type = OPTIONS_TZ, .offset = OFF(cron_tz), .exported = true,
+	  .help = "time zone of cron_restart, e.g. Europe/Berlin (local)" },
 	/* Restart triggers (issue 15 items 2 and 4). */
 	{ .key = "max_memory_restart", .flag = "max-memory-restart",
 	  .arg = "SIZE", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_SIZE,
@@ -229,18 +285,8 @@ const struct options_entry options_table[] = {
 	    "it goes with watch; remove it"),
 	OPTIONS_PM2("watch_options", OPTIONS_PM2_LATER, NULL,
 	    "it goes with watch; remove it"),
-	OPTIONS_PM2("cron_restart", OPTIONS_PM2_LATER, NULL,
-	    "run opm restart NAME from cron(8) for now"),
-	OPTIONS_PM2("cron", OPTIONS_PM2_LATER, NULL,
-	    "run opm restart NAME from cron(8) for now"),
 	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
 	    "apps are stopped by stop_signal (TERM)"),
-	OPTIONS_PM2("uid", OPTIONS_PM2_LATER, NULL,
-	    "run the daemon as that user for now"),
-	OPTIONS_PM2("user", OPTIONS_PM2_LATER, NULL,
-	    "run the daemon as that user for now"),
-	OPTIONS_PM2("gid", OPTIONS_PM2_LATER, NULL,
-	    "run the daemon as that group for now"),
 	OPTIONS_PM2("log_type", OPTIONS_PM2_LATER, NULL,
 	    "logs are plain lines; remove it"),
 

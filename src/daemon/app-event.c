@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "events.h"
 #include "log.h"
 #include "parse.h"
 #include "proc.h"
@@ -78,6 +79,7 @@ app_signals(struct app *a, unsigned actions)
 		app_signal_tree(a, SIGCONT, false);
 	}
 	if (actions & ACT_SIG_KILL) {
+		app_prod_kill(a);
 		app_signal_tree(a, SIGKILL, a->run.killed);
 		a->run.killed = true;
 	}
@@ -114,6 +116,8 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	struct sup_out	out;
 	char		name[OPM_NAME_MAX + 1];
 	int		r;
+	bool		gone = a->run.leader_gone;
+	bool		again = a->run.count_after || a->run.fail_after;
 
 	in.event = ev;
 	in.now = app_now();
@@ -126,6 +130,11 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 		log_info("%s: %s -> %s (%s)", a->label,
 		    sup_state_name(out.from), sup_state_name(a->run.state),
 		    out.reason);
+	/* An exit once (not again when a stopping group empties). */
+	if ((ev == EV_EXIT || ev == EV_LEADER_EXIT) && sup_running(out.from) &&
+	    !(out.from == APP_STOPPING && gone))
+		events_exit(a, out.from != APP_STOPPING ? "crash" : again ?
+		    sup_cause_name(a->run.cause) : NULL);
 
 	if (out.actions & ACT_TIMER_STOP) {
 		uv_timer_stop(&a->timer);
@@ -135,7 +144,10 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	if (out.actions & ACT_COUNT) {
 		a->run.restarts++;
 		a->run.restarts_by[a->run.cause]++;
+		events_restart(a);
 	}
+	if (a->run.state != out.from)
+		events_transition(a, out.from, out.reason);
 	/* No process, no group: nothing may be signalled by a stale id. */
 	if (!sup_running(a->run.state)) {
 		a->run.pgid = 0;
@@ -157,6 +169,7 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	app_memory_sync(a, out.from);
 	app_health_sync(a, out.from);
 	if (out.actions & ACT_DESTROY) {
+		events_deleted(a);
 		strlcpy(name, a->conf.name, sizeof name);
 		app_destroy(a);
 		app_deps_changed(name);
@@ -169,6 +182,7 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	 */
 	if (a->run.state != out.from)
 		app_deps_changed(a->conf.name);
+	events_ready_sync(a);
 	/*
 	 * Waiters wait for the end of a stop, or for the exec's verdict, or
 	 * for readiness.

@@ -95,6 +95,8 @@ app_to_json(struct app *a, bool detail)
 			cJSON_AddNullToObject(o, "note");
 		cJSON_AddItemToObject(o, "config", conf_to_json(&a->conf));
 		cJSON_AddItemToObject(o, "listen", app_listen_json(a));
+		app_prod_json(a, o);
+		cJSON_AddItemToObject(o, "next_run", app_cron_json(a));
 		cJSON_AddItemToObject(o, "memory_limit", app_memory_json(a));
 		cJSON_AddItemToObject(o, "health", app_health_json(a));
 	}

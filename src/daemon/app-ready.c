@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "events.h"
 #include "handle.h"
 #include "log.h"
 #include "parse.h"
@@ -278,6 +279,7 @@ app_ready_message(struct app *a, const char *buf, size_t len)
 		app_ready_watchdog(a);
 	if (m.ready)
 		app_ready_signal(a, "READY=1");
+	events_ready_sync(a);
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "handle.h"
+#include "hooks.h"
 #include "log.h"
 #include "probe.h"
 #include "proc.h"
@@ -150,6 +151,8 @@ app_reap_idle_cb(uv_idle_t *h)
 	bool		 found;
 
 	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (hooks_reaped(pid, status))
+			continue;
 		found = false;
 		TAILQ_FOREACH(a, &apps, entry) {
 			if (a->run.pid == pid) {

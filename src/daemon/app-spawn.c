@@ -14,6 +14,7 @@
 #include "app.h"
 #include "dotenv.h"
 #include "handle.h"
+#include "ident.h"
 #include "interp.h"
 #include "log.h"
 #include "logf.h"
@@ -147,6 +148,8 @@ app_environ(const struct app *a, char *cause, size_t clen)
 			continue;
 		v = app_setenv(v, &n, a->conf.env_base[i]);
 	}
+	/* The user's HOME, USER, LOGNAME, SHELL: env keys still win. */
+	v = app_prod_environ(a, v, &n);
 	for (i = 0; a->conf.env && a->conf.env[i]; i++)
 		v = app_setenv(v, &n, a->conf.env[i]);
 	for (i = 0; set != NULL && set->env[i] != NULL; i++)
@@ -239,6 +242,8 @@ app_check_program(const struct app_conf *c, char *cause, size_t clen)
 	const char	*why;
 	char		*penv[2] = { NULL, NULL }, **argv;
 
+	if (app_prod_check(c, cause, clen) == -1)
+		return (-1);
 	penv[0] = (char *)app_conf_path(c);
 	if ((argv = app_argv(c, cause, clen)) == NULL)
 		return (-1);
@@ -360,6 +365,8 @@ int
 app_spawn(struct app *a)
 {
 	struct proc_spec	 spec;
+	struct ident		 id;
+	struct proc_rlimit	 rl[RLIM_NKEYS];
 	char			 path[PATH_MAX], cause[512];
 	char			**env, **argv;
 	const char		*why;
@@ -434,16 +441,26 @@ app_spawn(struct app *a)
 	spec.out_fd = outfd;
 	spec.err_fd = errfd;
 	spec.ipc_fd = ipcfd;
+	/* User, group, limits, cgroup (app-prod.c). */
+	if (app_prod_spawn(a, &spec, &id, rl) == -1) {
+		close(outfd);
+		close(errfd);
+		xfreev(env);
+		app_ready_spawned(a, ipcfd, false);
+		return (-1);
+	}
 	pid = proc_spawn(&spec, &pidfd, &execfd, &gofd, cause, sizeof cause);
 	e = errno;
 	close(outfd);
 	close(errfd);
 	xfreev(env);
+	ident_free(&id);
 	app_ready_spawned(a, ipcfd, pid != -1);
 	if (pid == -1) {
 		strlcpy(a->run.reason, cause, sizeof a->run.reason);
 		return (app_transient(e) ? -2 : -1);
 	}
+	app_prod_spawned(a, pid);
 	/* The exec's verdict comes later; the loop goes on meanwhile. */
 	a->exec.failed = false;
 	a->exec.gofd = gofd;	/* released once the state file has the pid */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "hooks.h"
 #include "keeper.h"
 #include "log.h"
 #include "probe.h"
@@ -73,6 +74,9 @@ app_tree_seed(const struct app *a, const struct proc_ent *e, pid_t self,
 {
 	if (app_tree_owns(a, e))
 		return (true);
+	/* A hook runs next to the apps, never as one's (hooks.c). */
+	if (hooks_owns(e->pid, e->pgid))
+		return (false);
 	return (self > 0 && e->ppid == self && e->pid != keeper &&
 	    !probe_owns(e->pid) && e->start >= a->run.starttime &&
 	    !app_tree_claimed(a, e));
@@ -165,7 +169,8 @@ app_tree_worth(const struct app *a)
 	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
 	n = proc_own_children(kids, APP_OWN_MAX);
 	for (i = 0; i < n && !found; i++) {
-		found = kids[i] != keeper && !probe_owns(kids[i]);
+		found = kids[i] != keeper && !hooks_owns(kids[i], 0) &&
+		    !probe_owns(kids[i]);
 		TAILQ_FOREACH(b, &apps, entry) {
 			if (b->run.pid == kids[i])
 				found = false;
@@ -288,7 +293,8 @@ app_tree_orphans(struct proc_ent **out)
 	n = proc_own_children(kids, APP_OWN_MAX);
 	v = xreallocarray(NULL, n ? n : 1, sizeof *v);
 	for (i = 0; i < n; i++) {
-		mine = kids[i] == keeper || probe_owns(kids[i]);
+		mine = kids[i] == keeper || probe_owns(kids[i]) ||
+		    hooks_owns(kids[i], 0);
 		TAILQ_FOREACH(b, &apps, entry) {
 			if (b->run.pid == kids[i])
 				mine = true;

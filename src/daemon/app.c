@@ -15,6 +15,7 @@
 #include "dump.h"
 #include "log.h"
 #include "logf.h"
+#include "logsink.h"
 #include "proc.h"
 #include "state.h"
 #include "xmem.h"
@@ -190,6 +191,12 @@ app_log_path(const struct app_conf *c, const char *base, int instance,
 {
 	const char	*set = app_log_key(c, kind), *slash, *dot;
 
+	/* log_target without file: no files, the pipes drained. */
+	if (!(c->log_target & LOGSINK_FILE)) {
+		strlcpy(buf, strcmp(kind, "all") == 0 ? "" : "/dev/null",
+		    len);
+		return;
+	}
 	if (set != NULL && *set != '\0' && instance >= 0 &&
 	    strcmp(set, "/dev/null") != 0) {
 		slash = strrchr(set, '/');
@@ -324,6 +331,10 @@ app_open_log(const struct app_conf *c, const char *base, int instance,
 	}
 	logf_configure(lf, c->log_time, c->log_date_format, c->log_max_size,
 	    c->log_keep);
+	/* log_file copies what the stream files got: not sent twice. */
+	if (strcmp(kind, "all") != 0)
+		logf_targets(lf, c->log_target, c->name,
+		    c->merge_logs ? -1 : instance);
 	return (lf);
 }
 
@@ -358,7 +369,7 @@ app_open_logs(struct app *a, const struct app_conf *c, const char *base,
 		logf_unref(a->out);
 		return (-1);
 	}
-	if (c->log_file == NULL || shared)
+	if (c->log_file == NULL || shared || !(c->log_target & LOGSINK_FILE))
 		return (0);
 	if ((all = app_open_log(c, base, instance, a->label, "all", cause,
 	    clen)) == NULL) {
@@ -441,6 +452,7 @@ app_new(struct app_conf *conf, int want_id, int instance, char *cause,
 		TAILQ_INSERT_TAIL(&apps, a, entry);
 	app_n++;
 	log_info("%s: created (id %d)", a->label, a->id);
+	app_cron_sync(a);
 	return (a);
 }
 
@@ -575,6 +587,7 @@ app_destroy(struct app *a)
 	logf_unref(a->out);
 	logf_unref(a->err);
 	app_listen_close(a);
+	app_prod_gone(a);
 	uv_close((uv_handle_t *)&a->timer, app_free_cb);
 }
 

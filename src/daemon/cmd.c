@@ -39,6 +39,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ PROTO_CMD_RESTORE,	cmd_restore },
 	{ PROTO_CMD_EXPORT,	cmd_export },
 	{ PROTO_CMD_SCALE,	cmd_scale },
+	{ PROTO_CMD_EVENTS,	cmd_events },
+	{ PROTO_CMD_METRICS,	cmd_metrics },
 };
 
 void

@@ -35,14 +35,17 @@
 
 #include <cJSON.h>
 
+#include "events.h"
 #include "handle.h"
 #include "ipc.h"
 #include "keeper.h"
 #include "log.h"
 #include "logf.h"
 #include "logfmt.h"
+#include "logsink.h"
 #include "opm.h"
 #include "parse.h"
+#include "run.h"
 #include "xmem.h"
 
 #define LOGF_CHUNK	65536
@@ -73,6 +76,7 @@ struct logfile {
 	char			*datefmt;	/* log_date_format, translated */
 	bool			 discard;	/* /dev/null: drained, not kept */
 	struct logfile		*also;		/* log_file: both streams */
+	struct run_line		*echo;		/* opm run: a partial line */
 	bool			 also_warned;
 	uint64_t		 max_size;
 	unsigned		 keep;
@@ -86,6 +90,13 @@ struct logfile {
 	struct logpipe		*cur;		/* whose chunk is written */
 	TAILQ_HEAD(, logpipe)	 queue;		/* pipes waiting their turn */
 	LIST_HEAD(, logsub)	 subs;
+	/* log_target other than file (logsink.h): whole lines to them. */
+	unsigned		 sinks;
+	char			*sname;		/* the app's name for them */
+	int			 instance;
+	char			*sline;		/* a partial line for them */
+	size_t			 slen;
+	bool			 scut;		/* in the rest of a cut line */
 };
 
 struct logpipe {
@@ -237,11 +248,65 @@ logf_unref(struct logfile *lf)
 		logf_unref(lf->also);
 	if (lf->fd != -1)
 		close(lf->fd);
+	free(lf->echo);
 	free(lf->datefmt);
+	free(lf->sline);
+	free(lf->sname);
 	free(lf->path);
 	free(lf->app);
 	free(lf->stream);
 	free(lf);
+}
+
+void
+logf_targets(struct logfile *lf, unsigned sinks, const char *name,
+    int instance)
+{
+	lf->sinks = sinks & ~LOGSINK_FILE;
+	free(lf->sname);
+	lf->sname = xstrdup(name);
+	lf->instance = instance;
+	if (lf->sinks != 0 && lf->sline == NULL)
+		lf->sline = xmalloc(LOGF_LINE_MAX);
+}
+
+/*
+ * Written bytes to the log targets, one line at a time: a partial line
+ * waits for its end, as for followers; one longer than LOGF_LINE_MAX goes
+ * cut, and its rest is dropped.
+ */
+static void
+logf_sink(struct logfile *lf, const char *p, size_t len)
+{
+	struct logsink_from	 from;
+	const char		*end = p + len, *nl;
+	size_t			 seg, n;
+
+	from.app = lf->sname;
+	from.instance = lf->instance;
+	from.err = strcmp(lf->stream, "err") == 0;
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		seg = (nl != NULL ? nl : end) - p;
+		if (!lf->scut) {
+			n = seg < LOGF_LINE_MAX - lf->slen ? seg :
+			    LOGF_LINE_MAX - lf->slen;
+			memcpy(lf->sline + lf->slen, p, n);
+			lf->slen += n;
+			if (n < seg) {
+				logsink_line(lf->sinks, &from, lf->sline,
+				    lf->slen);
+				lf->slen = 0;
+				lf->scut = true;
+			}
+		}
+		if (nl == NULL)
+			break;
+		if (!lf->scut)
+			logsink_line(lf->sinks, &from, lf->sline, lf->slen);
+		lf->slen = 0;
+		lf->scut = false;
+	}
 }
 
 const char *
@@ -288,6 +353,7 @@ logf_rotate(struct logfile *lf)
 	if (logf_reopen(lf) == -1)
 		log_warn("%s: reopen %s", __func__, lf->path);
 	lf->partial = 0;
+	events_rotate(lf->app, lf->stream, lf->path);
 }
 
 int
@@ -365,7 +431,10 @@ logf_sub_line(struct logsub *s, const char *line, size_t len, bool cut)
 	free(text);
 }
 
-/* Feeds written bytes to every follower, one message per whole line. */
+/*
+ * Feeds written bytes to every follower, one message per whole line, and
+ * to opm run's echo on our stdout/stderr (src/daemon/run.c).
+ */
 static void
 logf_publish(struct logfile *lf, const char *p, size_t len)
 {
@@ -373,6 +442,12 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 	const char	*end = p + len, *q, *nl;
 	size_t		 seg, room, n;
 
+	if (lf->sinks != 0)
+		logf_sink(lf, p, len);
+	/* opm run echoes every app's output, once: not again where a
+	 * stdout target has already written it. */
+	if (run_echoing && !(lf->sinks & LOGSINK_STDOUT))
+		run_echo(&lf->echo, lf->app, lf->stream, p, len);
 	LIST_FOREACH(s, &lf->subs, entry) {
 		for (q = p; q < end; q = nl + 1) {
 			nl = memchr(q, '\n', end - q);

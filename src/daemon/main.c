@@ -26,6 +26,9 @@
 
 #include "app.h"
 #include "cmd.h"
+#include "events.h"
+#include "hooks.h"
+#include "metrics.h"
 #include "daemon.h"
 #include "detach.h"
 #include "dump.h"
@@ -39,12 +42,13 @@
 #include "paths.h"
 #include "probe.h"
 #include "proc.h"
+#include "run.h"
 #include "state.h"
 #include "xmem.h"
 
 static struct paths	 d_paths;
 static uv_loop_t	*d_loop;
-static uv_signal_t	 d_sigchld, d_sigterm, d_sigint;
+static uv_signal_t	 d_sigchld, d_sigterm, d_sigint, d_sigquit;
 static uv_signal_t	 d_sigquiet[4];	/* logged and ignored */
 static uint64_t		 d_started;
 static int		 d_ready_fd = -1;
@@ -55,6 +59,7 @@ static char		**d_argv;
 static int		 d_reloads;
 static bool		 d_reloading;
 static char		 d_notify[108];	/* NOTIFY_SOCKET, for `opm daemon run` */
+static bool		 d_run;		/* opm run: a container's PID 1 */
 
 /*
  * Only a daemon in the foreground (`opm daemon run`, systemd's ExecStart)
@@ -180,6 +185,7 @@ daemon_exit_now(void)
 	if (!d_stopping)
 		daemon_sd_notify("STOPPING=1");
 	d_stopping = true;
+	events_daemon("daemon_stop", "the daemon stops");
 	ipc_shutdown();
 	state_freeze();
 	TAILQ_FOREACH(a, &apps, entry) {
@@ -201,6 +207,12 @@ daemon_shutdown(const char *why)
 {
 	log_info("shutting down: %s", why);
 	daemon_exit_now();
+}
+
+bool
+daemon_stopping(void)
+{
+	return (d_stopping);
 }
 
 static void
@@ -229,7 +241,7 @@ daemon_signal_cb(uv_signal_t *h, int sig)
 	(void)h;
 	if (sig == SIGCHLD)
 		app_reap();
-	else if (sig == SIGTERM || sig == SIGINT)
+	else if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT)
 		daemon_stop_all(parse_signame(sig));
 	else
 		log_info("%s ignored", parse_signame(sig));
@@ -340,6 +352,8 @@ daemon_reexec(void)
 	cJSON_AddItemToObject(h, "sockets", app_listen_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
 	cJSON_AddItemToObject(h, "ready", app_ready_handover());
+	cJSON_AddItemToObject(h, "events", events_handover());
+	cJSON_AddItemToObject(h, "metrics", metrics_handover());
 	text = json_text(h);
 	cJSON_Delete(h);
 	mfd = memfd_create("opmd-handover", 0);
@@ -420,6 +434,47 @@ static void
 daemon_adopt_state(const cJSON *st)
 {
 	app_adopt(st, false);
+}
+
+/*
+ * opm run starts from its file alone: records an earlier daemon of this
+ * OPM_HOME left (a container restarted, an image built with opm in it)
+ * are dropped, not adopted; their processes died with that container.
+ */
+static void
+daemon_drop_state(const cJSON *st)
+{
+	long long	 id;
+	const char	*why;
+	bool		 present;
+
+	if (json_int(st, "id", 0, INT_MAX, &id, &present, &why) == 0) {
+		log_info("opm run: runtime state of app %lld dropped", id);
+		state_remove((int)id);
+	}
+}
+
+/* opm run: the start request the CLI left in a memfd (OPM_RUN_FD). */
+static char *
+daemon_run_request(void)
+{
+	const char	*env = getenv("OPM_RUN_FD"), *why;
+	struct stat	 st;
+	long long	 fd;
+	char		*buf = NULL;
+
+	if (env == NULL)
+		return (NULL);
+	if (parse_int(env, 0, 65535, &fd, &why) == -1 ||
+	    fstat((int)fd, &st) == -1 || st.st_size > PROTO_LINE_MAX)
+		daemon_die("opm run: OPM_RUN_FD: no request there");
+	buf = xmalloc(st.st_size + 1);
+	if (pread((int)fd, buf, st.st_size, 0) != st.st_size)
+		daemon_die_errno("opm run: cannot read", "OPM_RUN_FD");
+	buf[st.st_size] = '\0';
+	close((int)fd);
+	unsetenv("OPM_RUN_FD");
+	return (buf);
 }
 
 /* Re-exec: take over apps, pipes, the socket and the lock. */
@@ -511,7 +566,8 @@ daemon_status(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: opmd [--foreground] [--restore]\n");
+	fprintf(stderr, "usage: opmd [--foreground] [--restore] | "
+	    "--run [--raw]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -527,6 +583,8 @@ main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "restore", no_argument, NULL, 'r' },
 		{ "keeper", no_argument, NULL, 'k' },
+		{ "run", no_argument, NULL, 'R' },
+		{ "raw", no_argument, NULL, 'w' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -534,6 +592,8 @@ main(int argc, char **argv)
 	const cJSON	*e;
 	cJSON		*handover = NULL, *res;
 	bool		 foreground = false, restore = false, keeper = false;
+	bool		 raw = false;
+	char		*run_args = NULL;
 	int		 ch, kept;
 	long long	 fd;
 	char		 msg[600];
@@ -550,6 +610,12 @@ main(int argc, char **argv)
 		case 'k':
 			keeper = true;
 			break;
+		case 'R':
+			d_run = foreground = true;
+			break;
+		case 'w':
+			raw = true;
+			break;
 		case 'V':
 			printf("opmd %s\n", OPM_VERSION);
 			return (0);
@@ -557,8 +623,11 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (raw && !d_run) || (d_run && restore))
 		usage();
+	/* Read before anything is spawned, and never inherited. */
+	if (d_run)
+		run_args = daemon_run_request();
 	proc_defaults(umask(077));
 	daemon_sd_take(foreground);
 	daemon_signals();
@@ -617,19 +686,24 @@ main(int argc, char **argv)
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);
+	hooks_init(d_loop);
+	if (handover != NULL)
+		events_takeover(cJSON_GetObjectItem(handover, "events"));
 	app_init(d_loop, &d_paths);
+	app_prod_init();
 	state_init(&d_paths);
 	kept = keeper_init(&d_paths, d_self);
-	if (handover != NULL)
+	if (handover != NULL) {
 		daemon_takeover(handover);
-	else {
+		metrics_takeover(cJSON_GetObjectItem(handover, "metrics"));
+	} else {
 		/*
 		 * After a crash: find the apps that kept running. Their
 		 * sockets first: an app that died meanwhile respawns at once.
 		 */
 		if (kept == 1)
 			keeper_take_socks(app_listen_stash);
-		state_load(daemon_adopt_state);
+		state_load(d_run ? daemon_drop_state : daemon_adopt_state);
 		if (kept == 1)
 			keeper_take(daemon_adopt_pipe);
 		else
@@ -645,6 +719,11 @@ main(int argc, char **argv)
 	uv_signal_start(&d_sigterm, daemon_signal_cb, SIGTERM);
 	uv_signal_init(d_loop, &d_sigint);
 	uv_signal_start(&d_sigint, daemon_signal_cb, SIGINT);
+	/* docker stop sends SIGTERM; some images stop with SIGQUIT. */
+	if (d_run) {
+		uv_signal_init(d_loop, &d_sigquit);
+		uv_signal_start(&d_sigquit, daemon_signal_cb, SIGQUIT);
+	}
 	daemon_signals_watch();
 	/* Exits during the exec or while no daemon ran. */
 	app_reap();
@@ -663,18 +742,25 @@ main(int argc, char **argv)
 		cJSON_Delete(handover);
 		log_info("opmd %s reloaded, pid %d", OPM_VERSION,
 		    (int)getpid());
+		events_daemon("daemon_reload", "the daemon re-executed "
+		    "itself; apps kept running");
 	} else {
 		if (ipc_listen(d_loop, d_paths.sock, cmd_dispatch,
 		    &cause) == -1)
 			daemon_die(cause);
 		log_info("opmd %s started, pid %d, home %s", OPM_VERSION,
 		    (int)getpid(), d_paths.home);
+		events_daemon("daemon_start", "the daemon started");
 	}
 	if (restore) {
 		if ((res = app_restore(d_paths.dump, msg,
 		    sizeof msg)) == NULL)
 			log_warnx("restore: %s", msg);
 		cJSON_Delete(res);
+	}
+	if (d_run) {
+		run_init(d_loop, run_args, raw);
+		free(run_args);
 	}
 	daemon_tell(DETACH_READY "\n");
 	daemon_sd_notify("READY=1");
@@ -684,5 +770,5 @@ main(int argc, char **argv)
 	unlink(d_paths.sock);
 	unlink(d_paths.pidfile);
 	log_info("opmd stopped");
-	return (0);
+	return (run_exit_code());
 }

@@ -15,19 +15,26 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "cron.h"
 #include "deps.h"
 #include "health.h"
+#include "hookconf.h"
+#include "ident.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
+#include "logsink.h"
 #include "options.h"
 #include "parse.h"
 #include "ready.h"
+#include "rlim.h"
 #include "xmem.h"
 
 /* OPTIONS_ENUM fields are written as int. */
 _Static_assert(sizeof(enum restart_policy) == sizeof(int),
     "enum restart_policy is not an int");
+_Static_assert(sizeof(enum cron_mode) == sizeof(int),
+    "enum cron_mode is not an int");
 
 /* What the program keys of one app object said; checked at the end. */
 struct conf_prog {
@@ -100,6 +107,11 @@ conf_free_logs(struct app_conf *c)
 	free(c->instance_var);
 	free(c->increment_var);
 	free(c->ready);
+	free(c->user);
+	free(c->group);
+	xfreev(c->hooks);
+	free(c->cron);
+	free(c->cron_tz);
 }
 
 void
@@ -701,6 +713,67 @@ conf_instances(const struct options_entry *o, const cJSON *v, unsigned *out,
 	return (0);
 }
 
+/*
+ * cron_restart: an expression (cron.h), checked now; "0" is none, as in
+ * PM2. The caller copies cause before the next call.
+ */
+static int
+conf_cron(const cJSON *v, char **out, const char **cause)
+{
+	static char	buf[CRON_EXPR_MAX + 160];
+	struct cron	c;
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a cron expression: 5 fields (minute hour "
+		    "day-of-month month day-of-week) or 6 (seconds first)";
+		return (-1);
+	}
+	free(*out);
+	*out = NULL;
+	if (strcmp(v->valuestring, "0") == 0)
+		return (0);
+	if (cron_parse(v->valuestring, &c, buf, sizeof buf) == -1) {
+		*cause = buf;
+		return (-1);
+	}
+	*out = xstrdup(v->valuestring);
+	return (0);
+}
+
+/* cron_tz: a zone of the tz database. */
+static int
+conf_tz(const cJSON *v, char **out, const char **cause)
+{
+	static char	buf[CRON_TZ_MAX + 256];
+
+	if (!cJSON_IsString(v)) {
+		*cause = "must be a time zone name such as Europe/Berlin";
+		return (-1);
+	}
+	if (cron_tz_check(v->valuestring, buf, sizeof buf) == -1) {
+		*cause = buf;
+		return (-1);
+	}
+	free(*out);
+	*out = xstrdup(v->valuestring);
+	return (0);
+}
+
+/* cron_mode and cron_tz go with cron_restart. */
+static int
+conf_finish_cron(const struct app_conf *c, const char **key,
+    const char **cause)
+{
+	if (c->cron != NULL)
+		return (0);
+	*cause = "goes with cron_restart (or cron): no times given";
+	*key = "cron_tz";
+	if (c->cron_tz != NULL)
+		return (-1);
+	*key = "cron_mode";
+	return (c->cron_mode == CRON_MODE_RUN ? -1 : 0);
+}
+
 /* An environment variable's name: a letter or '_', then also digits. */
 static int
 conf_varname(const cJSON *v, char **out, const char **cause)
@@ -718,6 +791,75 @@ conf_varname(const cJSON *v, char **out, const char **cause)
 	free(*out);
 	*out = xstrdup(s);
 	return (0);
+}
+
+/* The keys of issue 16: user, group, limits, cgroup keys, log_target. */
+static int
+conf_prod(struct app_conf *c, const struct options_entry *o, const cJSON *v,
+    const char **cause)
+{
+	char	buf[32], **field;
+
+	switch (o->type) {
+	case OPTIONS_IDENT:
+		field = CONF_FIELD(c, o, char *);
+		if (json_is_int(v, 0, UINT32_MAX - 1)) {
+			snprintf(buf, sizeof buf, "%.0f", v->valuedouble);
+			free(*field);
+			*field = xstrdup(buf);
+			return (0);
+		}
+		if (!cJSON_IsString(v) || !ident_word_ok(v->valuestring)) {
+			*cause = "must be a name of [A-Za-z0-9._-] or a number";
+			return (-1);
+		}
+		free(*field);
+		*field = xstrdup(v->valuestring);
+		return (0);
+	case OPTIONS_LIMITS:
+		return (rlim_from_json(v, c->limits, cause));
+	case OPTIONS_CGROUP:
+		return (rlim_cg_from_json(rlim_cg_key(o->key), v,
+		    CONF_FIELD(c, o, uint64_t), cause));
+	case OPTIONS_LOGTARGET:
+		return (logsink_parse(v, CONF_FIELD(c, o, unsigned), cause));
+	default:
+		fatalx("%s: %s: bad type", __func__, o->key);
+	}
+}
+
+/* conf_put for the keys of conf_prod: written only when set. */
+static void
+conf_put_prod(cJSON *obj, const struct options_entry *o,
+    const struct app_conf *c)
+{
+	char *const	*s;
+	uint64_t	 u;
+
+	switch (o->type) {
+	case OPTIONS_IDENT:
+		if (*(s = CONF_CFIELD(c, o, char *)) != NULL)
+			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_LIMITS:
+		if (rlim_any(c->limits))
+			cJSON_AddItemToObject(obj, o->key,
+			    rlim_to_json(c->limits));
+		break;
+	case OPTIONS_CGROUP:
+		if ((u = *CONF_CFIELD(c, o, uint64_t)) != 0)
+			cJSON_AddItemToObject(obj, o->key,
+			    rlim_cg_to_json(rlim_cg_key(o->key), u));
+		break;
+	case OPTIONS_LOGTARGET:
+		/* The default is not written: other apps' dumps unchanged. */
+		if (c->log_target != LOGSINK_FILE)
+			cJSON_AddItemToObject(obj, o->key,
+			    logsink_to_json(c->log_target));
+		break;
+	default:
+		break;
+	}
 }
 
 /* health (health.c): replaced only by a valid object. */
@@ -813,6 +955,17 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		    cause));
 	case OPTIONS_VARNAME:
 		return (conf_varname(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_IDENT:
+	case OPTIONS_LIMITS:
+	case OPTIONS_CGROUP:
+	case OPTIONS_LOGTARGET:
+		return (conf_prod(c, o, v, cause));
+	case OPTIONS_HOOKS:
+		return (hookconf_parse(v, CONF_FIELD(c, o, char **), cause));
+	case OPTIONS_CRON:
+		return (conf_cron(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_TZ:
+		return (conf_tz(v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_HEALTH:
 		return (conf_health(c, v, cause));
 	}
@@ -969,6 +1122,8 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		    "increment_var)");
 	if (conf_finish_ready(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
+	if (conf_finish_cron(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	return (ebuf[0] == '\0' ? 0 : -1);
 }
 
@@ -1089,8 +1244,22 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 			    *CONF_CFIELD(c, o, unsigned));
 		break;
 	case OPTIONS_VARNAME:
+	case OPTIONS_CRON:
+	case OPTIONS_TZ:
 		if ((s = CONF_CFIELD(c, o, char *)) != NULL && *s != NULL)
 			cJSON_AddStringToObject(obj, o->key, *s);
+		break;
+	case OPTIONS_IDENT:
+	case OPTIONS_LIMITS:
+	case OPTIONS_CGROUP:
+	case OPTIONS_LOGTARGET:
+		conf_put_prod(obj, o, c);
+		break;
+	case OPTIONS_HOOKS:
+		/* Absent when empty: the dump of other apps is unchanged. */
+		if (*CONF_CFIELD(c, o, char **) != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    hookconf_json(*CONF_CFIELD(c, o, char **)));
 		break;
 	case OPTIONS_HEALTH:
 		/* Written only when given, like depends_on. */

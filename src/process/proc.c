@@ -11,6 +11,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <grp.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +27,14 @@
 #include "proc.h"
 
 struct proc_err {
-	int	stage;	/* 1 chdir, 2 exec, 3 stdio */
+	int	stage;	/* PROC_STAGE_* */
 	int	err;
+	long	arg;	/* the resource, gid or uid of the stage */
+};
+
+enum {
+	PROC_STAGE_CHDIR = 1, PROC_STAGE_EXEC, PROC_STAGE_STDIO,
+	PROC_STAGE_RLIMIT, PROC_STAGE_GROUPS, PROC_STAGE_GID, PROC_STAGE_UID
 };
 
 /* The kernel's struct sigaction, for rt_sigaction(2) itself. */
@@ -215,6 +223,50 @@ proc_child_fds(const struct proc_spec *s, int *errfd, int *gofd)
 	return (base);
 }
 
+/*
+ * In the child: the app's resource limits, then its groups, group and
+ * user. setuid last: once it is done, nothing else may be changed. -1 with
+ * e's stage and arg set.
+ */
+static int
+proc_child_ident(const struct proc_spec *s, struct proc_err *e)
+{
+	struct rlimit	rl;
+	size_t		i;
+
+	e->stage = PROC_STAGE_RLIMIT;
+	for (i = 0; i < s->nrlimits; i++) {
+		e->arg = s->rlimits[i].resource;
+		rl.rlim_cur = s->rlimits[i].soft == UINT64_MAX ? RLIM_INFINITY :
+		    (rlim_t)s->rlimits[i].soft;
+		rl.rlim_max = s->rlimits[i].hard == UINT64_MAX ? RLIM_INFINITY :
+		    (rlim_t)s->rlimits[i].hard;
+		if (setrlimit(s->rlimits[i].resource, &rl) == -1)
+			return (-1);
+	}
+	if (s->set_gid) {
+		e->stage = PROC_STAGE_GROUPS;
+		e->arg = (long)s->gid;
+		if (setgroups(s->ngroups, s->groups) == -1)
+			return (-1);
+		e->stage = PROC_STAGE_GID;
+		if (setgid(s->gid) == -1)
+			return (-1);
+	}
+	if (s->set_uid) {
+		e->stage = PROC_STAGE_UID;
+		e->arg = (long)s->uid;
+		if (setuid(s->uid) == -1)
+			return (-1);
+		/* No way back: a failed setuid(2) would have left root. */
+		if (s->uid != 0 && setuid(0) != -1) {
+			errno = EPERM;
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 static void __attribute__((noreturn))
 proc_child(const struct proc_spec *s, int errfd, int go[2])
 {
@@ -244,10 +296,13 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 	setsid();
 
 	close(go[1]);
-	e.stage = 1;
+	e.arg = 0;
+	if (proc_child_ident(s, &e) == -1)
+		goto fail;
+	e.stage = PROC_STAGE_CHDIR;
 	if (s->cwd != NULL && chdir(s->cwd) == -1)
 		goto fail;
-	e.stage = 3;
+	e.stage = PROC_STAGE_STDIO;
 	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1)
 		goto fail;
 	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
@@ -269,7 +324,7 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 	if (n != 1)
 		_exit(0);
 	close(go[0]);
-	e.stage = 2;
+	e.stage = PROC_STAGE_EXEC;
 	execve(s->path, s->argv, s->envp);
 fail:
 	e.err = errno;
@@ -337,6 +392,27 @@ proc_release(int gofd)
 	close(gofd);
 }
 
+/* The limits key of a resource, for messages. */
+static const char *
+proc_rlimit_name(int res)
+{
+	switch (res) {
+	case RLIMIT_NOFILE:
+		return ("nofile");
+	case RLIMIT_NPROC:
+		return ("nproc");
+	case RLIMIT_CORE:
+		return ("core");
+	case RLIMIT_MEMLOCK:
+		return ("memlock");
+	case RLIMIT_STACK:
+		return ("stack");
+	case RLIMIT_CPU:
+		return ("cpu");
+	}
+	return ("?");
+}
+
 int
 proc_exec_result(int execfd, const struct proc_spec *s, char *cause,
     size_t clen)
@@ -351,9 +427,28 @@ proc_exec_result(int execfd, const struct proc_spec *s, char *cause,
 		return (-1);
 	if (n != (ssize_t)sizeof e)
 		return (0);
-	snprintf(cause, clen, "%s %s: %s", e.stage == 1 ? "chdir" :
-	    e.stage == 2 ? "exec" : "stdio", e.stage == 1 ? s->cwd : s->path,
-	    strerror(e.err));
+	switch (e.stage) {
+	case PROC_STAGE_RLIMIT:
+		snprintf(cause, clen, "limits.%s: setrlimit: %s",
+		    proc_rlimit_name((int)e.arg), strerror(e.err));
+		break;
+	case PROC_STAGE_GROUPS:
+	case PROC_STAGE_GID:
+		snprintf(cause, clen, "group: %s %ld: %s", e.stage ==
+		    PROC_STAGE_GID ? "setgid" : "setgroups", e.arg,
+		    strerror(e.err));
+		break;
+	case PROC_STAGE_UID:
+		snprintf(cause, clen, "user: setuid %ld: %s", e.arg,
+		    strerror(e.err));
+		break;
+	default:
+		snprintf(cause, clen, "%s %s: %s", e.stage == PROC_STAGE_CHDIR ?
+		    "chdir" : e.stage == PROC_STAGE_EXEC ? "exec" : "stdio",
+		    e.stage == PROC_STAGE_CHDIR ? s->cwd : s->path,
+		    strerror(e.err));
+		break;
+	}
 	return (1);
 }
 

@@ -31,7 +31,9 @@
  *   a running app gracefully and counts it under its cause; a memory
  *   trigger before min_uptime (or before ready) is a failed start, so
  *   that an app too big to start ends errored; a watch trigger also
- *   starts an app waiting for its backoff at once.
+ *   starts an app waiting for its backoff at once;
+ * - a job (cron_mode: run) that exits 0 is done until its next time,
+ *   whatever the policy: restart always is on-failure for it.
  */
 #include <string.h>
 
@@ -142,6 +144,8 @@ static const struct sup_cell
 	"exited; restart is never" },
     c_exit_clean = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
 	"exited cleanly; restart is on-failure" },
+    c_exit_job = { APP_STOPPED, NULL, ACT_TIMER_STOP, 0, T_NONE,
+	"exited cleanly; the job is done until its next time" },
     c_exit_too_many = { APP_ERRORED, NULL, ACT_TIMER_STOP, FX_FAILS_INC,
 	T_NONE, "failed too many starts in a row" },
     c_exit_early = { APP_WAITING, NULL, ACT_TIMER, FX_FAILS_INC, T_BACKOFF,
@@ -218,6 +222,8 @@ g_exit(const struct app_run *r, const struct sup_in *in)
 
 	if (sig == 0 && sup_stop_code(c, code))
 		return (&c_exit_code);
+	if (c->cron_mode == CRON_MODE_RUN && sig == 0 && code == 0)
+		return (&c_exit_job);
 	if (c->restart == RESTART_NEVER)
 		return (&c_exit_never);
 	if (c->restart == RESTART_ON_FAILURE && sig == 0 && code == 0)

@@ -2,7 +2,8 @@
 # The unit of `opm startup`: what systemd needs to run the daemon at boot
 # and keep the continuity promises (Type=notify on `daemon run --restore`,
 # KillMode=process so a crash of opmd leaves the apps to the next one,
-# a runtime directory kept across restarts, a stop timeout longer than the
+# a runtime directory kept across restarts, Delegate=yes for the cgroup v2
+# keys (issue 16 item 5), a stop timeout longer than the
 # longest kill timeout). Every variant passes `systemd-analyze verify`
 # without a single complaint, including paths with spaces and `%` (systemd
 # splits unquoted words and expands `%` specifiers), and --user writes the
@@ -36,6 +37,7 @@ assert_eq "$sys" "$OUT" "--print and --print --system (root)"
 verify_unit "$TEST_TMP/sys" "$sys"
 assert_eq notify "$(unit_key "$sys" Type)" "Type"
 assert_eq process "$(unit_key "$sys" KillMode)" "KillMode"
+assert_eq yes "$(unit_key "$sys" Delegate)" "Delegate (cgroup v2 subtree)"
 assert_eq on-failure "$(unit_key "$sys" Restart)" "Restart"
 assert_eq opm "$(unit_key "$sys" RuntimeDirectory)" "RuntimeDirectory"
 assert_eq yes "$(unit_key "$sys" RuntimeDirectoryPreserve)" \

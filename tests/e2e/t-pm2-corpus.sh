@@ -61,7 +61,7 @@ specs=(
 	"23-2Toad-express-rwb.json online:app js:src/index.js"
 	"24-AleonaKS-nodejs-pm2-deploy.json online:backend,frontend root:/home/user/nodejs-pm2-deploy js:/home/user/nodejs-pm2-deploy/backend/dist/app.js dir:/home/user/nodejs-pm2-deploy/frontend bin:serve"
 	"25-Aseptrisna-ftp-housekeeping-python.json online:daily-ftp-housekeeping-python py:move_daily.py"
-	"26-24ericksonb-roblox-discord-bot.json later:cron_restart bin:npm"
+	"26-24ericksonb-roblox-discord-bot.json online:roblox-bot bin:npm"
 	"27-0xl2-web3-backend.json online:web3-sdk js:tsconfig-paths-bootstrap.js js:dist/src/index.js"
 	"28-17koa-koa2-startkit.json later:instances,exec_mode js:bin/production.js"
 	"29-7odri9o-pm2-two-process.json unknown:instance js:server.js"

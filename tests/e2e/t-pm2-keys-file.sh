@@ -26,7 +26,7 @@ cat >bad.json <<JSON
    "instances": 4, "exec_mode": "cluster", "max_memory_restart": "300Q",
    "max_restart": 3, "kill_timout": 100},
   {"name": "worker", "script": "$TESTAPP", "args": "tag $TAG forever",
-   "watch": ["src"], "cron_restart": "0 * * * *", "treekill": false,
+   "watch": ["src"], "cron_restart": "0 * * *", "treekill": false,
    "min_uptime": "soon", "frobnicate": 1}
 ]}
 JSON
@@ -37,7 +37,7 @@ for want in \
     "app 1 api: max_restart: unknown key; did you mean 'max_restarts'?" \
     "app 1 api: kill_timout: unknown key; did you mean 'kill_timeout'?" \
     "app 2 worker: PM2's watch is not supported yet" \
-    "app 2 worker: PM2's cron_restart is not supported yet" \
+    "app 2 worker: cron_restart: expected 5 fields" \
     "app 2 worker: PM2's treekill is not supported with this value" \
     "app 2 worker: min_uptime: " \
     "app 2 worker: frobnicate: unknown key (see opm-apps(5)" \

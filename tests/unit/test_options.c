@@ -154,6 +154,25 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateString("PORT"));
 	case OPTIONS_READY:
 		return (cJSON_CreateString("http://127.0.0.1:8080/health"));
+	case OPTIONS_IDENT:
+		return (cJSON_CreateString("nobody"));
+	case OPTIONS_LIMITS:
+		return (cJSON_Parse("{\"nofile\": 4096, \"core\": "
+		    "\"0:unlimited\", \"stack\": \"8M\"}"));
+	case OPTIONS_CGROUP:
+		if (strcmp(o->key, "cpu_max") == 0)
+			return (cJSON_CreateString("150%"));
+		return (cJSON_CreateString(strcmp(o->key, "memory_max") == 0 ?
+		    "512M" : "64"));
+	case OPTIONS_LOGTARGET:
+		return (cJSON_Parse("[\"file\", \"journal\"]"));
+	case OPTIONS_HOOKS:
+		return (cJSON_Parse("{\"crash\": \"echo $OPM_APP\", "
+		    "\"ready\": \"true\"}"));
+	case OPTIONS_CRON:
+		return (cJSON_CreateString("*/5 * * * * *"));
+	case OPTIONS_TZ:
+		return (cJSON_CreateString("Europe/Berlin"));
 	case OPTIONS_HEALTH:
 		return (cJSON_Parse("{\"tcp\": 8080, \"retries\": 5}"));
 	}
@@ -208,6 +227,10 @@ test_roundtrip_every_option(void **state)
 		else if (strcmp(t->key, "watchdog_sec") == 0)
 			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
 			    "\"ready\": \"notify\"}");
+		else if (strcmp(t->key, "cron_mode") == 0 ||
+		    strcmp(t->key, "cron_tz") == 0)
+			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
+			    "\"cron_restart\": \"@daily\"}");
 		else
 			app = cJSON_Duplicate(base, 1);
 		cJSON_AddItemToObject(app, o->prefix ? "env_sample" : o->key,
@@ -285,7 +308,8 @@ test_pm2_only(void **state)
 		conf_free(&c);
 		cJSON_Delete(app);
 	}
-	assert_true(n >= 40);
+	/* Rows leave as later issues give PM2's keys their meaning. */
+	assert_true(n >= 30);
 	cJSON_Delete(base);
 	cJSON_free(s0);
 }

@@ -355,6 +355,26 @@ test_policies(void **state)
 	start_online(&f);
 	fake_step(&f, EV_EXIT, 0, 0);		/* always: even exit 0 */
 	assert_int_equal(f.state, APP_LAUNCHING);
+
+	/* A job (cron_mode: run): always is on-failure. */
+	fake_init(&f);
+	f.conf.cron_mode = CRON_MODE_RUN;
+	start_online(&f);
+	fake_step(&f, EV_EXIT, 0, 0);
+	assert_int_equal(f.state, APP_STOPPED);
+	assert_string_equal(f.run.reason, "exited cleanly; the job is done until "
+	    "its next time");
+	fake_init(&f);
+	f.conf.cron_mode = CRON_MODE_RUN;
+	start_online(&f);
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	fake_init(&f);
+	f.conf.cron_mode = CRON_MODE_RUN;
+	f.conf.restart = RESTART_NEVER;
+	start_online(&f);
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_STOPPED);
 }
 
 static void
