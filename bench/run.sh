@@ -5,7 +5,7 @@ set -uo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 echo "machine: $(nproc) cores, $(uname -r); load: $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
-for b in roundtrip respawn capture compare web-cpu; do
+for b in roundtrip respawn capture memory-sampler compare web-cpu; do
 	[[ -x $here/$b.sh ]] || continue
 	echo "== $b"
 	"$here/$b.sh" "$build" || echo "($b failed: exit $?)"

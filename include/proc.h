@@ -137,6 +137,8 @@ struct proc_stats {
 	unsigned	nprocs;
 };
 int	 proc_stats(pid_t pid, struct proc_stats *);
+/* The same, added to what ps holds already; -1 when pid is gone. */
+int	 proc_stats_add(pid_t pid, struct proc_stats *);
 /* Clock ticks per second for cpu_ticks. */
 long	 proc_hz(void);
 

@@ -101,6 +101,9 @@ app_adopt(const cJSON *st, bool ours)
 		app_event(a, EV_EXIT);
 	app_ready_adopted(a);
 	app_watch_sync(a);
+	/* Sampled and checked from now on, as after a start. */
+	app_memory_sync(a, APP_STOPPED);
+	app_health_sync(a, APP_STOPPED);
 	app_save(a);
 	return (a);
 }

@@ -5,6 +5,8 @@
  * and their end is seen on a pidfd, with no exit status. Each end becomes
  * one event for the state machine: EV_EXIT when the process group is empty,
  * EV_LEADER_EXIT while it is not, EV_SPAWN_FAIL when the exec failed.
+ * The commands of health checks are the daemon's children too: their end
+ * goes to probe.c.
  */
 #include <sys/wait.h>
 
@@ -15,6 +17,7 @@
 #include "handle.h"
 #include "hooks.h"
 #include "log.h"
+#include "probe.h"
 #include "proc.h"
 #include "xmem.h"
 
@@ -166,7 +169,8 @@ app_reap_idle_cb(uv_idle_t *h)
 				break;
 			}
 		}
-		if (!found)
+		/* A health check's command (probe.c) is no app's. */
+		if (!found && !probe_reaped(pid, status))
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
 	}

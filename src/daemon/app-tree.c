@@ -9,7 +9,8 @@
  * for one: every signal goes through a pidfd checked against it.
  *
  * A stop signals them next to the group and is done only once they are
- * gone too; a main process that exits 0 leaving exactly one of them, out
+ * gone too; the memory and CPU of list and of max_memory_restart count
+ * them (app_tree_stats); a main process that exits 0 leaving exactly one of them, out
  * of its group, hands the app over to it (a program that daemonized).
  */
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "hooks.h"
 #include "keeper.h"
 #include "log.h"
+#include "probe.h"
 #include "proc.h"
 #include "xmem.h"
 
@@ -81,7 +83,8 @@ app_tree_seed(const struct app *a, const struct proc_ent *e, pid_t self,
 	if (hooks_owns(e->pid, e->pgid))
 		return (false);
 	return (self > 0 && e->ppid == self && e->pid != keeper &&
-	    e->start >= a->run.starttime && !app_tree_claimed(a, e));
+	    !probe_owns(e->pid) && e->start >= a->run.starttime &&
+	    !app_tree_claimed(a, e));
 }
 
 /* Marks a's processes in the sorted scan v: the seeds and their trees. */
@@ -171,7 +174,8 @@ app_tree_worth(const struct app *a)
 	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
 	n = proc_own_children(kids, APP_OWN_MAX);
 	for (i = 0; i < n && !found; i++) {
-		found = kids[i] != keeper && !hooks_owns(kids[i], 0);
+		found = kids[i] != keeper && !hooks_owns(kids[i], 0) &&
+		    !probe_owns(kids[i]);
 		TAILQ_FOREACH(b, &apps, entry) {
 			if (b->run.pid == kids[i])
 				found = false;
@@ -283,4 +287,68 @@ app_tree_leader_gone(struct app *a, pid_t old)
 		log_info("%s: %zu processes of its tree left its process "
 		    "group", a->label, a->nkin);
 	return (false);
+}
+
+size_t
+app_tree_orphans(struct proc_ent **out)
+{
+	const struct app	*b;
+	struct proc_ent		*v;
+	pid_t			*kids, keeper = keeper_pid();
+	size_t			 n, i, k = 0;
+	bool			 mine;
+
+	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
+	n = proc_own_children(kids, APP_OWN_MAX);
+	v = xreallocarray(NULL, n ? n : 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		mine = kids[i] == keeper || probe_owns(kids[i]) ||
+		    hooks_owns(kids[i], 0);
+		TAILQ_FOREACH(b, &apps, entry) {
+			if (b->run.pid == kids[i])
+				mine = true;
+		}
+		if (!mine && proc_stat_ent(kids[i], &v[k]) == 0 &&
+		    !v[k].zombie)
+			k++;
+	}
+	free(kids);
+	*out = v;
+	return (k);
+}
+
+int
+app_tree_stats_in(const struct app *a, const struct proc_ent *orph,
+    size_t n, struct proc_stats *ps)
+{
+	size_t	i;
+
+	memset(ps, 0, sizeof *ps);
+	if (a->run.pid <= 0)
+		return (-1);
+	proc_stats_add(a->run.pid, ps);
+	/* An adopted app's orphans are not ours to see. */
+	for (i = 0; i < n && !a->run.adopted; i++) {
+		if (app_tree_owns(a, &orph[i]) ||
+		    (a->session > 1 && orph[i].sid == a->session))
+			proc_stats_add(orph[i].pid, ps);
+	}
+	return (ps->nprocs > 0 ? 0 : -1);
+}
+
+int
+app_tree_stats(const struct app *a, struct proc_stats *ps)
+{
+	struct proc_ent	*orph;
+	size_t		 n;
+	int		 r;
+
+	if (a->run.pid <= 0) {
+		memset(ps, 0, sizeof *ps);
+		return (-1);
+	}
+	n = app_tree_orphans(&orph);
+	r = app_tree_stats_in(a, orph, n, ps);
+	free(orph);
+	return (r);
 }

@@ -40,6 +40,7 @@ app_init(uv_loop_t *loop, const struct paths *p)
 	app_paths = p;
 	app_ready_init(p->runtime);
 	app_watch_init(p);
+	app_memory_init();
 }
 
 int
@@ -447,6 +448,7 @@ app_new(struct app_conf *conf, int want_id, int instance, char *cause,
 	a->exec.fd = -1;
 	a->exec.gofd = -1;
 	app_ready_new(a);
+	app_health_new(a);
 	TAILQ_INIT(&a->waiters);
 	uv_timer_init(app_loop, &a->timer);
 	a->timer.data = a;
@@ -595,6 +597,7 @@ app_destroy(struct app *a)
 
 	app_exec_close(a);
 	app_ready_free(a);
+	app_health_free(a);
 	app_watch_free(a);
 	if (a->hidden) {
 		log_info("%s: gone", a->label);

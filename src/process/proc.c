@@ -794,16 +794,15 @@ proc_own_children(pid_t *out, size_t max)
 }
 
 int
-proc_stats(pid_t pid, struct proc_stats *ps)
+proc_stats_add(pid_t pid, struct proc_stats *ps)
 {
 	pid_t		 stack[4096];
 	size_t		 n = 0;
 	uint64_t	 ticks, rss;
+	unsigned	 before = ps->nprocs;
 	long		 threads;
 	pid_t		 p;
 
-	ps->rss = ps->cpu_ticks = 0;
-	ps->nprocs = 0;
 	if (pid <= 0)
 		return (-1);
 	stack[n++] = pid;
@@ -817,7 +816,14 @@ proc_stats(pid_t pid, struct proc_stats *ps)
 		proc_children(p, threads, stack, &n,
 		    sizeof stack / sizeof stack[0]);
 	}
-	return (ps->nprocs > 0 ? 0 : -1);
+	return (ps->nprocs > before ? 0 : -1);
+}
+
+int
+proc_stats(pid_t pid, struct proc_stats *ps)
+{
+	memset(ps, 0, sizeof *ps);
+	return (proc_stats_add(pid, ps));
 }
 
 void
