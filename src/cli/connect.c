@@ -68,6 +68,8 @@ cli_helper_path(const char *prog)
 int
 cli_try_connect(struct client *c)
 {
+	if (cli_remote != NULL)
+		return (cli_remote_connect(c, false));
 	return (client_connect(c, cli_paths.sock));
 }
 
@@ -99,6 +101,12 @@ cli_connect(struct client *c, bool autostart)
 	const char	*cause;
 	int		 lock;
 
+	if (cli_remote != NULL) {
+		/* dial-stdio --start starts the remote daemon if need be. */
+		if (cli_remote_connect(c, autostart) == 0)
+			return;
+		cli_remote_fatal();
+	}
 	if (cli_try_connect(c) == 0)
 		return;
 	if (errno == ETIMEDOUT)
@@ -133,6 +141,10 @@ cli_exchange(struct client *c, const char *cmd, cJSON *args, size_t *len)
 	const char	*cause;
 	char		*line;
 
+	/* This shell's environment is not the remote host's. */
+	if (cli_remote != NULL)
+		cJSON_DeleteItemFromObjectCaseSensitive(args,
+		    PROTO_ARG_ENV_BASE);
 	if (client_send(c, cmd, args) == -1) {
 		/*
 		 * A daemon that refuses us (another uid) writes its reason
@@ -148,7 +160,7 @@ cli_exchange(struct client *c, const char *cmd, cJSON *args, size_t *len)
 			cli_fatal(EXIT_NODAEMON, "cannot send to the daemon: "
 			    "%s", strerror(e));
 	} else if ((line = client_recv_line(c, len, &cause)) == NULL)
-		cli_fatal(EXIT_NODAEMON, "%s", cause);
+		cli_fatal(EXIT_NODAEMON, "%s%s", cli_remote_who(), cause);
 	return (line);
 }
 
@@ -164,7 +176,8 @@ cli_reply(char *line, size_t len)
 	r = json_parse(line, len, why, sizeof why);
 	free(line);
 	if (r == NULL)
-		cli_fatal(EXIT_NODAEMON, "malformed reply from the daemon");
+		cli_fatal(EXIT_NODAEMON, "%smalformed reply from the daemon",
+		    cli_remote_who());
 	ok = cJSON_GetObjectItemCaseSensitive(r, PROTO_OK);
 	if (!cJSON_IsTrue(ok)) {
 		char	msg[8192], *p, *nl;

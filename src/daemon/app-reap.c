@@ -158,6 +158,14 @@ app_reap_idle_cb(uv_idle_t *h)
 				break;
 			}
 		}
+		/* A reload's other process (app-reload.c). */
+		TAILQ_FOREACH(a, &app_hidden, entry) {
+			if (!found && a->run.pid == pid) {
+				found = true;
+				app_exited(a, status);
+				break;
+			}
+		}
 		if (!found)
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
@@ -166,6 +174,12 @@ app_reap_idle_cb(uv_idle_t *h)
 		uv_idle_stop(h);
 	/* A member reaped here may have been the last of a stopping group. */
 	TAILQ_FOREACH_SAFE(a, &apps, entry, next) {
+		if (sup_waits_group(&a->run) && !app_group_alive(a)) {
+			a->run.pgid = 0;
+			app_event(a, EV_EXIT);
+		}
+	}
+	TAILQ_FOREACH_SAFE(a, &app_hidden, entry, next) {
 		if (sup_waits_group(&a->run) && !app_group_alive(a)) {
 			a->run.pgid = 0;
 			app_event(a, EV_EXIT);

@@ -58,6 +58,11 @@ app_tree_claimed(const struct app *a, const struct proc_ent *e)
 		if (b != a && app_tree_owns(b, e))
 			return (true);
 	}
+	/* A reload's other process is no orphan of the app's. */
+	TAILQ_FOREACH(b, &app_hidden, entry) {
+		if (b != a && app_tree_owns(b, e))
+			return (true);
+	}
 	return (false);
 }
 
@@ -168,6 +173,10 @@ app_tree_worth(const struct app *a)
 	for (i = 0; i < n && !found; i++) {
 		found = kids[i] != keeper && !hooks_owns(kids[i], 0);
 		TAILQ_FOREACH(b, &apps, entry) {
+			if (b->run.pid == kids[i])
+				found = false;
+		}
+		TAILQ_FOREACH(b, &app_hidden, entry) {
 			if (b->run.pid == kids[i])
 				found = false;
 		}
