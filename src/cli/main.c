@@ -351,11 +351,12 @@ cli_list_as(int argc, char **argv, bool always_json)
 	argc = cli_flags(argc, argv, &json, argv[0]);
 	if (argc > 1)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	if (json || always_json) {
+		render_text(cli_call_json(PROTO_CMD_LIST, NULL));
+		return (0);
+	}
 	d = cli_call(PROTO_CMD_LIST, NULL);
-	if (json || always_json)
-		render_json(d);
-	else
-		render_list(d);
+	render_list(d);
 	cJSON_Delete(d);
 	return (0);
 }
@@ -380,11 +381,13 @@ cli_info(int argc, char **argv)
 	bool	 json;
 
 	argc = cli_flags(argc, argv, &json, argv[0]);
+	if (json) {
+		render_text(cli_call_json(PROTO_CMD_INFO,
+		    cli_targets(argc, argv, argv[0], true)));
+		return (0);
+	}
 	d = cli_call(PROTO_CMD_INFO, cli_targets(argc, argv, argv[0], true));
-	if (json)
-		render_json(d);
-	else
-		render_info(d);
+	render_info(d);
 	cJSON_Delete(d);
 	return (0);
 }
