@@ -40,6 +40,7 @@ app_gone(struct app *a)
 	pid_t	old = a->run.pid;
 
 	a->run.pid = 0;
+	app_pid_sync(a);
 	if (a->pidpoll != NULL) {
 		uv_close((uv_handle_t *)a->pidpoll, handle_free);
 		a->pidpoll = NULL;
@@ -70,6 +71,7 @@ app_exited(struct app *a, int status)
 	if (a->exec.failed) {
 		a->exec.failed = false;
 		r->pid = 0;
+		app_pid_sync(a);
 		if (a->pidfd != -1)
 			close(a->pidfd);
 		a->pidfd = -1;
@@ -145,20 +147,13 @@ app_reap_idle_cb(uv_idle_t *h)
 	struct app	*a, *next;
 	pid_t		 pid;
 	int		 status, n = 0;
-	bool		 found;
 
 	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (hooks_reaped(pid, status))
 			continue;
-		found = false;
-		TAILQ_FOREACH(a, &apps, entry) {
-			if (a->run.pid == pid) {
-				found = true;
-				app_exited(a, status);
-				break;
-			}
-		}
-		if (!found)
+		if ((a = app_find_pid(pid)) != NULL)
+			app_exited(a, status);
+		else
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
 	}
