@@ -533,7 +533,7 @@ cJSON *
 daemon_status(void)
 {
 	cJSON	*d = cJSON_CreateObject();
-	long	 pages = 0;
+	long	 pages = 0, fds, fdlim;
 	FILE	*f;
 
 	if ((f = fopen("/proc/self/statm", "re")) != NULL) {
@@ -552,6 +552,10 @@ daemon_status(void)
 	cJSON_AddNumberToObject(d, "reloads", d_reloads);
 	cJSON_AddNumberToObject(d, "memory_bytes",
 	    (double)pages * getpagesize());
+	/* How close the daemon is to its descriptor limit (apps need 5). */
+	proc_nofile(&fds, &fdlim);
+	cJSON_AddNumberToObject(d, "fds_open", (double)fds);
+	cJSON_AddNumberToObject(d, "fds_limit", (double)fdlim);
 	cJSON_AddStringToObject(d, "home", d_paths.home);
 	cJSON_AddStringToObject(d, "socket", d_paths.sock);
 	cJSON_AddStringToObject(d, "log", d_paths.daemon_log);
