@@ -71,7 +71,13 @@ HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \
 	       -x c - -o /dev/null 2>/dev/null && echo yes)
 
 all: $(BUILD)/opm $(BUILD)/opm-runtime $(BUILD)/opmd $(BUILD)/opm-web \
-	$(BUILD)/opm-testapp
+	$(BUILD)/opm-testapp $(BUILD)/opm-cluster.js
+
+# exec_mode cluster's preload for node: opmd looks next to itself (here),
+# then in its ../lib/opm (installed).
+$(BUILD)/opm-cluster.js: lib/opm-cluster.js
+	@mkdir -p $(BUILD)
+	cp lib/opm-cluster.js $@
 
 # The CLI's start-up is most of a command's time, and most of that is the
 # dynamic loader: it takes only the client half of src/socket (no libuv),
@@ -171,6 +177,8 @@ install: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web $(DESTDIR)$(BINDIR)/
 	ln -sf opm $(DESTDIR)$(BINDIR)/opm-runtime
+	install -d $(DESTDIR)$(PREFIX)/lib/opm
+	install -m 644 lib/opm-cluster.js $(DESTDIR)$(PREFIX)/lib/opm/
 	install -m 644 man/opm.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/opm-apps.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/opmd.8 $(DESTDIR)$(MANDIR)/man8/

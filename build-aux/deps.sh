@@ -13,7 +13,9 @@
 #           t-metrics-promtool checks opm metrics), tzdata (test_cron and
 #           the cron tests compute in named zones), node and npm, and PM2
 #           itself from npm (npm install -g pm2), which t-pm2-import
-#           drives to write a real `pm2 save` dump
+#           drives to write a real `pm2 save` dump; openssh-server and
+#           ansible for the remote tests (t-remote-*: a real sshd on
+#           127.0.0.1, ansible-playbook against localhost)
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
 #           asks for it)
 # Nothing is installed when everything is there. OPM_NO_DEPS=1 skips the
@@ -80,6 +82,10 @@ set_check()
 	need prometheus have promtool
 	need tzdata test -f /usr/share/zoneinfo/Europe/Berlin
 	have pm2 >/dev/null 2>&1 || npm_missing=pm2
+	# opm --host over a real sshd, and the Ansible module (issue 18).
+	need openssh-server test -x /usr/sbin/sshd
+	need openssh-client have ssh
+	need ansible have ansible-playbook
 }
 
 set_fuzz()

@@ -20,14 +20,15 @@ _opm()
 	local cmds="start stop restart reload delete rm list ls status jlist
 	    info describe logs flush env signal reset save restore resurrect
 	    export import init startup unstartup daemon kill update ping
-	    version help scale monit web run events metrics"
+	    version help scale monit web run events metrics apply dial-stdio"
 	local start_opts="--name --interpreter --cwd --env --env-file --no-inherit-env
 	    --restart --stop-exit-codes --max-restarts --min-uptime
 	    --restart-delay --backoff-max --kill-timeout --stop-signal
 	    --no-autostart --log-time --log-max-size --log-keep
 	    --log-date-format --time --listen --instances -i --ready
 	    --wait-ready --listen-timeout --watchdog-sec --user --group
-	    --cron-restart --cron-mode --cron-tz"
+	    --cron-restart --cron-mode --cron-tz --watch --ignore-watch
+	    --watch-delay"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -76,7 +77,7 @@ _opm()
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--listen-timeout|\
-		--watchdog-sec|--cron-restart|--only)
+		--watchdog-sec|--cron-restart|--ignore-watch|--watch-delay|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then
@@ -89,6 +90,8 @@ _opm()
 			return 0
 		fi
 		mapfile -t COMPREPLY < <(compgen -W "--only --env --raw" -f -- "$cur") ;;
+	apply)
+		mapfile -t COMPREPLY < <(compgen -W "--prune --dry-run --json" -- "$cur"; compgen -f -- "$cur") ;;
 	scale)
 		if (( COMP_CWORD == 2 )); then
 			mapfile -t COMPREPLY < <(compgen -W "$(_opm_apps | sort -u)" -- "$cur")

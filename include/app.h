@@ -20,6 +20,8 @@
  *	app-ready.c	readiness: notify socket, Node's IPC channel, tcp and
  *			http probes, listen_timeout, the watchdog
  *	app-cron.c	schedules: cron_restart on one realtime timerfd
+ *	app-reload.c	the rolling reload: a second record per app while its
+ *			new process starts and its old one stops
  */
 #ifndef OPM_APP_H
 #define OPM_APP_H
@@ -41,6 +43,7 @@
 struct logfile;
 struct proc_ent;
 struct ready_probe;
+struct app_watch;
 
 /* The readiness handles of an app (app-ready.c), never saved. */
 struct app_ready {
@@ -107,6 +110,7 @@ struct app {
 	size_t			 nkin;
 	char			 note[192];	/* what info should say; "" */
 	struct app_ready	 ready;
+	struct app_watch	*watch;		/* app-watch.c; NULL: none */
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	/* Events and metrics (events.c, cmd-metrics.c), never saved. */
@@ -124,6 +128,15 @@ struct app {
 		time_t		 last;		/* the last time that came */
 	}			 cron;
 	TAILQ_HEAD(, app_waiter) waiters;
+	/*
+	 * A rolling reload (app-reload.c): the listed record's peer is the
+	 * hidden one, and the hidden one's peer is the listed one. A hidden
+	 * record is in app_hidden, not in apps: no target, list or dump
+	 * sees it; it has the same id, borrows the listed one's sockets,
+	 * log files and notify socket, and saves through it (peer_pid).
+	 */
+	struct app		*peer;
+	bool			 hidden;
 	TAILQ_ENTRY(app)	 entry;
 	/* The lookup tables (app-index.c). */
 	struct app		*name_next;
@@ -134,12 +147,14 @@ struct app {
 
 TAILQ_HEAD(app_list, app);
 extern struct app_list	apps;
+extern struct app_list	app_hidden;	/* reloads' other records */
 
 /* app.c */
 void		 app_init(uv_loop_t *, const struct paths *);
 /* app-index.c: the tables behind the lookups. */
 void		 app_index_add(struct app *);
 void		 app_index_del(struct app *);
+void		 app_index_unlist(struct app *);
 /* Indexes a under its main pid (run.pid) after that changed. */
 void		 app_pid_sync(struct app *);
 /* The app whose main process is pid, or NULL. */
@@ -312,6 +327,10 @@ void		 app_ready_sync(struct app *, enum app_state from);
 void		 app_ready_adopted(struct app *);
 /* Closes everything (the app is destroyed). */
 void		 app_ready_free(struct app *);
+/* A reload's swap: the notify socket passes from the old to the new. */
+void		 app_ready_handoff(struct app *from, struct app *to);
+/* Writes a message on Node's channel ("shutdown"); -1 when none. */
+int		 app_ready_send(struct app *, const char *msg);
 /*
  * Reload: the notify sockets and Node channels, inherited over the exec
  * (close-on-exec cleared; cloexec true sets it again when the exec
@@ -335,6 +354,44 @@ bool		 app_ready_is(const struct app *);
 void		 app_cron_sync(struct app *);
 /* info's next_run: ISO 8601 in the app's zone, or null. */
 cJSON		*app_cron_json(const struct app *);
+/* app-reload.c */
+/*
+ * Starts a's successor (a is online, has no peer): a hidden record with
+ * a copy of a's configuration, on a's sockets. done(arg) once it is over:
+ * the new process in a's place and the old one gone (ok), or the new one
+ * given up (cause says why, the old one serves on). -1 and cause when it
+ * cannot even start; done is not called then.
+ */
+int		 app_reload_begin(struct app *a, void (*done)(void *, bool,
+		    const char *), void *arg, char *cause, size_t clen);
+/* A reload of a is under way (its new process not yet in its place). */
+bool		 app_reloading(const struct app *a);
+/* A step of a hidden record, or of the listed one with a successor. */
+void		 app_reload_step(struct app *a, enum sup_event ev,
+		    enum app_state from);
+/* Adoption: the peer a dead daemon recorded is stopped (after a crash or
+ * a re-exec, a reload is never resumed). */
+void		 app_reload_adopt_peer(struct app *a, const struct app_run *r,
+		    bool ours);
+/* The record saved for a: its run with its peer's pid (app_save). */
+void		 app_record(const struct app *a, struct app_run *r);
+/* a or its peer is stopping: a stop of a is not done yet. */
+bool		 app_stopping(const struct app *a);
+/* The listed record of a (a itself unless hidden); NULL if gone. */
+struct app	*app_owner(struct app *a);
+/* app-watch.c */
+void		 app_watch_init(const struct paths *);
+/*
+ * After every transition (and adoption): a with a watch key has its files
+ * watched while it is not stopped or errored, and not otherwise.
+ */
+void		 app_watch_sync(struct app *);
+/* Removes a's watches and its pending change (a is destroyed). */
+void		 app_watch_free(struct app *);
+/* A watch limit reached (for info's note), or NULL. */
+const char	*app_watch_problem(const struct app *);
+/* info's watch object: directories, pending, problem; null if none. */
+cJSON		*app_watch_json(const struct app *);
 
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);

@@ -18,6 +18,36 @@ struct cli_cmd {
 	int		(*exec)(int argc, char **argv);
 };
 
+/* A remote host of opm --host (src/cli/remote.c). */
+struct cli_host {
+	char	 *label;	/* as written, without ssh:// */
+	char	 *user;		/* NULL: ssh's default */
+	char	 *host;
+	char	 *port;		/* NULL: ssh's default */
+	char	 *opm;		/* the remote opm; NULL: "opm" in its PATH */
+	char	**argv;		/* the ssh command, made once */
+	char	**argv_start;	/* the same with dial-stdio --start */
+	int	  status;	/* ssh's wait status when it gave up */
+	bool	  prefixed;	/* output lines are led by label already */
+};
+
+/* The host this command talks to; NULL: the local daemon. */
+extern const struct cli_host *cli_remote;
+/*
+ * Runs the command c against the hosts (URLs or groups of the hosts file):
+ * one host in this process, several in one child each, output prefixed.
+ */
+int	 cli_remote_main(char **hosts, size_t n, const struct cli_cmd *c,
+	    int argc, char **argv);
+/* "HOST: " for messages about the remote host; "" when not needed. */
+const char *cli_remote_who(void);
+/* Connects through ssh; -1 when ssh or dial-stdio gave up. */
+int	 cli_remote_connect(struct client *, bool start);
+/* Exits 3 with why the last cli_remote_connect failed. */
+void	 cli_remote_fatal(void) __attribute__((noreturn));
+/* opm dial-stdio (src/cli/dialstdio.c). */
+int	 cli_dial_stdio(int argc, char **argv);
+
 extern struct paths	cli_paths;
 extern bool		cli_color;
 
@@ -65,6 +95,14 @@ int	 cli_start(int argc, char **argv);
 cJSON	*cli_start_request(int argc, char **argv, bool *file);
 /* opm run FILE (opm-runtime): the daemon in the foreground (run.c). */
 int	 cli_run(int argc, char **argv);
+/*
+ * Reads the app file at path into args ("apps", each with its cwd made
+ * absolute, keys of overrides added; "file"); exits on a bad file.
+ */
+cJSON	*cli_start_file(const char *path, const cJSON *overrides,
+	    cJSON *args);
+/* opm apply FILE [--prune] [--dry-run] [--json] (src/cli/apply.c). */
+int	 cli_apply(int argc, char **argv);
 /* An app file opm start reads; its apps as an array the caller owns. */
 bool	 cli_appfile_is(const char *path);
 cJSON	*cli_appfile_apps(const char *path);

@@ -2,6 +2,8 @@
 #ifndef OPM_CLIENT_H
 #define OPM_CLIENT_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 
 #include <cJSON.h>
@@ -15,6 +17,9 @@ struct client {
 	size_t	 sent;	/* bytes of the last request line, even refused */
 	int	 timeout_ms;	/* per reply; 0: wait forever */
 	char	 path[108];	/* for the liveness ping */
+	/* A command's pipes instead of the socket (opm --host): */
+	char *const *cmd;	/* its argv, for the liveness ping too */
+	pid_t	 pid;		/* the command; -1: none */
 	bool	 patient;	/* the request may outlast the timeout */
 	bool	 told;		/* said on stderr what we wait for */
 	char	 what[256];
@@ -33,6 +38,18 @@ void	 client_set_timeout(struct client *, bool on);
 
 /* 0 when connected; -1 with errno (ENOENT, ECONNREFUSED...) otherwise. */
 int	 client_connect(struct client *, const char *path);
+/*
+ * Runs argv (found in PATH) with its stdin and stdout on one end of a
+ * socket pair and speaks the protocol on the other (`ssh HOST opm
+ * dial-stdio`); stderr is ours. 0, or -1 with errno when it cannot start.
+ * argv must outlive the connection.
+ */
+int	 client_connect_cmd(struct client *, char *const *argv);
+/*
+ * Closes the connection; for a command, waits for it (2 s, then SIGTERM)
+ * and returns its wait status; 0 otherwise.
+ */
+int	 client_close_wait(struct client *);
 void	 client_close(struct client *);
 /*
  * Sends {"v","id","cmd","args"}; takes ownership of args (may be NULL).

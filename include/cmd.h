@@ -30,6 +30,8 @@ struct cmd_ctx {
 	bool			  created;	/* start: one new app, dropped
 						   if it cannot run */
 	cJSON			 *gone;		/* scale: instances removed */
+	char			**causes;	/* reload: per id, a failure */
+	cJSON			 *plan;		/* apply: the reply, built */
 };
 
 struct cmd_entry {
@@ -51,6 +53,13 @@ int	 cmd_targets(struct cmd_ctx *);
 bool	 cmd_target_known(const char *target);
 /* -1 after replying an error when a target is being deleted. */
 int	 cmd_refuse_deleting(struct cmd_ctx *);
+/* -1 after replying an error when a target's reload is under way. */
+int	 cmd_refuse_reloading(struct cmd_ctx *);
+/*
+ * restart and reload: targets resolved and checked, env_name and env_base
+ * applied; -1 after replying an error.
+ */
+int	 cmd_restart_prepare(struct cmd_ctx *);
 /* The app a target word (id or name) names, or NULL. */
 struct app *cmd_target_app(const char *word);
 /* Appends id to ctx->ids; cmd_add_all appends every app's. */
@@ -90,6 +99,27 @@ void	 cmd_env_notice(cJSON *o, const struct app *a);
 /* Applies args.env_name to every target; -1 after replying an error. */
 int	 cmd_env_name(struct cmd_ctx *);
 
+/* An app file's apps, parsed and checked, sockets of new apps bound. */
+struct cmd_start_file {
+	struct app_conf	 *confs;
+	size_t		  n;
+	int		**lfds;
+};
+/*
+ * Parses and checks every app of an app file (start's "apps"): -1 after
+ * replying every problem, nothing changed.
+ */
+int	 cmd_start_file_check(struct cmd_ctx *, const cJSON *apps,
+	    struct cmd_start_file *);
+/*
+ * Creates the apps of f not present by name, starts them (autostart), and
+ * notes each app "created" or "exists" in ctx; takes f's contents.
+ */
+void	 cmd_start_file_create(struct cmd_ctx *, struct cmd_start_file *);
+void	 cmd_start_file_free(struct cmd_start_file *);
+/* Notes a in ctx (ids, actions) with what was done to it. */
+void	 cmd_start_note(struct cmd_ctx *, struct app *, const char *action);
+
 enum cmd_retval cmd_ping(struct cmd_ctx *);
 enum cmd_retval cmd_status(struct cmd_ctx *);
 enum cmd_retval cmd_list(struct cmd_ctx *);
@@ -111,5 +141,7 @@ enum cmd_retval cmd_export(struct cmd_ctx *);
 enum cmd_retval cmd_scale(struct cmd_ctx *);
 enum cmd_retval cmd_events(struct cmd_ctx *);
 enum cmd_retval cmd_metrics(struct cmd_ctx *);
+enum cmd_retval cmd_reload(struct cmd_ctx *);
+enum cmd_retval cmd_apply(struct cmd_ctx *);
 
 #endif

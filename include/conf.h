@@ -104,7 +104,20 @@ struct app_conf {
 	char		 *cron;		/* cron_restart as written; NULL */
 	int		  cron_mode;	/* enum cron_mode */
 	char		 *cron_tz;	/* NULL: the daemon's local time */
+	/* The rolling reload and cluster mode (issue 14 item 4). */
+	int		  exec_mode;	/* index of options' exec_mode choices */
+	bool		  shutdown_with_message; /* "shutdown" on Node's channel */
+	/*
+	 * Watch (issue 15 item 1): NULL off; an empty vector (true) the
+	 * cwd; else the paths as written, relative to cwd.
+	 */
+	char		**watch;
+	char		**ignore_watch;	/* globs added to the defaults */
+	uint64_t	  watch_delay;	/* quiet this long before a restart */
 };
+
+/* exec_mode: cluster (or PM2's cluster_mode), instances on one socket. */
+#define CONF_CLUSTER(c)	((c)->exec_mode % 2 == 1)
 
 /*
  * The documented defaults (opm-apps(5)), from the option table
@@ -124,6 +137,13 @@ int	 conf_from_json(struct app_conf *c, const cJSON *obj, char *cause,
 cJSON	*conf_to_json(const struct app_conf *);
 /* true when two configurations would run the same program the same way. */
 bool	 conf_same_program(const struct app_conf *, const struct app_conf *);
+/*
+ * The keys of the app file (opm-apps(5)) whose values differ between a and
+ * b, in option-table order: an array the caller owns, empty when the two
+ * would be saved alike. env_base (the creating CLI's environment) is no
+ * key and is not compared.
+ */
+cJSON	*conf_diff(const struct app_conf *a, const struct app_conf *b);
 const char *conf_restart_name(enum restart_policy);
 /* The set called name, or NULL. */
 const struct conf_envset *conf_envset(const struct app_conf *,

@@ -36,6 +36,12 @@ int	 ipc_fileno(void);
 /* Stops accepting and closes every client (shutdown). */
 void	 ipc_shutdown(void);
 /* Queues one line; a client whose backlog grows too large is dropped. */
+/*
+ * The protocol version the daemon speaks: PROTO_VERSION, unless the
+ * test-only OPM_TEST_PROTOCOL_VERSION made it announce another (opmd's
+ * main.c; tests of the version check, docs/PROTOCOL.md).
+ */
+extern int	 ipc_proto_version;
 void	 ipc_send(struct ipc_client *, const cJSON *);
 /*
  * The reply envelope {"v", "id", "ok"} for request id (null when id is NULL

@@ -52,6 +52,9 @@ enum options_type {
 	/* Schedules (issue 15 item 3). */
 	OPTIONS_CRON,		/* a cron expression (cron.h), char *; "0": NULL */
 	OPTIONS_TZ,		/* an IANA time zone name, char * */
+	/* Watch (issue 15 item 1). */
+	OPTIONS_WATCH,		/* true, a path or paths, char **; false NULL */
+	OPTIONS_GLOBS,		/* a glob or an array of globs, char ** */
 };
 
 /*

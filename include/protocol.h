@@ -58,6 +58,8 @@
 #define PROTO_CMD_SCALE		"scale"
 #define PROTO_CMD_EVENTS	"events"
 #define PROTO_CMD_METRICS	"metrics"
+#define PROTO_CMD_RELOAD	"reload"
+#define PROTO_CMD_APPLY		"apply"
 
 /* Request arguments (keys of args). */
 #define PROTO_ARG_TARGET	"target"	/* string or array of them */
@@ -70,11 +72,14 @@
 #define PROTO_ARG_SIGNAL	"signal"
 #define PROTO_ARG_STREAM	"stream"	/* logs: "out" or "err" */
 #define PROTO_ARG_FOLLOW	"follow"	/* logs */
+#define PROTO_ARG_TAIL		"tail"		/* logs: lines sent back */
 #define PROTO_ARG_FROM_BACKUP	"from_backup"	/* restore */
 #define PROTO_ARG_INSTANCES	"instances"	/* scale: how many */
 #define PROTO_ARG_DELTA		"delta"		/* scale: how many more */
 #define PROTO_ARG_SINCE		"since"		/* events: after this seq */
 #define PROTO_ARG_LIMIT		"limit"		/* events: the last N */
+#define PROTO_ARG_PRUNE		"prune"		/* apply: delete the others */
+#define PROTO_ARG_DRY_RUN	"dry_run"	/* apply: the plan only */
 
 /* The target word naming every app; a target list is comma-separated. */
 #define PROTO_TARGET_ALL	"all"
@@ -91,6 +96,11 @@
 /* Per-app results of start and restore. */
 #define PROTO_ACTION		"action"
 #define PROTO_ACTION_FAILED	"failed"
+/* reload: what happened to each target, and why one failed. */
+#define PROTO_ACTION_RELOADED	"reloaded"
+#define PROTO_ACTION_RESTARTED	"restarted"
+#define PROTO_ACTION_SKIPPED	"skipped"
+#define PROTO_CAUSE		"cause"
 #define PROTO_REASON		"reason"
 /* An app object of a start or restart reply: one line for the user. */
 #define PROTO_NOTICE		"notice"

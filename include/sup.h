@@ -73,7 +73,7 @@ enum restart_cause {
 #define SUP_NCAUSES	(CAUSE_HEALTH + 1)
 
 /*
- * The runtime record. Everything here but the last two fields is saved in
+ * The runtime record. Everything here but the last three fields is saved in
  * RUNTIME/state/ID.json and handed over on reload (staterec.c, one encoder
  * and one decoder), so a successor daemon gets it back in one assignment.
  */
@@ -96,7 +96,18 @@ struct app_run {
 	int		 exit_code;	/* -1 if signalled */
 	int		 exit_signal;	/* 0 if exited */
 	bool		 dep_wait;	/* waiting: held for depends_on */
+	bool		 watch_wait;	/* waiting: a failed start with watch,
+					   for the next change (no timer) */
 	bool		 fail_after;	/* the stop ends a failed start */
+	/*
+	 * A rolling reload's other process (app-reload.c): the new one while
+	 * it starts, the old one once it is being replaced. Written from the
+	 * other record at every save, so that a successor daemon finds it
+	 * (and stops it) after a crash: 0 when there is none.
+	 */
+	pid_t		 peer_pid;
+	pid_t		 peer_pgid;
+	uint64_t	 peer_start;
 	enum restart_cause cause;	/* of the restart under way */
 	unsigned	 restarts_by[SUP_NCAUSES]; /* restarts, by cause */
 	char		 reason[256];	/* of the last transition */
@@ -106,6 +117,13 @@ struct app_run {
 	 */
 	bool		 delete_after;	/* forget the app once stopped */
 	bool		 respawn;	/* the spawn under way is automatic */
+	/*
+	 * A rolling reload's new process, not yet in the old one's place
+	 * (app-reload.c): it is online once ready (without a ready key, once
+	 * up min_uptime), and a failed start is final (errored), never
+	 * retried: the old process keeps serving.
+	 */
+	bool		 successor;
 };
 
 /* Actions for the caller (app-event.c) to carry out, a bit set. */

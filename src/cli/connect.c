@@ -66,6 +66,8 @@ cli_helper_path(const char *prog)
 int
 cli_try_connect(struct client *c)
 {
+	if (cli_remote != NULL)
+		return (cli_remote_connect(c, false));
 	return (client_connect(c, cli_paths.sock));
 }
 
@@ -97,6 +99,12 @@ cli_connect(struct client *c, bool autostart)
 	const char	*cause;
 	int		 lock;
 
+	if (cli_remote != NULL) {
+		/* dial-stdio --start starts the remote daemon if need be. */
+		if (cli_remote_connect(c, autostart) == 0)
+			return;
+		cli_remote_fatal();
+	}
 	if (cli_try_connect(c) == 0)
 		return;
 	if (errno == ETIMEDOUT)
@@ -131,6 +139,10 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 	const cJSON	*ok;
 	const char	*cause, *err;
 
+	/* This shell's environment is not the remote host's. */
+	if (cli_remote != NULL)
+		cJSON_DeleteItemFromObjectCaseSensitive(args,
+		    PROTO_ARG_ENV_BASE);
 	if (client_send(c, cmd, args) == -1) {
 		/*
 		 * A daemon that refuses us (another uid) writes its reason
@@ -146,7 +158,7 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 			cli_fatal(EXIT_NODAEMON, "cannot send to the daemon: "
 			    "%s", strerror(e));
 	} else if ((r = client_recv(c, &cause)) == NULL)
-		cli_fatal(EXIT_NODAEMON, "%s", cause);
+		cli_fatal(EXIT_NODAEMON, "%s%s", cli_remote_who(), cause);
 	ok = cJSON_GetObjectItemCaseSensitive(r, PROTO_OK);
 	if (!cJSON_IsTrue(ok)) {
 		char	msg[8192], *p, *nl;

@@ -49,6 +49,9 @@ static const struct import_copy import_copies[] = {
 	{ "wait_ready",			"wait_ready" },
 	{ "listen_timeout",		"listen_timeout" },
 	{ "cron_restart",		"cron_restart" },
+	{ "watch",			"watch" },
+	{ "ignore_watch",		"ignore_watch" },
+	{ "watch_delay",		"watch_delay" },
 };
 
 /* When a PM2 key that opm does not carry matters. */
@@ -72,8 +75,6 @@ static const struct import_lost import_losts[] = {
 	  "several instances are not supported yet; one is created" },
 	{ "exec_mode", IMPORT_NOT, "fork_mode",
 	  "cluster mode is not supported yet; the app runs as one process" },
-	{ "watch", IMPORT_TRUE, NULL,
-	  "restart on file change is not supported yet" },
 	{ "max_memory_restart", IMPORT_SET, NULL,
 	  "restart above a memory size is not supported yet" },
 	{ "uid", IMPORT_SET, NULL, "running as another user is not "

@@ -33,6 +33,24 @@ logs_tail(const char *path, uint64_t size, long long n, const char *prefix)
 	tail_each(path, size, n, logs_print, (void *)prefix);
 }
 
+/* Lines the daemon sent (logs "tail": a remote daemon's files). */
+static void
+logs_tail_sent(const cJSON *lines, const char *prefix)
+{
+	const cJSON	*e;
+	const char	*why;
+	char		*s;
+
+	cJSON_ArrayForEach(e, lines) {
+		if ((s = json_bytes_dup(e, &why)) == NULL)
+			continue;
+		fputs(prefix, stdout);
+		fputs(s, stdout);
+		putchar('\n');
+		free(s);
+	}
+}
+
 int
 cli_logs(int argc, char **argv)
 {
@@ -80,12 +98,22 @@ cli_logs(int argc, char **argv)
 		cJSON_AddStringToObject(args, PROTO_ARG_STREAM, stream);
 	if (follow)
 		cJSON_AddTrueToObject(args, PROTO_ARG_FOLLOW);
+	/* A remote daemon's files are not here: it sends the lines. */
+	if (cli_remote != NULL)
+		cJSON_AddNumberToObject(args, PROTO_ARG_TAIL, (double)lines);
 	cli_connect(&c, true);
 	d = cli_request(&c, PROTO_CMD_LOGS, args);
 	prefix = t == NULL || cJSON_GetArraySize(d) > 1;
 	cJSON_ArrayForEach(e, d) {
 		name = render_label(e, label, sizeof label);
 		snprintf(pre, sizeof pre, "%s | ", name);
+		if (cli_remote != NULL) {
+			logs_tail_sent(cJSON_GetObjectItem(e, "out_tail"),
+			    prefix ? pre : "");
+			logs_tail_sent(cJSON_GetObjectItem(e, "err_tail"),
+			    prefix ? pre : "");
+			continue;
+		}
 		if (json_str(e, "out_log") != NULL)
 			logs_tail(json_str(e, "out_log"), (uint64_t)
 			    cJSON_GetObjectItem(e, "out_size")->valuedouble,

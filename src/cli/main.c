@@ -174,7 +174,7 @@ cli_restart(int argc, char **argv)
 {
 	cJSON		*args, *d;
 	const char	*env_name;
-	bool		 json, update = false;
+	bool		 json, update = false, reload;
 	size_t		 i;
 
 	env_name = cli_env_name(&argc, argv);
@@ -186,11 +186,13 @@ cli_restart(int argc, char **argv)
 		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, env_name);
 	if (update)
 		cJSON_AddItemToObject(args, PROTO_ARG_ENV_BASE, cli_env_base(true));
-	d = cli_call(PROTO_CMD_RESTART, args);
+	/* reload rolls the apps with sockets (docs/PROTOCOL.md). */
+	reload = strcmp(argv[0], "reload") == 0;
+	d = cli_call(reload ? PROTO_CMD_RELOAD : PROTO_CMD_RESTART, args);
 	if (json)
 		render_json(d);
 	else
-		render_apps_brief(d, "restarted");
+		render_apps_brief(d, reload ? "reloaded" : "restarted");
 	i = (size_t)render_failures(d);
 	cJSON_Delete(d);
 	return (i > 0 ? EXIT_FAIL : 0);
@@ -507,8 +509,16 @@ cli_daemon_stop(void)
 	pid = (pid_t)cJSON_GetObjectItem(d, "pid")->valuedouble;
 	cJSON_Delete(d);
 	cJSON_Delete(cli_request(&c, PROTO_CMD_KILL, NULL));
+	if (cli_remote != NULL) {
+		/* Not our pid: the daemon's exit closes the connection. */
+		const char *cause;
+		cJSON *r;
+		while ((r = client_recv(&c, &cause)) != NULL)
+			cJSON_Delete(r);
+	}
 	client_close(&c);
-	cli_wait_exit(pid, 10000);
+	if (cli_remote == NULL)
+		cli_wait_exit(pid, 10000);
 	printf("opmd stopped (pid %d)\n", (int)pid);
 	return (0);
 }
@@ -691,13 +701,18 @@ static const struct cli_cmd cli_cmds[] = {
 	  cli_restart },
 	{ "reload", NULL, "reload TARGET... | FILE [--only NAMES] "
 	  "[--update-env] [--env NAME]",
-	  "graceful restart (for now the same as restart)",
+	  "rolling restart: with listen, a new process per instance, ready "
+	  "before the old one stops; exits 1 if one never gets ready",
 	  cli_restart },
 	{ "delete", "rm", "delete TARGET... | FILE [--only NAMES]",
 	  "stop and forget apps", cli_delete },
 	{ "scale", NULL, "scale NAME N|+N|-N",
 	  "set the number of instances of an app: new ones start, the "
 	  "highest numbers are deleted first", cli_scale },
+	{ "apply", NULL, "apply FILE [--prune] [--dry-run] [--json]",
+	  "make the apps match FILE: create missing ones, restart changed "
+	  "ones, --prune deletes the others; --dry-run prints the plan",
+	  cli_apply },
 	{ "list", "ls", "list [--json]",
 	  "table of apps, one row per instance (NAME:K)", cli_list },
 	{ "status", NULL, "status [--json]", "same as list", cli_list },
@@ -767,6 +782,10 @@ static const struct cli_cmd cli_cmds[] = {
 	  cli_ping },
 	{ "version", NULL, "version", "versions of opm and opmd",
 	  cli_version },
+	{ "dial-stdio", NULL, "dial-stdio [--start]",
+	  "connect stdin and stdout to the daemon's socket (what --host "
+	  "runs through ssh); --start starts the daemon if need be",
+	  cli_dial_stdio },
 	{ "help", NULL, "help [COMMAND]", "this help", cli_help_cmd },
 };
 
@@ -803,7 +822,8 @@ cli_help(const char *cmd)
 		}
 		return;
 	}
-	printf("usage: opm COMMAND [ARGS]\n\nCommands:\n");
+	printf("usage: opm [--host ssh://[USER@]HOST[:PORT][/PATH] | --host "
+	    "GROUP]... COMMAND [ARGS]\n\nCommands:\n");
 	for (i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
 	{
 		if (strlen(cli_cmds[i].usage) > 52)
@@ -818,8 +838,11 @@ cli_help(const char *cmd)
 	cli_start_help();
 	printf("\nEnvironment: OPM_HOME (default ~/.opm), "
 	    "OPM_RUNTIME_DIR, NO_COLOR,\nOPM_TIMEOUT (how long to wait for "
-	    "an answer of the daemon: 10s).\nExit status: 0 ok, 1 request "
-	    "failed, 2 usage error, 3 daemon unreachable.\n");
+	    "an answer of the daemon: 10s),\nOPM_HOST (a default --host), "
+	    "OPM_SSH (the ssh command: ssh), OPM_HOSTS (the hosts\nfile of "
+	    "groups: ~/.config/opm/hosts).\nExit status: 0 ok, 1 request "
+	    "failed, 2 usage error, 3 daemon unreachable;\nwith several "
+	    "hosts the worst of them.\n");
 }
 
 /* The last component of path. */
@@ -835,9 +858,34 @@ int
 main(int argc, char **argv)
 {
 	const struct cli_cmd	*c;
-	const char		*cause;
+	const char		*cause, *env;
+	char			**hosts = NULL;
+	size_t			 nhosts = 0;
+	bool			 from_env = false;
+	int			 rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Global options: --host URL|GROUP (-H), repeatable. */
+	while (argc > 1 && (strcmp(argv[1], "--host") == 0 ||
+	    strcmp(argv[1], "-H") == 0 || strncmp(argv[1], "--host=", 7) == 0)) {
+		hosts = xreallocarray(hosts, nhosts + 1, sizeof *hosts);
+		if (argv[1][6] == '=')
+			hosts[nhosts++] = argv[1] + 7;
+		else if (argc > 2) {
+			hosts[nhosts++] = argv[2];
+			argv++;
+			argc--;
+		} else
+			cli_fatal_usage("--host needs ssh://[USER@]HOST[:PORT]"
+			    " or a group");
+		argv++;
+		argc--;
+	}
+	if (nhosts == 0 && (env = getenv("OPM_HOST")) != NULL && *env != '\0') {
+		hosts = xcalloc(1, sizeof *hosts);
+		hosts[nhosts++] = (char *)env;
+		from_env = true;
+	}
 	cli_color = isatty(1) && getenv("NO_COLOR") == NULL;
 	/* opm-runtime FILE, or PM2's pm2-runtime start FILE: opm run FILE. */
 	if (strcmp(cli_basename(argv[0]), "opm-runtime") == 0) {
@@ -873,5 +921,14 @@ main(int argc, char **argv)
 		    getenv("OPM_TIMEOUT"), cause);
 	if (paths_init(&cli_paths, &cause) == -1)
 		cli_fatal(EXIT_NODAEMON, "%s", cause);
+	/* dial-stdio is what --host runs remotely: OPM_HOST is not for it. */
+	if (from_env && strcmp(c->name, "dial-stdio") == 0)
+		nhosts = 0;
+	if (nhosts > 0) {
+		rc = cli_remote_main(hosts, nhosts, c, argc - 1, argv + 1);
+		free(hosts);
+		return (rc);
+	}
+	free(hosts);
 	return (c->exec(argc - 1, argv + 1));
 }

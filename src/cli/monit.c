@@ -1,8 +1,9 @@
 /*
  * opm monit: a terminal dashboard, and a client like the rest of the CLI.
- * Three connections: the app table (one list request a second, and only
- * while monit is open, so the daemon sleeps otherwise), the selected app's
- * log (a logs --follow stream of its own) and the action a key asked for
+ * Four connections: the app table (one list request a second, and only
+ * while monit is open, so the daemon sleeps otherwise; at once when an
+ * event says something changed), the selected app's log and its events
+ * (logs --follow and events --follow streams) and the action a key asked for
  * (start, stop, restart), whose reply is read when it comes: a stop that
  * lasts the kill timeout never freezes the screen. The screen is drawn
  * with the ANSI escapes every terminal since the VT100 knows (cursor
@@ -33,11 +34,17 @@
 #define MONIT_TICK_MS	1000	/* the table's refresh */
 #define MONIT_MIN_COLS	40
 #define MONIT_MIN_ROWS	10
+#define MONIT_EV_MAX	50	/* the selected app's recent events kept */
+#define MONIT_EV_ROWS	5	/* shown, on a screen of 20 rows or more */
 
 struct monit {
 	struct client	 ctl;		/* list */
 	struct client	 log;		/* the selected app's stream */
 	bool		 logging;
+	struct client	 ev;		/* the selected app's events */
+	bool		 evfollow;
+	char		*evs[MONIT_EV_MAX];	/* a ring, formatted */
+	size_t		 evfirst, nevs;
 	struct client	 act;		/* the action under way */
 	bool		 acting;
 	char		 acted[OPM_NAME_MAX + 32];
@@ -228,6 +235,74 @@ log_add(void *arg, const char *line, size_t len)
 		m->scroll++;
 }
 
+/* "12:01:02 restart (crash) exited with code 1": one row of the pane. */
+static void
+ev_add(struct monit *m, const cJSON *e)
+{
+	const char	*t = json_str(e, "time"), *what = json_str(e, "event");
+	const char	*cause = json_str(e, "cause"), *why = json_str(e, "reason");
+	char		*line;
+
+	if (what == NULL)
+		return;
+	xasprintf(&line, "%.8s %-9s %s%s%s%s", t != NULL && strlen(t) >= 19 ?
+	    t + 11 : "--:--:--", what, cause != NULL ? "(" : "",
+	    cause != NULL ? cause : "", cause != NULL ? ") " : "",
+	    why != NULL ? why : "");
+	if (m->nevs == MONIT_EV_MAX) {
+		free(m->evs[m->evfirst]);
+		m->evfirst = (m->evfirst + 1) % MONIT_EV_MAX;
+		m->nevs--;
+	}
+	m->evs[(m->evfirst + m->nevs) % MONIT_EV_MAX] = line;
+	m->nevs++;
+}
+
+static void
+ev_clear(struct monit *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nevs; i++)
+		free(m->evs[(m->evfirst + i) % MONIT_EV_MAX]);
+	m->evfirst = m->nevs = 0;
+	if (m->evfollow)
+		client_close(&m->ev);
+	m->evfollow = false;
+}
+
+/* The selected app's last events, then the new ones as they come. */
+static void
+ev_follow(struct monit *m)
+{
+	cJSON		*args, *r, *t;
+	const cJSON	*e;
+	const char	*cause;
+
+	ev_clear(m);
+	if (m->sel[0] == '\0' || cli_try_connect(&m->ev) == -1)
+		return;
+	args = cJSON_CreateObject();
+	t = cJSON_AddArrayToObject(args, PROTO_ARG_TARGET);
+	cJSON_AddItemToArray(t, cJSON_CreateString(m->sel));
+	cJSON_AddTrueToObject(args, PROTO_ARG_FOLLOW);
+	cJSON_AddNumberToObject(args, PROTO_ARG_LIMIT, MONIT_EV_ROWS * 4);
+	if (client_send(&m->ev, PROTO_CMD_EVENTS, args) == -1 ||
+	    (r = client_recv(&m->ev, &cause)) == NULL) {
+		client_close(&m->ev);
+		return;
+	}
+	/* An older daemon without events: the pane stays empty. */
+	m->evfollow = cJSON_IsTrue(cJSON_GetObjectItem(r, PROTO_OK));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(r, PROTO_DATA))
+		ev_add(m, e);
+	cJSON_Delete(r);
+	if (!m->evfollow)
+		client_close(&m->ev);
+	else
+		client_set_timeout(&m->ev, false);
+}
+
 /* A complete reply line is waiting in c's buffer. */
 static bool
 monit_buffered(const struct client *c)
@@ -289,6 +364,25 @@ monit_follow(struct monit *m)
 		client_close(&m->log);
 	else
 		client_set_timeout(&m->log, false);
+}
+
+/* New events: shown, and the table asked for again at once. */
+static void
+ev_read(struct monit *m, uint64_t *next)
+{
+	cJSON		*e;
+	const char	*cause;
+
+	do {
+		if ((e = client_recv(&m->ev, &cause)) == NULL) {
+			client_close(&m->ev);
+			m->evfollow = false;
+			return;
+		}
+		ev_add(m, e);
+		cJSON_Delete(e);
+	} while (monit_buffered(&m->ev));
+	*next = 0;
 }
 
 static void
@@ -365,8 +459,10 @@ monit_select(struct monit *m, int i)
 	else
 		strlcpy(m->sel, render_label(cJSON_GetArrayItem(m->apps, i),
 		    label, sizeof label), sizeof m->sel);
-	if (strcmp(m->sel, m->shown) != 0)
+	if (strcmp(m->sel, m->shown) != 0) {
 		monit_follow(m);
+		ev_follow(m);
+	}
 }
 
 /* A key's action, sent on a connection of its own; the reply comes later. */
@@ -502,6 +598,22 @@ monit_draw(struct monit *m)
 	    status : "", reason != NULL ? " (" : "", reason != NULL ? reason :
 	    "", reason != NULL ? ")" : "");
 	fb_row(m, y++, "\033[1m", line, strlen(line), false);
+	/* Its recent events, newest last, when the screen has the room. */
+	if (m->rows >= 20 && m->evfollow) {
+		for (i = 0; i < MONIT_EV_ROWS; i++, y++) {
+			k = m->nevs > MONIT_EV_ROWS ? m->nevs - MONIT_EV_ROWS +
+			    i : (size_t)i;
+			if (k < m->nevs) {
+				const char *s = m->evs[(m->evfirst + k) %
+				    MONIT_EV_MAX];
+
+				fb_row(m, y, "\033[2m", s, strlen(s), false);
+			} else
+				fb_row(m, y, "", "", 0, false);
+		}
+		snprintf(line, sizeof line, "-- log --");
+		fb_row(m, y++, "\033[1m", line, strlen(line), false);
+	}
 	lrows = m->rows - y;		/* the last row is the message's */
 	if (m->scroll + lrows > m->nlines)
 		m->scroll = m->nlines > (size_t)lrows ? m->nlines - lrows : 0;
@@ -613,7 +725,7 @@ int
 cli_monit(int argc, char **argv)
 {
 	struct monit	 m;
-	struct pollfd	 pfd[3];
+	struct pollfd	 pfd[4];
 	uint64_t	 next = 0, now;
 	int		 np, r, wait;
 	bool		 run = true;
@@ -621,7 +733,7 @@ cli_monit(int argc, char **argv)
 	if (argc > 1)
 		cli_fatal_usage("monit: unknown argument %s", argv[1]);
 	memset(&m, 0, sizeof m);
-	m.log.fd = m.act.fd = -1;
+	m.log.fd = m.act.fd = m.ev.fd = -1;
 	cli_connect(&m.ctl, true);
 	monit_raw_on();
 	monit_size(&m);
@@ -638,13 +750,19 @@ cli_monit(int argc, char **argv)
 			monit_log_read(&m);
 			continue;
 		}
+		if (m.evfollow && monit_buffered(&m.ev)) {
+			ev_read(&m, &next);
+			continue;
+		}
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = m.logging ? m.log.fd : -1;
 		pfd[1].events = POLLIN;
 		pfd[2].fd = m.acting ? m.act.fd : -1;
 		pfd[2].events = POLLIN;
-		np = 3;
+		pfd[3].fd = m.evfollow ? m.ev.fd : -1;
+		pfd[3].events = POLLIN;
+		np = 4;
 		wait = (int)(next - monit_now());
 		if (wait < 0)
 			wait = 0;
@@ -658,6 +776,8 @@ cli_monit(int argc, char **argv)
 			run = monit_keys(&m);
 		if (pfd[1].fd != -1 && (pfd[1].revents & (POLLIN | POLLHUP)))
 			monit_log_read(&m);
+		if (pfd[3].fd != -1 && (pfd[3].revents & (POLLIN | POLLHUP)))
+			ev_read(&m, &next);
 		if (pfd[2].fd != -1 && (pfd[2].revents & (POLLIN | POLLHUP))) {
 			monit_act_done(&m);
 			next = 0;	/* show what it did at once */
@@ -665,6 +785,7 @@ cli_monit(int argc, char **argv)
 	}
 	monit_restore();
 	monit_unfollow(&m);
+	ev_clear(&m);
 	if (m.acting)
 		client_close(&m.act);
 	client_close(&m.ctl);

@@ -232,6 +232,14 @@ render_info(const cJSON *a)
 	render_kv("memory", buf);
 	render_listen(cJSON_GetObjectItemCaseSensitive(a, "listen"));
 	render_cgroup(a);
+	e = cJSON_GetObjectItemCaseSensitive(a, "watch");
+	if (cJSON_IsObject(e)) {
+		snprintf(buf, sizeof buf, "%lld directories%s",
+		    render_int(e, "directories"), cJSON_IsTrue(
+		    cJSON_GetObjectItemCaseSensitive(e, "pending")) ?
+		    ", a change pending" : "");
+		render_kv("watching", buf);
+	}
 	conf = cJSON_GetObjectItemCaseSensitive(a, "config");
 	cJSON_ArrayForEach(e, conf) {
 		if (strcmp(e->string, "name") == 0 ||
@@ -243,7 +251,8 @@ render_info(const cJSON *a)
 		    strcmp(e->string, "backoff_max") == 0 ||
 		    strcmp(e->string, "kill_timeout") == 0 ||
 		    strcmp(e->string, "listen_timeout") == 0 ||
-		    strcmp(e->string, "watchdog_sec") == 0)) {
+		    strcmp(e->string, "watchdog_sec") == 0 ||
+		    strcmp(e->string, "watch_delay") == 0)) {
 			snprintf(buf, sizeof buf, "%.0fms", e->valuedouble);
 			render_kv(e->string, buf);
 			continue;
@@ -269,6 +278,14 @@ render_failures(const cJSON *list)
 			continue;
 		reason = json_str(a, PROTO_REASON);
 		fflush(stdout);
+		/* reload: the new process failed, the old one serves. */
+		if (json_str(a, PROTO_CAUSE) != NULL) {
+			fprintf(stderr, "opm: %s: not reloaded: %s\n",
+			    render_label(a, label, sizeof label),
+			    json_str(a, PROTO_CAUSE));
+			n++;
+			continue;
+		}
 		fprintf(stderr, "opm: %s: cannot start: %s\n",
 		    render_label(a, label, sizeof label), reason != NULL && *reason != '\0' ?
 		    reason : "see opm info");

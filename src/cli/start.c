@@ -111,8 +111,8 @@ start_file_app(const cJSON *app, const char *dir, const cJSON *overrides)
 }
 
 /* Reads an app file into the "apps" array of a start request. */
-static cJSON *
-start_file(const char *path, const cJSON *overrides, cJSON *args)
+cJSON *
+cli_start_file(const char *path, const cJSON *overrides, cJSON *args)
 {
 	char		*dir, *slash, *abs, *cause, *line;
 	const cJSON	*app;
@@ -213,10 +213,27 @@ start_flag(cJSON *app, const struct options_entry *o, const char *val)
 		v = start_codes(o, val);
 		break;
 	case OPTIONS_LISTEN:
-		/* Repeatable: one more address; the daemon checks them. */
+	case OPTIONS_GLOBS:
+		/* Repeatable: one more value; the daemon checks them. */
 		if ((v = cJSON_GetObjectItem(app, o->key)) == NULL)
 			v = cJSON_AddArrayToObject(app, o->key);
 		cJSON_AddItemToArray(v, cJSON_CreateString(val));
+		return;
+	case OPTIONS_WATCH:
+		/* --watch: the cwd; --watch=PATH (repeatable): paths. */
+		v = cJSON_GetObjectItem(app, o->key);
+		if (val == NULL) {
+			if (v == NULL)
+				cJSON_AddTrueToObject(app, o->key);
+			return;
+		}
+		if (!cJSON_IsArray(v)) {
+			cJSON_DeleteItemFromObject(app, o->key);
+			v = cJSON_AddArrayToObject(app, o->key);
+		}
+		p = start_abspath(val);
+		cJSON_AddItemToArray(v, cJSON_CreateString(p));
+		free(p);
 		return;
 	default:
 		v = cJSON_CreateString(val);
@@ -243,7 +260,9 @@ cli_start_help(void)
 		snprintf(shortf, sizeof shortf, "-%c, ", o->short_flag);
 		snprintf(left, sizeof left, "%s--%s%s%s",
 		    o->short_flag != '\0' ? shortf : "", o->flag,
-		    o->arg != NULL ? " " : "", o->arg != NULL ? o->arg : "");
+		    o->arg != NULL ? " " : o->type == OPTIONS_WATCH ? "[=" : "",
+		    o->arg != NULL ? o->arg : o->type == OPTIONS_WATCH ?
+		    "PATH]" : "");
 		printf("  %-22s %s\n", left, o->help);
 	}
 	printf("  --env NAME             a word without '=': use the app's "
@@ -390,6 +409,12 @@ start_parse_flag(struct start_cmd *s, int argc, char **argv, int i)
 	}
 	if ((o = start_flag_row(argv[i])) == NULL)
 		return (-1);
+	/* A value only after '=': the next word is the program. */
+	if (o->type == OPTIONS_WATCH) {
+		s->opts = true;
+		start_flag(s->app, o, flag[n] == '=' ? flag + n + 1 : NULL);
+		return (i);
+	}
 	if (o->type == OPTIONS_BOOL) {
 		s->opts = true;
 		if (flag[n] == '=')
@@ -652,7 +677,7 @@ cli_start_request(int argc, char **argv, bool *file)
 	if (s.env_name != NULL)
 		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, s.env_name);
 	if (k == START_FILE) {
-		start_file(argv[i], s.app, args);
+		cli_start_file(argv[i], s.app, args);
 		if (s.only != NULL)
 			start_only(args, s.only, argv[i]);
 		cJSON_Delete(s.app);

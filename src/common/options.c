@@ -16,6 +16,10 @@
 static const char *const options_restart_choices[] = {
 	"always", "on-failure", "never", NULL	/* enum restart_policy */
 };
+/* Odd indexes are cluster mode (CONF_CLUSTER); PM2 writes both names. */
+static const char *const options_exec_mode_choices[] = {
+	"fork", "cluster", "fork_mode", "cluster_mode", NULL
+};
 
 static const char *const options_cron_modes[] = {
 	"restart", "run", NULL			/* enum cron_mode */
@@ -262,24 +266,37 @@ const struct options_entry options_table[] = {
 	{ .key = "cron_tz", .flag = "cron-tz", .arg = "ZONE",
 	  .type = OPTIONS_TZ, .offset = OFF(cron_tz), .exported = true,
 	  .help = "time zone of cron_restart, e.g. Europe/Berlin (local)" },
+	/* The rolling reload and cluster mode (issue 14 item 4). */
+	{ .key = "exec_mode", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_ENUM,
+	  .offset = OFF(exec_mode), .choices = options_exec_mode_choices,
+	  .default_value = "fork", .exported = true,
+	  .help = "cluster: instances share the listen sockets; node's "
+	  "listen(PORT) uses them" },
+	{ .key = "shutdown_with_message", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_BOOL, .offset = OFF(shutdown_with_message),
+	  .default_value = "false", .exported = true,
+	  .help = "stop by sending 'shutdown' on Node's channel, not a signal" },
+
+	/* Watch (issue 15 item 1). */
+	{ .key = "watch", .flag = "watch", .pm2 = OPTIONS_PM2_SAME,
+	  .type = OPTIONS_WATCH, .offset = OFF(watch), .exported = true,
+	  .help = "restart on file changes under cwd (--watch=PATH: PATH)" },
+	{ .key = "ignore_watch", .flag = "ignore-watch", .arg = "GLOB",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_GLOBS,
+	  .offset = OFF(ignore_watch), .exported = true,
+	  .help = "ignored too, as node_modules, .git... (repeatable)" },
+	{ .key = "watch_delay", .flag = "watch-delay", .arg = "DUR",
+	  .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_DURATION,
+	  .offset = OFF(watch_delay), .minimum = 50,
+	  .minimum_cause = "must be at least 50ms",
+	  .default_value = "1s", .exported = true,
+	  .help = "restart once the tree is quiet this long (1s)" },
+	OPTIONS_PM2("watch_options", OPTIONS_PM2_DEFAULT, "*",
+	    "chokidar's options; opm watches with inotify, ignored"),
 
 	/* PM2's keys of later issues: refused, but for their default. */
-	OPTIONS_PM2("exec_mode", OPTIONS_PM2_LATER,
-	    "\"fork\" \"fork_mode\"",
-	    "instances run in fork mode, each its own process; give each "
-	    "its own port with increment_var, or use \"fork\""),
-	OPTIONS_PM2("watch", OPTIONS_PM2_LATER, "false",
-	    "restart on file changes by hand for now"),
-	OPTIONS_PM2("ignore_watch", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
-	OPTIONS_PM2("watch_delay", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
-	OPTIONS_PM2("watch_options", OPTIONS_PM2_LATER, NULL,
-	    "it goes with watch; remove it"),
 	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
 	    "remove it, or restart the app from a cron job"),
-	OPTIONS_PM2("shutdown_with_message", OPTIONS_PM2_LATER, "false",
-	    "apps are stopped by stop_signal (TERM)"),
 	OPTIONS_PM2("log_type", OPTIONS_PM2_LATER, NULL,
 	    "logs are plain lines; remove it"),
 

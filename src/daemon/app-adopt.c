@@ -85,6 +85,9 @@ app_adopt(const cJSON *st, bool ours)
 		app_timer_arm(a, due > now ? due - now : 0);
 		a->run.timer_due = due;
 	}
+	/* A reload was under way: never resumed; its other process stops. */
+	if (r.run.peer_pid > 0)
+		app_reload_adopt_peer(a, &r.run, ours);
 	if (r.run.pid > 0 && a->run.pid == 0) {
 		/*
 		 * It died while no daemon ran: counted once, by policy. The
@@ -98,6 +101,7 @@ app_adopt(const cJSON *st, bool ours)
 	    !app_group_alive(a))
 		app_event(a, EV_EXIT);
 	app_ready_adopted(a);
+	app_watch_sync(a);
 	app_save(a);
 	return (a);
 }

@@ -353,7 +353,7 @@ app_stopset_step(struct app_stopset *s)
 		}
 		for (i = 0; i < s->n; i++) {
 			if (s->waited[i] || (a = s->ptr[i]) == NULL ||
-			    a->run.state != APP_STOPPING)
+			    !app_stopping(a))
 				continue;
 			w = xcalloc(1, sizeof *w);
 			w->s = s;

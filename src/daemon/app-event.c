@@ -74,7 +74,12 @@ app_signals(struct app *a, unsigned actions)
 	/* Its tree now: children that left the group are found by parent. */
 	if (actions & (ACT_SIG_STOP | ACT_SIG_KILL))
 		app_tree_scan(a, false, NULL);
-	if (actions & ACT_SIG_STOP) {
+	/* PM2's shutdown_with_message: 'shutdown' on Node's channel. */
+	if ((actions & ACT_SIG_STOP) && a->conf.shutdown_with_message &&
+	    app_ready_send(a, "\"shutdown\"\n") == 0) {
+		log_info("%s: sent 'shutdown' on Node's channel", a->label);
+		app_signal_tree(a, SIGCONT, false);
+	} else if (actions & ACT_SIG_STOP) {
 		app_signal_tree(a, a->conf.stop_signal, false);
 		app_signal_tree(a, SIGCONT, false);
 	}
@@ -135,6 +140,9 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	    !(out.from == APP_STOPPING && gone))
 		events_exit(a, out.from != APP_STOPPING ? "crash" : again ?
 		    sup_cause_name(a->run.cause) : NULL);
+	/* A stop or delete during a reload ends its new process too. */
+	if (a->peer != NULL)
+		app_reload_step(a, ev, out.from);
 
 	if (out.actions & ACT_TIMER_STOP) {
 		uv_timer_stop(&a->timer);
@@ -173,6 +181,7 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 		app_deps_changed(name);
 		return;
 	}
+	app_watch_sync(a);
 	/*
 	 * Apps held on this one look again (app-deps.c) before its waiters
 	 * are told, so that a start's reply waits for the dependents it

@@ -6,7 +6,7 @@
  * table is a cache checked on every hit (the app's pid must still be the
  * one asked for) and backed by a walk of the list on a miss, so that a
  * pid set where app_pid_sync is not called costs time, never a wrong
- * answer.
+ * answer. A reload's hidden record (app_hidden) is in the pid table only.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +62,6 @@ app_index_add(struct app *a)
 	h = app_name_hash(logf_path(a->out));
 	a->out_next = app_byout[h];
 	app_byout[h] = a;
-	a->pid_key = 0;
 	if (app_log_keyed(&a->conf))
 		app_nkeyed++;
 }
@@ -84,14 +83,18 @@ app_pid_unlink(struct app *a)
 	a->pid_key = 0;
 }
 
-/* Drops a from every table (app_destroy). */
+/*
+ * Drops a from the id, name and log tables: it is no longer listed (a
+ * reload hid it), though its process may still run.
+ */
 void
-app_index_del(struct app *a)
+app_index_unlist(struct app *a)
 {
 	struct app	**p;
 
-	if ((size_t)a->id < app_byid_cap && app_byid[a->id] == a)
-		app_byid[a->id] = NULL;
+	if ((size_t)a->id >= app_byid_cap || app_byid[a->id] != a)
+		return;
+	app_byid[a->id] = NULL;
 	for (p = &app_byname[app_name_hash(a->conf.name)]; *p != NULL;
 	    p = &(*p)->name_next) {
 		if (*p == a) {
@@ -106,9 +109,16 @@ app_index_del(struct app *a)
 			break;
 		}
 	}
-	app_pid_unlink(a);
 	if (app_log_keyed(&a->conf))
 		app_nkeyed--;
+}
+
+/* Drops a from every table (app_destroy). */
+void
+app_index_del(struct app *a)
+{
+	app_index_unlist(a);
+	app_pid_unlink(a);
 }
 
 struct app *
@@ -158,6 +168,13 @@ app_find_pid(pid_t pid)
 			return (a);
 	}
 	TAILQ_FOREACH(a, &apps, entry) {
+		if (a->run.pid == pid) {
+			app_pid_sync(a);
+			return (a);
+		}
+	}
+	/* A reload's other process (app-reload.c). */
+	TAILQ_FOREACH(a, &app_hidden, entry) {
 		if (a->run.pid == pid) {
 			app_pid_sync(a);
 			return (a);

@@ -90,12 +90,16 @@ app_to_json(struct app *a, bool detail)
 		cJSON_AddNumberToObject(o, "failed_starts", a->run.fails);
 		if (a->note[0] != '\0')
 			cJSON_AddStringToObject(o, "note", a->note);
+		else if (app_watch_problem(a) != NULL)
+			cJSON_AddStringToObject(o, "note",
+			    app_watch_problem(a));
 		else
 			cJSON_AddNullToObject(o, "note");
 		cJSON_AddItemToObject(o, "config", conf_to_json(&a->conf));
 		cJSON_AddItemToObject(o, "listen", app_listen_json(a));
 		app_prod_json(a, o);
 		cJSON_AddItemToObject(o, "next_run", app_cron_json(a));
+		cJSON_AddItemToObject(o, "watch", app_watch_json(a));
 	}
 	return (o);
 }

@@ -162,18 +162,44 @@ app_listen_unlink(const char *spec)
 		unlink(path);
 }
 
+/*
+ * Instances share their sockets: another instance of c's app (not b)
+ * holding its socket index i, or NULL. Each instance holds duplicates of
+ * one socket, so a scale down or a lost keeper leaves the others theirs.
+ */
+static const struct app *
+app_listen_holder(const struct app_conf *c, const struct app *b, size_t i)
+{
+	const struct app	*a;
+
+	if (c->instances == 0)
+		return (NULL);
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a != b && a->lfds != NULL &&
+		    strcmp(a->conf.name, c->name) == 0 &&
+		    i < app_listen_n(&a->conf) && a->lfds[i] != -1)
+			return (a);
+	}
+	return (NULL);
+}
+
 int
 app_listen_bind(const struct app_conf *c, int **lfds, char *cause,
     size_t clen)
 {
-	size_t	n = app_listen_n(c), i;
-	int	*fds;
+	const struct app	*h;
+	size_t			 n = app_listen_n(c), i;
+	int			*fds;
 
 	*lfds = NULL;
 	if (n == 0)
 		return (0);
 	fds = xcalloc(n, sizeof *fds);
 	for (i = 0; i < n; i++) {
+		/* A new instance: the sockets its app has already. */
+		if ((h = app_listen_holder(c, NULL, i)) != NULL &&
+		    (fds[i] = fcntl(h->lfds[i], F_DUPFD_CLOEXEC, 3)) != -1)
+			continue;
 		if ((fds[i] = app_listen_bind_one(c->listen[i], cause,
 		    clen)) == -1) {
 			while (i-- > 0) {
@@ -197,7 +223,8 @@ app_listen_unbind(const struct app_conf *c, int *lfds)
 		if (lfds[i] == -1)
 			continue;
 		close(lfds[i]);
-		app_listen_unlink(c->listen[i]);
+		if (app_listen_holder(c, NULL, i) == NULL)
+			app_listen_unlink(c->listen[i]);
 	}
 	free(lfds);
 }
@@ -234,15 +261,22 @@ app_listen_slots(struct app *a)
 int
 app_listen_ready(struct app *a, char *cause, size_t clen)
 {
-	size_t	n = app_listen_n(&a->conf), i;
-	int	*fds = app_listen_slots(a);
+	const struct app	*h;
+	size_t			 n = app_listen_n(&a->conf), i;
+	int			*fds = app_listen_slots(a);
 
 	for (i = 0; i < n; i++) {
 		if (fds[i] != -1)
 			continue;
+		h = app_listen_holder(&a->conf, a, i);
 		/* Lost with a keeper: bound again, the old app is gone. */
-		if ((fds[i] = app_listen_bind_one(a->conf.listen[i], cause,
-		    clen)) == -1)
+		if (h != NULL && (fds[i] = fcntl(h->lfds[i], F_DUPFD_CLOEXEC,
+		    3)) == -1) {
+			snprintf(cause, clen, "listen: %s", strerror(errno));
+			return (-1);
+		}
+		if (h == NULL && (fds[i] = app_listen_bind_one(
+		    a->conf.listen[i], cause, clen)) == -1)
 			return (-1);
 		log_info("%s: bound %s again", a->conf.name,
 		    app_listen_addr(a->conf.listen[i]));
@@ -284,7 +318,9 @@ app_listen_close(struct app *a)
 			continue;
 		keeper_drop_sock(a->id, (unsigned)i);
 		close(a->lfds[i]);
-		app_listen_unlink(a->conf.listen[i]);
+		/* Its other instances keep the path. */
+		if (app_listen_holder(&a->conf, a, i) == NULL)
+			app_listen_unlink(a->conf.listen[i]);
 		log_info("%s: closed %s", a->conf.name,
 		    app_listen_addr(a->conf.listen[i]));
 	}

@@ -431,6 +431,13 @@ app_ready_notify_cb(uv_poll_t *h, int status, int events)
 					close(fds[k]);
 			}
 		}
+		/* During a reload, the other process shares the socket. */
+		if (have && cred.uid == getuid() && a->peer != NULL &&
+		    !app_ready_sender(a, cred.pid) &&
+		    app_ready_sender(a->peer, cred.pid)) {
+			app_ready_message(a->peer, buf, (size_t)n);
+			continue;
+		}
 		if (!have || cred.uid != getuid() ||
 		    !app_ready_sender(a, cred.pid)) {
 			log_warnx("%s: notify datagram from pid %d ignored: "
@@ -606,8 +613,9 @@ app_ready_unwait(struct app *a)
 int
 app_ready_prepare(struct app *a, char ***envp, size_t *n, int *ipcfd)
 {
-	int	kind = conf_ready_kind(&a->conf), sv[2];
-	char	kv[256], d[32];
+	struct app	*o;
+	int		 kind = conf_ready_kind(&a->conf), sv[2];
+	char		 kv[256], d[32];
 
 	*ipcfd = -1;
 	app_ready_unwait(a);
@@ -622,10 +630,16 @@ app_ready_prepare(struct app *a, char ***envp, size_t *n, int *ipcfd)
 	}
 	if (kind != READY_NOTIFY)
 		app_ready_notify_close(a);
+	/* A reload's new process: the app's one socket (app-reload.c). */
 	if (kind == READY_NOTIFY) {
-		if (app_ready_notify_open(a) == -1)
+		o = a->hidden && a->peer != NULL ? a->peer : a;
+		if (app_ready_notify_open(o) == -1) {
+			if (o != a)
+				strlcpy(a->run.reason, o->run.reason,
+				    sizeof a->run.reason);
 			return (-1);
-		snprintf(kv, sizeof kv, "NOTIFY_SOCKET=%s", a->ready.path);
+		}
+		snprintf(kv, sizeof kv, "NOTIFY_SOCKET=%s", o->ready.path);
 		*envp = app_setenv(*envp, n, kv);
 		if (a->conf.watchdog_sec > 0) {
 			snprintf(kv, sizeof kv, "WATCHDOG_USEC=%llu",
@@ -633,7 +647,8 @@ app_ready_prepare(struct app *a, char ***envp, size_t *n, int *ipcfd)
 			*envp = app_setenv(*envp, n, kv);
 		}
 	}
-	if (kind == READY_IPC) {
+	/* Also the way of PM2's shutdown_with_message. */
+	if (kind == READY_IPC || a->conf.shutdown_with_message) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 		    sv) == -1) {
 			snprintf(a->run.reason, sizeof a->run.reason,
@@ -767,6 +782,31 @@ app_ready_free(struct app *a)
 	app_ready_timer_close(&a->ready.timeout);
 	app_ready_timer_close(&a->ready.retry);
 	app_ready_timer_close(&a->ready.watchdog);
+}
+
+void
+app_ready_handoff(struct app *from, struct app *to)
+{
+	if (from->ready.fd == -1 || to->ready.fd != -1)
+		return;
+	to->ready.fd = from->ready.fd;
+	to->ready.poll = from->ready.poll;
+	to->ready.poll->data = to;
+	strlcpy(to->ready.path, from->ready.path, sizeof to->ready.path);
+	from->ready.fd = -1;
+	from->ready.poll = NULL;
+	from->ready.path[0] = '\0';
+}
+
+int
+app_ready_send(struct app *a, const char *msg)
+{
+	size_t	len = strlen(msg);
+
+	if (a->ready.ipc == -1 || write(a->ready.ipc, msg, len) !=
+	    (ssize_t)len)
+		return (-1);
+	return (0);
 }
 
 /* Sets or clears close-on-exec on every app's readiness descriptors. */

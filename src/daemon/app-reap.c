@@ -166,6 +166,12 @@ app_reap_idle_cb(uv_idle_t *h)
 			app_event(a, EV_EXIT);
 		}
 	}
+	TAILQ_FOREACH_SAFE(a, &app_hidden, entry, next) {
+		if (sup_waits_group(&a->run) && !app_group_alive(a)) {
+			a->run.pgid = 0;
+			app_event(a, EV_EXIT);
+		}
+	}
 }
 
 void

@@ -338,9 +338,16 @@ app_transient(int e)
 static int
 app_spawn_listen(struct app *a, char ***env, struct proc_spec *spec)
 {
-	size_t	n = xlenv(*env), i;
+	/* A reload's new process gets the listed record's sockets. */
+	struct app	*o = a->hidden ? a->peer : a;
+	size_t		 n = xlenv(*env), i;
 
-	if (app_listen_ready(a, a->run.reason, sizeof a->run.reason) == -1)
+	if (o == NULL) {
+		strlcpy(a->run.reason, "its app is gone", sizeof a->run.reason);
+		errno = ENOENT;
+		return (-1);
+	}
+	if (app_listen_ready(o, a->run.reason, sizeof a->run.reason) == -1)
 		return (-1);
 	/* Room for the digits of any pid. */
 	*env = app_setenv(*env, &n, "LISTEN_PID=00000000000000000000");
@@ -348,8 +355,76 @@ app_spawn_listen(struct app *a, char ***env, struct proc_spec *spec)
 		if (strncmp((*env)[i], "LISTEN_PID=", 11) == 0)
 			spec->listen_pid = (*env)[i] + 11;
 	}
-	spec->listen_fds = a->lfds;
+	spec->listen_fds = o->lfds;
 	spec->nlisten = xlenv(a->conf.listen);
+	return (0);
+}
+
+/*
+ * The preload of exec_mode cluster (lib/opm-cluster.js): next to opmd (the
+ * build tree), else PREFIX/lib/opm/ (installed, see the Makefile). NULL
+ * when neither is there.
+ */
+static const char *
+app_cluster_preload(void)
+{
+	static char	 path[PATH_MAX];
+	static bool	 done;
+	char		 exe[PATH_MAX - 64], *slash;
+	ssize_t		 n;
+
+	if (done)
+		return (path[0] != '\0' ? path : NULL);
+	done = true;
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return (NULL);
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return (NULL);
+	*slash = '\0';
+	snprintf(path, sizeof path, "%s/opm-cluster.js", exe);
+	if (access(path, R_OK) == 0)
+		return (path);
+	snprintf(path, sizeof path, "%s/../lib/opm/opm-cluster.js", exe);
+	if (access(path, R_OK) == 0)
+		return (path);
+	path[0] = '\0';
+	return (NULL);
+}
+
+/*
+ * exec_mode cluster, run by node: --require the preload that makes the
+ * program's listen(PORT) take the socket opm passes. -1 with a's reason
+ * when the preload is missing.
+ */
+static int
+app_cluster_argv(struct app *a)
+{
+	const char	*base, *pre;
+	char		**v;
+	size_t		  n, i;
+
+	if (!CONF_CLUSTER(&a->conf) || a->argv == NULL || a->argv[0] == NULL)
+		return (0);
+	base = strrchr(a->argv[0], '/');
+	base = base != NULL ? base + 1 : a->argv[0];
+	if (strcmp(base, "node") != 0 && strcmp(base, "nodejs") != 0)
+		return (0);
+	if ((pre = app_cluster_preload()) == NULL) {
+		snprintf(a->run.reason, sizeof a->run.reason, "exec_mode "
+		    "cluster: opm-cluster.js is not installed next to opmd "
+		    "or in its ../lib/opm");
+		return (-1);
+	}
+	n = xlenv(a->argv);
+	v = xcalloc(n + 3, sizeof *v);
+	v[0] = a->argv[0];
+	v[1] = xstrdup("--require");
+	v[2] = xstrdup(pre);
+	for (i = 1; i < n; i++)
+		v[i + 2] = a->argv[i];
+	free(a->argv);
+	a->argv = v;
 	return (0);
 }
 
@@ -394,6 +469,11 @@ app_spawn(struct app *a)
 	}
 	xfreev(a->argv);
 	a->argv = argv;
+	if (app_cluster_argv(a) == -1) {
+		xfreev(env);
+		return (-1);
+	}
+	argv = a->argv;
 	if (proc_resolve(argv[0], a->conf.cwd, env, path, sizeof path,
 	    &why) == -1) {
 		snprintf(a->run.reason, sizeof a->run.reason, "%s: %s",

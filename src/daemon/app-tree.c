@@ -58,6 +58,11 @@ app_tree_claimed(const struct app *a, const struct proc_ent *e)
 		if (b != a && app_tree_owns(b, e))
 			return (true);
 	}
+	/* A reload's other process is no orphan of the app's. */
+	TAILQ_FOREACH(b, &app_hidden, entry) {
+		if (b != a && app_tree_owns(b, e))
+			return (true);
+	}
 	return (false);
 }
 

@@ -22,6 +22,7 @@
 #include "xmem.h"
 
 struct app_list		 apps = TAILQ_HEAD_INITIALIZER(apps);
+struct app_list		 app_hidden = TAILQ_HEAD_INITIALIZER(app_hidden);
 uv_loop_t		*app_loop;
 static const struct paths *app_paths;
 static int		 app_next_id;
@@ -39,6 +40,7 @@ app_init(uv_loop_t *loop, const struct paths *p)
 	app_loop = loop;
 	app_paths = p;
 	app_ready_init(p->runtime);
+	app_watch_init(p);
 }
 
 int
@@ -47,11 +49,22 @@ app_count(void)
 	return (app_n);
 }
 
-/* Writes the app's runtime state file. */
+/*
+ * Writes the app's runtime state file; a reload's hidden record is
+ * written into its listed one's (peer_pid), never a file of its own.
+ */
 void
 app_save(const struct app *a)
 {
-	state_save(a->id, a->instance, &a->conf, &a->run);
+	struct app_run	r;
+
+	if (a->hidden) {
+		if (a->peer != NULL)
+			app_save(a->peer);
+		return;
+	}
+	app_record(a, &r);
+	state_save(a->id, a->instance, &a->conf, &r);
 }
 
 /* A log path: a configured one, or the logs directory and a name. */
@@ -520,21 +533,46 @@ app_free_cb(uv_handle_t *h)
 	free(a);
 }
 
-/* Unlinks a stopped app and frees it once its timer is closed. */
+/*
+ * Unlinks a stopped app and frees it once its timer is closed. A reload's
+ * hidden record leaves its listed one (told, as its stop is over) and the
+ * state file, sockets and log files, which are the listed one's.
+ */
 void
 app_destroy(struct app *a)
 {
-	log_info("%s: deleted (id %d)", a->label, a->id);
-	state_remove(a->id);
+	struct app	*o = a->peer;
+
 	app_exec_close(a);
 	app_ready_free(a);
-	TAILQ_REMOVE(&apps, a, entry);
 	app_index_del(a);
-	app_n--;
-	app_notify(a);
+	app_watch_free(a);
+	if (a->hidden) {
+		log_info("%s: gone", a->label);
+		TAILQ_REMOVE(&app_hidden, a, entry);
+		app_notify(a);
+		if (o != NULL) {
+			o->peer = NULL;
+			app_save(o);
+			app_notify(o);
+		}
+	} else {
+		log_info("%s: deleted (id %d)", a->label, a->id);
+		state_remove(a->id);
+		TAILQ_REMOVE(&apps, a, entry);
+		app_n--;
+		/* Its reload's other process goes with it. */
+		if (o != NULL) {
+			o->peer = NULL;
+			if (!app_deleting(o))
+				app_event(o, EV_DELETE);
+		}
+		app_notify(a);
+		app_listen_close(a);
+	}
 	logf_unref(a->out);
 	logf_unref(a->err);
-	app_listen_close(a);
+	/* Empty by now unless its other process still runs in it. */
 	app_prod_gone(a);
 	uv_close((uv_handle_t *)&a->timer, app_free_cb);
 }

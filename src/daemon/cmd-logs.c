@@ -11,7 +11,9 @@
 #include "cmd.h"
 #include "json.h"
 #include "logf.h"
+#include "parse.h"
 #include "protocol.h"
+#include "tail.h"
 
 /*
  * Whether an earlier target of ctx writes lf: instances with merge_logs
@@ -31,6 +33,30 @@ cmd_logs_seen(struct cmd_ctx *ctx, size_t i, const struct logfile *lf)
 	return (false);
 }
 
+/* Most bytes of one file's tail sent in a reply. */
+#define CMD_LOGS_TAIL_MAX	(1024 * 1024)
+
+/* The last n lines of lf as key: an array of byte strings. */
+static void
+cmd_logs_tail(cJSON *o, const char *key, struct logfile *lf, long long n)
+{
+	cJSON	*arr = cJSON_AddArrayToObject(o, key);
+	char	*buf, *p, *nl;
+	size_t	 len;
+
+	if ((buf = tail_read(logf_path(lf), logf_size(lf), n,
+	    CMD_LOGS_TAIL_MAX, &len)) == NULL)
+		return;
+	for (p = buf; p < buf + len; p = nl + 1) {
+		if ((nl = memchr(p, '\n', buf + len - p)) == NULL)
+			nl = buf + len;
+		*nl = '\0';
+		/* A NUL cannot travel: the line up to it. */
+		cJSON_AddItemToArray(arr, json_bytes(p));
+	}
+	free(buf);
+}
+
 enum cmd_retval
 cmd_logs(struct cmd_ctx *ctx)
 {
@@ -40,7 +66,18 @@ cmd_logs(struct cmd_ctx *ctx)
 	cJSON		*arr, *o;
 	size_t		 i;
 
+	const cJSON	*t;
+	long long	 tail = -1;
+
 	follow = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, PROTO_ARG_FOLLOW));
+	t = cJSON_GetObjectItem(ctx->args, PROTO_ARG_TAIL);
+	if (t != NULL && !json_is_int(t, 0, 100000000)) {
+		cmd_error(ctx, "tail: must be a number of lines, 0 to "
+		    "100000000");
+		return (CMD_DONE);
+	}
+	if (t != NULL)
+		tail = (long long)t->valuedouble;
 	out = stream == NULL || strcmp(stream, "err") != 0;
 	err = stream == NULL || strcmp(stream, "out") != 0;
 	if (cJSON_GetObjectItem(ctx->args, PROTO_ARG_TARGET) != NULL) {
@@ -66,6 +103,8 @@ cmd_logs(struct cmd_ctx *ctx)
 			cJSON_AddStringToObject(o, "out_log", logf_path(a->out));
 			cJSON_AddNumberToObject(o, "out_size",
 			    (double)logf_size(a->out));
+			if (tail >= 0)
+				cmd_logs_tail(o, "out_tail", a->out, tail);
 			if (follow)
 				logf_follow(a->out, ctx->client);
 		}
@@ -75,6 +114,8 @@ cmd_logs(struct cmd_ctx *ctx)
 			cJSON_AddStringToObject(o, "err_log", logf_path(a->err));
 			cJSON_AddNumberToObject(o, "err_size",
 			    (double)logf_size(a->err));
+			if (tail >= 0)
+				cmd_logs_tail(o, "err_tail", a->err, tail);
 			if (follow)
 				logf_follow(a->err, ctx->client);
 		}

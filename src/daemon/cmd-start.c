@@ -89,7 +89,7 @@ cmd_start_result(cJSON *out, struct app *a, const char *action)
 }
 
 /* Remembers a and what was done to it, for the reply once settled. */
-static void
+void
 cmd_start_note(struct cmd_ctx *ctx, struct app *a, const char *action)
 {
 	ctx->actions = xreallocarray(ctx->actions, ctx->nids + 1,
@@ -434,15 +434,16 @@ cmd_start_names_add(struct cmd_start_names *s, const char *name)
  * refuses the request with every problem listed, one line each. Apps
  * already present by name are left alone.
  *
- * Long because both phases, check everything then apply, share the parsed
- * configurations and must free them on every path.
+ * Long because every check shares the parsed configurations and must free
+ * them on every path. On success f holds them and the sockets bound for
+ * new apps, for cmd_start_file_create (or cmd_start_file_free).
  */
-static enum cmd_retval
-cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
+int
+cmd_start_file_check(struct cmd_ctx *ctx, const cJSON *list,
+    struct cmd_start_file *f)
 {
 	struct cmd_start_problems	 p = { NULL, 0, 0 };
 	struct app_conf			*confs;
-	struct app			*a;
 	const cJSON			*e;
 	char				 cause[4096];
 	size_t				 n = 0, i, j, before;
@@ -451,12 +452,11 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	size_t				*kidx, nkidx = 0, k;
 	struct cmd_start_names		*seen;
 	int				**lfds;
-	size_t				 nstarts = 0;
-	struct app			**starts;
 
+	memset(f, 0, sizeof *f);
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
 		cmd_error(ctx, "apps: must be a non-empty array");
-		return (CMD_DONE);
+		return (-1);
 	}
 	confs = xcalloc(cJSON_GetArraySize(list), sizeof *confs);
 	kidx = xcalloc(cJSON_GetArraySize(list), sizeof *kidx);
@@ -537,14 +537,46 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 		free(confs);
 		free(ok);
 		free(had);
-		return (CMD_DONE);
+		return (-1);
 	}
+	free(ok);
+	free(had);
+	f->confs = confs;
+	f->n = n;
+	f->lfds = lfds;
+	return (0);
+}
+
+void
+cmd_start_file_free(struct cmd_start_file *f)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		app_listen_unbind(&f->confs[i], f->lfds[i]);
+		conf_free(&f->confs[i]);
+	}
+	free(f->confs);
+	free(f->lfds);
+	memset(f, 0, sizeof *f);
+}
+
+void
+cmd_start_file_create(struct cmd_ctx *ctx, struct cmd_start_file *f)
+{
+	struct app_conf	 *confs = f->confs;
+	struct app	 *a, **starts;
+	char		  cause[4096];
+	size_t		  n = f->n, i, j, nstarts = 0;
+	int		**lfds = f->lfds;
+
 	/* Created first, then started: dependencies first (app-deps.c). */
 	for (i = 0, j = 1; i < n; i++)
 		j += confs[i].instances > 0 ? confs[i].instances : 1;
 	starts = xcalloc(j, sizeof *starts);
 	for (i = 0; i < n; i++) {
 		if ((a = app_find_name(confs[i].name)) != NULL) {
+			app_listen_unbind(&confs[i], lfds[i]);
 			conf_free(&confs[i]);
 			for (; a != NULL; a = app_next_same(a))
 				cmd_start_note(ctx, a, "exists");
@@ -573,8 +605,17 @@ cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
 	app_start_ordered(starts, nstarts);
 	free(starts);
 	free(confs);
-	free(ok);
-	free(had);
+	memset(f, 0, sizeof *f);
+}
+
+static enum cmd_retval
+cmd_start_file(struct cmd_ctx *ctx, const cJSON *list)
+{
+	struct cmd_start_file	f;
+
+	if (cmd_start_file_check(ctx, list, &f) == -1)
+		return (CMD_DONE);
+	cmd_start_file_create(ctx, &f);
 	return (cmd_wait_settled(ctx, cmd_start_done));
 }
 

@@ -64,8 +64,8 @@ cmd_restart_done(struct cmd_ctx *ctx)
 	cmd_ok(ctx, arr);
 }
 
-enum cmd_retval
-cmd_restart(struct cmd_ctx *ctx)
+int
+cmd_restart_prepare(struct cmd_ctx *ctx)
 {
 	const cJSON	*eb;
 	const char	*why;
@@ -75,23 +75,34 @@ cmd_restart(struct cmd_ctx *ctx)
 
 	/* --env NAME: the set used from this restart on. */
 	if (cmd_targets(ctx) == -1 || cmd_refuse_deleting(ctx) == -1 ||
-	    cmd_env_name(ctx) == -1)
-		return (CMD_DONE);
+	    cmd_refuse_reloading(ctx) == -1 || cmd_env_name(ctx) == -1)
+		return (-1);
 	/* --update-env: the CLI's environment replaces the inherited one. */
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
 	if (eb != NULL && (env = json_strv(eb, OPM_ENV_MAX, &why)) == NULL) {
 		cmd_error(ctx, "env_base: %s", why);
-		return (CMD_DONE);
+		return (-1);
 	}
-	for (i = 0; i < ctx->nids; i++) {
+	for (i = 0; env != NULL && i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);
-		if (env != NULL && a->conf.inherit_env) {
+		if (a->conf.inherit_env) {
 			xfreev(a->conf.env_base);
 			a->conf.env_base = xdupv(env);
 		}
-		app_event(a, EV_RESTART);
 	}
 	xfreev(env);
+	return (0);
+}
+
+enum cmd_retval
+cmd_restart(struct cmd_ctx *ctx)
+{
+	size_t	i;
+
+	if (cmd_restart_prepare(ctx) == -1)
+		return (CMD_DONE);
+	for (i = 0; i < ctx->nids; i++)
+		app_event(app_find_id(ctx->ids[i]), EV_RESTART);
 	return (cmd_wait_settled(ctx, cmd_restart_done));
 }
 

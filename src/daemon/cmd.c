@@ -41,15 +41,23 @@ static const struct cmd_entry cmd_table[] = {
 	{ PROTO_CMD_SCALE,	cmd_scale },
 	{ PROTO_CMD_EVENTS,	cmd_events },
 	{ PROTO_CMD_METRICS,	cmd_metrics },
+	{ PROTO_CMD_RELOAD,	cmd_reload },
+	{ PROTO_CMD_APPLY,	cmd_apply },
 };
 
 void
 cmd_free(struct cmd_ctx *ctx)
 {
+	size_t	i;
+
 	cJSON_Delete(ctx->id);
 	free(ctx->ids);
 	free(ctx->actions);
+	for (i = 0; ctx->causes != NULL && i < ctx->nids; i++)
+		free(ctx->causes[i]);
+	free(ctx->causes);
 	cJSON_Delete(ctx->gone);
+	cJSON_Delete(ctx->plan);
 	free(ctx);
 }
 
@@ -295,6 +303,22 @@ cmd_refuse_deleting(struct cmd_ctx *ctx)
 	return (0);
 }
 
+int
+cmd_refuse_reloading(struct cmd_ctx *ctx)
+{
+	struct app	*a;
+	size_t		 i;
+
+	for (i = 0; i < ctx->nids; i++) {
+		a = app_find_id(ctx->ids[i]);
+		if (a != NULL && app_reloading(a) && a->peer->run.successor) {
+			cmd_error(ctx, "%s is being reloaded", a->label);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 static int
 cmd_word_all(const char *w, void *arg)
 {
@@ -497,8 +521,8 @@ static void	cmd_settled_cb(void *);
 static bool
 cmd_unsettled(const struct app *a)
 {
-	return (a != NULL && (a->run.state == APP_STOPPING ||
-	    app_exec_pending(a) || app_ready_pending(a)));
+	return (a != NULL && (app_stopping(a) || app_exec_pending(a) ||
+	    app_ready_pending(a)));
 }
 
 /* Waits on every unsettled target; the number waited on. */
@@ -562,9 +586,10 @@ cmd_dispatch(struct ipc_client *client, const cJSON *req)
 	args = cJSON_GetObjectItemCaseSensitive(req, PROTO_ARGS);
 	if (id != NULL && ctx->id == NULL)
 		cmd_error(ctx, "id: must be a whole number");
-	else if (!json_is_int(v, PROTO_VERSION, PROTO_VERSION))
+	else if (!json_is_int(v, ipc_proto_version, ipc_proto_version))
 		cmd_error(ctx, "protocol version mismatch: the daemon speaks "
-		    "v%d; restart it with 'opm daemon restart'", PROTO_VERSION);
+		    "v%d; restart it with 'opm daemon restart'",
+		    ipc_proto_version);
 	else if (name == NULL)
 		cmd_error(ctx, "cmd: missing or not a string");
 	else if (args != NULL && !cJSON_IsObject(args))

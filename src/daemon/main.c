@@ -188,7 +188,7 @@ daemon_exit_now(void)
 	ipc_shutdown();
 	state_freeze();
 	TAILQ_FOREACH(a, &apps, entry) {
-		if (sup_running(a->run.state))
+		if (sup_running(a->run.state) || a->peer != NULL)
 			running = true;
 		else
 			state_remove(a->id);
@@ -323,6 +323,7 @@ static void
 daemon_reexec(void)
 {
 	struct app	*a;
+	struct app_run	 run;
 	cJSON		*h, *arr;
 	char		*text = NULL, fdstr[16];
 	int		 mfd = -1, lfd = ipc_fileno();
@@ -344,9 +345,12 @@ daemon_reexec(void)
 	cJSON_AddNumberToObject(h, "app_umask", mask);
 	cJSON_AddNumberToObject(h, "app_nofile", (double)nofile);
 	arr = cJSON_AddArrayToObject(h, "apps");
-	TAILQ_FOREACH(a, &apps, entry)
+	TAILQ_FOREACH(a, &apps, entry) {
+		/* A reload's other process too: the successor stops it. */
+		app_record(a, &run);
 		cJSON_AddItemToArray(arr, state_encode(a->id, a->instance,
-		    &a->conf, &a->run));
+		    &a->conf, &run));
+	}
 	cJSON_AddItemToObject(h, "pipes", logf_handover());
 	cJSON_AddItemToObject(h, "sockets", app_listen_handover());
 	cJSON_AddItemToObject(h, "clients", ipc_handover());
@@ -543,7 +547,7 @@ daemon_status(void)
 	}
 	cJSON_AddNumberToObject(d, "pid", getpid());
 	cJSON_AddStringToObject(d, "version", OPM_VERSION);
-	cJSON_AddNumberToObject(d, "protocol", PROTO_VERSION);
+	cJSON_AddNumberToObject(d, "protocol", ipc_proto_version);
 	cJSON_AddNumberToObject(d, "uptime_ms",
 	    (double)(uv_hrtime() / 1000000 - d_started));
 	cJSON_AddNumberToObject(d, "apps", app_count());
@@ -646,6 +650,10 @@ main(int argc, char **argv)
 	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == 0)
 		d_ready_fd = (int)fd;
 	unsetenv(DETACH_READY_ENV);
+	/* Test-only: a daemon of another protocol version (docs/PROTOCOL.md). */
+	if ((env = getenv("OPM_TEST_PROTOCOL_VERSION")) != NULL &&
+	    parse_int(env, 0, 1000, &fd, &cause) == 0)
+		ipc_proto_version = (int)fd;
 	/*
 	 * Started by hand without --foreground: detach, and let the parent
 	 * exit once we are ready (or say why not), as opm daemon start does.

@@ -111,6 +111,8 @@ conf_free_logs(struct app_conf *c)
 	xfreev(c->hooks);
 	free(c->cron);
 	free(c->cron_tz);
+	xfreev(c->watch);
+	xfreev(c->ignore_watch);
 }
 
 void
@@ -550,6 +552,42 @@ conf_ready_kind(const struct app_conf *c)
 	return ((int)r.kind);
 }
 
+/*
+ * exec_mode cluster: the instances share the listen sockets. A PM2 program
+ * listens on the PORT of its env, so without a listen key that port is
+ * the socket, tcp://0.0.0.0:PORT (what node's listen(PORT) reaches from
+ * outside); with neither there is nothing to share (PM2's cluster workers
+ * that never listen), and the instances run as in fork mode.
+ */
+static int
+conf_finish_cluster(struct app_conf *c, const char **key, const char **cause)
+{
+	const char	*why;
+	char		 buf[64];
+	long long	 port;
+	size_t		 i;
+
+	*key = "exec_mode";
+	if (!CONF_CLUSTER(c) || c->listen != NULL)
+		return (0);
+	for (i = 0; c->env != NULL && c->env[i] != NULL; i++) {
+		if (strncmp(c->env[i], "PORT=", 5) == 0)
+			break;
+	}
+	/* Nothing to share (a worker): the instances run as in fork mode. */
+	if (c->env == NULL || c->env[i] == NULL)
+		return (0);
+	if (parse_int(c->env[i] + 5, 1, 65535, &port, &why) == -1) {
+		*cause = "cluster without listen: env PORT must be a port "
+		    "number (1-65535)";
+		return (-1);
+	}
+	snprintf(buf, sizeof buf, "tcp://0.0.0.0:%lld", port);
+	c->listen = xcalloc(2, sizeof *c->listen);
+	c->listen[0] = xstrdup(buf);
+	return (0);
+}
+
 /* The watchdog goes with notify, and is not shorter than 500 ms. */
 static int
 conf_finish_ready(const struct app_conf *c, const char **key,
@@ -624,6 +662,71 @@ conf_listen(const cJSON *v, char ***out, const char **cause)
 	return (0);
 fail:
 	xfreev(l);
+	return (-1);
+}
+
+/*
+ * Strings: one, or an array (watch: paths, ignore_watch: globs), each
+ * non-empty and of one line. An empty array is none: *out NULL.
+ */
+static int
+conf_strings(const cJSON *v, char ***out, const char *what,
+    const char **cause)
+{
+	static char	 buf[128];
+	const cJSON	*e;
+	char		**l;
+	size_t		  n = 0, max;
+
+	if (!cJSON_IsString(v) && !cJSON_IsArray(v)) {
+		snprintf(buf, sizeof buf, "must be a %s or an array of them",
+		    what);
+		*cause = buf;
+		return (-1);
+	}
+	max = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 1;
+	if (max > 256) {
+		snprintf(buf, sizeof buf, "must have at most 256 %ss", what);
+		*cause = buf;
+		return (-1);
+	}
+	l = xcalloc(max + 1, sizeof *l);
+	for (e = cJSON_IsArray(v) ? v->child : v; e != NULL;
+	    e = cJSON_IsArray(v) ? e->next : NULL) {
+		if (!cJSON_IsString(e) || *e->valuestring == '\0' ||
+		    strlen(e->valuestring) >= 1024 ||
+		    strchr(e->valuestring, '\n') != NULL) {
+			snprintf(buf, sizeof buf, "a %s must be a non-empty "
+			    "string of one line, under 1024 bytes", what);
+			*cause = buf;
+			xfreev(l);
+			return (-1);
+		}
+		l[n++] = xstrdup(e->valuestring);
+	}
+	xfreev(*out);
+	*out = n > 0 ? l : NULL;
+	if (n == 0)
+		xfreev(l);
+	return (0);
+}
+
+/*
+ * watch: true (the cwd), false (off), a path or paths (of cwd); an empty
+ * array is the cwd too, as in PM2.
+ */
+static int
+conf_watch(const cJSON *v, char ***out, const char **cause)
+{
+	if (cJSON_IsBool(v) || (cJSON_IsArray(v) &&
+	    cJSON_GetArraySize(v) == 0)) {
+		xfreev(*out);
+		*out = cJSON_IsFalse(v) ? NULL : xcalloc(1, sizeof **out);
+		return (0);
+	}
+	if (cJSON_IsArray(v) || cJSON_IsString(v))
+		return (conf_strings(v, out, "path", cause));
+	*cause = "must be true, false, a path or an array of paths";
 	return (-1);
 }
 
@@ -988,6 +1091,11 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 		return (conf_cron(v, CONF_FIELD(c, o, char *), cause));
 	case OPTIONS_TZ:
 		return (conf_tz(v, CONF_FIELD(c, o, char *), cause));
+	case OPTIONS_WATCH:
+		return (conf_watch(v, CONF_FIELD(c, o, char **), cause));
+	case OPTIONS_GLOBS:
+		return (conf_strings(v, CONF_FIELD(c, o, char **), "glob",
+		    cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1135,11 +1243,8 @@ conf_from_json(struct app_conf *c, const cJSON *obj, char *ebuf, size_t elen)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	else if (conf_finish_logs(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
-	/* Instances sharing one socket come with the rolling reload. */
-	if (c->listen != NULL && c->instances > 1)
-		conf_problem(ebuf, elen, "listen: not supported with more than "
-		    "one instance yet (give each instance its own port with "
-		    "increment_var)");
+	if (conf_finish_cluster(c, &key, &cause) == -1)
+		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	if (conf_finish_ready(c, &key, &cause) == -1)
 		conf_problem(ebuf, elen, "%s: %s", key, cause);
 	if (conf_finish_cron(c, &key, &cause) == -1)
@@ -1170,7 +1275,7 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 {
 	cJSON	*codes;
 	size_t	 i;
-	char	*k, *const *s;
+	char	*k, *const *s, *const *v;
 
 	switch (o->type) {
 	case OPTIONS_NAME:
@@ -1281,6 +1386,16 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 			cJSON_AddItemToObject(obj, o->key,
 			    hookconf_json(*CONF_CFIELD(c, o, char **)));
 		break;
+	case OPTIONS_WATCH:
+	case OPTIONS_GLOBS:
+		/* Absent when off: the dump of other apps is unchanged. */
+		if ((v = *CONF_CFIELD(c, o, char **)) == NULL)
+			break;
+		if (v[0] == NULL)
+			cJSON_AddTrueToObject(obj, o->key);
+		else
+			cJSON_AddItemToObject(obj, o->key, json_from_strv(v));
+		break;
 	}
 }
 
@@ -1320,4 +1435,56 @@ conf_same_program(const struct app_conf *a, const struct app_conf *b)
 	    b->interpreter : "") == 0 &&
 	    conf_same_v(a->interp_args, b->interp_args) &&
 	    strcmp(a->cwd ? a->cwd : "", b->cwd ? b->cwd : "") == 0);
+}
+
+/* Adds key to keys unless a and b hold equal values for it. */
+static void
+conf_diff_key(cJSON *keys, const char *key, const cJSON *a, const cJSON *b)
+{
+	const cJSON	*va, *vb;
+
+	va = cJSON_GetObjectItemCaseSensitive(a, key);
+	vb = cJSON_GetObjectItemCaseSensitive(b, key);
+	if (va == NULL && vb == NULL)
+		return;
+	if (va == NULL || vb == NULL || !cJSON_Compare(va, vb, true))
+		cJSON_AddItemToArray(keys, cJSON_CreateString(key));
+}
+
+/*
+ * Each exported row is written for both through conf_put and the values
+ * compared, so a new option is compared as soon as it has its row. A
+ * prefix row (env_NAME) yields one key per set that differs.
+ */
+cJSON *
+conf_diff(const struct app_conf *a, const struct app_conf *b)
+{
+	const struct options_entry	*o;
+	const cJSON			*e;
+	cJSON				*keys = cJSON_CreateArray(), *ja, *jb;
+	size_t				 i;
+
+	for (i = 0; i < options_count; i++) {
+		o = &options_table[i];
+		if (!o->exported || o->alias_of != NULL)
+			continue;
+		ja = cJSON_CreateObject();
+		jb = cJSON_CreateObject();
+		conf_put(ja, o, a);
+		conf_put(jb, o, b);
+		if (!o->prefix)
+			conf_diff_key(keys, o->key, ja, jb);
+		else {
+			cJSON_ArrayForEach(e, ja)
+				conf_diff_key(keys, e->string, ja, jb);
+			cJSON_ArrayForEach(e, jb) {
+				if (cJSON_GetObjectItemCaseSensitive(ja,
+				    e->string) == NULL)
+					conf_diff_key(keys, e->string, ja, jb);
+			}
+		}
+		cJSON_Delete(ja);
+		cJSON_Delete(jb);
+	}
+	return (keys);
 }

@@ -41,7 +41,11 @@ static const struct rec_field {
 	F(exit_code, REC_INT, -1, 255),
 	F(exit_signal, REC_INT, 0, 64),
 	F(dep_wait, REC_BOOL, 0, 1),
+	F(watch_wait, REC_BOOL, 0, 1),
 	F(fail_after, REC_BOOL, 0, 1),
+	F(peer_pid, REC_PID, 0, STATE_PID_MAX),
+	F(peer_pgid, REC_PID, 0, STATE_PID_MAX),
+	F(peer_start, REC_U64, 0, STATE_NUM_MAX),
 	F(cause, REC_INT, 0, SUP_NCAUSES - 1),
 #define B(k, i)	{ "restarts_" k, REC_UINT, 0, 0xffffffffLL, \
 	offsetof(struct app_run, restarts_by) + (i) * sizeof(unsigned) }

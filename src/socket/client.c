@@ -12,9 +12,11 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +93,7 @@ client_connect(struct client *c, const char *path)
 
 	memset(c, 0, sizeof *c);
 	c->fd = -1;
+	c->pid = -1;
 	c->next_id = 1;
 	c->timeout_ms = client_timeout_ms;
 	strlcpy(c->path, path, sizeof c->path);
@@ -122,15 +125,68 @@ client_connect(struct client *c, const char *path)
 	return (0);
 }
 
-void
-client_close(struct client *c)
+int
+client_connect_cmd(struct client *c, char *const *argv)
 {
+	int	sv[2], e;
+
+	memset(c, 0, sizeof *c);
+	c->fd = -1;
+	c->pid = -1;
+	c->next_id = 1;
+	c->timeout_ms = client_timeout_ms;
+	c->cmd = argv;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		return (-1);
+	switch ((c->pid = fork())) {
+	case -1:
+		e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		errno = e;
+		return (-1);
+	case 0:
+		if (dup2(sv[1], 0) == -1 || dup2(sv[1], 1) == -1)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "opm: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(sv[1]);
+	c->fd = sv[0];
+	return (0);
+}
+
+int
+client_close_wait(struct client *c)
+{
+	int	status = 0, i;
+	pid_t	r;
+
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
 	free(c->buf);
 	c->buf = NULL;
 	c->len = c->cap = 0;
+	if (c->pid <= 0)
+		return (0);
+	/* Our end closed: ssh sees EOF, the remote side ends, ssh exits. */
+	for (i = 0; (r = waitpid(c->pid, &status, WNOHANG)) == 0 && i < 200;
+	    i++)
+		usleep(10000);
+	if (r == 0) {
+		kill(c->pid, SIGTERM);
+		waitpid(c->pid, &status, 0);
+	}
+	c->pid = -1;
+	return (status);
+}
+
+void
+client_close(struct client *c)
+{
+	client_close_wait(c);
 }
 
 /* Remembers what a patient request waits for, for client_wait. */
@@ -175,7 +231,8 @@ client_wait(struct client *c)
 	cJSON		*r;
 	bool		 alive;
 
-	if (!c->patient || client_connect(&p, c->path) == -1)
+	if (!c->patient || (c->cmd != NULL ? client_connect_cmd(&p,
+	    c->cmd) : client_connect(&p, c->path)) == -1)
 		return (false);
 	alive = client_send(&p, "ping", NULL) == 0 &&
 	    (r = client_recv(&p, &cause)) != NULL;

@@ -304,12 +304,14 @@ ipc_send(struct ipc_client *c, const cJSON *msg)
 	ipc_write_line(c, line, len);
 }
 
+int	ipc_proto_version = PROTO_VERSION;
+
 cJSON *
 ipc_reply_new(const cJSON *id, bool ok)
 {
 	cJSON	*r = cJSON_CreateObject();
 
-	cJSON_AddNumberToObject(r, PROTO_V, PROTO_VERSION);
+	cJSON_AddNumberToObject(r, PROTO_V, ipc_proto_version);
 	if (id != NULL && json_is_int(id, 0, PROTO_ID_MAX))
 		cJSON_AddNumberToObject(r, PROTO_ID, id->valuedouble);
 	else

@@ -47,10 +47,11 @@ fill_disk "$filler"
 wait_for 5 grep -qi -- "$out: .*no space left on device" "$dlog"
 n_full=$(last_seq "$out")
 
-# Keep it full for a while; the daemon serves all along, the apps stay.
+# Keep it full for a while, and for five rounds at least however slow the
+# machine is: the daemon serves all along, the apps stay.
 t_end=$(( ${EPOCHREALTIME/[.,]/} + full_secs * 1000000 ))
 rounds=0
-while (( ${EPOCHREALTIME/[.,]/} < t_end )); do
+while (( ${EPOCHREALTIME/[.,]/} < t_end || rounds < 5 )); do
 	assert_exit 0 "$OPM" ping
 	assert_exit 0 "$OPM" list --json
 	assert_eq "online $pid0 0" \
@@ -64,7 +65,6 @@ while (( ${EPOCHREALTIME/[.,]/} < t_end )); do
 	rounds=$((rounds + 1))
 	sleep 0.1
 done
-(( rounds >= 5 )) || fail "only $rounds rounds of ping/list in ${full_secs}s"
 pid_alive "$pid0" || fail "ticker (pid $pid0) died while the disk was full"
 assert_eq 0 "$(fs_avail "$OPM_HOME/logs")" "the disk stayed full"
 n_still=$(last_seq "$out")

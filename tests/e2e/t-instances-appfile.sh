@@ -2,7 +2,7 @@
 # Instances from a PM2 app file: instances 2, "max" (one per CPU) and -1
 # (one less, at least 1); out_file of instance K is out-K.log; merge_logs
 # makes the instances share one file per stream; export gives the file back
-# with the counts. exec_mode cluster is refused, saying why.
+# with the counts. exec_mode cluster with nothing to share runs as fork.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 if ! command -v node >/dev/null; then
@@ -75,15 +75,15 @@ assert_eq "[\"two\",2,\"max\",$cpus,\"less\",$less,\"merged\",2]" \
     "$(jq -c '[.apps[] | .name, .instances]' <<<"$OUT")"
 assert_eq true "$(jq '.apps[] | select(.name == "merged") | .merge_logs' <<<"$OUT")"
 
-# exec_mode cluster: refused, nothing created.
+# exec_mode cluster with nothing to share (no listen, no PORT): the
+# instances run as in fork mode.
 cat >cluster.json <<JSON
-{"apps": [{"name": "cl", "script": "$TESTAPP", "instances": 4,
-  "exec_mode": "cluster"}]}
+{"apps": [{"name": "cl", "script": "$TESTAPP", "args": ["tag", "$TAG", "forever"],
+  "instances": 2, "exec_mode": "cluster"}]}
 JSON
-assert_exit 1 "$OPM" start cluster.json
-assert_contains "$ERR" "PM2's exec_mode is not supported yet"
-assert_contains "$ERR" "instances run in fork mode"
-assert_eq 0 "$(count cl)"
+assert_exit 0 "$OPM" start cluster.json
+assert_eq 2 "$(count cl)"
+assert_exit 0 "$OPM" delete cl
 
 # --instances max on the command line.
 assert_exit 0 "$OPM" start --instances max --name cli "$TESTAPP" tag "$TAG" forever

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # opm monit, driven in a real terminal (tmux: send-keys, capture-pane):
 # it shows every app with its status, the selected app's log, follows new
-# lines; keys move the selection and restart, stop and start the selected
+# lines and the app's recent events (events --follow); keys move the selection and restart, stop and start the selected
 # app (the daemon does it: restarts and status change); NO_COLOR leaves
 # out colors; a small terminal gets a message, not a garbled table; q
 # quits and gives the terminal back. Without a terminal it refuses.
@@ -72,6 +72,8 @@ restarted()
 }
 wait_for 20 restarted
 wait_for 10 screen_has "restart sleeper: done"
+# The selected app's recent events, live: the restart and its cause.
+wait_for 10 screen_has "restart   (user)"
 assert_eq 0 "$(app_field ticker restarts)" "ticker untouched"
 
 # x stops it, s starts it again.

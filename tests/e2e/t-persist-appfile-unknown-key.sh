@@ -35,11 +35,11 @@ cat >arr.json <<EOF
 [
   {"name": "keep", "script": "$TESTAPP", "args": ["tag", "$TAG", "tag", "keep", "forever"]},
   {"name": "new1", "script": "$TESTAPP", "args": ["tag", "$TAG", "tag", "new1", "forever"]},
-  {"name": "w", "script": "$TESTAPP", "watch": true}
+  {"name": "w", "script": "$TESTAPP", "log_type": "json"}
 ]
 EOF
 assert_exit 1 "$OPM" start arr.json
-assert_contains "$ERR" "watch" "error names the key"
+assert_contains "$ERR" "log_type" "error names the key"
 assert_contains "$ERR" "w" "error names the app"
 assert_exit 0 "$OPM" list --json
 assert_eq '["keep"]' "$(jq -c 'map(.name)' <<<"$OUT")" \

@@ -25,6 +25,9 @@ corpus=$REPO_DIR/tests/data/ecosystem
 #                            instances is named once per instance
 #           later:KEY,...    refused as "not supported yet", naming a KEY
 #           unknown:KEY      refused, naming KEY (not PM2's either)
+#           invalid:KEY      refused, naming KEY (a value PM2 takes and
+#                            ignores, opm does not: instance_var is the
+#                            name of a variable)
 #   SETUP   js:PATH   a node program (not executable, as in a repository)
 #           jsx:PATH  the same, executable with a #!/usr/bin/env node line
 #           py:PATH   a python program
@@ -35,26 +38,35 @@ corpus=$REPO_DIR/tests/data/ecosystem
 #           root:DIR  an absolute path of the file: DIR is made inside the
 #                     sandbox and the file's copy says so (every PATH that
 #                     begins with / is inside the sandbox too)
+# exec_mode cluster with "instances: max" and nothing to share: one
+# instance per CPU, as in fork mode.
+cpu_names=$(for _ in $(seq "$(nproc)"); do printf 'tts-api,'; done)
+cpu_names=${cpu_names%,}
+# Files 33 and 38: apps with instances max (and watch, cluster mode).
+names33=$(for _ in $(seq "$(nproc)"); do printf 'api,engine,'; done)
+names33=${names33%,}
+names38=$(for _ in $(seq "$(nproc)"); do printf 'Article,'; done)
+names38=${names38%,}
 specs=(
 	"01-0Supa-okeybot.config.js online:okeybot js:index.js"
-	"02-0x3EF8-Nero-Facebook-Bot.config.js later:max_memory_restart,ignore_watch js:index.js"
+	"02-0x3EF8-Nero-Facebook-Bot.config.js later:max_memory_restart js:index.js"
 	"03-00quasr-WallStreetSim.config.js later:max_memory_restart bin:pnpm dir:apps/web dir:apps/api dir:apps/engine"
 	"04-0xHouss-mtd-manager.config.js online:mtd-manager js:build/index.js"
-	"05-01protocol-zo-ts-rest-api.config.js later:instances,exec_mode,instance_var,ignore_watch,max_memory_restart js:dist/server.js bin:ts-node"
+	"05-01protocol-zo-ts-rest-api.config.js later:instances,exec_mode,instance_var,max_memory_restart js:dist/server.js bin:ts-node"
 	"06-0is1-dgclr.config.js online:dgclr js:server.js"
 	"07-0k1-ffmpeg-service.config.js later:exec_mode,max_memory_restart js:dist/server.js"
 	"08-0smarJR-pi5.config.js online:discorbot js:bot.js"
-	"09-0strich-hosting-api.config.js later:exec_mode jsx:bin/www"
-	"10-0Supa-tts-api.config.js later:instances,exec_mode js:index.js"
-	"11-0xSafA-oglab-site.config.js later:instances,exec_mode,ignore_watch,max_memory_restart bin:npm root:/Users/0xsafa/Documents/GitHub/oglab-site"
+	"09-0strich-hosting-api.config.js online:hosting-api jsx:bin/www"
+	"10-0Supa-tts-api.config.js online:$cpu_names js:index.js"
+	"11-0xSafA-oglab-site.config.js later:instances,exec_mode,max_memory_restart bin:npm root:/Users/0xsafa/Documents/GitHub/oglab-site"
 	"12-0CoolDev-NullNamsoGen.config.js later:instances,exec_mode,max_memory_restart js:dist/index.js root:/opt/cardgenius/logs"
 	"13-jeffDevelops-late-stage.config.js online:* js:build/src/index.js mod:dotenv"
 	"14-yuyaryshev-dns_requester.config.js online:dns_requester js:server.js"
 	"15-Eyelike-systems-SelfiAIWebApp_SelectBackgroundImg.config.js online:app,rb root:/home/ubuntu/nodebackendM js:/home/ubuntu/nodebackendM/app.js sh:/home/ubuntu/nodebackendM/python/my_env/bin/uvicorn"
 	"16-hkalra07-acs-calculator.config.js later:max_memory_restart root:/home/coder py:/home/coder/acs_server.py"
-	"17-0xseven7-pm2-demo.json later:watch js:app.js"
+	"17-0xseven7-pm2-demo.json online:pm2-demo js:app.js"
 	"18-1ibrary-1ibrary-back-end.json online:1ibrary js:app.js"
-	"19-AlanGuo-monitor-backend.json later:exec_mode,instance_var,ignore_watch bin:ts-node"
+	"19-AlanGuo-monitor-backend.json invalid:instance_var bin:ts-node"
 	"20-AlexJuarez-obsidian.json online:Style+Guide js:app.js"
 	"21-AkashBabu-NearBy.json online:NearBy+Server js:server.js"
 	"22-404-Repo-three-gen-subnet.json online:validator-app sh:start-validator.sh"
@@ -66,14 +78,14 @@ specs=(
 	"28-17koa-koa2-startkit.json later:instances,exec_mode,max_memory_restart js:bin/production.js"
 	"29-7odri9o-pm2-two-process.json unknown:instance js:server.js"
 	"30-0936zz-bilibili-live-checker.json online:bilibili-live-checker js:index.js dir:runtime"
-	"31-68publishers-crawler.yml later:instances,exec_mode js:index.mjs"
+	"31-68publishers-crawler.yml online:${cpu_names//tts-api/crawler} js:index.mjs"
 	"32-BaseAdresseNationale-ban-plateforme.yml online:ban-api,ban-api,ban-worker,ban-worker,ban-worker,ban-worker js:server.js js:worker.js"
-	"33-10Kft-node-micro-services-template.yml later:watch,ignore_watch,instances,exec_mode js:services/example-api/app.js js:services/example-engine/app.js"
-	"34-ChristopherMitchell242-pm2-thread-management-tutorial.yml later:exec_mode js:socket.js js:number_worker.js js:string_worker.js"
+	"33-10Kft-node-micro-services-template.yml online:$names33 js:services/example-api/app.js js:services/example-engine/app.js"
+	"34-ChristopherMitchell242-pm2-thread-management-tutorial.yml online:*,*,* js:socket.js js:number_worker.js js:string_worker.js"
 	"35-Coletrane-bikeva-node.yml online:* js:server.js"
 	"36-CNBlackJ-todolist-server.yml later:exec_mode,instance_var,max_memory_restart js:index.js"
 	"37-Digipolitan-yemma.yml online:MWS:Registry bin:npm"
-	"38-Becavalier-hyperion.yml later:instances,watch,exec_mode js:services/www/index.js"
+	"38-Becavalier-hyperion.yml online:$names38 js:services/www/index.js"
 	"39-DataBreach-docker-waterrower-ble.yml online:waterrower-usb,waterrower-ble js:waterrower-ble/main.js"
 	"40-Birkenstab-HS-TT.yml online:HS-TT jsx:bin/www"
 )
@@ -171,7 +183,7 @@ for spec in "${specs[@]}"; do
 			done
 		fi
 		;;
-	later:*|unknown:*)
+	later:*|unknown:*|invalid:*)
 		IFS=, read -r -a keys <<<"${expect#*:}"
 		named=
 		for k in "${keys[@]}"; do

@@ -26,22 +26,21 @@ cat >bad.json <<JSON
    "instances": 4, "exec_mode": "cluster", "max_memory_restart": "300M",
    "max_restart": 3, "kill_timout": 100},
   {"name": "worker", "script": "$TESTAPP", "args": "tag $TAG forever",
-   "watch": ["src"], "cron_restart": "0 * * *", "treekill": false,
+   "watch": 5, "cron_restart": "0 * * *", "treekill": false,
    "min_uptime": "soon", "frobnicate": 1}
 ]}
 JSON
 assert_exit 1 "$OPM" start bad.json
 for want in \
-    "app 1 api: PM2's exec_mode is not supported yet" \
     "app 1 api: PM2's max_memory_restart is not supported yet" \
     "app 1 api: max_restart: unknown key; did you mean 'max_restarts'?" \
     "app 1 api: kill_timout: unknown key; did you mean 'kill_timeout'?" \
-    "app 2 worker: PM2's watch is not supported yet" \
+    "app 2 worker: watch: must be true, false, a path or an array of paths" \
     "app 2 worker: cron_restart: expected 5 fields" \
     "app 2 worker: PM2's treekill is not supported with this value" \
     "app 2 worker: min_uptime: " \
     "app 2 worker: frobnicate: unknown key (see opm-apps(5)" \
-    "9 problems in 2 of 2 apps: nothing was started"; do
+    "8 problems in 2 of 2 apps: nothing was started"; do
 	assert_contains "$ERR" "$want" "error lists [$want]"
 done
 assert_exit 0 "$OPM" list --json

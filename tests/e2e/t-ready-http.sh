@@ -62,7 +62,7 @@ grep -q "GET /health 200" "$out" || fail "no 200 was served"
 port=$(free_port)
 touch "$TEST_TMP/go2"
 assert_exit 1 "$OPM" start --name lost --ready "http://localhost:$port/nope" \
-    --listen-timeout 1s --max-restarts 0 server.py "$TEST_TMP/go2" \
+    --listen-timeout 6s --max-restarts 0 server.py "$TEST_TMP/go2" \
     "$TEST_TMP/healthy" "$port"
 assert_contains "$ERR" "lost: cannot start: not ready within listen_timeout" \
     "start of a server that answers 404"

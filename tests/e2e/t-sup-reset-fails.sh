@@ -17,10 +17,11 @@ nruns()
 	[[ -f $runs ]] && n=$(wc -l <"$runs")
 	echo "$n"
 }
-# Backoff from 400 ms: waits of 0.4, 0.8, 1.6 s, so the reset has 1.6 s
-# to land after the third failure, even on a loaded machine.
+# Backoff from 1 s: waits of 1, 2, 4 s, so the reset has 4 s to land after
+# the third failure, even on a loaded machine (1.6 s was too short at load
+# average 25).
 assert_exit 0 "$OPM" start --name flap --max-restarts 3 --min-uptime 1s \
-    --restart-delay 400ms "echo run >>$runs; exit 1 # $TAG"
+    --restart-delay 1s "echo run >>$runs; exit 1 # $TAG"
 
 third_failure()
 {
@@ -43,8 +44,8 @@ assert_eq 3 "$(nruns)" \
 assert_eq 0 "$(jq .restarts <<<"$OUT")" "restarts after reset"
 fails_after_reset=$(jq .failed_starts <<<"$OUT")
 
-# The rest of the pending 1.6 s, then 0.4 + 0.8 + 1.6 s of backoff to go.
-wait_status flap errored 30
+# The rest of the pending 4 s, then 1 + 2 + 4 s of backoff to go.
+wait_status flap errored 40
 assert_eq 7 "$(nruns)" "runs: 3 before the reset, 4 after"
 assert_eq 4 "$(app_field flap restarts)" "restarts after the reset"
 assert_eq 0 "$fails_after_reset" "failed_starts (opm info) after reset"

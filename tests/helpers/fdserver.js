@@ -4,6 +4,9 @@
 // "node LISTEN_FDS=N LISTEN_FDNAMES=... pid P" and answers every request
 // with "pid P path PATH\n". On SIGTERM it stops accepting, finishes what
 // it serves and exits 0, leaving queued connections to the next process.
+// With Node's IPC channel (ready: ipc, PM2's wait_ready) it says
+// process.send('ready') once listening, and the message 'shutdown' (PM2's
+// shutdown_with_message) stops it as SIGTERM does, saying so.
 'use strict';
 const http = require('http');
 
@@ -24,8 +27,17 @@ const server = http.createServer((req, res) => {
 server.listen({ fd: 3 }, () => {
 	console.log(`node LISTEN_FDS=${n} ` +
 	    `LISTEN_FDNAMES=${process.env.LISTEN_FDNAMES} pid ${process.pid}`);
+	if (process.send)
+		process.send('ready');
 });
-process.on('SIGTERM', () => {
+function stop(why) {
+	console.log(`node pid ${process.pid} stopping: ${why}`);
 	server.close(() => process.exit(0));
 	server.closeIdleConnections();
-});
+}
+process.on('SIGTERM', () => stop('SIGTERM'));
+if (process.send)
+	process.on('message', (m) => {
+		if (m === 'shutdown')
+			stop('shutdown message');
+	});

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fdserver.py: an HTTP server on the socket opm passes (systemd protocol).
 
-usage: fdserver.py [TAG...]   (arguments are ignored: tags for the tests)
+usage: fdserver.py [--hang-if FILE] [TAG...]   (other arguments are tags)
 
 Takes fds 3 .. 3+N-1 from LISTEN_FDS=N, refuses to run unless LISTEN_PID
 is its own pid (exit 3) and N is at least 1 (exit 4), prints
@@ -9,7 +9,12 @@ is its own pid (exit 3) and N is at least 1 (exit 4), prints
 stdout, and answers every GET on any of them with "pid P path PATH\\n".
 On SIGTERM it finishes the request it is serving, accepts nothing more
 and exits 0: connections waiting in the backlog are left for the next
-process on the same sockets.
+process on the same sockets. Several processes may share the sockets
+(instances, a rolling reload): each is made non-blocking, so a process
+that loses the race for a connection goes back to waiting. With
+NOTIFY_SOCKET set it sends READY=1 once it serves. With --hang-if FILE and
+FILE present at start (a broken new version), it neither serves nor says
+it is ready, and waits for SIGTERM.
 """
 import http.server
 import os
@@ -17,6 +22,7 @@ import select
 import signal
 import socket
 import sys
+import time
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -42,7 +48,28 @@ class Server(http.server.HTTPServer):
         self.timeout = 0.05
 
 
+def notify(msg):
+    path = os.environ.get("NOTIFY_SOCKET")
+    if not path:
+        return
+    if path.startswith("@"):
+        path = "\0" + path[1:]
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(msg.encode(), path)
+    s.close()
+
+
 def main():
+    if "--hang-if" in sys.argv:
+        hang = sys.argv[sys.argv.index("--hang-if") + 1]
+        if os.path.exists(hang):
+            print("hanging: %s exists; pid %d" % (hang, os.getpid()),
+                  flush=True)
+            stop = []
+            signal.signal(signal.SIGTERM, lambda s, f: stop.append(s))
+            while not stop:
+                time.sleep(0.05)
+            return 0
     if os.environ.get("LISTEN_PID") != str(os.getpid()):
         print("LISTEN_PID=%s but pid %d" % (os.environ.get("LISTEN_PID"),
                                              os.getpid()), flush=True)
@@ -58,7 +85,10 @@ def main():
         socks[0].family.name), flush=True)
     stop = []
     signal.signal(signal.SIGTERM, lambda s, f: stop.append(s))
+    for s in socks:
+        s.setblocking(False)
     servers = [Server(s) for s in socks]
+    notify("READY=1")
     while not stop:
         ready, _, _ = select.select(servers, [], [], 0.05)
         for srv in ready:

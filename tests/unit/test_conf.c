@@ -183,14 +183,14 @@ test_all_problems(void **state)
 
 	(void)state;
 	assert_int_equal(parse("{\"script\":\"x\",\"max_restart\":3,"
-	    "\"kill_timeout\":\"soon\",\"watch\":true,\"instances\":1,"
+	    "\"kill_timeout\":\"soon\",\"watch\":3,\"instances\":1,"
 	    "\"exec_mode\":\"cluster\",\"treekill\":false,\"vizion\":false,"
 	    "\"min-uptime\":5,\"zzzzqqqq\":1}", &c, cause, sizeof cause), -1);
 	assert_non_null(strstr(cause,
 	    "max_restart: unknown key; did you mean 'max_restarts'?\n"));
 	assert_non_null(strstr(cause, "kill_timeout: "));
-	assert_non_null(strstr(cause, "PM2's watch is not supported yet"));
-	assert_non_null(strstr(cause, "PM2's exec_mode is not supported yet"));
+	assert_non_null(strstr(cause, "watch: must be true, false, a path or "
+	    "an array of paths"));
 	assert_non_null(strstr(cause, "PM2's treekill is not supported"));
 	assert_null(strstr(cause, "PM2's instances"));
 	assert_null(strstr(cause, "vizion"));
@@ -211,8 +211,10 @@ test_errors_name_the_key(void **state)
 		const char	*json;
 		const char	*key;
 	} bad[] = {
-		{ "{\"script\":\"x\",\"exec_mode\":\"cluster\"}",
-		    "PM2's exec_mode" },
+		{ "{\"script\":\"x\",\"exec_mode\":\"cluster\","
+		    "\"env\":{\"PORT\":\"http\"}}", "exec_mode" },
+		{ "{\"script\":\"x\",\"exec_mode\":\"swarm\"}",
+		    "exec_mode" },
 		{ "{\"script\":\"x\",\"instances\":0}", "instances" },
 		{ "{\"script\":\"x\",\"instances\":-5}", "instances" },
 		{ "{\"script\":\"x\",\"instances\":\"lots\"}", "instances" },
@@ -305,6 +307,38 @@ test_roundtrip(void **state)
 	cJSON_Delete(j);
 	cJSON_free(s1);
 	cJSON_free(s2);
+	conf_free(&c);
+	conf_free(&d);
+}
+
+/* conf_diff: the keys that differ, by the option table (issue 18). */
+static void
+test_diff(void **state)
+{
+	struct app_conf	 c, d;
+	char		 cause[256], *s;
+	cJSON		*k;
+
+	(void)state;
+	assert_int_equal(parse("{\"name\":\"w\",\"script\":\"/bin/x\","
+	    "\"cwd\":\"/tmp\",\"env\":{\"A\":\"1\"},\"env_prod\":{\"B\":\"2\"},"
+	    "\"kill_timeout\":\"3s\"}", &c, cause, sizeof cause), 0);
+	assert_int_equal(parse("{\"script\":\"/bin/x\",\"name\":\"w\","
+	    "\"cwd\":\"/tmp\",\"kill_timeout\":3000,\"env\":{\"A\":\"1\"},"
+	    "\"env_prod\":{\"B\":\"2\"}}", &d, cause, sizeof cause), 0);
+	k = conf_diff(&c, &d);
+	assert_int_equal(cJSON_GetArraySize(k), 0);
+	cJSON_Delete(k);
+	conf_free(&d);
+	assert_int_equal(parse("{\"name\":\"w\",\"script\":\"/bin/x\","
+	    "\"cwd\":\"/tmp\",\"env\":{\"A\":\"9\"},\"env_dev\":{},"
+	    "\"instances\":2,\"time\":true}", &d, cause, sizeof cause), 0);
+	k = conf_diff(&c, &d);
+	s = cJSON_PrintUnformatted(k);
+	assert_string_equal(s, "[\"env\",\"kill_timeout\",\"log_time\","
+	    "\"env_prod\",\"env_dev\",\"instances\"]");
+	cJSON_free(s);
+	cJSON_Delete(k);
 	conf_free(&c);
 	conf_free(&d);
 }
@@ -421,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_envsets_and_logs),
 		cmocka_unit_test(test_instances),
+		cmocka_unit_test(test_diff),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -47,8 +47,9 @@ test_rows(void **state)
 		    o->map_false == NULL || o->alias_of == NULL))
 			fail_msg("%s: a mapped boolean alias needs both "
 			    "values", o->key);
-		if (o->flag != NULL && (o->type == OPTIONS_BOOL) !=
-		    (o->arg == NULL))
+		/* --watch[=PATH]: a value only after '='. */
+		if (o->flag != NULL && (o->type == OPTIONS_BOOL ||
+		    o->type == OPTIONS_WATCH) != (o->arg == NULL))
 			fail_msg("--%s: a value flag names its value, a "
 			    "boolean one none", o->flag);
 		if (o->type == OPTIONS_ENUM && o->choices == NULL)
@@ -173,6 +174,10 @@ sample(const struct options_entry *o)
 		return (cJSON_CreateString("*/5 * * * * *"));
 	case OPTIONS_TZ:
 		return (cJSON_CreateString("Europe/Berlin"));
+	case OPTIONS_WATCH:
+		return (cJSON_Parse("[\"src\", \"/etc/app.conf\"]"));
+	case OPTIONS_GLOBS:
+		return (cJSON_Parse("[\"*.log\", \"tmp\"]"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
@@ -229,6 +234,9 @@ test_roundtrip_every_option(void **state)
 		    strcmp(t->key, "cron_tz") == 0)
 			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
 			    "\"cron_restart\": \"@daily\"}");
+		else if (strcmp(t->key, "exec_mode") == 0)
+			app = cJSON_Parse("{\"argv\": [\"/bin/x\"], "
+			    "\"listen\": \"tcp://127.0.0.1:0\"}");
 		else
 			app = cJSON_Duplicate(base, 1);
 		cJSON_AddItemToObject(app, o->prefix ? "env_sample" : o->key,
@@ -378,8 +386,9 @@ has_word(char **v, size_t from, size_t to, const char *m, const char *w)
 		copy = strdup(v[i] + strlen(m));
 		for (tok = strtok_r(copy, " ", &save); tok != NULL;
 		    tok = strtok_r(NULL, " ", &save)) {
+			/* Where the value begins (--watch Ns Op = PATH). */
 			if (strcmp(tok, "Pq") == 0 || strcmp(tok, "Ar") == 0 ||
-			    strcmp(tok, "Ta") == 0)
+			    strcmp(tok, "Ta") == 0 || strcmp(tok, "Ns") == 0)
 				break;
 			if (strcmp(tok, w) == 0)
 				found = true;
@@ -404,8 +413,9 @@ words_known(char **v, size_t from, size_t to, const char *m, bool flags,
 		copy = strdup(v[i] + strlen(m));
 		for (tok = strtok_r(copy, " ", &save); tok != NULL;
 		    tok = strtok_r(NULL, " ", &save)) {
+			/* Where the value begins (--watch Ns Op = PATH). */
 			if (strcmp(tok, "Pq") == 0 || strcmp(tok, "Ar") == 0 ||
-			    strcmp(tok, "Ta") == 0)
+			    strcmp(tok, "Ta") == 0 || strcmp(tok, "Ns") == 0)
 				break;
 			if (strcmp(tok, ",") == 0 || strcmp(tok, ".") == 0)
 				continue;	/* mdoc punctuation */

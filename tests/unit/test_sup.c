@@ -880,6 +880,99 @@ test_trigger(void **state)
 }
 
 /*
+ * Watch: a failed start waits for the next change with no timer, instead
+ * of backing off, and never ends errored; a change (a watch trigger) or
+ * the user starts it. A crash after min_uptime restarts at once as ever.
+ */
+static void
+test_watch_wait(void **state)
+{
+	static char	*watch[] = { NULL };
+	static char	 notify[] = "notify";
+	struct fake	 f;
+	unsigned	 i;
+
+	(void)state;
+	fake_init(&f);
+	f.conf.watch = watch;
+	f.conf.max_restarts = 3;
+	fake_step(&f, EV_START, 0, 0);
+	for (i = 0; i < 10; i++) {
+		fake_step(&f, EV_EXEC_OK, 0, 0);
+		f.now += 5;
+		fake_step(&f, EV_EXIT, 1, 0);
+		assert_int_equal(f.state, APP_WAITING);
+		assert_true(f.run.watch_wait);
+		assert_false(f.last_actions & ACT_TIMER);
+		assert_true(f.last_actions & ACT_TIMER_STOP);
+		assert_string_equal(f.run.reason,
+		    "crashed; waiting for a file change");
+		assert_int_equal(f.fails, 1);
+		/* Nothing else starts it: stale timers, other triggers. */
+		f.now += 3600 * 1000;
+		fake_step(&f, EV_TIMER, 0, 0);
+		fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_CRON);
+		fake_step(&f, EV_DEP_FAIL, 0, 0);
+		assert_int_equal(f.state, APP_WAITING);
+		assert_int_equal(f.spawns, i + 1);
+		/* The next change does. */
+		strlcpy(f.run.reason, "watch: app.py changed",
+		    sizeof f.run.reason);
+		fake_cause(&f, EV_TRIGGER, 0, 0, CAUSE_WATCH);
+		assert_int_equal(f.state, APP_LAUNCHING);
+		assert_false(f.run.watch_wait);
+		assert_string_equal(f.run.reason, "watch: app.py changed");
+		assert_int_equal(f.run.restarts_by[CAUSE_WATCH], i + 1);
+	}
+	assert_int_equal(f.run.restarts_by[CAUSE_CRASH], 0);
+	/* Up past min_uptime, then a crash: restarted at once. */
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	f.now += 3600 * 1000;
+	fake_step(&f, EV_EXIT, -1, SIGSEGV);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_int_equal(f.run.restarts_by[CAUSE_CRASH], 1);
+	/* The user's stop and start while it waits for a change. */
+	f.now += 5;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_true(f.run.watch_wait);
+	fake_step(&f, EV_STOP, 0, 0);
+	assert_int_equal(f.state, APP_STOPPED);
+	assert_false(f.run.watch_wait);
+	fake_step(&f, EV_START, 0, 0);
+	f.now += 5;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_true(f.run.watch_wait);
+	fake_step(&f, EV_START, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	assert_false(f.run.watch_wait);
+	/* Held for a dependency meanwhile: held, not waiting for a change. */
+	f.now += 5;
+	fake_step(&f, EV_EXIT, 1, 0);
+	fake_step(&f, EV_HOLD, 0, 0);
+	assert_int_equal(f.state, APP_WAITING);
+	assert_true(f.run.dep_wait);
+	assert_false(f.run.watch_wait);
+
+	/* Not ready within listen_timeout: a failed start, the same. */
+	fake_init(&f);
+	f.conf.watch = watch;
+	f.conf.ready = notify;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += f.conf.listen_timeout;
+	fake_step(&f, EV_READY_TIMEOUT, 0, 0);
+	assert_int_equal(f.state, APP_STOPPING);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_WAITING);
+	assert_true(f.run.watch_wait);
+	assert_false(f.last_actions & ACT_TIMER);
+	assert_string_equal(f.run.reason,
+	    "not ready within listen_timeout; waiting for a file change");
+}
+
+/*
  * Every cell of the table in one context (default policy, no failures, no
  * pending request, up for an hour, the last exit code 1, a user's spawn):
  * the next state and the actions, written out here a second time so that
@@ -939,6 +1032,71 @@ test_held_start(void **state)
 	assert_int_equal(f.state, APP_WAITING);
 	fake_step(&f, EV_TIMER, 0, 0);
 	assert_int_equal(f.state, APP_LAUNCHING);
+}
+
+/*
+ * A rolling reload's new process (app-reload.c): online only once proven
+ * (ready, or up min_uptime without a ready key); an exit before that, or
+ * not ready within listen_timeout, leaves it errored with no retry.
+ */
+static void
+test_successor(void **state)
+{
+	static char	notify[] = "notify";
+	struct fake	f;
+
+	(void)state;
+	fake_init(&f);
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
+
+	/* Exits before min_uptime: errored, not backing off. */
+	fake_init(&f);
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	f.now += 10;
+	fake_step(&f, EV_EXIT, 1, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_int_equal(f.spawns, 1);
+	assert_string_equal(f.run.reason,
+	    "exited before it was ready; the reload is abandoned");
+	/* Even a clean exit with a stop code: it never served. */
+	fake_init(&f);
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXIT, 0, 0);
+	assert_int_equal(f.state, APP_ERRORED);
+
+	/* With a ready key: not ready in time is stopped, then errored. */
+	fake_init(&f);
+	f.conf.ready = notify;
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	assert_int_equal(f.last_actions, ACT_READY_WAIT);
+	f.now += f.conf.min_uptime;
+	fake_step(&f, EV_TIMER, 0, 0);
+	assert_int_equal(f.state, APP_LAUNCHING);
+	fake_step(&f, EV_READY_TIMEOUT, 0, 0);
+	assert_int_equal(f.state, APP_STOPPING);
+	fake_step(&f, EV_EXIT, -1, SIGTERM);
+	assert_int_equal(f.state, APP_ERRORED);
+	assert_int_equal(f.spawns, 1);
+	assert_int_equal(f.fails, 0);
+	/* Ready: online. */
+	fake_init(&f);
+	f.conf.ready = notify;
+	f.run.successor = true;
+	fake_step(&f, EV_START, 0, 0);
+	fake_step(&f, EV_EXEC_OK, 0, 0);
+	fake_step(&f, EV_READY, 0, 0);
+	assert_int_equal(f.state, APP_ONLINE);
 }
 
 static void
@@ -1045,6 +1203,101 @@ test_every_cell(void **state)
 #undef STOP
 }
 
+/*
+ * The cells watch changes, in the context of an app with watch up for 5 ms
+ * (an exit is a failed start), waiting for a change while waiting: the
+ * rows of launching, online and waiting written out a second time.
+ */
+static void
+test_every_cell_watch(void **state)
+{
+#define L	APP_LAUNCHING
+#define O	APP_ONLINE
+#define W	APP_WAITING
+#define G	APP_STOPPING
+#define S	APP_STOPPED
+#define E	APP_ERRORED
+#define SPAWN	(ACT_SPAWN | ACT_TIMER)
+#define STOP	(ACT_SIG_STOP | ACT_TIMER)
+#define TS	ACT_TIMER_STOP
+	static const struct {
+		enum app_state	 next;
+		unsigned	 actions;
+	} want[3][SUP_NEVENTS] = {
+		/* start stop restart delete exit leader-exit timer
+		   spawn-fail spawn-lack follow exec-ok hold dep-fail
+		   ready ready-timeout watchdog trigger (a watch) */
+		[L] = { { L, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
+		    { W, TS }, { W, TS | ACT_KILL_REST }, { O, 0 },
+		    { E, TS }, { E, TS }, { L, 0 },
+		    { O, 0 }, { L, 0 }, { L, 0 },
+		    { O, 0 }, { G, STOP }, { L, 0 },
+		    { G, STOP } },
+		[O] = { { O, 0 }, { G, STOP }, { G, STOP }, { G, STOP },
+		    { W, TS }, { W, TS | ACT_KILL_REST }, { O, 0 },
+		    { E, TS }, { O, 0 }, { O, 0 }, { O, 0 },
+		    { O, 0 }, { O, 0 },
+		    { O, 0 }, { O, 0 }, { G, STOP },
+		    { G, STOP } },
+		[W] = { { L, SPAWN }, { S, TS }, { L, SPAWN | ACT_COUNT },
+		    { S, TS | ACT_DESTROY }, { W, 0 },
+		    { W, ACT_KILL_REST }, { W, 0 },
+		    { E, TS }, { W, 0 }, { W, ACT_KILL_REST },
+		    { W, 0 }, { W, TS }, { W, 0 },
+		    { W, 0 }, { W, 0 }, { W, 0 },
+		    { L, SPAWN | ACT_COUNT } },
+	};
+	static char	*watch[] = { NULL };
+	struct app_conf	 conf;
+	struct app_run	 r;
+	struct sup_in	 in;
+	struct sup_out	 out;
+	int		 s, e;
+
+	(void)state;
+	conf_defaults(&conf);
+	conf.watch = watch;
+	for (s = 0; s <= W; s++) {
+		for (e = 0; e < SUP_NEVENTS; e++) {
+			sup_init(&r);
+			r.state = s;
+			r.started = 1000;
+			r.has_exit = true;
+			r.exit_code = 1;
+			r.watch_wait = s == W;
+			in.event = e;
+			in.now = 1005;
+			in.group_alive = false;
+			in.cause = CAUSE_WATCH;
+			in.conf = &conf;
+			sup_step(&r, &in, &out);
+			if (r.state != want[s][e].next ||
+			    out.actions != want[s][e].actions)
+				fail_msg("watch: %s x %s: got %s 0x%x, want "
+				    "%s 0x%x", sup_state_name(s),
+				    sup_event_name(e), sup_state_name(r.state),
+				    out.actions,
+				    sup_state_name(want[s][e].next),
+				    want[s][e].actions);
+			/* Waiting for a change after a failed start only. */
+			if (r.watch_wait != (r.state == W && (s != W ||
+			    e != EV_HOLD)))
+				fail_msg("watch: %s x %s: watch_wait %d",
+				    sup_state_name(s), sup_event_name(e),
+				    r.watch_wait);
+		}
+	}
+#undef L
+#undef O
+#undef W
+#undef G
+#undef S
+#undef E
+#undef SPAWN
+#undef STOP
+#undef TS
+}
+
 /* The rules every cell keeps, whatever the counters and flags say. */
 static void
 check_cell(const struct app_run *before, const struct sup_in *in,
@@ -1087,12 +1340,35 @@ check_cell(const struct app_run *before, const struct sup_in *in,
 	    !(a & ACT_TIMER_STOP))
 		fail_msg("%s: %s with a timer armed", where,
 		    sup_state_name(n));
-	/* ... and waiting always has one, but held for its dependencies. */
-	if (n == APP_WAITING && n != s && !r->dep_wait &&
+	/*
+	 * ... and waiting always has one, but held for its dependencies or
+	 * waiting for a change of watched files.
+	 */
+	if (n == APP_WAITING && n != s && !r->dep_wait && !r->watch_wait &&
 	    (a & (ACT_TIMER | ACT_SPAWN)) != ACT_TIMER)
 		fail_msg("%s: waiting without its timer", where);
 	if (r->dep_wait && (n != APP_WAITING || (a & ACT_TIMER)))
 		fail_msg("%s: held with a timer, or outside waiting", where);
+	if (r->watch_wait && (n != APP_WAITING || (a & ACT_TIMER) ||
+	    r->dep_wait || in->conf->watch == NULL))
+		fail_msg("%s: waiting for a change with a timer, held, "
+		    "outside waiting or without watch", where);
+	/* Waiting for a change: only a change or the user starts it. */
+	if (before->watch_wait && s == APP_WAITING && (a & ACT_SPAWN) &&
+	    e != EV_START && e != EV_RESTART && !(e == EV_TRIGGER &&
+	    in->cause == CAUSE_WATCH))
+		fail_msg("%s: spawned while waiting for a change", where);
+	/*
+	 * With watch, a crash is never a loop and never errored; but a
+	 * reload's new process that fails is given up for good all the same.
+	 */
+	if (in->conf->watch != NULL && !before->successor && (e == EV_EXIT ||
+	    e == EV_LEADER_EXIT) && (s == APP_LAUNCHING || s == APP_ONLINE) &&
+	    (n == APP_ERRORED || (n == APP_WAITING && !r->watch_wait &&
+	    in->now - before->started < in->conf->min_uptime)))
+		fail_msg("%s in %s: a failed start with watch %s", where,
+		    sup_state_name(s), n == APP_ERRORED ? "errored" :
+		    "backs off");
 	/* Held: nothing but a start, a stop or a restart spawns. */
 	if (before->dep_wait && s == APP_WAITING && (a & ACT_SPAWN) &&
 	    e != EV_START && e != EV_RESTART)
@@ -1134,6 +1410,24 @@ check_cell(const struct app_run *before, const struct sup_in *in,
 	if (r->fail_after && r->start_after && !(before->fail_after &&
 	    before->start_after))
 		fail_msg("%s: a failed start and a request pending", where);
+	/*
+	 * A reload's new process: a failure is final, never retried; it
+	 * never enters waiting, so what waiting does is no concern of it
+	 * (nor is start order: app-deps.c holds listed apps only).
+	 */
+	if (before->successor && s == APP_LAUNCHING &&
+	    (e == EV_EXIT || e == EV_LEADER_EXIT) && n != APP_ERRORED)
+		fail_msg("%s: a reload's new process ended %s, not errored",
+		    where, sup_state_name(n));
+	if (before->successor && ((n == APP_WAITING && s != n &&
+	    e != EV_HOLD) ||
+	    ((a & ACT_SPAWN) && s != APP_WAITING && e != EV_START &&
+	    e != EV_RESTART)))
+		fail_msg("%s in %s: a reload's new process retried", where,
+		    sup_state_name(s));
+	if (before->successor && s == APP_LAUNCHING && n == APP_ONLINE &&
+	    e != EV_READY && e != EV_TIMER)
+		fail_msg("%s: a reload's new process online unproven", where);
 	/* Following the daemonized child keeps the state and says so. */
 	if (e == EV_FOLLOW && (s == APP_LAUNCHING || s == APP_ONLINE) &&
 	    (n != s || a != 0 || out->reason == NULL))
@@ -1149,6 +1443,7 @@ test_walk_every_cell(void **state)
 	static const int codes[][2] = { { 0, 0 }, { 1, 0 }, { 3, 0 },
 	    { -1, SIGKILL } };
 	static char notify[] = "notify";
+	static char *watch[] = { NULL };	/* watch: true */
 	struct app_conf	conf;
 	struct app_run	before, r;
 	struct sup_in	in;
@@ -1158,10 +1453,11 @@ test_walk_every_cell(void **state)
 	unsigned	n = 0;
 
 	(void)state;
-	for (pi = 0; pi < 6; pi++) {
+	for (pi = 0; pi < 12; pi++) {
 		conf_defaults(&conf);
 		conf.restart = pi % 3;
-		conf.ready = pi >= 3 ? notify : NULL;
+		conf.ready = pi % 6 >= 3 ? notify : NULL;
+		conf.watch = pi >= 6 ? watch : NULL;
 		conf.stop_codes[0] = 3;
 		conf.nstop_codes = 1;
 		conf.restart_delay = pi == 1 ? 500 : 0;
@@ -1170,7 +1466,7 @@ test_walk_every_cell(void **state)
 		for (fi = 0; fi < 3; fi++)
 		for (ui = 0; ui < 2; ui++)
 		for (c = 0; c < 4; c++)
-		for (flags = 0; flags < 512; flags++) {
+		for (flags = 0; flags < 1024; flags++) {
 			sup_init(&before);
 			before.state = s;
 			before.fails = fails[fi];
@@ -1187,6 +1483,11 @@ test_walk_every_cell(void **state)
 			/* Held only ever while waiting (sup_step keeps it). */
 			before.dep_wait = (flags & 128) && s == APP_WAITING;
 			before.fail_after = flags & 256;
+			/* Only while waiting, and never held at once. */
+			before.watch_wait = (flags & 512) && s == APP_WAITING &&
+			    !before.dep_wait && conf.watch != NULL;
+			/* The same bit, where it cannot mean watch_wait. */
+			before.successor = (flags & 512) && !before.watch_wait;
 			strlcpy(before.reason, "before", sizeof before.reason);
 			r = before;
 			in.event = e;
@@ -1231,8 +1532,11 @@ main(void)
 		cmocka_unit_test(test_held_start),
 		cmocka_unit_test(test_ready),
 		cmocka_unit_test(test_watchdog),
+		cmocka_unit_test(test_successor),
 		cmocka_unit_test(test_trigger),
+		cmocka_unit_test(test_watch_wait),
 		cmocka_unit_test(test_every_cell),
+		cmocka_unit_test(test_every_cell_watch),
 		cmocka_unit_test(test_walk_every_cell),
 	};
 
