@@ -163,6 +163,11 @@ struct app {
 	struct app		*peer;
 	bool			 hidden;
 	TAILQ_ENTRY(app)	 entry;
+	/* The lookup tables (app-index.c). */
+	struct app		*name_next;
+	struct app		*out_next;
+	struct app		*pid_next;
+	pid_t			 pid_key;	/* indexed under; 0: not */
 };
 
 TAILQ_HEAD(app_list, app);
@@ -171,6 +176,20 @@ extern struct app_list	app_hidden;	/* reloads' other records */
 
 /* app.c */
 void		 app_init(uv_loop_t *, const struct paths *);
+/* app-index.c: the tables behind the lookups. */
+void		 app_index_add(struct app *);
+void		 app_index_del(struct app *);
+void		 app_index_unlist(struct app *);
+/* Indexes a under its main pid (run.pid) after that changed. */
+void		 app_pid_sync(struct app *);
+/* The app whose main process is pid, or NULL. */
+struct app	*app_find_pid(pid_t);
+/* An app whose out log is path and whose name is not skip, or NULL. */
+struct app	*app_find_out(const char *path, const char *skip);
+/* Apps with a log path of their own (out_file, error_file, log_file). */
+size_t		 app_count_keyed(void);
+/* Whether c sets a log path of its own. */
+bool		 app_log_keyed(const struct app_conf *c);
 /*
  * Takes ownership of conf. want_id >= 0 asks for that id (restore) when it
  * is free. NULL and cause when the logs cannot open.

@@ -526,6 +526,22 @@ cli_daemon_stop(void)
 	return (0);
 }
 
+/* "fds      N of LIMIT (P%)": how close the daemon is to its limit. */
+static void
+cli_status_fds(const cJSON *d)
+{
+	const cJSON	*o = cJSON_GetObjectItem(d, "fds_open");
+	const cJSON	*l = cJSON_GetObjectItem(d, "fds_limit");
+
+	if (!cJSON_IsNumber(o) || o->valuedouble < 0)
+		return;
+	if (!cJSON_IsNumber(l) || l->valuedouble <= 0)
+		printf("  fds      %.0f (no limit)\n", o->valuedouble);
+	else
+		printf("  fds      %.0f of %.0f (%.0f%%)\n", o->valuedouble,
+		    l->valuedouble, 100 * o->valuedouble / l->valuedouble);
+}
+
 static int
 cli_daemon_status(bool json)
 {
@@ -557,6 +573,7 @@ cli_daemon_status(bool json)
 		printf("  apps     %d\n",
 		    (int)cJSON_GetObjectItem(d, "apps")->valuedouble);
 		printf("  memory   %s\n", mem);
+		cli_status_fds(d);
 		printf("  home     %s\n", json_str(d, "home"));
 		printf("  log      %s\n", json_str(d, "log"));
 	}
@@ -756,7 +773,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  cli_run },
 	{ "daemon", NULL, "daemon start|stop|status|restart|reload|run",
 	  "control the daemon; reload re-executes it, apps keep running; "
-	  "run [--restore] stays in the foreground (systemd)",
+	  "run [--restore] stays in the foreground (systemd); status says "
+	  "how many descriptors it has open of its limit",
 	  cli_daemon },
 	{ "kill", NULL, "kill", "same as daemon stop (PM2's name)",
 	  cli_kill },

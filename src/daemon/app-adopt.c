@@ -31,6 +31,7 @@ app_adopt_pid(struct app *a, pid_t pid, uint64_t starttime, bool ours,
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	a->run.pid = a->run.pgid = pid;
+	app_pid_sync(a);
 	a->pidfd = fd;
 	/* Over exec, an app adopted earlier is still not ours. */
 	a->run.adopted = !ours || was_adopted;

@@ -43,6 +43,7 @@ app_gone(struct app *a)
 	pid_t	old = a->run.pid;
 
 	a->run.pid = 0;
+	app_pid_sync(a);
 	if (a->pidpoll != NULL) {
 		uv_close((uv_handle_t *)a->pidpoll, handle_free);
 		a->pidpoll = NULL;
@@ -73,6 +74,7 @@ app_exited(struct app *a, int status)
 	if (a->exec.failed) {
 		a->exec.failed = false;
 		r->pid = 0;
+		app_pid_sync(a);
 		if (a->pidfd != -1)
 			close(a->pidfd);
 		a->pidfd = -1;
@@ -148,29 +150,14 @@ app_reap_idle_cb(uv_idle_t *h)
 	struct app	*a, *next;
 	pid_t		 pid;
 	int		 status, n = 0;
-	bool		 found;
 
 	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (hooks_reaped(pid, status))
 			continue;
-		found = false;
-		TAILQ_FOREACH(a, &apps, entry) {
-			if (a->run.pid == pid) {
-				found = true;
-				app_exited(a, status);
-				break;
-			}
-		}
-		/* A reload's other process (app-reload.c). */
-		TAILQ_FOREACH(a, &app_hidden, entry) {
-			if (!found && a->run.pid == pid) {
-				found = true;
-				app_exited(a, status);
-				break;
-			}
-		}
+		if ((a = app_find_pid(pid)) != NULL)
+			app_exited(a, status);
 		/* A health check's command (probe.c) is no app's. */
-		if (!found && !probe_reaped(pid, status))
+		else if (!probe_reaped(pid, status))
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
 	}

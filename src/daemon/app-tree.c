@@ -115,6 +115,45 @@ app_tree_mark(const struct app *a, const struct proc_ent *v, size_t n,
 	} while (more);
 }
 
+/*
+ * One scan of /proc serves every stop signalled in the same turn of the
+ * loop: `opm stop all` with 1000 apps made 1000 scans of every process of
+ * the machine (minutes, with thousands of processes). The scan is dropped
+ * when the turn ends (a check handle), so a later turn sees new processes.
+ */
+static struct proc_ent	*app_tree_snap;
+static size_t		 app_tree_nsnap;
+static uv_check_t	 app_tree_check;
+static bool		 app_tree_check_init;
+
+static void
+app_tree_check_cb(uv_check_t *h)
+{
+	free(app_tree_snap);
+	app_tree_snap = NULL;
+	app_tree_nsnap = 0;
+	uv_check_stop(h);
+}
+
+/* The scan of this turn, taken now if there is none yet; -1 on error. */
+static int
+app_tree_snapshot(struct proc_ent **v, size_t *n)
+{
+	if (app_tree_snap == NULL) {
+		if (proc_scan(&app_tree_snap, &app_tree_nsnap) == -1)
+			return (-1);
+		if (!app_tree_check_init) {
+			uv_check_init(app_loop, &app_tree_check);
+			uv_unref((uv_handle_t *)&app_tree_check);
+			app_tree_check_init = true;
+		}
+		uv_check_start(&app_tree_check, app_tree_check_cb);
+	}
+	*v = app_tree_snap;
+	*n = app_tree_nsnap;
+	return (0);
+}
+
 int
 app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 {
@@ -122,8 +161,10 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 	size_t		 n, i;
 	bool		*mark;
 	int		 live = 0;
+	/* A scan for a stop's signals may be shared; the others see now. */
+	bool		 shared = !orphans && heir == NULL;
 
-	if (proc_scan(&v, &n) == -1) {
+	if ((shared ? app_tree_snapshot(&v, &n) : proc_scan(&v, &n)) == -1) {
 		log_warn("%s: cannot read /proc", a->label);
 		return (-1);
 	}
@@ -153,7 +194,8 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 		a->kin[a->nkin++].start = v[i].start;
 	}
 	free(mark);
-	free(v);
+	if (!shared)
+		free(v);
 	return (live);
 }
 
@@ -161,7 +203,6 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 static bool
 app_tree_worth(const struct app *a)
 {
-	const struct app	*b;
 	pid_t			*kids, keeper = keeper_pid();
 	size_t			 n, i;
 	bool			 found = false;
@@ -173,18 +214,9 @@ app_tree_worth(const struct app *a)
 	/* Orphans: children of the daemon that are no app's main process. */
 	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
 	n = proc_own_children(kids, APP_OWN_MAX);
-	for (i = 0; i < n && !found; i++) {
+	for (i = 0; i < n && !found; i++)
 		found = kids[i] != keeper && !hooks_owns(kids[i], 0) &&
-		    !probe_owns(kids[i]);
-		TAILQ_FOREACH(b, &apps, entry) {
-			if (b->run.pid == kids[i])
-				found = false;
-		}
-		TAILQ_FOREACH(b, &app_hidden, entry) {
-			if (b->run.pid == kids[i])
-				found = false;
-		}
-	}
+		    !probe_owns(kids[i]) && app_find_pid(kids[i]) == NULL;
 	free(kids);
 	return (found);
 }
@@ -266,6 +298,7 @@ app_tree_follow(struct app *a, pid_t old, const struct proc_ent *h)
 	strlcpy(a->run.reason, a->note, sizeof a->run.reason);
 	a->run.pid = h->pid;
 	a->run.pgid = h->pgid;
+	app_pid_sync(a);
 	a->run.starttime = h->start;
 	a->pidfd = proc_pidfd(h->pid);
 	app_tree_forget(a);

@@ -540,7 +540,7 @@ cJSON *
 daemon_status(void)
 {
 	cJSON	*d = cJSON_CreateObject();
-	long	 pages = 0;
+	long	 pages = 0, fds, fdlim;
 	FILE	*f;
 
 	if ((f = fopen("/proc/self/statm", "re")) != NULL) {
@@ -561,6 +561,10 @@ daemon_status(void)
 	    (double)pages * getpagesize());
 	cJSON_AddNumberToObject(d, "memory_samples",
 	    (double)app_memory_wakeups());
+	/* How close the daemon is to its descriptor limit (apps need 5). */
+	proc_nofile(&fds, &fdlim);
+	cJSON_AddNumberToObject(d, "fds_open", (double)fds);
+	cJSON_AddNumberToObject(d, "fds_limit", (double)fdlim);
 	cJSON_AddStringToObject(d, "home", d_paths.home);
 	cJSON_AddStringToObject(d, "socket", d_paths.sock);
 	cJSON_AddStringToObject(d, "log", d_paths.daemon_log);

@@ -831,8 +831,32 @@ proc_raise_nofile(void)
 {
 	struct rlimit	rl;
 
+	/* Five a running app (two log files, two pipes, a pidfd): all. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+int
+proc_nofile(long *open, long *limit)
+{
+	struct rlimit	 rl;
+	struct dirent	*de;
+	DIR		*d;
+
+	*open = *limit = -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		*limit = rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return (-1);
+	*open = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			(*open)++;
+	}
+	closedir(d);
+	/* Not the one reading the directory. */
+	(*open)--;
+	return (0);
 }
