@@ -4,6 +4,8 @@
 #                   end-to-end tests
 #   make asan       the same tests under AddressSanitizer + UBSan (build-asan/)
 #   make demo       run opm on a small example in a private OPM_HOME
+#   make bench      opm vs PM2 vs supervisord, one table, and the scaling
+#                   curves (bench/run.sh; BENCH_ALL=1 adds opm's own benches)
 #   make install PREFIX=/usr/local DESTDIR=   binaries, man pages, bash completion
 
 PREFIX	?= /usr/local
@@ -19,6 +21,13 @@ DEPS_SETS := $(strip $(if $(filter check asan,$(MAKECMDGOALS)),check,\
 ifneq ($(DEPS_SETS),)
 ifneq ($(shell build-aux/deps.sh $(DEPS_SETS) >&2 && echo ok),ok)
 $(error build-aux/deps.sh $(DEPS_SETS) failed: see above)
+endif
+endif
+# make bench installs its peers and gnuplot (the bench set); without them
+# (no root, no network) it still runs, and their columns say so.
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+ifneq ($(shell build-aux/deps.sh bench >&2 && echo ok),ok)
+$(info make bench: build-aux/deps.sh bench failed; missing peers are left out)
 endif
 endif
 

@@ -586,6 +586,7 @@ st_finish()	# medians of the samples -> results
 declare -A have version
 have[opm]=1
 version[opm]=$("$opm" version 2>/dev/null | head -n 1 || true)
+version[opm]+=", git $(git -C "$here" describe --always --dirty --abbrev=12 2>/dev/null || echo '(no checkout)')"
 if command -v pm2 >/dev/null && command -v node >/dev/null; then
 	have[pm2]=1
 	pm2dir=$(dirname "$(readlink -f "$(command -v pm2)")")/..

@@ -18,6 +18,10 @@
 #           127.0.0.1, ansible-playbook against localhost)
 #   fuzz    clang and its libFuzzer runtime (optional in make check; CI
 #           asks for it)
+#   bench   build, plus what make bench compares with and draws with:
+#           supervisor (supervisord), node, npm and PM2 from npm (the
+#           peers of bench/compare.sh), gnuplot-nox (bench/plot.sh's
+#           PNG), jq, procps, python3
 # Nothing is installed when everything is there. OPM_NO_DEPS=1 skips the
 # whole step; OPM_DEPS_DRY_RUN=1 only says what it would install.
 set -eu
@@ -88,6 +92,19 @@ set_check()
 	need ansible have ansible-playbook
 }
 
+set_bench()
+{
+	set_build
+	need jq have jq
+	need python3 have python3
+	need procps have pgrep
+	need gnuplot-nox have gnuplot
+	need supervisor have supervisord
+	need nodejs have node
+	need npm have npm
+	have pm2 >/dev/null 2>&1 || npm_missing=pm2
+}
+
 set_fuzz()
 {
 	need clang have clang
@@ -97,8 +114,8 @@ set_fuzz()
 [ $# -gt 0 ] || set -- build
 for s in "$@"; do
 	case $s in
-	build|check|fuzz) "set_$s" ;;
-	*) echo "deps.sh: unknown set '$s' (build, check, fuzz)" >&2; exit 2 ;;
+	build|check|fuzz|bench) "set_$s" ;;
+	*) echo "deps.sh: unknown set '$s' (build, check, fuzz, bench)" >&2; exit 2 ;;
 	esac
 done
 [ -n "$missing$npm_missing" ] || exit 0
@@ -123,7 +140,8 @@ if [ -n "$missing" ]; then
 	$sudo apt-get install -y -qq --no-install-recommends $missing >&2
 fi
 if [ -n "$npm_missing" ]; then
-	# Not in Debian: PM2 comes from npm, for the test of opm import.
+	# Not in Debian: PM2 comes from npm, for the test of opm import
+	# and the benchmark.
 	echo "deps.sh: installing from npm: $npm_missing" >&2
 	[ "${OPM_DEPS_DRY_RUN:-}" = 1 ] && exit 0
 	$sudo npm install -g --no-fund --no-audit $npm_missing >&2

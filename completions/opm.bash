@@ -28,7 +28,7 @@ _opm()
 	    --log-date-format --time --listen --instances -i --ready
 	    --wait-ready --listen-timeout --watchdog-sec --user --group
 	    --cron-restart --cron-mode --cron-tz --watch --ignore-watch
-	    --watch-delay"
+	    --watch-delay --max-memory-restart"
 
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]}
@@ -77,7 +77,7 @@ _opm()
 		--name|--env|--stop-exit-codes|--max-restarts|--min-uptime|\
 		--restart-delay|--backoff-max|--kill-timeout|--log-max-size|\
 		--log-keep|--log-date-format|--listen|--listen-timeout|\
-		--watchdog-sec|--cron-restart|--ignore-watch|--watch-delay|--only)
+		--watchdog-sec|--cron-restart|--ignore-watch|--watch-delay|--max-memory-restart|--only)
 			return 0 ;;
 		esac
 		if [[ $cur == -* ]]; then

@@ -22,6 +22,8 @@
  *	app-cron.c	schedules: cron_restart on one realtime timerfd
  *	app-reload.c	the rolling reload: a second record per app while its
  *			new process starts and its old one stops
+ *	app-memory.c	max_memory_restart: one sampler for all apps
+ *	app-health.c	health checks (probes of probe.c)
  */
 #ifndef OPM_APP_H
 #define OPM_APP_H
@@ -44,6 +46,8 @@ struct logfile;
 struct proc_ent;
 struct ready_probe;
 struct app_watch;
+struct proc_stats;
+struct probe;
 
 /* The readiness handles of an app (app-ready.c), never saved. */
 struct app_ready {
@@ -58,12 +62,31 @@ struct app_ready {
 	uv_timer_t		*timeout;	/* listen_timeout */
 	uv_timer_t		*watchdog;	/* watchdog_sec */
 	uv_timer_t		*retry;		/* the next probe */
-	struct ready_probe	*probe;		/* a tcp/http probe under way */
+	struct probe		*probe;		/* a tcp/http probe under way */
 	uint64_t		 delay;		/* before the next probe, ms */
 	char			 status[256];	/* the last STATUS= */
 	bool			 reloading;	/* RELOADING=1, not READY=1 */
 	bool			 stopping;	/* STOPPING=1 */
 	bool			 bitten;	/* the watchdog restarts it */
+};
+
+/* Health checks of an app (app-health.c), never saved. */
+struct app_health {
+	uv_timer_t		*timer;		/* the next check */
+	struct probe		*probe;		/* a check under way */
+	const char		*status;	/* off, starting, healthy,
+						   unhealthy */
+	unsigned		 failures;	/* in a row */
+	unsigned long		 checks;	/* ended, for info */
+	char			 last[160];	/* the last check's outcome */
+	char			 restart[256];	/* the last restart's reason */
+};
+
+/* What the memory sampler saw of an app (app-memory.c), never saved. */
+struct app_mem {
+	uint64_t		 seen;		/* bytes, last sample */
+	unsigned		 over;		/* samples over, in a row */
+	char			 last[128];	/* the last restart's reason */
 };
 
 /* A process of the app outside its group, known by pid and start time. */
@@ -111,6 +134,8 @@ struct app {
 	char			 note[192];	/* what info should say; "" */
 	struct app_ready	 ready;
 	struct app_watch	*watch;		/* app-watch.c; NULL: none */
+	struct app_health	 health;
+	struct app_mem		 mem;
 	uint64_t		 cpu_ticks;	/* last sample: cpu_percent */
 	uint64_t		 cpu_when;
 	/* Events and metrics (events.c, cmd-metrics.c), never saved. */
@@ -138,6 +163,11 @@ struct app {
 	struct app		*peer;
 	bool			 hidden;
 	TAILQ_ENTRY(app)	 entry;
+	/* The lookup tables (app-index.c). */
+	struct app		*name_next;
+	struct app		*out_next;
+	struct app		*pid_next;
+	pid_t			 pid_key;	/* indexed under; 0: not */
 };
 
 TAILQ_HEAD(app_list, app);
@@ -146,6 +176,20 @@ extern struct app_list	app_hidden;	/* reloads' other records */
 
 /* app.c */
 void		 app_init(uv_loop_t *, const struct paths *);
+/* app-index.c: the tables behind the lookups. */
+void		 app_index_add(struct app *);
+void		 app_index_del(struct app *);
+void		 app_index_unlist(struct app *);
+/* Indexes a under its main pid (run.pid) after that changed. */
+void		 app_pid_sync(struct app *);
+/* The app whose main process is pid, or NULL. */
+struct app	*app_find_pid(pid_t);
+/* An app whose out log is path and whose name is not skip, or NULL. */
+struct app	*app_find_out(const char *path, const char *skip);
+/* Apps with a log path of their own (out_file, error_file, log_file). */
+size_t		 app_count_keyed(void);
+/* Whether c sets a log path of its own. */
+bool		 app_log_keyed(const struct app_conf *c);
 /*
  * Takes ownership of conf. want_id >= 0 asks for that id (restore) when it
  * is free. NULL and cause when the logs cannot open.
@@ -267,6 +311,22 @@ void		 app_tree_forget(struct app *);
  * reason set: feed EV_FOLLOW).
  */
 bool		 app_tree_leader_gone(struct app *, pid_t old);
+/*
+ * The daemon's children that are no app's main process, no keeper and no
+ * probe: orphans of apps' processes, in *out (the caller frees); how many.
+ */
+size_t		 app_tree_orphans(struct proc_ent **out);
+/*
+ * The memory and CPU of a's processes, as list and max_memory_restart see
+ * them: its main process and its descendants, and those of the orphans
+ * orph[0..n) that are a's (its group, its session, its kin), with theirs.
+ * -1 (ps zero) when it has no process.
+ */
+int		 app_tree_stats_in(const struct app *a,
+		    const struct proc_ent *orph, size_t n,
+		    struct proc_stats *ps);
+/* The same, finding the orphans itself. */
+int		 app_tree_stats(const struct app *a, struct proc_stats *ps);
 
 /* app-adopt.c */
 /*
@@ -373,6 +433,28 @@ void		 app_watch_free(struct app *);
 const char	*app_watch_problem(const struct app *);
 /* info's watch object: directories, pending, problem; null if none. */
 cJSON		*app_watch_json(const struct app *);
+/* app-memory.c */
+/* The sampler's timer; its interval from OPM_MEMORY_INTERVAL. */
+void		 app_memory_init(void);
+/* After every transition: the sampler runs while some app needs it. */
+void		 app_memory_sync(struct app *, enum app_state from);
+/*
+ * a uses bytes, over max_memory_restart: the restart, logged with the
+ * size. The sampler calls it; so can a cgroup's memory.events (high, max).
+ */
+void		 app_memory_over(struct app *, uint64_t bytes);
+/* The memory_limit object of info: null without a limit. */
+cJSON		*app_memory_json(const struct app *);
+/* The sampler's wake-ups since the daemon started. */
+unsigned long	 app_memory_wakeups(void);
+
+/* app-health.c */
+void		 app_health_new(struct app *);
+void		 app_health_free(struct app *);
+/* After every transition: checks run while online, from start_period. */
+void		 app_health_sync(struct app *, enum app_state from);
+/* The health object of info: null without health checks. */
+cJSON		*app_health_json(const struct app *);
 
 /* app-json.c */
 cJSON		*app_to_json(struct app *, bool detail);

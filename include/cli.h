@@ -66,6 +66,8 @@ void	 cli_spawn_daemon(void);
 cJSON	*cli_request(struct client *, const char *cmd, cJSON *args);
 /* cli_connect + cli_request + close. */
 cJSON	*cli_call(const char *cmd, cJSON *args);
+/* The same, the data as render_json prints it (to free): for --json. */
+char	*cli_call_json(const char *cmd, cJSON *args);
 char	*cli_opmd_path(void);
 /* A program of opm's (opmd, opm-web): next to opm, else in PATH; NULL. */
 char	*cli_helper_path(const char *);
@@ -84,6 +86,8 @@ void	 render_info(const cJSON *app);
 /* An app's name as a target names it: NAME, or NAME:K (an instance). */
 const char *render_label(const cJSON *, char *buf, size_t len);
 void	 render_json(const cJSON *);
+/* What cli_call_json returned, and a newline; frees it. */
+void	 render_text(char *);
 void	 render_apps_brief(const cJSON *apps, const char *verb);
 /* Prints "opm: NAME: REASON" for each app that could not start; count. */
 int	 render_failures(const cJSON *apps);

@@ -61,5 +61,7 @@ int	 client_send(struct client *, const char *cmd, cJSON *args);
  * (*cause then stays valid until the next call).
  */
 cJSON	*client_recv(struct client *, const char **cause);
+/* The same line as text, without its newline, NUL-terminated, to free. */
+char	*client_recv_line(struct client *, size_t *len, const char **cause);
 
 #endif

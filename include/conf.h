@@ -14,6 +14,8 @@
 #include "opm.h"
 #include "rlim.h"
 
+struct health_spec;
+
 enum restart_policy { RESTART_ALWAYS, RESTART_ON_FAILURE, RESTART_NEVER };
 /* What cron_restart's times do (issue 15 item 3). */
 enum cron_mode { CRON_MODE_RESTART, CRON_MODE_RUN };
@@ -114,6 +116,9 @@ struct app_conf {
 	char		**watch;
 	char		**ignore_watch;	/* globs added to the defaults */
 	uint64_t	  watch_delay;	/* quiet this long before a restart */
+	/* Restart triggers (issue 15 items 2 and 4). */
+	uint64_t	  max_memory_restart; /* bytes; 0: no limit */
+	struct health_spec *health;	/* NULL: no health checks */
 };
 
 /* exec_mode: cluster (or PM2's cluster_mode), instances on one socket. */

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cJSON.h>
 
@@ -17,6 +18,11 @@ int	 json_int(const cJSON *obj, const char *key, long long min,
 	    long long max, long long *out, bool *present, const char **cause);
 /* A number that is integral and in range. */
 bool	 json_is_int(const cJSON *, long long min, long long max);
+/* A duration: milliseconds, or a string parse_duration reads. */
+int	 json_duration(const cJSON *, uint64_t *ms, const char **cause);
+/* An unsigned in [min, max]: a number, or a string of one. */
+int	 json_uint(const cJSON *, long long min, long long max, unsigned *out,
+	    const char **cause);
 /* The string at key, NULL when absent or not a string. */
 const char *json_str(const cJSON *obj, const char *key);
 /* Printed unformatted, made valid UTF-8 (for cJSON_free), or NULL. */

@@ -55,6 +55,8 @@ enum options_type {
 	/* Watch (issue 15 item 1). */
 	OPTIONS_WATCH,		/* true, a path or paths, char **; false NULL */
 	OPTIONS_GLOBS,		/* a glob or an array of globs, char ** */
+	/* Restart triggers (issue 15). */
+	OPTIONS_HEALTH,		/* health object (health.h); none: NULL */
 };
 
 /*

@@ -137,13 +137,18 @@ struct proc_stats {
 	unsigned	nprocs;
 };
 int	 proc_stats(pid_t pid, struct proc_stats *);
+/* The same, added to what ps holds already; -1 when pid is gone. */
+int	 proc_stats_add(pid_t pid, struct proc_stats *);
 /* Clock ticks per second for cpu_ticks. */
 long	 proc_hz(void);
 
 /*
- * Raises the soft RLIMIT_NOFILE towards the hard one, to at most 65536:
- * thousands of clients, apps and log pipes need descriptors. Never lowers.
+ * Raises the soft RLIMIT_NOFILE to the hard one: thousands of clients,
+ * apps and log pipes need descriptors (about 5 a running app). Never
+ * lowers. Apps get the soft limit the daemon started with (proc_defaults).
  */
 void	 proc_raise_nofile(void);
+/* Descriptors open in this process and its RLIMIT_NOFILE (-1: unknown). */
+int	 proc_nofile(long *open, long *limit);
 
 #endif

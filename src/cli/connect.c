@@ -19,7 +19,9 @@
 #include "cli.h"
 #include "detach.h"
 #include "json.h"
+#include "jsonfmt.h"
 #include "opm.h"
+#include "parse.h"
 #include "protocol.h"
 #include "xmem.h"
 
@@ -132,12 +134,12 @@ cli_connect(struct client *c, bool autostart)
 
 const char	*cli_err_prefix;
 
-cJSON *
-cli_request(struct client *c, const char *cmd, cJSON *args)
+/* Sends the request and returns the reply line (to free). */
+static char *
+cli_exchange(struct client *c, const char *cmd, cJSON *args, size_t *len)
 {
-	cJSON		*r, *data;
-	const cJSON	*ok;
-	const char	*cause, *err;
+	const char	*cause;
+	char		*line;
 
 	/* This shell's environment is not the remote host's. */
 	if (cli_remote != NULL)
@@ -154,11 +156,28 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 			cli_fatal(EXIT_FAIL, "request too large (%zu bytes; "
 			    "limit %d MiB)", c->sent, PROTO_LINE_MAX >> 20);
 		if ((e != EPIPE && e != ECONNRESET) ||
-		    (r = client_recv(c, &cause)) == NULL)
+		    (line = client_recv_line(c, len, &cause)) == NULL)
 			cli_fatal(EXIT_NODAEMON, "cannot send to the daemon: "
 			    "%s", strerror(e));
-	} else if ((r = client_recv(c, &cause)) == NULL)
+	} else if ((line = client_recv_line(c, len, &cause)) == NULL)
 		cli_fatal(EXIT_NODAEMON, "%s%s", cli_remote_who(), cause);
+	return (line);
+}
+
+/* The data of the reply line, or its error said and exit. */
+static cJSON *
+cli_reply(char *line, size_t len)
+{
+	cJSON		*r, *data;
+	const cJSON	*ok;
+	const char	*err;
+	char		 why[128];
+
+	r = json_parse(line, len, why, sizeof why);
+	free(line);
+	if (r == NULL)
+		cli_fatal(EXIT_NODAEMON, "%smalformed reply from the daemon",
+		    cli_remote_who());
 	ok = cJSON_GetObjectItemCaseSensitive(r, PROTO_OK);
 	if (!cJSON_IsTrue(ok)) {
 		char	msg[8192], *p, *nl;
@@ -179,6 +198,49 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 	data = cJSON_DetachItemFromObjectCaseSensitive(r, PROTO_DATA);
 	cJSON_Delete(r);
 	return (data != NULL ? data : cJSON_CreateNull());
+}
+
+cJSON *
+cli_request(struct client *c, const char *cmd, cJSON *args)
+{
+	char	*line;
+	size_t	 len;
+
+	line = cli_exchange(c, cmd, args, &len);
+	return (cli_reply(line, len));
+}
+
+/*
+ * The reply's data is printed as it came, only laid out (src/common/
+ * jsonfmt.c): parsing and printing it again was most of what `opm list
+ * --json` ran. Whatever is not a plain ok reply goes through cli_reply.
+ */
+char *
+cli_call_json(const char *cmd, cJSON *args)
+{
+	struct client	 c;
+	const char	*ok, *data;
+	char		*line, *out;
+	size_t		 len, oklen, dlen, outlen;
+	cJSON		*d;
+
+	cli_connect(&c, true);
+	line = cli_exchange(&c, cmd, args, &len);
+	client_close(&c);
+	if (parse_utf8_ok(line, len) &&
+	    jsonfmt_member(line, len, PROTO_OK, &ok, &oklen) == 0 &&
+	    oklen == 4 && memcmp(ok, "true", 4) == 0 &&
+	    jsonfmt_member(line, len, PROTO_DATA, &data, &dlen) == 0 &&
+	    (out = jsonfmt_pretty(data, dlen, &outlen)) != NULL) {
+		free(line);
+		return (out);
+	}
+	d = cli_reply(line, len);
+	out = cJSON_Print(d);
+	cJSON_Delete(d);
+	if (out == NULL)
+		cli_fatal(EXIT_FAIL, "out of memory");
+	return (out);
 }
 
 cJSON *

@@ -52,6 +52,7 @@ static const struct import_copy import_copies[] = {
 	{ "watch",			"watch" },
 	{ "ignore_watch",		"ignore_watch" },
 	{ "watch_delay",		"watch_delay" },
+	{ "max_memory_restart",		"max_memory_restart" },
 };
 
 /* When a PM2 key that opm does not carry matters. */
@@ -75,8 +76,6 @@ static const struct import_lost import_losts[] = {
 	  "several instances are not supported yet; one is created" },
 	{ "exec_mode", IMPORT_NOT, "fork_mode",
 	  "cluster mode is not supported yet; the app runs as one process" },
-	{ "max_memory_restart", IMPORT_SET, NULL,
-	  "restart above a memory size is not supported yet" },
 	{ "uid", IMPORT_SET, NULL, "running as another user is not "
 	  "supported yet" },
 	{ "gid", IMPORT_SET, NULL, "running as another group is not "

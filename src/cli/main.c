@@ -351,11 +351,12 @@ cli_list_as(int argc, char **argv, bool always_json)
 	argc = cli_flags(argc, argv, &json, argv[0]);
 	if (argc > 1)
 		cli_fatal_usage("%s: takes no arguments", argv[0]);
+	if (json || always_json) {
+		render_text(cli_call_json(PROTO_CMD_LIST, NULL));
+		return (0);
+	}
 	d = cli_call(PROTO_CMD_LIST, NULL);
-	if (json || always_json)
-		render_json(d);
-	else
-		render_list(d);
+	render_list(d);
 	cJSON_Delete(d);
 	return (0);
 }
@@ -380,11 +381,13 @@ cli_info(int argc, char **argv)
 	bool	 json;
 
 	argc = cli_flags(argc, argv, &json, argv[0]);
+	if (json) {
+		render_text(cli_call_json(PROTO_CMD_INFO,
+		    cli_targets(argc, argv, argv[0], true)));
+		return (0);
+	}
 	d = cli_call(PROTO_CMD_INFO, cli_targets(argc, argv, argv[0], true));
-	if (json)
-		render_json(d);
-	else
-		render_info(d);
+	render_info(d);
 	cJSON_Delete(d);
 	return (0);
 }
@@ -523,6 +526,22 @@ cli_daemon_stop(void)
 	return (0);
 }
 
+/* "fds      N of LIMIT (P%)": how close the daemon is to its limit. */
+static void
+cli_status_fds(const cJSON *d)
+{
+	const cJSON	*o = cJSON_GetObjectItem(d, "fds_open");
+	const cJSON	*l = cJSON_GetObjectItem(d, "fds_limit");
+
+	if (!cJSON_IsNumber(o) || o->valuedouble < 0)
+		return;
+	if (!cJSON_IsNumber(l) || l->valuedouble <= 0)
+		printf("  fds      %.0f (no limit)\n", o->valuedouble);
+	else
+		printf("  fds      %.0f of %.0f (%.0f%%)\n", o->valuedouble,
+		    l->valuedouble, 100 * o->valuedouble / l->valuedouble);
+}
+
 static int
 cli_daemon_status(bool json)
 {
@@ -554,6 +573,7 @@ cli_daemon_status(bool json)
 		printf("  apps     %d\n",
 		    (int)cJSON_GetObjectItem(d, "apps")->valuedouble);
 		printf("  memory   %s\n", mem);
+		cli_status_fds(d);
 		printf("  home     %s\n", json_str(d, "home"));
 		printf("  log      %s\n", json_str(d, "log"));
 	}
@@ -753,7 +773,8 @@ static const struct cli_cmd cli_cmds[] = {
 	  cli_run },
 	{ "daemon", NULL, "daemon start|stop|status|restart|reload|run",
 	  "control the daemon; reload re-executes it, apps keep running; "
-	  "run [--restore] stays in the foreground (systemd)",
+	  "run [--restore] stays in the foreground (systemd); status says "
+	  "how many descriptors it has open of its limit",
 	  cli_daemon },
 	{ "kill", NULL, "kill", "same as daemon stop (PM2's name)",
 	  cli_kill },

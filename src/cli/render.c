@@ -57,6 +57,14 @@ render_json(const cJSON *j)
 	}
 }
 
+void
+render_text(char *s)
+{
+	fputs(s, stdout);
+	putchar('\n');
+	free(s);
+}
+
 int
 render_name_width(const cJSON *list)
 {

@@ -349,3 +349,42 @@ json_bytes_dup(const cJSON *v, const char **cause)
 	}
 	return (json_unb64(b->valuestring, cause));
 }
+
+/* A duration: milliseconds, or a string parse_duration reads. */
+int
+json_duration(const cJSON *v, uint64_t *out, const char **cause)
+{
+	if (cJSON_IsNumber(v)) {
+		if (!json_is_int(v, 0, 100LL * 365 * 86400000)) {
+			*cause = "not a valid duration";
+			return (-1);
+		}
+		*out = (uint64_t)v->valuedouble;
+		return (0);
+	}
+	if (cJSON_IsString(v))
+		return (parse_duration(v->valuestring, out, cause));
+	*cause = "not a duration";
+	return (-1);
+}
+
+/* An unsigned in [min, max]: a number, or a string of one. */
+int
+json_uint(const cJSON *v, long long min, long long max, unsigned *out,
+    const char **cause)
+{
+	long long	n;
+
+	if (cJSON_IsString(v)) {
+		if (parse_int(v->valuestring, min, max, &n, cause) == -1)
+			return (-1);
+		*out = (unsigned)n;
+		return (0);
+	}
+	if (!json_is_int(v, min, max)) {
+		*cause = "not a whole number in range";
+		return (-1);
+	}
+	*out = (unsigned)v->valuedouble;
+	return (0);
+}

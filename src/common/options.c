@@ -295,8 +295,17 @@ const struct options_entry options_table[] = {
 	    "chokidar's options; opm watches with inotify, ignored"),
 
 	/* PM2's keys of later issues: refused, but for their default. */
-	OPTIONS_PM2("max_memory_restart", OPTIONS_PM2_LATER, NULL,
-	    "remove it, or restart the app from a cron job"),
+	/* Restart triggers (issue 15 items 2 and 4). */
+	{ .key = "max_memory_restart", .flag = "max-memory-restart",
+	  .arg = "SIZE", .pm2 = OPTIONS_PM2_SAME, .type = OPTIONS_SIZE,
+	  .offset = OFF(max_memory_restart), .default_value = "0",
+	  .exported = true,
+	  .help = "restart when its process tree uses more (0: no limit)" },
+	{ .key = "health", .type = OPTIONS_HEALTH, .offset = OFF(health),
+	  .exported = true,
+	  .help = "{http|tcp|exec, interval, timeout, retries, start_period}" },
+
+	/* PM2's keys of later issues: refused, but for their default. */
 	OPTIONS_PM2("log_type", OPTIONS_PM2_LATER, NULL,
 	    "logs are plain lines; remove it"),
 

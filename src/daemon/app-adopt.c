@@ -31,6 +31,7 @@ app_adopt_pid(struct app *a, pid_t pid, uint64_t starttime, bool ours,
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	a->run.pid = a->run.pgid = pid;
+	app_pid_sync(a);
 	a->pidfd = fd;
 	/* Over exec, an app adopted earlier is still not ours. */
 	a->run.adopted = !ours || was_adopted;
@@ -101,6 +102,9 @@ app_adopt(const cJSON *st, bool ours)
 		app_event(a, EV_EXIT);
 	app_ready_adopted(a);
 	app_watch_sync(a);
+	/* Sampled and checked from now on, as after a start. */
+	app_memory_sync(a, APP_STOPPED);
+	app_health_sync(a, APP_STOPPED);
 	app_save(a);
 	return (a);
 }

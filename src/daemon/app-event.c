@@ -174,6 +174,8 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 	if (out.actions & ACT_READY_WAIT)
 		app_ready_wait(a);
 	app_ready_sync(a, out.from);
+	app_memory_sync(a, out.from);
+	app_health_sync(a, out.from);
 	if (out.actions & ACT_DESTROY) {
 		events_deleted(a);
 		strlcpy(name, a->conf.name, sizeof name);

@@ -1,6 +1,7 @@
 /*
  * The app object of list and info (docs/PROTOCOL.md, "App objects"): the record as
- * users see it, with memory and CPU sampled from /proc now.
+ * users see it, with memory and CPU sampled from /proc now (its whole tree,
+ * orphans included: app-tree.c, as max_memory_restart sees it).
  */
 #include "app.h"
 #include "json.h"
@@ -63,7 +64,7 @@ app_to_json(struct app *a, bool detail)
 		cJSON_AddItemToArray(argv, cJSON_CreateString(v[i]));
 	xfreev(mine);
 	cJSON_AddStringToObject(o, "cwd", a->conf.cwd ? a->conf.cwd : "/");
-	if (a->run.pid > 0 && proc_stats(a->run.pid, &ps) == 0) {
+	if (app_tree_stats(a, &ps) == 0) {
 		if (a->cpu_when != 0 && now > a->cpu_when &&
 		    ps.cpu_ticks >= a->cpu_ticks)
 			cpu = (ps.cpu_ticks - a->cpu_ticks) * 1000.0 /
@@ -100,6 +101,8 @@ app_to_json(struct app *a, bool detail)
 		app_prod_json(a, o);
 		cJSON_AddItemToObject(o, "next_run", app_cron_json(a));
 		cJSON_AddItemToObject(o, "watch", app_watch_json(a));
+		cJSON_AddItemToObject(o, "memory_limit", app_memory_json(a));
+		cJSON_AddItemToObject(o, "health", app_health_json(a));
 	}
 	return (o);
 }

@@ -12,8 +12,8 @@
  *	ipc	Node's channel (NODE_CHANNEL_FD=3, JSON serialization): one
  *		end of a socketpair on fd 3, our end read line by line for
  *		process.send('ready'), PM2's wait_ready
- *	tcp	a non-blocking connect to HOST:PORT, again after 100 ms,
- *		doubling up to 1 s, while launching only
+ *	tcp	a non-blocking connect to HOST:PORT (probe.c), again after
+ *		100 ms, doubling up to 1 s, while launching only
  *	http	the same, then GET PATH; the status line says 2xx or 3xx
  *
  * The watchdog (watchdog_sec, with notify) runs while online: WATCHDOG=1
@@ -36,25 +36,14 @@
 #include "handle.h"
 #include "log.h"
 #include "parse.h"
+#include "probe.h"
 #include "proc.h"
 #include "ready.h"
 #include "xmem.h"
 
-/* A tcp or http probe: freed once its handle is closed. */
-struct ready_probe {
-	uv_tcp_t	 tcp;
-	uv_connect_t	 conn;
-	uv_write_t	 wr;
-	struct app	*app;		/* NULL once given up */
-	bool		 http;
-	char		 req[READY_PATH_MAX + READY_HOST_MAX + 96];
-	char		 buf[128];	/* the answer's first bytes */
-	size_t		 len;
-};
-
 #define READY_DELAY_FIRST	100	/* ms before the second probe */
 #define READY_DELAY_MAX		1000
-#define READY_ATTEMPT_MAX	2000	/* one probe at most this long */
+#define READY_ATTEMPT_MAX	2000	/* one probe at most this long (ms) */
 
 static char	app_ready_dir[4096];
 
@@ -154,20 +143,13 @@ app_ready_signal(struct app *a, const char *how)
 
 static void	app_ready_attempt(struct app *);
 
+/* Gives the probe under way up. */
 static void
-app_ready_probe_free(uv_handle_t *h)
+app_ready_probe_close(struct app *a)
 {
-	free(h->data);
-}
-
-/* Gives the probe up: its callbacks still come, and find no app. */
-static void
-app_ready_probe_close(struct ready_probe *p)
-{
-	if (p->app != NULL)
-		p->app->ready.probe = NULL;
-	p->app = NULL;
-	uv_close((uv_handle_t *)&p->tcp, app_ready_probe_free);
+	if (a->ready.probe != NULL)
+		probe_cancel(a->ready.probe);
+	a->ready.probe = NULL;
 }
 
 static void
@@ -175,20 +157,16 @@ app_ready_retry_cb(uv_timer_t *t)
 {
 	struct app	*a = t->data;
 
-	if (a->ready.probe != NULL)
-		app_ready_probe_close(a->ready.probe);
+	app_ready_probe_close(a);
 	if (app_ready_pending(a))
 		app_ready_attempt(a);
 }
 
 /* Not (yet) ready: the next probe after the delay, which doubles. */
 static void
-app_ready_probe_fail(struct ready_probe *p)
+app_ready_probe_fail(struct app *a)
 {
-	struct app	*a = p->app;
-
-	app_ready_probe_close(p);
-	if (a == NULL || !app_ready_pending(a))
+	if (!app_ready_pending(a))
 		return;
 	uv_timer_start(app_ready_timer(a, &a->ready.retry), app_ready_retry_cb,
 	    a->ready.delay, 0);
@@ -196,79 +174,22 @@ app_ready_probe_fail(struct ready_probe *p)
 	    READY_DELAY_MAX : a->ready.delay * 2;
 }
 
+/* The end of a probe (probe.h). */
 static void
-app_ready_probe_ok(struct ready_probe *p)
+app_ready_probe_cb(void *arg, bool ok, const char *why)
 {
-	struct app	*a = p->app;
+	struct app	*a = arg;
 	char		 how[READY_HOST_MAX + 64];
 
-	app_ready_probe_close(p);
-	if (a == NULL)
+	a->ready.probe = NULL;
+	if (!ok) {
+		log_debug("%s: not ready yet: %s", a->conf.name, why);
+		app_ready_probe_fail(a);
 		return;
+	}
 	app_ready_timer_stop(a->ready.retry);
 	snprintf(how, sizeof how, "%s answered", a->conf.ready);
 	app_ready_signal(a, how);
-}
-
-static void
-app_ready_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *b)
-{
-	struct ready_probe	*p = h->data;
-
-	(void)hint;
-	b->base = p->buf + p->len;
-	b->len = sizeof p->buf - 1 - p->len;
-}
-
-static void
-app_ready_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
-{
-	struct ready_probe	*p = s->data;
-	int			 r;
-
-	(void)b;
-	if (p->app == NULL || n == 0)
-		return;
-	if (n > 0)
-		p->len += (size_t)n;
-	r = ready_http_status(p->buf, p->len);
-	if (r == 1)
-		app_ready_probe_ok(p);
-	else if (r == 0 || n < 0 || p->len + 1 >= sizeof p->buf)
-		app_ready_probe_fail(p);
-}
-
-static void
-app_ready_write_cb(uv_write_t *w, int status)
-{
-	struct ready_probe	*p = w->data;
-
-	if (p->app != NULL && status < 0)
-		app_ready_probe_fail(p);
-}
-
-static void
-app_ready_connect_cb(uv_connect_t *c, int status)
-{
-	struct ready_probe	*p = c->data;
-	uv_buf_t		 b;
-
-	if (p->app == NULL)
-		return;
-	if (status < 0) {
-		app_ready_probe_fail(p);
-		return;
-	}
-	if (!p->http) {
-		app_ready_probe_ok(p);
-		return;
-	}
-	b = uv_buf_init(p->req, strlen(p->req));
-	p->wr.data = p;
-	if (uv_write(&p->wr, (uv_stream_t *)&p->tcp, &b, 1,
-	    app_ready_write_cb) != 0 || uv_read_start((uv_stream_t *)&p->tcp,
-	    app_ready_alloc_cb, app_ready_read_cb) != 0)
-		app_ready_probe_fail(p);
 }
 
 /* One probe of a tcp: or http:// app; never blocks. */
@@ -276,38 +197,19 @@ static void
 app_ready_attempt(struct app *a)
 {
 	struct ready_spec	 r;
-	struct ready_probe	*p;
-	struct sockaddr_storage	 ss;
 	const char		*cause;
-	int			 e;
+	char			 why[PROBE_WHY_MAX];
 
 	if (ready_parse(a->conf.ready, &r, &cause) == -1 ||
 	    (r.kind != READY_TCP && r.kind != READY_HTTP))
 		return;
-	memset(&ss, 0, sizeof ss);
-	if (r.v6)
-		e = uv_ip6_addr(r.addr, r.port, (struct sockaddr_in6 *)&ss);
-	else
-		e = uv_ip4_addr(r.addr, r.port, (struct sockaddr_in *)&ss);
-	if (e != 0)
-		return;
-	p = xcalloc(1, sizeof *p);
-	p->app = a;
-	p->http = r.kind == READY_HTTP;
-	if (p->http)
-		snprintf(p->req, sizeof p->req, "GET %s HTTP/1.0\r\nHost: "
-		    "%s:%u\r\nUser-Agent: opm\r\nConnection: close\r\n\r\n",
-		    r.path, r.host, (unsigned)r.port);
-	uv_tcp_init(app_loop, &p->tcp);
-	p->tcp.data = p;
-	p->conn.data = p;
-	a->ready.probe = p;
 	/* A connect that hangs is given up, and tried again. */
-	uv_timer_start(app_ready_timer(a, &a->ready.retry), app_ready_retry_cb,
-	    READY_ATTEMPT_MAX, 0);
-	if (uv_tcp_connect(&p->conn, &p->tcp, (struct sockaddr *)&ss,
-	    app_ready_connect_cb) != 0)
-		app_ready_probe_fail(p);
+	a->ready.probe = probe_net(app_loop, &r, READY_ATTEMPT_MAX,
+	    app_ready_probe_cb, a, why, sizeof why);
+	if (a->ready.probe == NULL) {
+		log_debug("%s: probe: %s", a->conf.name, why);
+		app_ready_probe_fail(a);
+	}
 }
 
 /* --- The notify socket ------------------------------------------------ */
@@ -606,8 +508,7 @@ app_ready_unwait(struct app *a)
 {
 	app_ready_timer_stop(a->ready.timeout);
 	app_ready_timer_stop(a->ready.retry);
-	if (a->ready.probe != NULL)
-		app_ready_probe_close(a->ready.probe);
+	app_ready_probe_close(a);
 }
 
 int

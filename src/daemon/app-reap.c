@@ -5,6 +5,8 @@
  * and their end is seen on a pidfd, with no exit status. Each end becomes
  * one event for the state machine: EV_EXIT when the process group is empty,
  * EV_LEADER_EXIT while it is not, EV_SPAWN_FAIL when the exec failed.
+ * The commands of health checks are the daemon's children too: their end
+ * goes to probe.c.
  */
 #include <sys/wait.h>
 
@@ -15,6 +17,7 @@
 #include "handle.h"
 #include "hooks.h"
 #include "log.h"
+#include "probe.h"
 #include "proc.h"
 #include "xmem.h"
 
@@ -40,6 +43,7 @@ app_gone(struct app *a)
 	pid_t	old = a->run.pid;
 
 	a->run.pid = 0;
+	app_pid_sync(a);
 	if (a->pidpoll != NULL) {
 		uv_close((uv_handle_t *)a->pidpoll, handle_free);
 		a->pidpoll = NULL;
@@ -70,6 +74,7 @@ app_exited(struct app *a, int status)
 	if (a->exec.failed) {
 		a->exec.failed = false;
 		r->pid = 0;
+		app_pid_sync(a);
 		if (a->pidfd != -1)
 			close(a->pidfd);
 		a->pidfd = -1;
@@ -145,28 +150,14 @@ app_reap_idle_cb(uv_idle_t *h)
 	struct app	*a, *next;
 	pid_t		 pid;
 	int		 status, n = 0;
-	bool		 found;
 
 	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (hooks_reaped(pid, status))
 			continue;
-		found = false;
-		TAILQ_FOREACH(a, &apps, entry) {
-			if (a->run.pid == pid) {
-				found = true;
-				app_exited(a, status);
-				break;
-			}
-		}
-		/* A reload's other process (app-reload.c). */
-		TAILQ_FOREACH(a, &app_hidden, entry) {
-			if (!found && a->run.pid == pid) {
-				found = true;
-				app_exited(a, status);
-				break;
-			}
-		}
-		if (!found)
+		if ((a = app_find_pid(pid)) != NULL)
+			app_exited(a, status);
+		/* A health check's command (probe.c) is no app's. */
+		else if (!probe_reaped(pid, status))
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
 	}

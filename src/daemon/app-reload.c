@@ -157,6 +157,8 @@ app_reload_swap(struct app *a, struct app *h)
 	TAILQ_INSERT_BEFORE(a, h, entry);
 	TAILQ_REMOVE(&apps, a, entry);
 	TAILQ_INSERT_TAIL(&app_hidden, a, entry);
+	app_index_unlist(a);
+	app_index_add(h);
 	h->hidden = false;
 	a->hidden = true;
 	h->lfds = a->lfds;
@@ -297,6 +299,7 @@ app_reload_adopt_peer(struct app *a, const struct app_run *r, bool ours)
 	/* A restore of what was recorded, as app_adopt does. */
 	h->run.state = APP_ONLINE;
 	h->run.pid = pid;
+	app_pid_sync(h);
 	h->run.pgid = r->peer_pgid > 1 ? r->peer_pgid : pid;
 	h->run.starttime = r->peer_start;
 	h->run.started = app_now();

@@ -552,6 +552,7 @@ app_spawn(struct app *a)
 	    app_execpoll_cb);
 	a->pidfd = pidfd;
 	a->run.pid = a->run.pgid = a->session = pid;
+	app_pid_sync(a);
 	a->run.adopted = false;
 	a->run.starttime = state_starttime(pid);
 	a->run.started = app_now();

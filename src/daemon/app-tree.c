@@ -9,7 +9,8 @@
  * for one: every signal goes through a pidfd checked against it.
  *
  * A stop signals them next to the group and is done only once they are
- * gone too; a main process that exits 0 leaving exactly one of them, out
+ * gone too; the memory and CPU of list and of max_memory_restart count
+ * them (app_tree_stats); a main process that exits 0 leaving exactly one of them, out
  * of its group, hands the app over to it (a program that daemonized).
  */
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "hooks.h"
 #include "keeper.h"
 #include "log.h"
+#include "probe.h"
 #include "proc.h"
 #include "xmem.h"
 
@@ -81,7 +83,8 @@ app_tree_seed(const struct app *a, const struct proc_ent *e, pid_t self,
 	if (hooks_owns(e->pid, e->pgid))
 		return (false);
 	return (self > 0 && e->ppid == self && e->pid != keeper &&
-	    e->start >= a->run.starttime && !app_tree_claimed(a, e));
+	    !probe_owns(e->pid) && e->start >= a->run.starttime &&
+	    !app_tree_claimed(a, e));
 }
 
 /* Marks a's processes in the sorted scan v: the seeds and their trees. */
@@ -112,6 +115,45 @@ app_tree_mark(const struct app *a, const struct proc_ent *v, size_t n,
 	} while (more);
 }
 
+/*
+ * One scan of /proc serves every stop signalled in the same turn of the
+ * loop: `opm stop all` with 1000 apps made 1000 scans of every process of
+ * the machine (minutes, with thousands of processes). The scan is dropped
+ * when the turn ends (a check handle), so a later turn sees new processes.
+ */
+static struct proc_ent	*app_tree_snap;
+static size_t		 app_tree_nsnap;
+static uv_check_t	 app_tree_check;
+static bool		 app_tree_check_init;
+
+static void
+app_tree_check_cb(uv_check_t *h)
+{
+	free(app_tree_snap);
+	app_tree_snap = NULL;
+	app_tree_nsnap = 0;
+	uv_check_stop(h);
+}
+
+/* The scan of this turn, taken now if there is none yet; -1 on error. */
+static int
+app_tree_snapshot(struct proc_ent **v, size_t *n)
+{
+	if (app_tree_snap == NULL) {
+		if (proc_scan(&app_tree_snap, &app_tree_nsnap) == -1)
+			return (-1);
+		if (!app_tree_check_init) {
+			uv_check_init(app_loop, &app_tree_check);
+			uv_unref((uv_handle_t *)&app_tree_check);
+			app_tree_check_init = true;
+		}
+		uv_check_start(&app_tree_check, app_tree_check_cb);
+	}
+	*v = app_tree_snap;
+	*n = app_tree_nsnap;
+	return (0);
+}
+
 int
 app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 {
@@ -119,8 +161,10 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 	size_t		 n, i;
 	bool		*mark;
 	int		 live = 0;
+	/* A scan for a stop's signals may be shared; the others see now. */
+	bool		 shared = !orphans && heir == NULL;
 
-	if (proc_scan(&v, &n) == -1) {
+	if ((shared ? app_tree_snapshot(&v, &n) : proc_scan(&v, &n)) == -1) {
 		log_warn("%s: cannot read /proc", a->label);
 		return (-1);
 	}
@@ -150,7 +194,8 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 		a->kin[a->nkin++].start = v[i].start;
 	}
 	free(mark);
-	free(v);
+	if (!shared)
+		free(v);
 	return (live);
 }
 
@@ -158,7 +203,6 @@ app_tree_scan(struct app *a, bool orphans, struct proc_ent *heir)
 static bool
 app_tree_worth(const struct app *a)
 {
-	const struct app	*b;
 	pid_t			*kids, keeper = keeper_pid();
 	size_t			 n, i;
 	bool			 found = false;
@@ -170,17 +214,9 @@ app_tree_worth(const struct app *a)
 	/* Orphans: children of the daemon that are no app's main process. */
 	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
 	n = proc_own_children(kids, APP_OWN_MAX);
-	for (i = 0; i < n && !found; i++) {
-		found = kids[i] != keeper && !hooks_owns(kids[i], 0);
-		TAILQ_FOREACH(b, &apps, entry) {
-			if (b->run.pid == kids[i])
-				found = false;
-		}
-		TAILQ_FOREACH(b, &app_hidden, entry) {
-			if (b->run.pid == kids[i])
-				found = false;
-		}
-	}
+	for (i = 0; i < n && !found; i++)
+		found = kids[i] != keeper && !hooks_owns(kids[i], 0) &&
+		    !probe_owns(kids[i]) && app_find_pid(kids[i]) == NULL;
 	free(kids);
 	return (found);
 }
@@ -262,6 +298,7 @@ app_tree_follow(struct app *a, pid_t old, const struct proc_ent *h)
 	strlcpy(a->run.reason, a->note, sizeof a->run.reason);
 	a->run.pid = h->pid;
 	a->run.pgid = h->pgid;
+	app_pid_sync(a);
 	a->run.starttime = h->start;
 	a->pidfd = proc_pidfd(h->pid);
 	app_tree_forget(a);
@@ -283,4 +320,68 @@ app_tree_leader_gone(struct app *a, pid_t old)
 		log_info("%s: %zu processes of its tree left its process "
 		    "group", a->label, a->nkin);
 	return (false);
+}
+
+size_t
+app_tree_orphans(struct proc_ent **out)
+{
+	const struct app	*b;
+	struct proc_ent		*v;
+	pid_t			*kids, keeper = keeper_pid();
+	size_t			 n, i, k = 0;
+	bool			 mine;
+
+	kids = xreallocarray(NULL, APP_OWN_MAX, sizeof *kids);
+	n = proc_own_children(kids, APP_OWN_MAX);
+	v = xreallocarray(NULL, n ? n : 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		mine = kids[i] == keeper || probe_owns(kids[i]) ||
+		    hooks_owns(kids[i], 0);
+		TAILQ_FOREACH(b, &apps, entry) {
+			if (b->run.pid == kids[i])
+				mine = true;
+		}
+		if (!mine && proc_stat_ent(kids[i], &v[k]) == 0 &&
+		    !v[k].zombie)
+			k++;
+	}
+	free(kids);
+	*out = v;
+	return (k);
+}
+
+int
+app_tree_stats_in(const struct app *a, const struct proc_ent *orph,
+    size_t n, struct proc_stats *ps)
+{
+	size_t	i;
+
+	memset(ps, 0, sizeof *ps);
+	if (a->run.pid <= 0)
+		return (-1);
+	proc_stats_add(a->run.pid, ps);
+	/* An adopted app's orphans are not ours to see. */
+	for (i = 0; i < n && !a->run.adopted; i++) {
+		if (app_tree_owns(a, &orph[i]) ||
+		    (a->session > 1 && orph[i].sid == a->session))
+			proc_stats_add(orph[i].pid, ps);
+	}
+	return (ps->nprocs > 0 ? 0 : -1);
+}
+
+int
+app_tree_stats(const struct app *a, struct proc_stats *ps)
+{
+	struct proc_ent	*orph;
+	size_t		 n;
+	int		 r;
+
+	if (a->run.pid <= 0) {
+		memset(ps, 0, sizeof *ps);
+		return (-1);
+	}
+	n = app_tree_orphans(&orph);
+	r = app_tree_stats_in(a, orph, n, ps);
+	free(orph);
+	return (r);
 }

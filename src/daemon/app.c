@@ -1,6 +1,7 @@
 /*
  * The app registry: the list of apps in id order, creation (log files,
- * id), lookup, waiting for an app to settle, and the end of an app's life.
+ * id), waiting for an app to settle, and the end of an app's life; the
+ * lookups are app-index.c.
  * What happens to an app afterwards is app_event() (app-event.c).
  */
 #include <sys/stat.h>
@@ -40,73 +41,13 @@ app_init(uv_loop_t *loop, const struct paths *p)
 	app_paths = p;
 	app_ready_init(p->runtime);
 	app_watch_init(p);
+	app_memory_init();
 }
 
 int
 app_count(void)
 {
 	return (app_n);
-}
-
-struct app *
-app_find_id(int id)
-{
-	struct app	*a;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->id == id)
-			return (a);
-	}
-	return (NULL);
-}
-
-struct app *
-app_find_name(const char *name)
-{
-	struct app	*a;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (strcmp(a->conf.name, name) == 0)
-			return (a);
-	}
-	return (NULL);
-}
-
-struct app *
-app_find_instance(const char *name, int k)
-{
-	struct app	*a;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (a->instance == k && strcmp(a->conf.name, name) == 0)
-			return (a);
-	}
-	return (NULL);
-}
-
-struct app *
-app_next_same(const struct app *a)
-{
-	struct app	*b = TAILQ_NEXT(a, entry);
-
-	for (; b != NULL; b = TAILQ_NEXT(b, entry)) {
-		if (strcmp(b->conf.name, a->conf.name) == 0)
-			return (b);
-	}
-	return (NULL);
-}
-
-int
-app_count_name(const char *name)
-{
-	struct app	*a;
-	int		 n = 0;
-
-	TAILQ_FOREACH(a, &apps, entry) {
-		if (strcmp(a->conf.name, name) == 0)
-			n++;
-	}
-	return (n);
 }
 
 /*
@@ -161,7 +102,6 @@ static void
 app_log_base(const struct app_conf *c, int id, int instance, char *buf,
     size_t len)
 {
-	struct app	*a;
 	char		 out[APP_LOGPATH];
 	size_t		 n;
 
@@ -170,16 +110,10 @@ app_log_base(const struct app_conf *c, int id, int instance, char *buf,
 	if (instance >= 0 && !c->merge_logs)
 		n += snprintf(buf + n, len - n, "-%d", instance);
 	snprintf(out, sizeof out, "%s/%s-out.log", app_paths->logs, buf);
-	TAILQ_FOREACH(a, &apps, entry) {
-		/* Instances with merge_logs share their files on purpose. */
-		if (instance >= 0 && c->merge_logs &&
-		    strcmp(a->conf.name, c->name) == 0)
-			continue;
-		if (a->out != NULL && strcmp(logf_path(a->out), out) == 0) {
-			snprintf(buf + n, len - n, "-%d", id);
-			break;
-		}
-	}
+	/* Instances with merge_logs share their files on purpose. */
+	if (app_find_out(out, instance >= 0 && c->merge_logs ? c->name :
+	    NULL) != NULL)
+		snprintf(buf + n, len - n, "-%d", id);
 }
 
 /* The key of an app's log of kind "out", "err" or "all", as configured. */
@@ -244,6 +178,9 @@ app_log_clash(const struct app_conf *a, const struct app_conf *b,
 	char	ba[4 * OPM_NAME_MAX + 16], bb[4 * OPM_NAME_MAX + 16];
 	size_t	i, j;
 
+	/* The common case, checked for every pair of 10,000 apps. */
+	if (!app_log_keyed(a) && !app_log_keyed(b))
+		return (false);
 	app_log_name(a->name, ba, sizeof ba);
 	app_log_name(b->name, bb, sizeof bb);
 	for (i = 0; i < 3; i++) {
@@ -266,12 +203,22 @@ app_log_clash(const struct app_conf *a, const struct app_conf *b,
 	return (false);
 }
 
+bool
+app_log_keyed(const struct app_conf *c)
+{
+	return (c->out_file != NULL || c->error_file != NULL ||
+	    c->log_file != NULL);
+}
+
 /* Whether c would write a log file another app writes. */
 int
 app_log_check(const struct app_conf *c, char *cause, size_t clen)
 {
 	struct app	*a;
 
+	/* Default paths never meet: no walk of 10,000 apps for nothing. */
+	if (!app_log_keyed(c) && app_count_keyed() == 0)
+		return (0);
 	TAILQ_FOREACH(a, &apps, entry) {
 		if (strcmp(a->conf.name, c->name) != 0 &&
 		    app_log_clash(c, &a->conf, cause, clen))
@@ -447,20 +394,25 @@ app_new(struct app_conf *conf, int want_id, int instance, char *cause,
 	a->exec.fd = -1;
 	a->exec.gofd = -1;
 	app_ready_new(a);
+	app_health_new(a);
 	TAILQ_INIT(&a->waiters);
 	uv_timer_init(app_loop, &a->timer);
 	a->timer.data = a;
 	/* Taken over: its sockets come from the keeper or the re-exec. */
 	app_listen_claim(a);
-	/* Kept in id order, whatever order they were adopted in. */
-	TAILQ_FOREACH(prev, &apps, entry) {
-		if (prev->id > a->id)
+	/*
+	 * Kept in id order, whatever order they were adopted in; from the
+	 * end, where a new id goes.
+	 */
+	TAILQ_FOREACH_REVERSE(prev, &apps, app_list, entry) {
+		if (prev->id < a->id)
 			break;
 	}
 	if (prev != NULL)
-		TAILQ_INSERT_BEFORE(prev, a, entry);
+		TAILQ_INSERT_AFTER(&apps, prev, a, entry);
 	else
-		TAILQ_INSERT_TAIL(&apps, a, entry);
+		TAILQ_INSERT_HEAD(&apps, a, entry);
+	app_index_add(a);
 	app_n++;
 	log_info("%s: created (id %d)", a->label, a->id);
 	app_cron_sync(a);
@@ -595,6 +547,8 @@ app_destroy(struct app *a)
 
 	app_exec_close(a);
 	app_ready_free(a);
+	app_health_free(a);
+	app_index_del(a);
 	app_watch_free(a);
 	if (a->hidden) {
 		log_info("%s: gone", a->label);

@@ -91,8 +91,8 @@ metrics_labels(const struct app *a, char *buf, size_t len)
 uint64_t
 metrics_cpu_ticks(struct app *a, struct proc_stats *ps)
 {
-	memset(ps, 0, sizeof *ps);
-	if (a->run.pid > 0 && proc_stats(a->run.pid, ps) == 0) {
+	/* The tree as list and max_memory_restart see it (app-tree.c). */
+	if (app_tree_stats(a, ps) == 0) {
 		/* A new main process: its tree counts from 0. */
 		if (a->obs.cpu_pid != a->run.pid) {
 			a->obs.cpu_pid = a->run.pid;

@@ -383,6 +383,51 @@ cmd_start_file_deps(struct cmd_start_problems *p, struct app_conf *confs,
 }
 
 /*
+ * The names of an app file seen so far, a hash set (open addressing, at
+ * most half full): comparing each name with every earlier one made 10,000
+ * apps cost 50 million comparisons.
+ */
+struct cmd_start_names {
+	const char	**slot;
+	size_t		  cap;
+};
+
+static struct cmd_start_names *
+cmd_start_names_new(size_t n)
+{
+	struct cmd_start_names	*s = xcalloc(1, sizeof *s);
+
+	for (s->cap = 16; s->cap < 2 * n; s->cap *= 2)
+		;
+	s->slot = xcalloc(s->cap, sizeof *s->slot);
+	return (s);
+}
+
+static void
+cmd_start_names_free(struct cmd_start_names *s)
+{
+	free(s->slot);
+	free(s);
+}
+
+/* Adds name (kept by the caller); false when it was there already. */
+static bool
+cmd_start_names_add(struct cmd_start_names *s, const char *name)
+{
+	size_t		 h = 5381;
+	const char	*p;
+
+	for (p = name; *p != '\0'; p++)
+		h = h * 33 + (unsigned char)*p;
+	for (h &= s->cap - 1; s->slot[h] != NULL; h = (h + 1) & (s->cap - 1)) {
+		if (strcmp(s->slot[h], name) == 0)
+			return (false);
+	}
+	s->slot[h] = name;
+	return (true);
+}
+
+/*
  * An app file is applied whole or not at all: every app is parsed and
  * checked first (names unique in the file and free of a leading '-', and
  * for each app not already present, cmd_start_check), and any problem
@@ -403,7 +448,9 @@ cmd_start_file_check(struct cmd_ctx *ctx, const cJSON *list,
 	char				 cause[4096];
 	size_t				 n = 0, i, j, before;
 	size_t				 total = cmd_apps_bytes();
-	bool				*ok, *had;
+	bool				*ok, *had, keyed;
+	size_t				*kidx, nkidx = 0, k;
+	struct cmd_start_names		*seen;
 	int				**lfds;
 
 	memset(f, 0, sizeof *f);
@@ -412,6 +459,8 @@ cmd_start_file_check(struct cmd_ctx *ctx, const cJSON *list,
 		return (-1);
 	}
 	confs = xcalloc(cJSON_GetArraySize(list), sizeof *confs);
+	kidx = xcalloc(cJSON_GetArraySize(list), sizeof *kidx);
+	seen = cmd_start_names_new((size_t)cJSON_GetArraySize(list));
 	ok = xcalloc(cJSON_GetArraySize(list), sizeof *ok);
 	had = xcalloc(cJSON_GetArraySize(list), sizeof *had);
 	cJSON_ArrayForEach(e, list) {
@@ -425,21 +474,25 @@ cmd_start_file_check(struct cmd_ctx *ctx, const cJSON *list,
 			continue;
 		}
 		ok[n] = true;
-		for (j = 0; j < n; j++) {
-			if (ok[j] && strcmp(confs[j].name,
-			    confs[n].name) == 0) {
-				snprintf(cause, sizeof cause, "name: '%s' "
-				    "given twice", confs[n].name);
-				cmd_start_problem(&p, n, "", cause);
-				break;
-			}
+		if (!cmd_start_names_add(seen, confs[n].name)) {
+			snprintf(cause, sizeof cause, "name: '%s' given twice",
+			    confs[n].name);
+			cmd_start_problem(&p, n, "", cause);
 		}
-		for (j = 0; j < n && p.n == before; j++) {
-			if (ok[j] && app_find_name(confs[n].name) == NULL &&
-			    app_log_clash(&confs[n], &confs[j], cause,
+		/*
+		 * Two apps without log paths of their own never clash: an
+		 * app without any is checked against those with some only.
+		 */
+		keyed = app_log_keyed(&confs[n]);
+		for (j = 0; j < (keyed ? n : nkidx) && p.n == before; j++) {
+			k = keyed ? j : kidx[j];
+			if (ok[k] && app_find_name(confs[n].name) == NULL &&
+			    app_log_clash(&confs[n], &confs[k], cause,
 			    sizeof cause))
 				cmd_start_problem(&p, n, confs[n].name, cause);
 		}
+		if (keyed)
+			kidx[nkidx++] = n;
 		if (p.n == before && app_find_name(confs[n].name) == NULL) {
 			if (app_log_check(&confs[n], cause, sizeof cause) == -1)
 				cmd_start_problem(&p, n, confs[n].name, cause);
@@ -454,6 +507,8 @@ cmd_start_file_check(struct cmd_ctx *ctx, const cJSON *list,
 		}
 		n++;
 	}
+	free(kidx);
+	cmd_start_names_free(seen);
 	cmd_start_file_deps(&p, confs, ok, n, had);
 	/* Last the sockets of new apps: a port in use refuses the file. */
 	lfds = xcalloc(n, sizeof *lfds);

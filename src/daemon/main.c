@@ -40,6 +40,7 @@
 #include "opm.h"
 #include "parse.h"
 #include "paths.h"
+#include "probe.h"
 #include "proc.h"
 #include "run.h"
 #include "state.h"
@@ -373,6 +374,8 @@ daemon_reexec(void)
 	if (d_notify[0] != '\0')
 		setenv("NOTIFY_SOCKET", d_notify, 1);
 	log_info("reload: exec %s (%zu bytes of state)", d_self, len);
+	/* Health commands under way would outlive their timeouts. */
+	probe_kill_all();
 	execv(d_self, d_argv);
 	log_warn("reload: exec %s", d_self);
 	unsetenv("OPM_REEXEC_FD");
@@ -537,7 +540,7 @@ cJSON *
 daemon_status(void)
 {
 	cJSON	*d = cJSON_CreateObject();
-	long	 pages = 0;
+	long	 pages = 0, fds, fdlim;
 	FILE	*f;
 
 	if ((f = fopen("/proc/self/statm", "re")) != NULL) {
@@ -556,6 +559,12 @@ daemon_status(void)
 	cJSON_AddNumberToObject(d, "reloads", d_reloads);
 	cJSON_AddNumberToObject(d, "memory_bytes",
 	    (double)pages * getpagesize());
+	cJSON_AddNumberToObject(d, "memory_samples",
+	    (double)app_memory_wakeups());
+	/* How close the daemon is to its descriptor limit (apps need 5). */
+	proc_nofile(&fds, &fdlim);
+	cJSON_AddNumberToObject(d, "fds_open", (double)fds);
+	cJSON_AddNumberToObject(d, "fds_limit", (double)fdlim);
 	cJSON_AddStringToObject(d, "home", d_paths.home);
 	cJSON_AddStringToObject(d, "socket", d_paths.sock);
 	cJSON_AddStringToObject(d, "log", d_paths.daemon_log);

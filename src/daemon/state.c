@@ -1,8 +1,9 @@
 /*
- * Runtime state files. Written (temporary file + rename, no fsync: they
- * only matter within this boot) after every transition of an app, read by
- * the next daemon after a crash. A pid from here is trusted only after a
- * pidfd is open on it and its start time matches (see app_adopt).
+ * Runtime state files. Written (in place within one page, else temporary
+ * file + rename: state_write_fast; no fsync: they only matter within this
+ * boot) after every transition of an app, read by the next daemon after a
+ * crash. A pid from here is trusted only after a pidfd is open on it and
+ * its start time matches (see app_adopt).
  */
 #include <sys/stat.h>
 
@@ -81,6 +82,7 @@ state_encode(int id, int instance, const struct app_conf *c,
  * same app replaces the older one.
  */
 #define STATE_RETRY_MS	1000
+#define STATE_PAGE	4096	/* the smallest page size Linux has */
 struct state_dirty {
 	int	 id;
 	char	*text;
@@ -150,13 +152,68 @@ state_paths(int id, char *path, size_t plen, char *tmp, size_t tlen)
 	snprintf(tmp, tlen, "%s.tmp", path);
 }
 
+/*
+ * The cheap ways to write a record, tried first: 0 done, -1 error (errno),
+ * 1 when neither applies and a temporary file renamed over the record is
+ * needed (state_write). A record that exists already, and the new one, fit
+ * in one page: one pwrite(2) at offset 0 replaces it, padded with spaces
+ * to the old length (the parser skips them), so the file never shrinks and
+ * never needs a truncate. A write within one page is all or nothing to a
+ * kill of the daemon (the kernel checks for a fatal signal between pages),
+ * and no power loss matters here (records of another boot are ignored).
+ * Creating, renaming and truncating files cost the journal a transaction
+ * each (0.25 ms a record on ext4 here, against 6 us for this pwrite: see
+ * bench/respawn.sh), and a respawn waits for its record. A record that
+ * does not exist yet is created in place: a kill while it is written
+ * leaves a file the next daemon cannot parse and ignores, as it ignores a
+ * temporary file never renamed.
+ */
+static int
+state_write_fast(const char *path, const char *text, size_t len)
+{
+	char		page[STATE_PAGE];
+	struct stat	st;
+	ssize_t		n;
+	size_t		want;
+	int		fd, e;
+
+	if (len > sizeof page)
+		return (1);
+	if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT)
+			return (1);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600)) == -1)
+			return (errno == EEXIST ? 1 : -1);
+		st.st_size = 0;
+	} else if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > (off_t)sizeof page) {
+		close(fd);
+		return (1);
+	}
+	want = (size_t)st.st_size > len ? (size_t)st.st_size : len;
+	memcpy(page, text, len);
+	memset(page + len, ' ', want - len);
+	n = pwrite(fd, page, want, 0);
+	e = n == -1 ? errno : n != (ssize_t)want ? ENOSPC : 0;
+	if (close(fd) == -1 && e == 0)
+		e = errno;
+	if (e != 0) {
+		errno = e;
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 state_write(const char *path, const char *tmp, const char *text)
 {
 	size_t	len = strlen(text);
 	ssize_t	n;
-	int	fd, e;
+	int	fd, e, r;
 
+	if ((r = state_write_fast(path, text, len)) != 1)
+		return (r);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1)
 		return (-1);

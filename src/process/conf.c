@@ -17,8 +17,9 @@
 #include "conf.h"
 #include "cron.h"
 #include "deps.h"
-#include "ident.h"
+#include "health.h"
 #include "hookconf.h"
+#include "ident.h"
 #include "json.h"
 #include "log.h"
 #include "logfmt.h"
@@ -129,6 +130,7 @@ conf_free(struct app_conf *c)
 	free(c->env_file);
 	conf_free_logs(c);
 	free(c->deps);
+	health_free(c->health);
 	memset(c, 0, sizeof *c);
 }
 
@@ -136,23 +138,6 @@ const char *
 conf_restart_name(enum restart_policy p)
 {
 	return (options_find("restart")->choices[p]);
-}
-
-static int
-conf_duration(const cJSON *v, uint64_t *out, const char **cause)
-{
-	if (cJSON_IsNumber(v)) {
-		if (!json_is_int(v, 0, 100LL * 365 * 86400000)) {
-			*cause = "not a valid duration";
-			return (-1);
-		}
-		*out = (uint64_t)v->valuedouble;
-		return (0);
-	}
-	if (cJSON_IsString(v))
-		return (parse_duration(v->valuestring, out, cause));
-	*cause = "not a duration";
-	return (-1);
 }
 
 static int
@@ -168,26 +153,6 @@ conf_size(const cJSON *v, uint64_t *out, const char **cause)
 	return (-1);
 }
 
-static int
-conf_uint(const cJSON *v, long long min, long long max, unsigned *out,
-    const char **cause)
-{
-	long long	n;
-
-	if (cJSON_IsString(v)) {
-		if (parse_int(v->valuestring, min, max, &n, cause) == -1)
-			return (-1);
-		*out = (unsigned)n;
-		return (0);
-	}
-	if (!json_is_int(v, min, max)) {
-		*cause = "not a whole number in range";
-		return (-1);
-	}
-	*out = (unsigned)v->valuedouble;
-	return (0);
-}
-
 /* A duration or a size, checked against the row's minimum. */
 static int
 conf_u64(const struct options_entry *o, const cJSON *v, uint64_t *out,
@@ -197,7 +162,7 @@ conf_u64(const struct options_entry *o, const cJSON *v, uint64_t *out,
 	int		r;
 
 	if (o->type == OPTIONS_DURATION)
-		r = conf_duration(v, &u64, cause);
+		r = json_duration(v, &u64, cause);
 	else
 		r = conf_size(v, &u64, cause);
 	if (r == -1)
@@ -1000,6 +965,19 @@ conf_put_prod(cJSON *obj, const struct options_entry *o,
 	}
 }
 
+/* health (health.c): replaced only by a valid object. */
+static int
+conf_health(struct app_conf *c, const cJSON *v, const char **cause)
+{
+	struct health_spec	*h;
+
+	if (health_from_json(v, &h, cause) == -1)
+		return (-1);
+	health_free(c->health);
+	c->health = h;
+	return (0);
+}
+
 /*
  * Sets the option of row o from v, or returns -1 with a cause. p is NULL
  * for defaults, which never name a program.
@@ -1064,7 +1042,7 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_CODES:
 		return (conf_codes(c, o, v, cause));
 	case OPTIONS_UINT:
-		return (conf_uint(v, o->minimum, o->maximum,
+		return (json_uint(v, o->minimum, o->maximum,
 		    CONF_FIELD(c, o, unsigned), cause));
 	case OPTIONS_DURATION:
 	case OPTIONS_SIZE:
@@ -1096,6 +1074,8 @@ conf_set(struct app_conf *c, struct conf_prog *p,
 	case OPTIONS_GLOBS:
 		return (conf_strings(v, CONF_FIELD(c, o, char **), "glob",
 		    cause));
+	case OPTIONS_HEALTH:
+		return (conf_health(c, v, cause));
 	}
 	fatalx("%s: %s: bad type %d", __func__, o->key, (int)o->type);
 }
@@ -1395,6 +1375,12 @@ conf_put(cJSON *obj, const struct options_entry *o, const struct app_conf *c)
 			cJSON_AddTrueToObject(obj, o->key);
 		else
 			cJSON_AddItemToObject(obj, o->key, json_from_strv(v));
+		break;
+	case OPTIONS_HEALTH:
+		/* Written only when given, like depends_on. */
+		if (c->health != NULL)
+			cJSON_AddItemToObject(obj, o->key,
+			    health_to_json(c->health));
 		break;
 	}
 }

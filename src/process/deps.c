@@ -395,7 +395,11 @@ deps_verdict(const struct conf_dep *d, const struct app_run *r, char *why,
 	snprintf(why, len, "%s (%s)", d->name, deps_cond_name(d->cond));
 	switch (d->cond) {
 	case DEPS_READY:
-		/* Readiness comes with the ready work: online until then. */
+		/*
+		 * An app with a ready key is launching until it is ready
+		 * (src/process/sup.c), so online is ready; without one, online
+		 * is running, as for started.
+		 */
 		/* FALLTHROUGH */
 	case DEPS_STARTED:
 		if (r->state == APP_ONLINE)

@@ -794,16 +794,15 @@ proc_own_children(pid_t *out, size_t max)
 }
 
 int
-proc_stats(pid_t pid, struct proc_stats *ps)
+proc_stats_add(pid_t pid, struct proc_stats *ps)
 {
 	pid_t		 stack[4096];
 	size_t		 n = 0;
 	uint64_t	 ticks, rss;
+	unsigned	 before = ps->nprocs;
 	long		 threads;
 	pid_t		 p;
 
-	ps->rss = ps->cpu_ticks = 0;
-	ps->nprocs = 0;
 	if (pid <= 0)
 		return (-1);
 	stack[n++] = pid;
@@ -817,7 +816,14 @@ proc_stats(pid_t pid, struct proc_stats *ps)
 		proc_children(p, threads, stack, &n,
 		    sizeof stack / sizeof stack[0]);
 	}
-	return (ps->nprocs > 0 ? 0 : -1);
+	return (ps->nprocs > before ? 0 : -1);
+}
+
+int
+proc_stats(pid_t pid, struct proc_stats *ps)
+{
+	memset(ps, 0, sizeof *ps);
+	return (proc_stats_add(pid, ps));
 }
 
 void
@@ -825,8 +831,32 @@ proc_raise_nofile(void)
 {
 	struct rlimit	rl;
 
+	/* Five a running app (two log files, two pipes, a pidfd): all. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+int
+proc_nofile(long *open, long *limit)
+{
+	struct rlimit	 rl;
+	struct dirent	*de;
+	DIR		*d;
+
+	*open = *limit = -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		*limit = rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return (-1);
+	*open = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			(*open)++;
+	}
+	closedir(d);
+	/* Not the one reading the directory. */
+	(*open)--;
+	return (0);
 }

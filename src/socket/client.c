@@ -293,8 +293,23 @@ client_send(struct client *c, const char *cmd, cJSON *args)
 cJSON *
 client_recv(struct client *c, const char **cause)
 {
-	char	*nl, err[128];
-	cJSON		*j;
+	char	*line, err[128];
+	cJSON	*j;
+	size_t	 len;
+
+	if ((line = client_recv_line(c, &len, cause)) == NULL)
+		return (NULL);
+	j = json_parse(line, len, err, sizeof err);
+	free(line);
+	if (j == NULL)
+		*cause = "malformed reply from the daemon";
+	return (j);
+}
+
+char *
+client_recv_line(struct client *c, size_t *len, const char **cause)
+{
+	char		*nl, *line;
 	ssize_t		 n;
 	size_t		 linelen;
 	struct pollfd	 pfd;
@@ -305,12 +320,13 @@ client_recv(struct client *c, const char **cause)
 		if (c->len > 0 &&
 		    (nl = memchr(c->buf, '\n', c->len)) != NULL) {
 			linelen = nl - c->buf;
-			j = json_parse(c->buf, linelen, err, sizeof err);
+			line = xmalloc(linelen + 1);
+			memcpy(line, c->buf, linelen);
+			line[linelen] = '\0';
 			memmove(c->buf, nl + 1, c->len - linelen - 1);
 			c->len -= linelen + 1;
-			if (j == NULL)
-				*cause = "malformed reply from the daemon";
-			return (j);
+			*len = linelen;
+			return (line);
 		}
 		if (c->cap - c->len < 65536) {
 			if (c->len > PROTO_REPLY_MAX) {

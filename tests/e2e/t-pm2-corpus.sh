@@ -47,23 +47,27 @@ names33=$(for _ in $(seq "$(nproc)"); do printf 'api,engine,'; done)
 names33=${names33%,}
 names38=$(for _ in $(seq "$(nproc)"); do printf 'Article,'; done)
 names38=${names38%,}
+names12=$(for _ in $(seq "$(nproc)"); do printf 'cardgenius,'; done)
+names12=${names12%,}
+names11=$(for _ in $(seq "$(nproc)"); do printf 'oglab-site,'; done)
+names11=${names11%,}
 specs=(
 	"01-0Supa-okeybot.config.js online:okeybot js:index.js"
-	"02-0x3EF8-Nero-Facebook-Bot.config.js later:max_memory_restart js:index.js"
-	"03-00quasr-WallStreetSim.config.js later:max_memory_restart bin:pnpm dir:apps/web dir:apps/api dir:apps/engine"
+	"02-0x3EF8-Nero-Facebook-Bot.config.js invalid:log_date_format js:index.js"
+	"03-00quasr-WallStreetSim.config.js online:wss-web,wss-api,wss-engine bin:pnpm dir:apps/web dir:apps/api dir:apps/engine"
 	"04-0xHouss-mtd-manager.config.js online:mtd-manager js:build/index.js"
-	"05-01protocol-zo-ts-rest-api.config.js later:instances,exec_mode,instance_var,max_memory_restart js:dist/server.js bin:ts-node"
+	"05-01protocol-zo-ts-rest-api.config.js unknown:output js:dist/server.js bin:ts-node"
 	"06-0is1-dgclr.config.js online:dgclr js:server.js"
-	"07-0k1-ffmpeg-service.config.js later:exec_mode,max_memory_restart js:dist/server.js"
+	"07-0k1-ffmpeg-service.config.js online:ffmpeg-service js:dist/server.js"
 	"08-0smarJR-pi5.config.js online:discorbot js:bot.js"
 	"09-0strich-hosting-api.config.js online:hosting-api jsx:bin/www"
 	"10-0Supa-tts-api.config.js online:$cpu_names js:index.js"
-	"11-0xSafA-oglab-site.config.js later:instances,exec_mode,max_memory_restart bin:npm root:/Users/0xsafa/Documents/GitHub/oglab-site"
-	"12-0CoolDev-NullNamsoGen.config.js later:instances,exec_mode,max_memory_restart js:dist/index.js root:/opt/cardgenius/logs"
+	"11-0xSafA-oglab-site.config.js online:$names11 bin:npm root:/Users/0xsafa/Documents/GitHub/oglab-site"
+	"12-0CoolDev-NullNamsoGen.config.js online:$names12 js:dist/index.js root:/opt/cardgenius/logs"
 	"13-jeffDevelops-late-stage.config.js online:* js:build/src/index.js mod:dotenv"
 	"14-yuyaryshev-dns_requester.config.js online:dns_requester js:server.js"
 	"15-Eyelike-systems-SelfiAIWebApp_SelectBackgroundImg.config.js online:app,rb root:/home/ubuntu/nodebackendM js:/home/ubuntu/nodebackendM/app.js sh:/home/ubuntu/nodebackendM/python/my_env/bin/uvicorn"
-	"16-hkalra07-acs-calculator.config.js later:max_memory_restart root:/home/coder py:/home/coder/acs_server.py"
+	"16-hkalra07-acs-calculator.config.js online:acs-calculator root:/home/coder py:/home/coder/acs_server.py"
 	"17-0xseven7-pm2-demo.json online:pm2-demo js:app.js"
 	"18-1ibrary-1ibrary-back-end.json online:1ibrary js:app.js"
 	"19-AlanGuo-monitor-backend.json invalid:instance_var bin:ts-node"
@@ -75,7 +79,7 @@ specs=(
 	"25-Aseptrisna-ftp-housekeeping-python.json online:daily-ftp-housekeeping-python py:move_daily.py"
 	"26-24ericksonb-roblox-discord-bot.json online:roblox-bot bin:npm"
 	"27-0xl2-web3-backend.json online:web3-sdk js:tsconfig-paths-bootstrap.js js:dist/src/index.js"
-	"28-17koa-koa2-startkit.json later:instances,exec_mode,max_memory_restart js:bin/production.js"
+	"28-17koa-koa2-startkit.json invalid:instances js:bin/production.js"
 	"29-7odri9o-pm2-two-process.json unknown:instance js:server.js"
 	"30-0936zz-bilibili-live-checker.json online:bilibili-live-checker js:index.js dir:runtime"
 	"31-68publishers-crawler.yml online:${cpu_names//tts-api/crawler} js:index.mjs"
@@ -83,7 +87,7 @@ specs=(
 	"33-10Kft-node-micro-services-template.yml online:$names33 js:services/example-api/app.js js:services/example-engine/app.js"
 	"34-ChristopherMitchell242-pm2-thread-management-tutorial.yml online:*,*,* js:socket.js js:number_worker.js js:string_worker.js"
 	"35-Coletrane-bikeva-node.yml online:* js:server.js"
-	"36-CNBlackJ-todolist-server.yml later:exec_mode,instance_var,max_memory_restart js:index.js"
+	"36-CNBlackJ-todolist-server.yml online:todoList js:index.js"
 	"37-Digipolitan-yemma.yml online:MWS:Registry bin:npm"
 	"38-Becavalier-hyperion.yml online:$names38 js:services/www/index.js"
 	"39-DataBreach-docker-waterrower-ble.yml online:waterrower-usb,waterrower-ble js:waterrower-ble/main.js"
@@ -101,15 +105,25 @@ stand_in()
 	mkdir -p "$(dirname "$2")"
 	case $1 in
 	js)	printf '%s\n' "// stand-in for the app's program (t-pm2-corpus)" \
+		    "if (process.send) process.send('ready');" \
 		    'setInterval(() => {}, 1 << 30);' >"$2" ;;
 	jsx)	printf '%s\n' '#!/usr/bin/env node' \
 		    "// stand-in for the app's program (t-pm2-corpus)" \
+		    "if (process.send) process.send('ready');" \
 		    'setInterval(() => {}, 1 << 30);' >"$2"
 		chmod +x "$2" ;;
 	py)	printf '%s\n' "# stand-in for the app's program (t-pm2-corpus)" \
 		    'import time' 'while True:' '    time.sleep(3600)' >"$2" ;;
-	sh)	printf '%s\n' '#!/bin/sh' "# stand-in (t-pm2-corpus)" \
-		    'exec sleep 1000000' >"$2"
+	sh)	cat >"$2" <<'SH'
+#!/bin/sh
+# stand-in (t-pm2-corpus); for wait_ready it says ready on Node's
+# channel, as process.send('ready') does
+if [ -n "$NODE_CHANNEL_FD" ]; then
+	eval "exec 9>&$NODE_CHANNEL_FD"
+	printf '"ready"\n' >&9
+fi
+exec sleep 1000000
+SH
 		chmod +x "$2" ;;
 	esac
 }

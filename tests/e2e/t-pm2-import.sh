@@ -3,7 +3,7 @@
 # node app with arguments and an env variable, a python app with
 # interpreter python3, and an app PM2 had stopped. The apps come back with
 # their names, cwd, argv and env, stopped; with --start the ones PM2 had
-# online run, and what opm cannot carry (here max_memory_restart) is listed.
+# online run; max_memory_restart (bytes in PM2's dump) is carried over.
 # Importing twice duplicates nothing. PM2 runs with a private PM2_HOME.
 # PM2 is a test dependency: build-aux/deps.sh check installs it from npm.
 # shellcheck source=tests/e2e/lib.sh
@@ -40,9 +40,9 @@ assert_exit 0 "$OPM" import
 assert_contains "$OUT" "api: created (stopped); env: MYVAR"
 assert_contains "$OUT" "py: created (stopped)"
 assert_contains "$OUT" "sl: created (stopped)"
-assert_contains "$OUT" "not carried over:"
-assert_contains "$OUT" "sl: max_memory_restart: restart above a memory size is not supported yet"
-assert_not_contains "$OUT" "api: max_memory_restart"
+assert_not_contains "$OUT" "max_memory_restart"
+assert_eq 104857600 "$("$OPM" info sl --json | jq .config.max_memory_restart)" \
+    "max_memory_restart of sl"
 for a in api py sl; do
 	assert_eq stopped "$(app_field "$a" status)" "$a after import"
 	assert_eq "$app" "$(app_field "$a" cwd)" "cwd of $a"

@@ -23,7 +23,7 @@ wait_status ok online 5
 cat >bad.json <<JSON
 {"apps": [
   {"name": "api", "script": "$TESTAPP", "args": "tag $TAG forever",
-   "instances": 4, "exec_mode": "cluster", "max_memory_restart": "300M",
+   "instances": 4, "exec_mode": "cluster", "max_memory_restart": "300Q",
    "max_restart": 3, "kill_timout": 100},
   {"name": "worker", "script": "$TESTAPP", "args": "tag $TAG forever",
    "watch": 5, "cron_restart": "0 * * *", "treekill": false,
@@ -32,7 +32,7 @@ cat >bad.json <<JSON
 JSON
 assert_exit 1 "$OPM" start bad.json
 for want in \
-    "app 1 api: PM2's max_memory_restart is not supported yet" \
+    "app 1 api: max_memory_restart: unknown unit" \
     "app 1 api: max_restart: unknown key; did you mean 'max_restarts'?" \
     "app 1 api: kill_timout: unknown key; did you mean 'kill_timeout'?" \
     "app 2 worker: watch: must be true, false, a path or an array of paths" \

@@ -66,8 +66,9 @@ assert_eq "$before_a" "$(pids_of a)" "a's old processes serve on"
 assert_contains "$(cat "$log")" "a:0: a reload was under way when the daemon went"
 rm "$broken"
 
-# 2. The swap is done, the old process of b:0 is stopping (WINCH is
-# ignored, so for kill_timeout); the daemon dies.
+# 2. The swap is done, the old process of b:0 is stopping (on WINCH it
+# stops accepting but does not exit, so it stops for kill_timeout and
+# its SIGKILL finds no connection of the client loop); the daemon dies.
 old_b0=$(inst_field b 0 pid)
 "$OPM" reload b:0 >"$TEST_TMP/r2.out" 2>&1 &
 r2=$!

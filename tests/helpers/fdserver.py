@@ -14,7 +14,10 @@ process on the same sockets. Several processes may share the sockets
 that loses the race for a connection goes back to waiting. With
 NOTIFY_SOCKET set it sends READY=1 once it serves. With --hang-if FILE and
 FILE present at start (a broken new version), it neither serves nor says
-it is ready, and waits for SIGTERM.
+it is ready, and waits for SIGTERM. On SIGWINCH it finishes the request
+it is serving and stops accepting, but lives on until SIGTERM or SIGKILL:
+a stop that lasts the kill timeout (t-reload-daemon-death) without a
+process that still takes connections when the SIGKILL comes.
 """
 import http.server
 import os
@@ -84,12 +87,21 @@ def main():
         n, os.environ.get("LISTEN_FDNAMES"), os.getpid(),
         socks[0].family.name), flush=True)
     stop = []
+    drain = []
     signal.signal(signal.SIGTERM, lambda s, f: stop.append(s))
+    signal.signal(signal.SIGWINCH, lambda s, f: drain.append(s))
     for s in socks:
         s.setblocking(False)
     servers = [Server(s) for s in socks]
     notify("READY=1")
     while not stop:
+        if drain and servers:
+            for srv in servers:
+                srv.socket.close()
+            servers = []
+        if not servers:
+            time.sleep(0.05)
+            continue
         ready, _, _ = select.select(servers, [], [], 0.05)
         for srv in ready:
             srv._handle_request_noblock()

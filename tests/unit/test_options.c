@@ -178,6 +178,8 @@ sample(const struct options_entry *o)
 		return (cJSON_Parse("[\"src\", \"/etc/app.conf\"]"));
 	case OPTIONS_GLOBS:
 		return (cJSON_Parse("[\"*.log\", \"tmp\"]"));
+	case OPTIONS_HEALTH:
+		return (cJSON_Parse("{\"tcp\": 8080, \"retries\": 5}"));
 	}
 	fail_msg("%s: no sample for type %d", o->key, (int)o->type);
 	return (NULL);
