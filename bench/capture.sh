@@ -9,10 +9,15 @@
 #                 its CPU column is cat's own CPU time
 #   opm           opm start, log file NAME-out.log
 #   opm --log-time  the same with a timestamp on every line (+25 bytes/line)
+#   opm + follower  opm with a `logs --follow` client that reads every
+#                 line (needs python3)
+#   opm --log-time + follower  both
 #   opm + stuck reader  opm with a `logs --follow` client that never reads
 #                 (needs python3)
 #   pm2           the same under PM2 if `pm2` is on PATH (never installed)
-# Each row is the median of REPS runs (default 3).
+# Each row is the median of REPS runs (default 3), taken in rounds; the CPU column is the
+# daemon's own (all its threads), and a row's "x cat" is its throughput
+# over cat's.
 # usage: bench/capture.sh [BUILD_DIR] [MB]
 set -euo pipefail
 
@@ -52,8 +57,16 @@ cpu_ticks()
 }
 
 # Waits until PATH holds SIZE bytes; prints the time then (us) or fails.
+# bench/waitsize.c when a compiler is there, else a bash loop.
+waitsize=
+if ${CC:-cc} -O2 -o "$work/waitsize" "$(dirname "$0")/waitsize.c" 2>/dev/null
+then
+	waitsize=$work/waitsize
+fi
 wait_size()
 {
+	[[ -z $waitsize ]] || { "$waitsize" "$1" "$2"; return; }
+
 	local path=$1 size=$2 deadline=$(( $(now) + 120000000 )) s
 
 	while :; do
@@ -77,26 +90,37 @@ median()
 	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-# Prints one table row: WHAT, list of microsecond times, list of CPU ticks.
+# Prints one table row: WHAT, list of microsecond times, list of CPU ticks;
+# the throughput is also given against cat's (cat_us, once measured).
+cat_us=
 row()
 {
 	local what=$1 us=$2 ticks=${3-}
 
-	awk -v w="$what" -v us="$us" -v b="$bytes" -v t="$ticks" -v hz="$hz" '
+	awk -v w="$what" -v us="$us" -v b="$bytes" -v t="$ticks" -v hz="$hz" \
+	    -v cat="$cat_us" '
 	BEGIN {
 		s = us / 1e6
 		cpu = t == "" ? "-" : sprintf("%.2f", t / hz / (b / 1e9))
-		printf "%-20s %8.2f %9.1f %14s\n", w, s, b / 1e6 / s, cpu
+		ratio = cat == "" ? "-" : sprintf("%.2f", cat / us)
+		printf "%-26s %8.2f %9.1f %6s %9s\n", w, s, b / 1e6 / s, ratio,
+		    cpu
 	}'
 }
 
 results=()
 
+# Rounds interleave the rows (cat, then each opm variant, REPS times), so
+# that load from elsewhere falls on all of them alike.
+
 # --- cat: the physical limit --------------------------------------------
 # cat is the only child of a subshell whose `times` then gives cat's CPU.
 mkfifo "$work/fifo"
-times=() ticks=()
-for ((r = 0; r < reps; r++)); do
+declare -A times ticks
+cat_once()
+{
+	local t0 t1 cpu
+
 	rm -f "$work/cat.out"
 	t0=$(now)
 	sh -c "$gen" >"$work/fifo" &
@@ -105,19 +129,19 @@ for ((r = 0; r < reps; r++)); do
 	wait
 	[[ $(stat -c %s "$work/cat.out") == "$bytes" ]] ||
 	    { echo "capture: cat wrote a wrong size" >&2; exit 1; }
-	times+=($((t1 - t0)))
+	rm -f "$work/cat.out"
+	times[cat]+=" $((t1 - t0))"
 	# "0m0.057s 0m0.266s" -> clock ticks
-	ticks+=("$(awk -v hz="$hz" '{
+	ticks[cat]+=" $(awk -v hz="$hz" '{
 		split($1, u, /[ms]/); split($2, y, /[ms]/)
 		printf "%d", ((u[1] + y[1]) * 60 + u[2] + y[2]) * hz + 0.5
-	}' <<<"$cpu")")
-done
-rm -f "$work/cat.out"
-results+=("$(row cat "$(median "${times[@]}")" "$(median "${ticks[@]}")")")
+	}' <<<"$cpu")"
+}
 
-# --- opm: plain, with timestamps, with a follower that never reads --------
+# --- opm: plain, with timestamps, with followers ------------------------
 # The stuck follower sends `logs NAME --follow`, reads the reply (it is
-# registered then) and never reads again.
+# registered then) and never reads again; with a fourth argument it reads
+# and drops everything until the daemon closes the connection.
 stuck_py='
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -129,59 +153,83 @@ buf = b""
 while b"\n" not in buf:
     buf += s.recv(1)
 open(sys.argv[3], "w").close()
+if len(sys.argv) > 4:
+    while s.recv(1 << 16):
+        pass
+    sys.exit(0)
 time.sleep(600)
 '
 variants=(plain stamped)
 if command -v python3 >/dev/null; then
-	variants+=(stuck)
+	variants+=(follow stamped-follow stuck)
 fi
-"$opm" ping >/dev/null
-dpid=$(head -n 1 "$OPM_HOME/opmd.pid")
-for variant in "${variants[@]}"; do
-	times=() ticks=()
+
+# One run of VARIANT (round R) under the daemon dpid.
+opm_once()
+{
+	local variant=$1 r=$2 name opts size spid read_all c0 c1 t0 t1 i
+
 	opts=(--restart never --log-max-size 1G)
 	size=$bytes
-	if [[ $variant == stamped ]]; then
+	if [[ $variant == stamped* ]]; then
 		opts+=(--log-time)
 		size=$((bytes + lines * 25))	# "YYYY-MM-DDTHH:MM:SS.mmmZ "
 	fi
-	for ((r = 0; r < reps; r++)); do
-		name=cap-$variant-$r
-		spid=
-		if [[ $variant == stuck ]]; then
-			"$opm" start --name "$name" --no-autostart "${opts[@]}" \
-			    "$gen" >/dev/null
-			python3 -c "$stuck_py" "$OPM_HOME/opmd.sock" "$name" \
-			    "$work/ready" &
-			spid=$!
-			for ((i = 0; i < 1000; i++)); do
-				[[ -e $work/ready ]] && break
-				sleep 0.01
-			done
-			rm -f "$work/ready"
-		fi
-		c0=$(cpu_ticks "$dpid")
-		t0=$(now)
-		if [[ $variant == stuck ]]; then
-			"$opm" start "$name" >/dev/null
-		else
-			"$opm" start --name "$name" "${opts[@]}" "$gen" >/dev/null
-		fi
-		t1=$(wait_size "$OPM_HOME/logs/$name-out.log" "$size")
-		c1=$(cpu_ticks "$dpid")
-		times+=($((t1 - t0)))
-		ticks+=($((c1 - c0)))
-		"$opm" delete "$name" >/dev/null
-		[[ -z $spid ]] || { kill "$spid"; wait "$spid" 2>/dev/null || true; }
-		rm -f "$OPM_HOME/logs/$name-"*
+	name=cap-$variant-$r
+	spid=
+	if [[ $variant == stuck || $variant == *follow ]]; then
+		"$opm" start --name "$name" --no-autostart "${opts[@]}" \
+		    "$gen" >/dev/null
+		read_all=()
+		[[ $variant == stuck ]] || read_all=(read)
+		python3 -c "$stuck_py" "$OPM_HOME/opmd.sock" "$name" \
+		    "$work/ready" "${read_all[@]}" &
+		spid=$!
+		for ((i = 0; i < 1000; i++)); do
+			[[ -e $work/ready ]] && break
+			sleep 0.01
+		done
+		rm -f "$work/ready"
+	fi
+	c0=$(cpu_ticks "$dpid")
+	t0=$(now)
+	if [[ -n $spid ]]; then
+		"$opm" start "$name" >/dev/null
+	else
+		"$opm" start --name "$name" "${opts[@]}" "$gen" >/dev/null
+	fi
+	t1=$(wait_size "$OPM_HOME/logs/$name-out.log" "$size")
+	c1=$(cpu_ticks "$dpid")
+	times[$variant]+=" $((t1 - t0))"
+	ticks[$variant]+=" $((c1 - c0))"
+	"$opm" delete "$name" >/dev/null
+	[[ -z $spid ]] || { kill "$spid"; wait "$spid" 2>/dev/null || true; }
+	rm -f "$OPM_HOME/logs/$name-"*
+}
+
+"$opm" ping >/dev/null
+dpid=$(head -n 1 "$OPM_HOME/opmd.pid")
+for ((r = 0; r < reps; r++)); do
+	cat_once
+	for variant in "${variants[@]}"; do
+		opm_once "$variant" "$r"
 	done
+done
+# shellcheck disable=SC2086
+cat_us=$(median ${times[cat]})
+# shellcheck disable=SC2086
+results+=("$(row cat "$cat_us" "$(median ${ticks[cat]})")")
+for variant in "${variants[@]}"; do
 	case $variant in
 	plain)	what=opm ;;
 	stamped) what="opm --log-time" ;;
+	follow)	what="opm + follower" ;;
+	stamped-follow) what="opm --log-time + follower" ;;
 	stuck)	what="opm + stuck reader" ;;
 	esac
-	results+=("$(row "$what" "$(median "${times[@]}")" \
-	    "$(median "${ticks[@]}")")")
+	# shellcheck disable=SC2086
+	results+=("$(row "$what" "$(median ${times[$variant]})" \
+	    "$(median ${ticks[$variant]})")")
 done
 "$opm" daemon stop >/dev/null
 
@@ -209,7 +257,7 @@ if command -v pm2 >/dev/null; then
 		[[ -z $lost ]] || break
 	done
 	if [[ -n $lost ]]; then
-		results+=("$(printf '%-20s %s' pm2 "lost output: $lost of \
+		results+=("$(printf '%-26s %s' pm2 "lost output: $lost of \
 $bytes bytes in run $((r + 1))")")
 	else
 		results+=("$(row pm2 "$(median "${times[@]}")" \
@@ -217,9 +265,9 @@ $bytes bytes in run $((r + 1))")")
 	fi
 	pm2 kill >/dev/null
 else
-	results+=("$(printf '%-20s %s' pm2 'skipped: pm2 is not on PATH')")
+	results+=("$(printf '%-26s %s' pm2 'skipped: pm2 is not on PATH')")
 fi
 
 echo "capture of $mb MB in 100-byte lines, median of $reps runs ($(nproc) CPUs)"
-printf '%-20s %8s %9s %14s\n' what seconds MB/s "CPU s/GB"
+printf '%-26s %8s %9s %6s %9s\n' what seconds MB/s "x cat" "CPU s/GB"
 printf '%s\n' "${results[@]}"

@@ -20,6 +20,13 @@ struct ipc_client;
 
 void		 logf_init(uv_loop_t *);
 /*
+ * The ledger and spool in the runtime directory dir (logledger.h), which
+ * let a successor finish a timestamped chunk a killed daemon left; call
+ * before adopting pipes, and logf_adopted() once they all are.
+ */
+void		 logf_ledger(const char *dir);
+void		 logf_adopted(void);
+/*
  * Opens (creating 0600, never through a symbolic link) path; one
  * reference. NULL with errno. "/dev/null" opens nothing: what is read
  * is streamed to followers and dropped.
@@ -30,7 +37,7 @@ void		 logf_ref(struct logfile *);
 void		 logf_unref(struct logfile *);
 const char	*logf_path(const struct logfile *);
 /* Size of the current file, as far as the daemon has written it. */
-uint64_t	 logf_size(const struct logfile *);
+uint64_t	 logf_size(struct logfile *);
 /* datefmt: PM2's log_date_format (moment tokens), or NULL for ISO. */
 void		 logf_configure(struct logfile *, bool timestamps,
 		    const char *datefmt, uint64_t max_size, unsigned keep);

@@ -1,35 +1,46 @@
 /*
  * App log capture, rotation and following.
  *
- * Each spawn gets fresh pipes. A chunk read from a pipe is written to the
- * file at once, in the read callback, so that bytes taken from the pipe
- * are in the file before anything else runs (a SIGKILL of the daemon then
- * loses nothing: what it has not read stays in the pipe, which the keeper
- * holds). When that write fails, is short, or the file has a backlog,
- * reading stops while the chunk is written through uv_fs_write, one at a
- * time per file, in the order the chunks were read: a full disk makes the
- * app block on its own write (back-pressure) instead of losing lines. On
- * ENOSPC the chunk is kept and retried every second until space returns.
- * A direct write that takes long (a slow disk) sends the file's chunks
- * through the thread pool for a while, so the loop does not wait on it.
+ * Each spawn gets fresh pipes. Output moves from a pipe to its file with
+ * splice(2), which takes out of the pipe exactly what it put in the file:
+ * a byte is always either still in the pipe (which the keeper holds while
+ * no daemon runs) or in the file, so a SIGKILL of the daemon at any point
+ * loses nothing and duplicates nothing. What must see the bytes reads them
+ * back from the file once they are in it (followers, log_target sinks, the
+ * log_file copy, the tail of a partial line), or peeks at them in the pipe
+ * with tee(2) without taking them (where a rotation must cut at a line
+ * end). Timestamped lines are a transformation: the raw chunk is spliced
+ * into the spool (RUNTIME/logs.spool), the ledger (logledger.h) notes where
+ * it is and where its stamped form goes in the file, and the stamped form
+ * is written from there: a daemon killed before that write is done leaves
+ * the chunk in the spool, and the next daemon writes it, at the same
+ * offset (again, if it was half written), so a kill neither loses nor
+ * duplicates a timestamped line either.
+ *
+ * A full disk leaves the bytes in the pipe (the app blocks on its own
+ * write: back-pressure) and the file is tried again every second. A move
+ * that takes long (a slow disk) sends the file's moves through the thread
+ * pool for a while, so the loop does not wait on it; one move per file is
+ * in flight at a time, in the order the pipes became readable.
  *
  * A pipe lives until EOF, so output of grandchildren that outlive a restart
  * still lands, in order, in the same file. A partial line is written as it
  * arrives and completed by the next chunk, never dropped; with timestamps,
- * each line gets an ISO 8601 UTC prefix taken when its first byte was read.
+ * each line gets an ISO 8601 UTC prefix taken when its first byte moved.
  *
  * Rotation is by rename and reopen, never copy-and-truncate, and happens
  * only at a line boundary (a single line longer than max_size is split).
  */
+#include <sys/mman.h>
 #include <sys/queue.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +52,7 @@
 #include "keeper.h"
 #include "log.h"
 #include "logf.h"
+#include "logledger.h"
 #include "logfmt.h"
 #include "logsink.h"
 #include "opm.h"
@@ -48,7 +60,14 @@
 #include "run.h"
 #include "xmem.h"
 
-#define LOGF_CHUNK	65536
+#define LOGF_CHUNK	65536		/* pipe bytes per move at most */
+#ifndef LOGF_PIECE
+#define LOGF_PIECE	16384		/* ...by a plain splice */
+#endif
+#ifndef LOGF_BURST
+#define LOGF_BURST	16		/* moves per wake-up at most */
+#endif
+#define LOGF_SPOOL_RESET (16 * 1024 * 1024) /* spool emptied past this */
 #define LOGF_FOLLOW_WQ	(1024 * 1024)	/* a follower's backlog before skips */
 #define LOGF_SLOW_NS	(20 * 1000000ULL) /* a direct write this slow... */
 #define LOGF_SLOW_MS	5000		/* ...sends writes to the pool this long */
@@ -82,12 +101,16 @@ struct logfile {
 	unsigned		 keep;
 	uint64_t		 size;
 	uint64_t		 partial;	/* bytes since the last newline */
-	bool			 busy;		/* a write is in flight */
-	uint64_t		 async_until;	/* slow disk: no direct writes */
+	bool			 unknown;	/* ...as of tail_from only */
+	uint64_t		 tail_from;
+	unsigned		 gen;		/* rotations */
+	dev_t			 dev;		/* the file open now */
+	ino_t			 ino;
+	bool			 busy;		/* a move is in the pool */
+	bool			 blocked;	/* a move failed: retry armed */
+	uint64_t		 async_until;	/* slow disk: moves in the pool */
 	bool			 warned;
-	uv_fs_t			 req;
 	uv_timer_t		*retry;
-	struct logpipe		*cur;		/* whose chunk is written */
 	TAILQ_HEAD(, logpipe)	 queue;		/* pipes waiting their turn */
 	LIST_HEAD(, logsub)	 subs;
 	/* log_target other than file (logsink.h): whole lines to them. */
@@ -99,18 +122,49 @@ struct logfile {
 	bool			 scut;		/* in the rest of a cut line */
 };
 
+/*
+ * One move of a pipe's bytes into its file: a splice (LOGOP_SPLICE), or a
+ * stamped chunk written from the spool (LOGOP_STAMP). logf_run() does its
+ * system calls and nothing else, so it may run in the thread pool.
+ */
+enum logop_kind { LOGOP_SPLICE, LOGOP_STAMP };
+
+struct logop {
+	uv_work_t		 work;
+	enum logop_kind		 kind;
+	int			 fd;		/* the file (or /dev/null) */
+	int			 pfd;		/* the pipe */
+	bool			 seek;		/* a file: at off */
+	uint64_t		 off;
+	size_t			 max;		/* SPLICE: pipe bytes at most */
+	bool			 peeked;	/* SPLICE: they are in logf_pbuf */
+	uint64_t		 spool;		/* STAMP: the raw bytes there */
+	size_t			 n;
+	char			 stamp[LOGFMT_MAX + 8];	/* STAMP */
+	bool			 als;		/* STAMP: at a line start */
+	bool			 als_after;
+	char			*out;		/* STAMP: the stamped chunk */
+	size_t			 nout;
+	ssize_t			 r;	/* SPLICE: moved; STAMP: written */
+	int			 err;
+};
+
 struct logpipe {
-	uv_pipe_t		 pipe;
+	uv_poll_t		 poll;
 	struct logfile		*lf;
 	uint64_t		 serial;	/* its name at the keeper */
 	int			 fd;
-	bool			 stopped;	/* quiesced for a reload */
+	struct logledger_slot	*slot;		/* NULL: no ledger */
 	LIST_ENTRY(logpipe)	 all;
 	bool			 at_line_start;
-	bool			 eof;
-	char			*data;		/* the chunk, stamped */
-	size_t			 len;
-	size_t			 off;		/* written so far */
+	bool			 als_unknown;	/* ...as of last_end in gen */
+	uint64_t		 last_end;
+	unsigned		 gen;
+	bool			 queued;	/* in lf->queue */
+	bool			 inflight;	/* its move is in the pool */
+	bool			 pending;	/* a STAMP op not yet written */
+	bool			 closing;
+	struct logop		 op;
 	TAILQ_ENTRY(logpipe)	 entry;
 };
 
@@ -127,18 +181,94 @@ static uint64_t		 logf_serial = 1;
 static LIST_HEAD(, logpipe) logf_pipes = LIST_HEAD_INITIALIZER(logf_pipes);
 static bool		 logf_quiescing;
 static void		(*logf_quiet_cb)(void);
+static unsigned		 logf_inflight;	/* moves in the thread pool */
+static int		 logf_null = -1;	/* /dev/null, for writing */
+static int		 logf_scratch[2] = { -1, -1 };	/* tee's target */
+static int		 logf_spool = -1;
+static uint64_t		 logf_spool_next;	/* its end */
+static unsigned		 logf_spool_users;	/* chunks waiting there */
+/* Test knob: a pause between spooling a stamped chunk and writing it. */
+#define LOGF_DELAY_ENV	"OPM_TEST_STAMP_DELAY_MS"
+static unsigned		 logf_delay_ms;
 
-static void	logf_next(struct logfile *);
-static void	logf_write_some(struct logfile *);
-static void	logf_read_cb(uv_stream_t *, ssize_t, const uv_buf_t *);
-static bool	logf_write_now(struct logfile *, struct logpipe *);
 static void	logf_check_quiet(void);
 static void	logf_follow_new(struct logfile *);
+static void	logf_pump(struct logpipe *);
 
 void
 logf_init(uv_loop_t *loop)
 {
+	const char	*env;
+
 	logf_loop = loop;
+	if ((logf_null = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+		fatal("%s: /dev/null", __func__);
+	if (pipe2(logf_scratch, O_CLOEXEC | O_NONBLOCK) == -1)
+		fatal("%s: pipe2", __func__);
+	if ((env = getenv(LOGF_DELAY_ENV)) != NULL)
+		logf_delay_ms = (unsigned)strtonum(env, 0, 1000, NULL);
+	/* Until logf_ledger() opens the one a successor can read. */
+	if ((logf_spool = memfd_create("opmd-spool", MFD_CLOEXEC)) == -1)
+		fatal("%s: memfd_create", __func__);
+}
+
+void
+logf_ledger(const char *dir)
+{
+	struct stat	st;
+	char		path[4200];
+	uint64_t	max;
+	int		fd;
+
+	if (logledger_open(dir) == -1)
+		log_warn("%s: %s/logs.ledger", __func__, dir);
+	if ((max = logledger_max_serial()) >= logf_serial)
+		logf_serial = max + 1;
+	snprintf(path, sizeof path, "%s/logs.spool", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		/* Stamped lines still move, but a kill may lose a chunk. */
+		log_warn("%s: %s", __func__, path);
+		return;
+	}
+	close(logf_spool);
+	logf_spool = fd;
+	if (fstat(logf_spool, &st) == 0)
+		logf_spool_next = (uint64_t)st.st_size;
+}
+
+void
+logf_adopted(void)
+{
+	logledger_sweep();
+	if (logf_spool_users == 0 && logf_spool_next > 0 &&
+	    ftruncate(logf_spool, 0) == 0)
+		logf_spool_next = 0;
+}
+
+/*
+ * Bytes after the last newline of [from, to) of fd, read back from the
+ * end (in the page cache: just written); prev + (to - from) when there is
+ * none. Looks at 1 MiB at most.
+ */
+static uint64_t
+logf_tail(int fd, uint64_t from, uint64_t to, uint64_t prev)
+{
+	char		 buf[4096], *nl;
+	uint64_t	 end = to, at;
+	ssize_t		 r;
+	size_t		 n;
+
+	while (end > from && to - end < 1024 * 1024) {
+		n = end - from < sizeof buf ? end - from : sizeof buf;
+		at = end - n;
+		if ((r = pread(fd, buf, n, (off_t)at)) != (ssize_t)n)
+			return (prev + (to - from));
+		if ((nl = memrchr(buf, '\n', n)) != NULL)
+			return (to - (at + (uint64_t)(nl - buf) + 1));
+		end = at;
+	}
+	return (prev + (to - from));
 }
 
 static int
@@ -150,15 +280,57 @@ logf_reopen(struct logfile *lf)
 	if (lf->discard)
 		return (0);
 	/* A symbolic link planted at the path is refused (ELOOP). */
-	fd = open(lf->path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	/*
+	 * Not O_APPEND, which splice(2) refuses: the daemon is the file's
+	 * one writer and writes at its own offset (lf->size).
+	 */
+	fd = open(lf->path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return (-1);
 	if (lf->fd != -1)
 		close(lf->fd);
 	lf->fd = fd;
-	lf->size = fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0;
+	if (fstat(fd, &st) == 0) {
+		lf->size = (uint64_t)st.st_size;
+		lf->dev = st.st_dev;
+		lf->ino = st.st_ino;
+	} else
+		lf->size = 0;
+	lf->partial = logf_tail(fd, 0, lf->size, 0);
+	lf->unknown = false;
+	lf->gen++;
 	return (0);
+}
+
+/*
+ * Plain splices do not look at the bytes they move: where the line state
+ * is needed (logs, a new follower, rotation, EOF, stamps) it is read back
+ * from the file's tail then.
+ */
+static void
+logf_settle(struct logfile *lf)
+{
+	if (!lf->unknown)
+		return;
+	lf->partial = logf_tail(lf->fd, lf->tail_from, lf->size, lf->partial);
+	lf->unknown = false;
+}
+
+/* Whether lp's last byte ended a line. */
+static void
+logf_settle_pipe(struct logpipe *lp)
+{
+	char	c;
+
+	if (!lp->als_unknown)
+		return;
+	lp->als_unknown = false;
+	/* Rotated since: that was at a line end. */
+	lp->at_line_start = lp->gen != lp->lf->gen || lp->last_end == 0 ||
+	    pread(lp->lf->fd, &c, 1, (off_t)(lp->last_end - 1)) != 1 ||
+	    c == '\n';
+	if (lp->slot != NULL)
+		lp->slot->als = lp->at_line_start;
 }
 
 struct logfile *
@@ -316,8 +488,9 @@ logf_path(const struct logfile *lf)
 }
 
 uint64_t
-logf_size(const struct logfile *lf)
+logf_size(struct logfile *lf)
 {
+	logf_settle(lf);
 	/* Up to the last complete line: a partial one comes by the stream. */
 	return (lf->size - (lf->partial < lf->size ? lf->partial : lf->size));
 }
@@ -352,7 +525,6 @@ logf_rotate(struct logfile *lf)
 	}
 	if (logf_reopen(lf) == -1)
 		log_warn("%s: reopen %s", __func__, lf->path);
-	lf->partial = 0;
 	events_rotate(lf->app, lf->stream, lf->path);
 }
 
@@ -373,6 +545,9 @@ logf_flush(struct logfile *lf)
 	if (ftruncate(lf->fd, 0) == -1)
 		return (-1);
 	lf->size = 0;
+	lf->partial = 0;
+	lf->unknown = false;
+	lf->gen++;
 	return (0);
 }
 
@@ -504,6 +679,7 @@ logf_follow(struct logfile *lf, struct ipc_client *c)
 	s->client = c;
 	s->lf = lf;
 	s->part = xmalloc(LOGF_LINE_MAX + 1);
+	logf_settle(lf);
 	/* A line half written now is sent whole, once it ends. */
 	if (lf->partial > 0 && lf->partial <= lf->size) {
 		int	rfd = open(lf->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -565,146 +741,120 @@ logf_follow_new(struct logfile *lf)
 
 /* ISO 8601 UTC, or log_date_format in local time as PM2 writes it. */
 static void
-logf_stamp(const struct logfile *lf, char *buf, size_t len)
+logf_stamp(const struct logfile *lf, const struct timeval *tv, char *buf,
+    size_t len)
 {
-	struct timeval	tv;
 	struct tm	tm;
 	size_t		n;
 
-	gettimeofday(&tv, NULL);
 	if (lf->datefmt != NULL) {
-		n = logfmt_format(lf->datefmt, &tv, buf, len > 2 ? len - 2 : 0);
+		n = logfmt_format(lf->datefmt, tv, buf, len > 2 ? len - 2 : 0);
 		snprintf(buf + n, len - n, ": ");
 		return;
 	}
-	gmtime_r(&tv.tv_sec, &tm);
+	gmtime_r(&tv->tv_sec, &tm);
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
-}
-
-/* Copies a chunk into lp->data, stamping each line start if asked. */
-static void
-logf_prepare(struct logpipe *lp, const char *p, size_t n)
-{
-	const char	*end = p + n, *nl;
-	char		 stamp[LOGFMT_MAX + 8];
-	size_t		 lines = 0, slen = 0, o = 0;
-
-	if (lp->lf->timestamps) {
-		for (nl = p; (nl = memchr(nl, '\n', end - nl)) != NULL; nl++)
-			lines++;
-		logf_stamp(lp->lf, stamp, sizeof stamp);
-		slen = strlen(stamp);
-	}
-	lp->data = xmalloc(n + (lines + 1) * slen + 1);
-	if (slen == 0) {
-		memcpy(lp->data, p, n);
-		o = n;
-		lp->at_line_start = n > 0 ? p[n - 1] == '\n' :
-		    lp->at_line_start;
-	}
-	while (slen > 0 && p < end) {
-		if (lp->at_line_start) {
-			memcpy(lp->data + o, stamp, slen);
-			o += slen;
-		}
-		if ((nl = memchr(p, '\n', end - p)) == NULL) {
-			memcpy(lp->data + o, p, end - p);
-			o += end - p;
-			lp->at_line_start = false;
-			break;
-		}
-		memcpy(lp->data + o, p, nl + 1 - p);
-		o += nl + 1 - p;
-		lp->at_line_start = true;
-		p = nl + 1;
-	}
-	lp->len = o;
-	lp->off = 0;
+	    tm.tm_min, tm.tm_sec, (int)(tv->tv_usec / 1000));
 }
 
 /*
- * One read buffer for every pipe: a chunk is copied out (logf_prepare)
- * before the read callback returns, and the loop reads one pipe at a
- * time. A buffer per pipe cost 64 KiB per live run.
+ * p[0..n) with stamp before each line start (als: p starts one), into a
+ * new buffer *out of *nout bytes. Returns whether it ends at a line start.
  */
+static bool
+logf_stamp_chunk(const char *p, size_t n, const char *stamp, bool als,
+    char **out, size_t *nout)
+{
+	const char	*end = p + n, *nl;
+	size_t		 slen = strlen(stamp), lines = 0, o = 0;
+	char		*d;
+
+	for (nl = p; (nl = memchr(nl, '\n', end - nl)) != NULL; nl++)
+		lines++;
+	d = xmalloc(n + (lines + 1) * slen + 1);
+	while (p < end) {
+		if (als) {
+			memcpy(d + o, stamp, slen);
+			o += slen;
+		}
+		if ((nl = memchr(p, '\n', end - p)) == NULL) {
+			memcpy(d + o, p, end - p);
+			o += end - p;
+			als = false;
+			break;
+		}
+		memcpy(d + o, p, nl + 1 - p);
+		o += nl + 1 - p;
+		als = true;
+		p = nl + 1;
+	}
+	*out = d;
+	*nout = o;
+	return (als);
+}
+
+/*
+ * Peek and read-back buffers. Both are used on the loop only (a move in
+ * the pool has its own), and the loop serves one pipe at a time.
+ */
+static char	logf_pbuf[LOGF_CHUNK];
 static char	logf_rbuf[LOGF_CHUNK];
 
-static void
-logf_alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+/*
+ * Copies up to len bytes at the head of lp's pipe into buf without taking
+ * them (tee(2) into a scratch pipe, read back). 0 at EOF, -1 with errno
+ * (EAGAIN: nothing there).
+ */
+static ssize_t
+logf_peek(struct logpipe *lp, char *buf, size_t len)
 {
-	(void)h;
-	(void)hint;
-	*buf = uv_buf_init(logf_rbuf, sizeof logf_rbuf);
-}
+	ssize_t	t, r;
+	size_t	got = 0;
 
-static void
-logf_pipe_close_cb(uv_handle_t *h)
-{
-	struct logpipe	*lp = h->data;
-
-	LIST_REMOVE(lp, all);
-	keeper_drop(lp->serial);
-	logf_unref(lp->lf);
-	free(lp->data);
-	free(lp);
-}
-
-static void
-logf_read_cb(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
-{
-	struct logpipe	*lp = s->data;
-	struct logfile	*lf = lp->lf;
-
-	if (n == 0)
-		return;
-	if (n < 0 && lp->at_line_start) {
-		uv_read_stop(s);
-		uv_close((uv_handle_t *)s, logf_pipe_close_cb);
-		if (logf_quiescing)
-			logf_check_quiet();
-		return;
+	if ((t = tee(lp->fd, logf_scratch[1], len, SPLICE_F_NONBLOCK)) <= 0)
+		return (t);
+	while (got < (size_t)t) {
+		r = read(logf_scratch[0], buf + got, (size_t)t - got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			fatal("%s: scratch pipe", __func__);
+		got += (size_t)r;
 	}
-	if (n < 0) {
-		/* EOF in the middle of a line: end it, then close. */
-		lp->eof = true;
-		logf_prepare(lp, "\n", 1);
-		lp->at_line_start = true;
-	} else
-		logf_prepare(lp, buf->base, n);
-	if (logf_write_now(lf, lp)) {
-		free(lp->data);
-		lp->data = NULL;
-		if (lp->eof) {
-			uv_read_stop(s);
-			uv_close((uv_handle_t *)s, logf_pipe_close_cb);
-		} else if (logf_quiescing) {
-			uv_read_stop(s);
-			lp->stopped = true;
-		}
-		if (logf_quiescing)
-			logf_check_quiet();
-		return;
-	}
-	uv_read_stop(s);
-	TAILQ_INSERT_TAIL(&lf->queue, lp, entry);
-	if (!lf->busy)
-		logf_next(lf);
+	return (t);
 }
 
-static void
-logf_retry_cb(uv_timer_t *t)
+/*
+ * How many of the n peeked bytes p to move next so that a file crossing
+ * max_size ends at the end of the line that crosses it (stamps of slen
+ * bytes counted where a line starts).
+ */
+static size_t
+logf_take(const struct logfile *lf, bool als, const char *p, size_t n,
+    size_t slen)
 {
-	struct logfile	*lf = t->data;
+	const char	*end = p + n, *q = p, *nl;
+	uint64_t	 room, out = 0;
 
-	logf_write_some(lf);
+	room = lf->max_size > lf->size ? lf->max_size - lf->size : 0;
+	while (q < end) {
+		nl = memchr(q, '\n', end - q);
+		out += (als ? slen : 0) + (size_t)((nl ? nl + 1 : end) - q);
+		if (nl == NULL)
+			break;
+		q = nl + 1;
+		als = true;
+		if (out >= room)
+			return (q - p);
+	}
+	return (n);
 }
 
 /*
  * The log_file of an app, which gets both streams: a copy of what went to
- * its own file, written at once. Rotated at a chunk boundary; a failed
- * write loses the copy, never the stream file (warned once).
+ * its own file. Rotated at a chunk boundary; a failed write loses the
+ * copy, never the stream file (warned once).
  */
 static void
 logf_copy(struct logfile *all, const char *p, size_t len)
@@ -716,7 +866,8 @@ logf_copy(struct logfile *all, const char *p, size_t len)
 	if (all->size >= all->max_size)
 		logf_rotate(all);
 	while (len > 0) {
-		if ((r = write(all->fd, p, len)) == -1 && errno == EINTR)
+		r = pwrite(all->fd, p, len, (off_t)all->size);
+		if (r == -1 && errno == EINTR)
 			continue;
 		if (r <= 0) {
 			if (!all->also_warned)
@@ -731,180 +882,556 @@ logf_copy(struct logfile *all, const char *p, size_t len)
 	}
 }
 
-/* Accounts r bytes of the current chunk as written. */
+/* Bytes p[0..len), now in lf's file, to followers, targets and log_file. */
 static void
-logf_wrote(struct logfile *lf, struct logpipe *lp, size_t r)
+logf_landed(struct logfile *lf, const char *p, size_t len)
 {
-	const char	*p = lp->data + lp->off, *nl;
+	const char	*nl;
 
-	logf_publish(lf, p, r);
+	if (len == 0)
+		return;
+	logf_settle(lf);
+	logf_publish(lf, p, len);
 	if (lf->also != NULL)
-		logf_copy(lf->also, p, r);
-	lf->size += r;
-	if (p[r - 1] == '\n')
+		logf_copy(lf->also, p, len);
+	if (p[len - 1] == '\n')
 		lf->partial = 0;
 	else {
-		nl = memrchr(p, '\n', r);
-		lf->partial = nl ? (uint64_t)(p + r - nl - 1) : lf->partial + r;
+		nl = memrchr(p, '\n', len);
+		lf->partial = nl ? (uint64_t)(p + len - nl - 1) :
+		    lf->partial + len;
 	}
-	lp->off += r;
 }
 
-/* How much of lp's chunk to write next, rotating first when due. */
-static size_t
-logf_take(struct logfile *lf, struct logpipe *lp)
+/* Whether anything but the file must see lf's bytes. */
+static bool
+logf_watched(const struct logfile *lf)
 {
-	const char	*p = lp->data + lp->off, *nl;
-	size_t		 left = lp->len - lp->off, take = left, room;
+	return (!LIST_EMPTY(&lf->subs) || lf->sinks != 0 ||
+	    lf->also != NULL || run_echoing);
+}
 
-	if (lf->size >= lf->max_size && (lf->partial == 0 ||
-	    lf->partial >= lf->max_size))
-		logf_rotate(lf);
-	if (lf->size + left > lf->max_size) {
-		/* Up to the newline that ends the line crossing the limit. */
-		room = lf->max_size > lf->size ? lf->max_size - lf->size : 0;
-		if (room > 0 && (nl = memchr(p + room - 1, '\n',
-		    left - room + 1)) != NULL)
-			take = nl + 1 - p;
-		else if (room == 0 && (nl = memchr(p, '\n', left)) != NULL)
-			take = nl + 1 - p;
-	}
-	return (take);
+/* Notes the pending STAMP op of lp in the ledger, before its splice. */
+static void
+logf_note(struct logpipe *lp, const struct timeval *tv)
+{
+	struct logledger_slot	*sl = lp->slot;
+	struct logop		*op = &lp->op;
+
+	if (sl == NULL || lp->lf->discard)
+		return;
+	sl->off = op->off;
+	sl->spool = op->spool;
+	sl->max = (uint32_t)op->max;
+	sl->moved = -1;
+	sl->sec = tv->tv_sec;
+	sl->usec = (uint32_t)tv->tv_usec;
+	sl->dev = lp->lf->dev;
+	sl->ino = lp->lf->ino;
+	sl->als = lp->at_line_start;
+	sl->pending = 1;
 }
 
 /*
- * Writes lp's chunk at once, in the read callback, when the file has no
- * backlog: the bytes are out of the pipe and not yet in the file only for
- * the few microseconds between two system calls, so a SIGKILL of the
- * daemon loses nothing in practice (through the thread pool, a loaded
- * machine made that window milliseconds long, and lines went missing).
- * A write that fails or is short leaves the rest to the queued path,
- * which retries; a write that took long (a slow disk: ext4 has no
- * RWF_NOWAIT for buffered writes) sends this file's chunks through the
- * thread pool for a while, so the loop does not wait on the disk.
+ * Plans lp's next move into lp->op: 1 when there is one, 0 when the pipe
+ * has nothing now, -1 at EOF, -2 on an error (errno). A timestamped chunk
+ * moves into the spool here, on the loop, so that the spool's end is
+ * always the end of the last chunk spliced into it (what a successor
+ * reads back when this daemon was killed before noting how much moved).
  */
-static bool
-logf_write_now(struct logfile *lf, struct logpipe *lp)
+static int
+logf_plan(struct logpipe *lp)
 {
-	uint64_t	t0;
-	ssize_t		r;
-	size_t		take;
+	struct logfile	*lf = lp->lf;
+	struct logop	*op = &lp->op;
+	struct timeval	 tv;
+	loff_t		 at;
+	ssize_t		 t;
+	size_t		 slen = 0;
 
-	if (lf->discard) {
-		logf_publish(lf, lp->data, lp->len);
-		if (lf->also != NULL)
-			logf_copy(lf->also, lp->data, lp->len);
-		lp->off = lp->len;
-		return (true);
+	logf_settle(lf);
+	if (lf->timestamps)
+		logf_settle_pipe(lp);
+	if (!lf->discard && lf->size >= lf->max_size &&
+	    (lf->partial == 0 || lf->partial >= lf->max_size))
+		logf_rotate(lf);
+	memset(op, 0, sizeof *op);
+	op->kind = LOGOP_SPLICE;
+	op->pfd = lp->fd;
+	op->fd = lf->discard ? logf_null : lf->fd;
+	op->seek = !lf->discard;
+	op->off = lf->size;
+	op->max = lf->timestamps ? LOGF_CHUNK : LOGF_PIECE;
+	if (lf->timestamps) {
+		gettimeofday(&tv, NULL);
+		logf_stamp(lf, &tv, op->stamp, sizeof op->stamp);
+		slen = strlen(op->stamp);
 	}
-	if (lf->busy || !TAILQ_EMPTY(&lf->queue) ||
-	    uv_now(logf_loop) < lf->async_until)
-		return (false);
-	while (lp->off < lp->len) {
-		take = logf_take(lf, lp);
-		t0 = uv_hrtime();
-		r = write(lf->fd, lp->data + lp->off, take);
-		if (uv_hrtime() - t0 > LOGF_SLOW_NS) {
-			lf->async_until = uv_now(logf_loop) + LOGF_SLOW_MS;
-			log_warnx("%s: a write took %llu ms; writing through "
-			    "the thread pool for a while", lf->path,
-			    (unsigned long long)(uv_hrtime() - t0) / 1000000);
+	if (lf->discard) {
+		/* No file to read back from: what must be seen is peeked. */
+		if (logf_watched(lf)) {
+			if ((t = logf_peek(lp, logf_pbuf, LOGF_CHUNK)) <= 0)
+				return (t == 0 ? -1 : errno == EAGAIN ? 0 : -2);
+			op->max = (size_t)t;
+			op->peeked = true;
 		}
+		return (1);
+	}
+	if (lf->size + (uint64_t)LOGF_CHUNK * (slen + 1) > lf->max_size) {
+		/* Near the limit: where does the crossing line end? */
+		if ((t = logf_peek(lp, logf_pbuf, LOGF_CHUNK)) <= 0)
+			return (t == 0 ? -1 : errno == EAGAIN ? 0 : -2);
+		op->max = logf_take(lf, lp->at_line_start, logf_pbuf,
+		    (size_t)t, slen);
+	}
+	if (!lf->timestamps)
+		return (1);
+
+	op->kind = LOGOP_STAMP;
+	op->als = lp->at_line_start;
+	if (logf_spool_users == 0 && logf_spool_next >= LOGF_SPOOL_RESET &&
+	    ftruncate(logf_spool, 0) == 0)
+		logf_spool_next = 0;
+	op->spool = logf_spool_next;
+	logf_note(lp, &tv);
+	at = (loff_t)op->spool;
+	t = splice(lp->fd, NULL, logf_spool, &at, op->max,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (t <= 0) {
+		if (lp->slot != NULL)
+			lp->slot->pending = 0;
+		return (t == 0 ? -1 : errno == EAGAIN ? 0 : -2);
+	}
+	if (lp->slot != NULL)
+		lp->slot->moved = (int32_t)t;
+	op->n = (size_t)t;
+	logf_spool_next += (uint64_t)t;
+	logf_spool_users++;
+	lp->pending = true;
+	return (1);
+}
+
+/* Carries out op's system calls (on the loop or in the thread pool). */
+static void
+logf_run(struct logop *op)
+{
+	loff_t	at = (loff_t)op->off;
+	ssize_t	r;
+	size_t	done = 0;
+	char	*raw;
+
+	op->err = 0;
+	if (op->kind == LOGOP_SPLICE) {
+		op->r = splice(op->pfd, NULL, op->fd, op->seek ? &at : NULL,
+		    op->max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (op->r == -1)
+			op->err = errno;
+		return;
+	}
+	if (op->out == NULL) {
+		raw = xmalloc(op->n);
+		while (done < op->n) {
+			r = pread(logf_spool, raw + done, op->n - done,
+			    (off_t)(op->spool + done));
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				op->err = r == 0 ? EIO : errno;
+				free(raw);
+				op->r = -1;
+				return;
+			}
+			done += (size_t)r;
+		}
+		op->als_after = logf_stamp_chunk(raw, op->n, op->stamp,
+		    op->als, &op->out, &op->nout);
+		free(raw);
+	}
+	for (done = 0; done < op->nout; ) {
+		r = pwrite(op->fd, op->out + done, op->nout - done,
+		    (off_t)(op->off + done));
 		if (r == -1 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			return (false);
-		logf_wrote(lf, lp, (size_t)r);
-		if (lf->async_until > uv_now(logf_loop))
-			return (lp->off == lp->len);
+		if (r <= 0) {
+			op->err = r == 0 ? ENOSPC : errno;
+			break;
+		}
+		done += (size_t)r;
 	}
-	return (true);
+	op->r = (ssize_t)done;
+}
+
+static void	logf_pipe_close(struct logpipe *);
+static void	logf_release(struct logfile *);
+static void	logf_poll_cb(uv_poll_t *, int, int);
+
+/* Starts or stops watching lp's pipe, as its state says. */
+static void
+logf_pipe_update(struct logpipe *lp)
+{
+	if (lp->closing)
+		return;
+	if (!logf_quiescing && !lp->queued && !lp->inflight)
+		uv_poll_start(&lp->poll, UV_READABLE, logf_poll_cb);
+	else
+		uv_poll_stop(&lp->poll);
+}
+
+/* lp waits for its file (busy in the pool, or blocked). */
+static void
+logf_wait(struct logpipe *lp)
+{
+	if (!lp->queued) {
+		lp->queued = true;
+		TAILQ_INSERT_TAIL(&lp->lf->queue, lp, entry);
+	}
+	logf_pipe_update(lp);
 }
 
 static void
-logf_write_cb(uv_fs_t *req)
+logf_retry_cb(uv_timer_t *t)
 {
-	struct logfile	*lf = req->data;
-	struct logpipe	*lp = lf->cur;
-	ssize_t		 r = req->result;
+	struct logfile	*lf = t->data;
 
-	uv_fs_req_cleanup(req);
-	if (r <= 0) {
-		/* Keep the chunk; the app blocks on its full pipe meanwhile. */
-		if (!lf->warned)
-			log_warnx("%s: write: %s; retrying every second",
-			    lf->path, r == 0 ? "nothing written" :
-			    uv_strerror((int)r));
-		lf->warned = true;
-		if (lf->retry == NULL) {
-			lf->retry = xcalloc(1, sizeof *lf->retry);
-			uv_timer_init(logf_loop, lf->retry);
-			lf->retry->data = lf;
+	lf->blocked = false;
+	logf_release(lf);
+}
+
+/* A move into lf failed: its pipes wait, and try again in a second. */
+static void
+logf_block(struct logfile *lf, int err)
+{
+	if (!lf->warned)
+		log_warnx("%s: write: %s; retrying every second", lf->path,
+		    strerror(err));
+	lf->warned = true;
+	lf->blocked = true;
+	if (lf->retry == NULL) {
+		lf->retry = xcalloc(1, sizeof *lf->retry);
+		uv_timer_init(logf_loop, lf->retry);
+		lf->retry->data = lf;
+	}
+	uv_timer_start(lf->retry, logf_retry_cb, 1000, 0);
+}
+
+/* The pipes waiting for lf go on, in their order, unless it is busy. */
+static void
+logf_release(struct logfile *lf)
+{
+	TAILQ_HEAD(, logpipe)	 q = TAILQ_HEAD_INITIALIZER(q);
+	struct logpipe		*lp;
+
+	if (lf->busy || lf->blocked || logf_quiescing)
+		return;
+	TAILQ_CONCAT(&q, &lf->queue, entry);
+	while ((lp = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, lp, entry);
+		lp->queued = false;
+		if (lf->busy || lf->blocked)
+			logf_wait(lp);
+		else if (lp->pending)
+			logf_pump(lp);	/* its chunk is in the spool */
+		else
+			logf_pipe_update(lp);
+	}
+}
+
+/*
+ * Takes in the outcome of lp's move, on the loop: sizes, the partial line,
+ * whatever must see the bytes, the ledger; EOF closes the pipe, a failure
+ * blocks the file.
+ */
+static void
+logf_done(struct logpipe *lp)
+{
+	struct logfile	*lf = lp->lf;
+	struct logop	*op = &lp->op;
+	char		*out;
+	size_t		 nout;
+	bool		 als;
+
+	if (op->kind == LOGOP_STAMP) {
+		if (op->r < (ssize_t)op->nout || op->out == NULL) {
+			logf_block(lf, op->err);
+			logf_wait(lp);
+			return;
 		}
-		uv_timer_start(lf->retry, logf_retry_cb, 1000, 0);
-		return;
-	}
-	if (lf->warned) {
-		log_info("%s: writing again", lf->path);
+		if (lf->warned)
+			log_info("%s: writing again", lf->path);
 		lf->warned = false;
-	}
-	logf_wrote(lf, lp, (size_t)r);
-	if (lp->off < lp->len) {
-		logf_write_some(lf);
+		if (op->off + op->nout > lf->size)
+			lf->size = op->off + op->nout;
+		logf_landed(lf, op->out, op->nout);
+		lp->at_line_start = op->als_after;
+		if (lp->slot != NULL) {
+			lp->slot->als = lp->at_line_start;
+			lp->slot->pending = 0;
+		}
+		free(op->out);
+		op->out = NULL;
+		lp->pending = false;
+		logf_spool_users--;
 		return;
 	}
-	free(lp->data);
-	lp->data = NULL;
-	lf->cur = NULL;
+	/* 0: EOF; EBADF, EINVAL: not a pipe we can read. */
+	if (op->r == 0 || (op->r == -1 && (op->err == EBADF ||
+	    op->err == EINVAL))) {
+		logf_pipe_close(lp);
+		return;
+	}
+	if (op->r == -1) {
+		if (op->err != EAGAIN && op->err != EINTR) {
+			logf_block(lf, op->err);
+			logf_wait(lp);
+		}
+		return;
+	}
+	if (lf->warned)
+		log_info("%s: writing again", lf->path);
+	lf->warned = false;
+	if (lf->discard) {
+		if (op->peeked) {
+			/* The peeked bytes, as they would have been written. */
+			if (lf->timestamps) {
+				als = logf_stamp_chunk(logf_pbuf, (size_t)op->r,
+				    op->stamp, lp->at_line_start, &out, &nout);
+				logf_landed(lf, out, nout);
+				free(out);
+			} else {
+				als = logf_pbuf[op->r - 1] == '\n';
+				logf_landed(lf, logf_pbuf, (size_t)op->r);
+			}
+			lp->at_line_start = als;
+		}
+		return;
+	}
+	if (logf_watched(lf) && pread(lf->fd, logf_rbuf, (size_t)op->r,
+	    (off_t)op->off) == op->r) {
+		logf_settle(lf);
+		lf->size = op->off + (uint64_t)op->r;
+		logf_landed(lf, logf_rbuf, (size_t)op->r);
+		lp->at_line_start = logf_rbuf[op->r - 1] == '\n';
+		lp->als_unknown = false;
+		if (lp->slot != NULL)
+			lp->slot->als = lp->at_line_start;
+		return;
+	}
+	/* Nobody looks: no system call but the splice (logf_settle). */
+	if (!lf->unknown) {
+		lf->unknown = true;
+		lf->tail_from = op->off;
+	}
+	lf->size = op->off + (uint64_t)op->r;
+	lp->als_unknown = true;
+	lp->last_end = lf->size;
+	lp->gen = lf->gen;
+}
+
+static void
+logf_work_cb(uv_work_t *w)
+{
+	struct logpipe	*lp = w->data;
+
+	logf_run(&lp->op);
+}
+
+static void
+logf_after_cb(uv_work_t *w, int status)
+{
+	struct logpipe	*lp = w->data;
+	struct logfile	*lf = lp->lf;
+
+	(void)status;
+	lp->inflight = false;
 	lf->busy = false;
-	if (lp->eof)
-		uv_close((uv_handle_t *)&lp->pipe, logf_pipe_close_cb);
-	else if (logf_quiescing)
-		lp->stopped = true;
-	else if (!uv_is_closing((uv_handle_t *)&lp->pipe))
-		uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
-		    logf_read_cb);
-	logf_next(lf);
+	logf_inflight--;
+	logf_done(lp);
+	logf_pipe_update(lp);
+	logf_release(lf);
 	logf_unref(lf);
 	if (logf_quiescing)
 		logf_check_quiet();
 }
 
-/* Writes the next piece of the current chunk through the thread pool. */
+/*
+ * One move of lp's bytes into its file, at once unless the file is slow
+ * (then in the pool) or taken (then lp waits its turn).
+ */
 static void
-logf_write_some(struct logfile *lf)
+logf_pump(struct logpipe *lp)
 {
-	struct logpipe	*lp = lf->cur;
-	uv_buf_t	 b;
+	struct logfile	*lf = lp->lf;
+	struct logop	*op = &lp->op;
+	uint64_t	 t0;
+	int		 r;
 
-	b = uv_buf_init(lp->data + lp->off, logf_take(lf, lp));
-	lf->req.data = lf;
-	if (uv_fs_write(logf_loop, &lf->req, lf->fd, &b, 1, -1,
-	    logf_write_cb) != 0) {
-		lf->req.result = UV_EIO;
-		logf_write_cb(&lf->req);
+	if (lp->closing)
+		return;
+	if (lf->busy || lf->blocked) {
+		logf_wait(lp);
+		return;
+	}
+	if (!lp->pending) {
+		if ((r = logf_plan(lp)) == 0)
+			return;
+		if (r == -1) {
+			logf_pipe_close(lp);
+			return;
+		}
+		if (r == -2) {
+			logf_block(lf, errno);
+			logf_wait(lp);
+			return;
+		}
+	}
+	if (!lf->discard && uv_now(logf_loop) < lf->async_until) {
+		lp->inflight = true;
+		lf->busy = true;
+		logf_inflight++;
+		logf_ref(lf);		/* held while the move is in flight */
+		logf_pipe_update(lp);
+		op->work.data = lp;
+		uv_queue_work(logf_loop, &op->work, logf_work_cb,
+		    logf_after_cb);
+		return;
+	}
+	if (logf_delay_ms > 0 && op->kind == LOGOP_STAMP && op->out == NULL)
+		usleep(logf_delay_ms * 1000);
+	t0 = uv_hrtime();
+	logf_run(op);
+	if (!lf->discard && uv_hrtime() - t0 > LOGF_SLOW_NS) {
+		lf->async_until = uv_now(logf_loop) + LOGF_SLOW_MS;
+		log_warnx("%s: a write took %llu ms; writing through the "
+		    "thread pool for a while", lf->path,
+		    (unsigned long long)(uv_hrtime() - t0) / 1000000);
+	}
+	logf_done(lp);
+}
+
+/*
+ * A wake-up moves up to LOGF_BURST pieces of LOGF_PIECE bytes while the
+ * pipe has them: each splice frees room the app fills while the next one
+ * writes, as a read() then write() did (one splice of the whole pipe left
+ * the app blocked for the length of the file write, then woke it and the
+ * daemon in turn: twice the context switches).
+ */
+static void
+logf_poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct logpipe	*lp = h->data;
+	int		 i;
+
+	(void)status;
+	(void)events;
+	for (i = 0; i < LOGF_BURST; i++) {
+		logf_pump(lp);
+		if (lp->closing || lp->queued || lp->inflight ||
+		    lp->pending || logf_quiescing || lp->op.r <= 0)
+			break;
 	}
 }
 
 static void
-logf_next(struct logfile *lf)
+logf_pipe_close_cb(uv_handle_t *h)
 {
-	struct logpipe	*lp;
+	struct logpipe	*lp = h->data;
 
-	if (lf->busy || (lp = TAILQ_FIRST(&lf->queue)) == NULL)
-		return;
-	TAILQ_REMOVE(&lf->queue, lp, entry);
-	lf->busy = true;
-	lf->cur = lp;
-	logf_ref(lf);		/* held while the write is in flight */
-	logf_write_some(lf);
+	LIST_REMOVE(lp, all);
+	keeper_drop(lp->serial);
+	close(lp->fd);
+	logledger_release(lp->slot);
+	logf_unref(lp->lf);
+	free(lp);
 }
 
-/* Starts reading fd (a pipe's read end) into lf. */
+/* EOF: ends a partial line, then closes the pipe. */
+static void
+logf_pipe_close(struct logpipe *lp)
+{
+	struct logfile	*lf = lp->lf;
+
+	if (lp->closing)
+		return;
+	logf_settle_pipe(lp);
+	if (!lp->at_line_start) {
+		if (lf->discard || pwrite(lf->fd, "\n", 1,
+		    (off_t)lf->size) == 1) {
+			if (!lf->discard)
+				lf->size++;
+			logf_landed(lf, "\n", 1);
+		}
+		lp->at_line_start = true;
+	}
+	lp->closing = true;
+	uv_poll_stop(&lp->poll);
+	uv_close((uv_handle_t *)&lp->poll, logf_pipe_close_cb);
+	if (logf_quiescing)
+		logf_check_quiet();
+}
+
+/*
+ * A stamped chunk a killed daemon left in the spool (the ledger's slot of
+ * lp): written again, whole, where it was going, or at the file's end
+ * when that file is gone; anything past it was a half-written copy of it.
+ */
+static void
+logf_recover(struct logpipe *lp)
+{
+	struct logledger_slot	*sl = lp->slot;
+	struct logfile		*lf = lp->lf;
+	struct logop		*op = &lp->op;
+	struct timeval		 tv;
+	struct stat		 st;
+	uint64_t		 n;
+
+	memset(op, 0, sizeof *op);
+	op->kind = LOGOP_STAMP;
+	op->pfd = lp->fd;
+	op->spool = sl->spool;
+	if (sl->moved >= 0)
+		n = (uint64_t)sl->moved;
+	else {
+		/* Killed before it noted how much moved: the spool's end. */
+		n = fstat(logf_spool, &st) == 0 &&
+		    (uint64_t)st.st_size > sl->spool ?
+		    (uint64_t)st.st_size - sl->spool : 0;
+		if (n > sl->max)
+			n = sl->max;
+	}
+	lp->at_line_start = sl->als;
+	if (n == 0 || lf->discard) {
+		sl->pending = 0;
+		return;
+	}
+	op->n = (size_t)n;
+	op->als = sl->als;
+	tv.tv_sec = (time_t)sl->sec;
+	tv.tv_usec = (suseconds_t)sl->usec;
+	logf_stamp(lf, &tv, op->stamp, sizeof op->stamp);
+	op->fd = lf->fd;
+	op->seek = true;
+	op->off = lf->size;
+	if (sl->dev == (uint64_t)lf->dev && sl->ino == (uint64_t)lf->ino &&
+	    sl->off <= lf->size)
+		op->off = sl->off;
+	lp->pending = true;
+	logf_spool_users++;
+	logf_run(op);
+	if (op->r == (ssize_t)op->nout && op->off + op->nout < lf->size &&
+	    ftruncate(lf->fd, (off_t)(op->off + op->nout)) == 0)
+		lf->size = op->off + op->nout;
+	log_info("%s: a stamped chunk of %zu bytes a killed daemon left "
+	    "unwritten, written", lf->path, op->n);
+	logf_done(lp);
+}
+
+/* Starts moving fd (a pipe's read end) into lf. */
 static struct logpipe *
-logf_attach(struct logfile *lf, int fd, uint64_t serial, bool als)
+logf_attach(struct logfile *lf, int fd, uint64_t serial, bool als,
+    bool adopt)
 {
 	struct logpipe	*lp = xcalloc(1, sizeof *lp);
+	bool		 found;
 
 	lp->lf = lf;
 	lp->fd = fd;
@@ -912,16 +1439,22 @@ logf_attach(struct logfile *lf, int fd, uint64_t serial, bool als)
 	lp->at_line_start = als;
 	if (serial >= logf_serial)
 		logf_serial = serial + 1;
-	logf_ref(lf);
-	LIST_INSERT_HEAD(&logf_pipes, lp, all);
-	uv_pipe_init(logf_loop, &lp->pipe, 0);
-	lp->pipe.data = lp;
-	if (uv_pipe_open(&lp->pipe, fd) != 0 ||
-	    uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
-	    logf_read_cb) != 0) {
-		uv_close((uv_handle_t *)&lp->pipe, logf_pipe_close_cb);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (uv_poll_init(logf_loop, &lp->poll, fd) != 0) {
+		free(lp);
 		return (NULL);
 	}
+	logf_ref(lf);
+	LIST_INSERT_HEAD(&logf_pipes, lp, all);
+	lp->poll.data = lp;
+	lp->slot = logledger_claim(serial, adopt, &found);
+	if (found && lp->slot->pending)
+		logf_recover(lp);
+	else if (found)
+		lp->at_line_start = lp->slot->als;
+	else if (lp->slot != NULL)
+		lp->slot->als = als;
+	logf_pipe_update(lp);
 	return (lp);
 }
 
@@ -933,7 +1466,9 @@ logf_capture(struct logfile *lf)
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return (-1);
-	if ((lp = logf_attach(lf, fds[0], logf_serial++, true)) == NULL) {
+	if ((lp = logf_attach(lf, fds[0], logf_serial++, true,
+	    false)) == NULL) {
+		close(fds[0]);
 		close(fds[1]);
 		errno = EIO;
 		return (-1);
@@ -946,7 +1481,10 @@ void
 logf_adopt(struct logfile *lf, int fd, uint64_t serial, bool als)
 {
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	logf_attach(lf, fd, serial, als);
+	if (logf_attach(lf, fd, serial, als, true) == NULL) {
+		close(fd);
+		keeper_drop(serial);
+	}
 }
 
 void
@@ -954,27 +1492,23 @@ logf_rehold(void)
 {
 	struct logpipe	*lp;
 
-	LIST_FOREACH(lp, &logf_pipes, all)
+	LIST_FOREACH(lp, &logf_pipes, all) {
+		logf_settle_pipe(lp);
 		keeper_hold(lp->serial, lp->lf->path, lp->at_line_start,
 		    lp->fd);
+	}
 }
 
 static void
 logf_check_quiet(void)
 {
-	struct logpipe	*lp;
+	void	(*cb)(void);
 
-	LIST_FOREACH(lp, &logf_pipes, all) {
-		/* Stopped, with no chunk still queued or being written. */
-		if ((!lp->stopped || lp->data != NULL) &&
-		    !uv_is_closing((uv_handle_t *)&lp->pipe))
-			return;
-	}
-	if (logf_quiet_cb != NULL) {
-		void (*cb)(void) = logf_quiet_cb;
-		logf_quiet_cb = NULL;
-		cb();
-	}
+	if (logf_inflight > 0 || logf_quiet_cb == NULL)
+		return;
+	cb = logf_quiet_cb;
+	logf_quiet_cb = NULL;
+	cb();
 }
 
 void
@@ -984,29 +1518,25 @@ logf_quiesce(void (*cb)(void))
 
 	logf_quiescing = true;
 	logf_quiet_cb = cb;
-	LIST_FOREACH(lp, &logf_pipes, all) {
-		/* A pipe with a chunk in the queue stops when it is written. */
-		if (lp->data == NULL && !uv_is_closing((uv_handle_t *)
-		    &lp->pipe)) {
-			uv_read_stop((uv_stream_t *)&lp->pipe);
-			lp->stopped = true;
-		}
-	}
+	/* A chunk left in the spool is the next daemon's (logf_recover). */
+	LIST_FOREACH(lp, &logf_pipes, all)
+		logf_pipe_update(lp);
 	logf_check_quiet();
 }
 
 void
 logf_resume(void)
 {
-	struct logpipe	*lp;
+	struct logpipe	*lp, *next;
 
 	logf_quiescing = false;
-	LIST_FOREACH(lp, &logf_pipes, all) {
-		if (lp->stopped) {
-			lp->stopped = false;
-			uv_read_start((uv_stream_t *)&lp->pipe, logf_alloc_cb,
-			    logf_read_cb);
-		}
+	LIST_FOREACH_SAFE(lp, &logf_pipes, all, next) {
+		if (!lp->queued)
+			logf_pipe_update(lp);
+	}
+	LIST_FOREACH_SAFE(lp, &logf_pipes, all, next) {
+		if (lp->queued)
+			logf_release(lp->lf);
 	}
 }
 
@@ -1017,10 +1547,11 @@ logf_handover(void)
 	cJSON		*arr = cJSON_CreateArray(), *o;
 
 	LIST_FOREACH(lp, &logf_pipes, all) {
-		if (uv_is_closing((uv_handle_t *)&lp->pipe))
+		if (lp->closing)
 			continue;
 		/* Keep the descriptor open across exec. */
 		fcntl(lp->fd, F_SETFD, 0);
+		logf_settle_pipe(lp);
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "fd", lp->fd);
 		cJSON_AddNumberToObject(o, "serial", (double)lp->serial);

@@ -698,6 +698,7 @@ main(int argc, char **argv)
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);
+	logf_ledger(d_paths.runtime);
 	hooks_init(d_loop);
 	if (handover != NULL)
 		events_takeover(cJSON_GetObjectItem(handover, "events"));
@@ -722,6 +723,7 @@ main(int argc, char **argv)
 			app_check_pipes();
 	}
 	app_listen_unclaimed();
+	logf_adopted();
 	keeper_watch(d_loop, daemon_keeper_lost);
 	uv_timer_init(d_loop, &d_reexec_timer);
 	uv_unref((uv_handle_t *)&d_reexec_timer);
