@@ -65,7 +65,10 @@ wait_for 60 seq_at_least 6000
 for i in 1 2 3 4 5; do
 	time_ping
 	echo "ping $i: $PING_MS ms"
-	(( PING_MS < 2 * base_ping + 250 )) ||
+	# A daemon blocked by a stuck reader would not answer at all;
+	# under ASan, rotating a log every 1K, 290 ms was seen (the
+	# bound was 250 ms over twice the quiet ping): 1 s over it.
+	(( PING_MS < 2 * base_ping + 1000 )) ||
 	    fail "opm ping took $PING_MS ms with stuck readers" \
 		"($base_ping ms before)"
 done
