@@ -53,6 +53,12 @@ extern bool		cli_color;
 
 void	 cli_fatal_usage(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
+/*
+ * argv[*i] is --lines N, --lines=N or -n N: its value (*i moved past it);
+ * exits with a usage error naming cmd when the value is missing. NULL when
+ * argv[*i] is another word. opm logs and opm events share it.
+ */
+const char *cli_lines_arg(int argc, char **argv, int *i, const char *cmd);
 void	 cli_fatal(int code, const char *, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
 

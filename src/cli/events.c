@@ -74,13 +74,8 @@ cli_events(int argc, char **argv)
 			follow = true;
 		else if (strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (strcmp(argv[i], "--lines") == 0 ||
-		    strncmp(argv[i], "--lines=", 8) == 0 ||
-		    strcmp(argv[i], "-n") == 0) {
-			v = argv[i][7] == '=' ? argv[i] + 8 : i + 1 < argc ?
-			    argv[++i] : NULL;
-			if (v == NULL)
-				cli_fatal_usage("events: --lines needs a value");
+		else if ((v = cli_lines_arg(argc, argv, &i, "events")) !=
+		    NULL) {
 			if (parse_int(v, 0, 1000, &lines, &cause) == -1)
 				cli_fatal(EXIT_FAIL, "invalid --lines '%s': %s "
 				    "(the daemon keeps the last 1000)", v,

@@ -57,7 +57,7 @@ cli_logs(int argc, char **argv)
 	struct client	 c;
 	const cJSON	*e, *ev;
 	cJSON		*args = cJSON_CreateObject(), *d, *m, *t = NULL;
-	const char	*cause, *stream = NULL, *name;
+	const char	*cause, *stream = NULL, *name, *v;
 	char		 label[96];
 	long long	 lines = 15;
 	bool		 follow = false, prefix, dashdash = false;
@@ -81,13 +81,7 @@ cli_logs(int argc, char **argv)
 			stream = "out";
 		else if (strcmp(argv[i], "--err") == 0)
 			stream = "err";
-		else if (strcmp(argv[i], "--lines") == 0 ||
-		    strncmp(argv[i], "--lines=", 8) == 0 ||
-		    strcmp(argv[i], "-n") == 0) {
-			const char *v = argv[i][7] == '=' ? argv[i] + 8 :
-			    i + 1 < argc ? argv[++i] : NULL;
-			if (v == NULL)
-				cli_fatal_usage("logs: --lines needs a value");
+		else if ((v = cli_lines_arg(argc, argv, &i, "logs")) != NULL) {
 			if (parse_int(v, 0, 100000000, &lines, &cause) == -1)
 				cli_fatal(EXIT_FAIL, "invalid --lines '%s': "
 				    "%s", v, cause);

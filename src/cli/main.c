@@ -53,6 +53,20 @@ cli_fatal_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
+const char *
+cli_lines_arg(int argc, char **argv, int *i, const char *cmd)
+{
+	const char	*a = argv[*i], *v;
+
+	if (strcmp(a, "--lines") != 0 && strncmp(a, "--lines=", 8) != 0 &&
+	    strcmp(a, "-n") != 0)
+		return (NULL);
+	v = a[7] == '=' ? a + 8 : *i + 1 < argc ? argv[++*i] : NULL;
+	if (v == NULL)
+		cli_fatal_usage("%s: --lines needs a value", cmd);
+	return (v);
+}
+
 /*
  * Flags: --json for all, and extra (NULL or one more flag of this
  * command) setting *flag. Returns argc left.
