@@ -25,10 +25,6 @@ field_at_least()
 	(( $(app_field "$1" "$2") >= $3 ))
 }
 
-free_port()
-{
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # A condition for wait_for: NAME's checks reached $2.
 test_checks_past()

@@ -43,6 +43,9 @@
 #	                            bash glob PATTERN as a whole
 #	count_daemons               live opmd processes of this OPM_HOME
 #	cpu_ticks PID               utime + stime of PID in clock ticks
+#	free_port [N]               first of N (default 1) consecutive free TCP
+#	                            ports on 127.0.0.1, outside the kernel's
+#	                            ephemeral range
 
 set -Eeuo pipefail
 shopt -s inherit_errexit
@@ -206,6 +209,40 @@ wait_for()
 		fi
 		sleep 0.01
 	done
+}
+
+# Prints the first of N consecutive TCP ports that nothing on 127.0.0.1
+# holds, each checked by binding it. Never a port of the ephemeral range
+# (/proc/sys/net/ipv4/ip_local_port_range): the kernel hands those to
+# outgoing connections, so one that is free now may be some test's client
+# socket a moment later, and a server bound to it then fails with
+# EADDRINUSE (seen in CI: an sshd that never listened). Parallel tests
+# draw at random from about 20000 ports, so two of them rarely collide.
+free_port()
+{
+	python3 - "${1:-1}" <<'PY'
+import random, socket, sys
+n = int(sys.argv[1])
+lo, hi = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+ranges = [(r0, r1 - n) for r0, r1 in ((10000, lo - 1), (hi + 1, 65535)) if r1 - n > r0]
+for _ in range(1000):
+    r0, r1 = random.choice(ranges)
+    p = random.randint(r0, r1)
+    held = []
+    try:
+        for k in range(n):
+            s = socket.socket()
+            held.append(s)
+            s.bind(("127.0.0.1", p + k))
+    except OSError:
+        continue
+    finally:
+        for s in held:
+            s.close()
+    print(p)
+    sys.exit(0)
+sys.exit("free_port: no %d free ports in %s" % (n, ranges))
+PY
 }
 
 # Prints .FIELD of the app named NAME in `opm list --json`; fails if absent.

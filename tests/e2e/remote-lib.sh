@@ -38,9 +38,10 @@ sshd_start()
 	cp "$d/user_key.pub" "$d/authorized_keys"
 	# Privilege separation wants its empty directory (Debian: /run/sshd).
 	[[ -d /run/sshd ]] || mkdir -p -m 755 /run/sshd 2>/dev/null || true
+	# A port that is free now can still be taken before sshd binds it (a
+	# parallel test): sshd then exits at once, and a new port is tried.
 	for try in 1 2 3 4 5; do
-		SSH_PORT=$((20000 + RANDOM % 30000))
-		(echo >"/dev/tcp/127.0.0.1/$SSH_PORT") 2>/dev/null && continue
+		SSH_PORT=$(free_port)
 		cat >"$d/sshd_config" <<CONF
 Port $SSH_PORT
 ListenAddress 127.0.0.1
@@ -59,14 +60,16 @@ CONF
 		"$SSHD" -D -e -f "$d/sshd_config" 2>>"$d/sshd.log" &
 		pid=$!
 		track_pid "$pid"
-		if wait_for 10 _sshd_listening; then
+		wait_for 10 _sshd_up_or_gone "$pid"
+		if _sshd_listening; then
 			SSHD_PID=$pid
 			break
 		fi
 		kill "$pid" 2>/dev/null || true
 		SSHD_PID=
 	done
-	[[ -n ${SSHD_PID-} ]] || fail "sshd did not start: $(cat "$d/sshd.log")"
+	[[ -n ${SSHD_PID-} ]] ||
+	    fail "sshd did not start in $try tries: $(cat "$d/sshd.log")"
 	echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$d/host_key.pub")" \
 	    >"$d/known_hosts"
 	cat >"$d/ssh_config" <<CONF
@@ -84,6 +87,12 @@ CONF
 	export OPM_SSH="ssh -F $d/ssh_config"
 	wait_for 10 ssh -F "$d/ssh_config" -p "$SSH_PORT" 127.0.0.1 true ||
 	    fail "ssh into the test's sshd failed: $(cat "$d/sshd.log")"
+}
+
+# Done waiting: sshd listens on $SSH_PORT, or process $1 has exited.
+_sshd_up_or_gone()
+{
+	_sshd_listening || pid_dead "$1"
 }
 
 _sshd_listening()

@@ -11,7 +11,7 @@ setup
 # shellcheck source=tests/e2e/deps-lib.sh
 . "$(dirname "$0")/deps-lib.sh"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 cat >"$TEST_TMP/db.py" <<'PY'
 import os, socket, sys, time
 gate, port, d = sys.argv[1], int(sys.argv[2]), os.environ["DEPS_DIR"]

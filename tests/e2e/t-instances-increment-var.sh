@@ -27,19 +27,7 @@ http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever(
 PY
 
 # A base port with three free ones after it.
-free3()
-{
-	local p k
-
-	for ((p = 20000 + RANDOM % 20000; ; p += 7)); do
-		for k in 0 1 2; do
-			(echo >"/dev/tcp/127.0.0.1/$((p + k))") 2>/dev/null && continue 2
-		done
-		echo "$p"
-		return 0
-	done
-}
-base=$(free3)
+base=$(free_port 3)
 
 cat >eco.json <<JSON
 {"apps": [{"name": "api", "script": "srv.py", "args": "$TAG",

@@ -10,7 +10,7 @@
 setup
 
 command -v node >/dev/null || fail "node is needed"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 dir=$TEST_TMP/srv
 mkdir -p "$dir"
 cat >"$dir/app.js" <<JS

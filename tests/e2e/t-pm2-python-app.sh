@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 setup
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 dir=$TEST_TMP/py
 mkdir -p "$dir"
 cat >"$dir/srv.py" <<PY

@@ -27,7 +27,7 @@ while True:
     c.close()
 PY
 # A port nothing listens on now.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 
 "$OPM" start --name api --ready "tcp:$port" --listen-timeout 8s server.py \
     "$TEST_TMP/go" "$port" >start.out 2>start.err &
@@ -61,7 +61,7 @@ assert_exit 0 "$OPM" info --json api
 (( $(jq .failed_starts <<<"$OUT") >= 1 )) || fail "no failed start: $OUT"
 
 # --- Never listening: failed starts, then errored. -------------------------
-port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port2=$(free_port)
 assert_exit 1 "$OPM" start --name deaf --ready "tcp:$port2" --listen-timeout 1s \
     --max-restarts 1 server.py "$TEST_TMP/never" "$port2"
 assert_contains "$ERR" "deaf: cannot start: not ready within listen_timeout" \

@@ -50,7 +50,7 @@ for k in 0 1 2 3; do
 done
 
 # 2.
-port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 cat >"$TEST_TMP/ecosystem.json" <<JSON
 {"apps": [{"name": "cl", "script": "$REPO_DIR/tests/helpers/pm2cluster.js",
   "args": ["tag", "$TAG"], "exec_mode": "cluster", "instances": 2,

@@ -13,7 +13,6 @@ setup
 for p in chromium chromedriver curl; do
 	command -v "$p" >/dev/null || fail "$p is not installed (build-aux/deps.sh check installs it)"
 done
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 DPORT=$(free_port)
 URL=http://127.0.0.1:$PORT
