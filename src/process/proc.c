@@ -749,6 +749,7 @@ proc_children(pid_t pid, long threads, pid_t *stack, size_t *n, size_t max)
 	DIR		*d = NULL;
 	long		 tid = pid, v;
 	ssize_t		 r;
+	size_t		 have;
 	int		 fd;
 
 	if (threads > 1) {
@@ -765,16 +766,33 @@ proc_children(pid_t pid, long threads, pid_t *stack, size_t *n, size_t max)
 		}
 		snprintf(path, sizeof path, "/proc/%d/task/%ld/children",
 		    (int)pid, tid);
+		/*
+		 * Read to the end: the daemon's own list (every app's main
+		 * process) is far over one buffer with 1000 apps. A number cut
+		 * at the buffer's end is carried to the next read.
+		 */
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-			r = read(fd, buf, sizeof buf - 1);
-			close(fd);
-			buf[r > 0 ? r : 0] = '\0';
-			for (p = buf; *n < max; p = end) {
-				v = strtol(p, &end, 10);
-				if (end == p)
-					break;
-				stack[(*n)++] = (pid_t)v;
+			have = 0;
+			while ((r = read(fd, buf + have, sizeof buf - 1 -
+			    have)) > 0 || (r == -1 && errno == EINTR)) {
+				if (r == -1)
+					continue;
+				have += (size_t)r;
+				buf[have] = '\0';
+				for (p = buf; *n < max; p = end) {
+					v = strtol(p, &end, 10);
+					/* Not a whole number yet: keep it. */
+					if (end == p || *end == '\0')
+						break;
+					stack[(*n)++] = (pid_t)v;
+				}
+				have = strlen(p);
+				memmove(buf, p, have + 1);
 			}
+			close(fd);
+			if ((v = strtol(buf, &end, 10)) > 0 && end != buf &&
+			    *n < max)
+				stack[(*n)++] = (pid_t)v;
 		}
 		if (d == NULL)
 			break;
