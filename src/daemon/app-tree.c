@@ -126,13 +126,33 @@ static size_t		 app_tree_nsnap;
 static uv_check_t	 app_tree_check;
 static bool		 app_tree_check_init;
 
+static struct proc_ent	*app_tree_orph;
+static size_t		 app_tree_norph;
+static bool		 app_tree_orph_valid;
+
 static void
 app_tree_check_cb(uv_check_t *h)
 {
 	free(app_tree_snap);
 	app_tree_snap = NULL;
 	app_tree_nsnap = 0;
+	free(app_tree_orph);
+	app_tree_orph = NULL;
+	app_tree_norph = 0;
+	app_tree_orph_valid = false;
 	uv_check_stop(h);
+}
+
+/* What this turn cached is dropped when it ends. */
+static void
+app_tree_turn_end(void)
+{
+	if (!app_tree_check_init) {
+		uv_check_init(app_loop, &app_tree_check);
+		uv_unref((uv_handle_t *)&app_tree_check);
+		app_tree_check_init = true;
+	}
+	uv_check_start(&app_tree_check, app_tree_check_cb);
 }
 
 /* The scan of this turn, taken now if there is none yet; -1 on error. */
@@ -142,12 +162,7 @@ app_tree_snapshot(struct proc_ent **v, size_t *n)
 	if (app_tree_snap == NULL) {
 		if (proc_scan(&app_tree_snap, &app_tree_nsnap) == -1)
 			return (-1);
-		if (!app_tree_check_init) {
-			uv_check_init(app_loop, &app_tree_check);
-			uv_unref((uv_handle_t *)&app_tree_check);
-			app_tree_check_init = true;
-		}
-		uv_check_start(&app_tree_check, app_tree_check_cb);
+		app_tree_turn_end();
 	}
 	*v = app_tree_snap;
 	*n = app_tree_nsnap;
@@ -325,7 +340,6 @@ app_tree_leader_gone(struct app *a, pid_t old)
 size_t
 app_tree_orphans(struct proc_ent **out)
 {
-	const struct app	*b;
 	struct proc_ent		*v;
 	pid_t			*kids, keeper = keeper_pid();
 	size_t			 n, i, k = 0;
@@ -335,12 +349,9 @@ app_tree_orphans(struct proc_ent **out)
 	n = proc_own_children(kids, APP_OWN_MAX);
 	v = xreallocarray(NULL, n ? n : 1, sizeof *v);
 	for (i = 0; i < n; i++) {
+		/* The index: a loop over the apps here made list O(N^3). */
 		mine = kids[i] == keeper || probe_owns(kids[i]) ||
-		    hooks_owns(kids[i], 0);
-		TAILQ_FOREACH(b, &apps, entry) {
-			if (b->run.pid == kids[i])
-				mine = true;
-		}
+		    hooks_owns(kids[i], 0) || app_find_pid(kids[i]) != NULL;
 		if (!mine && proc_stat_ent(kids[i], &v[k]) == 0 &&
 		    !v[k].zombie)
 			k++;
@@ -348,6 +359,27 @@ app_tree_orphans(struct proc_ent **out)
 	free(kids);
 	*out = v;
 	return (k);
+}
+
+/*
+ * The orphans of this turn (app_tree_orph), for list and metrics: one
+ * read of the daemon's children serves every app of one reply (a read
+ * per app made a list of 1000 apps take seconds). Dropped with the scan
+ * at the turn's end, so a later turn sees new processes.
+ */
+int
+app_tree_stats(const struct app *a, struct proc_stats *ps)
+{
+	if (a->run.pid <= 0) {
+		memset(ps, 0, sizeof *ps);
+		return (-1);
+	}
+	if (!app_tree_orph_valid) {
+		app_tree_norph = app_tree_orphans(&app_tree_orph);
+		app_tree_orph_valid = true;
+		app_tree_turn_end();
+	}
+	return (app_tree_stats_in(a, app_tree_orph, app_tree_norph, ps));
 }
 
 int
@@ -369,19 +401,3 @@ app_tree_stats_in(const struct app *a, const struct proc_ent *orph,
 	return (ps->nprocs > 0 ? 0 : -1);
 }
 
-int
-app_tree_stats(const struct app *a, struct proc_stats *ps)
-{
-	struct proc_ent	*orph;
-	size_t		 n;
-	int		 r;
-
-	if (a->run.pid <= 0) {
-		memset(ps, 0, sizeof *ps);
-		return (-1);
-	}
-	n = app_tree_orphans(&orph);
-	r = app_tree_stats_in(a, orph, n, ps);
-	free(orph);
-	return (r);
-}
