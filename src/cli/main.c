@@ -195,6 +195,11 @@ cli_restart(int argc, char **argv)
 	argc = cli_file_targets(argc, argv);
 	argc = cli_flags2(argc, argv, &json, argv[0], "--update-env",
 	    &update);
+	/* The request would arrive without it (cli_exchange): say so. */
+	if (update && cli_remote != NULL)
+		cli_fatal_usage("%s --update-env: this shell's environment is "
+		    "not sent to a remote host (--host); put the variables in "
+		    "the app file's env and apply it", argv[0]);
 	args = cli_targets(argc, argv, argv[0], false);
 	if (env_name != NULL)
 		cJSON_AddStringToObject(args, PROTO_ARG_ENV_NAME, env_name);

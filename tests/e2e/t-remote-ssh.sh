@@ -2,7 +2,8 @@
 # opm --host ssh:// through a real sshd on 127.0.0.1 (issue 18): list,
 # start, stop, logs and logs --follow behave as locally, with the same
 # exit codes; the remote daemon is started on demand by dial-stdio; a
-# command with no meaning remotely is one clear error.
+# command with no meaning remotely is one clear error, and so is
+# restart --update-env (this shell's environment is not sent).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/remote-lib.sh"
 setup
@@ -28,6 +29,12 @@ assert_eq "$(app_field echo pid)" "$(jq -r '.[0].pid' <<<"$OUT")" \
 wait_for 10 grep -qx 3 "$(app_field echo out_log)"
 assert_exit 0 "${R[@]}" logs echo --lines 2
 assert_eq $'2\n3' "$OUT" "the last two lines"
+
+# This shell's environment does not travel: --update-env is refused, not
+# a restart with nothing new.
+assert_exit 2 "${R[@]}" restart --update-env echo
+assert_contains "$ERR" "this shell's environment is not sent to a remote host"
+assert_eq 0 "$(app_field echo restarts)" "refused, not restarted"
 
 # logs --follow: lines written later arrive over ssh, until interrupted.
 assert_exit 0 "${R[@]}" start --name ticker -- "$TESTAPP" tag "$TAG" tick 200
