@@ -457,7 +457,10 @@ void		 app_health_sync(struct app *, enum app_state from);
 cJSON		*app_health_json(const struct app *);
 
 /* app-json.c */
+struct json_buf;
 cJSON		*app_to_json(struct app *, bool detail);
+/* The object of list (app_to_json without detail) written as text. */
+void		 app_json_write(struct json_buf *, struct app *);
 
 /* app-listen.c */
 /*
