@@ -21,6 +21,7 @@
 #include "dotenv.h"
 #include "interp.h"
 #include "json.h"
+#include "log.h"
 #include "parse.h"
 #include "proc.h"
 #include "protocol.h"
@@ -592,6 +593,8 @@ cmd_start_file_create(struct cmd_ctx *ctx, struct cmd_start_file *f)
 			    sizeof cause);
 		}
 		if (a == NULL) {
+			/* Not in the reply: at least in the daemon's log. */
+			log_warnx("%s: not created: %s", confs[i].name, cause);
 			conf_free(&confs[i]);
 			continue;
 		}
