@@ -49,14 +49,21 @@ struct app_watch;
 struct proc_stats;
 struct probe;
 
-/* The readiness handles of an app (app-ready.c), never saved. */
+/*
+ * The readiness handles of an app (app-ready.c), never saved. Buffers
+ * only some apps need are allocated when they do: 10,000 apps are
+ * within 40 MB of daemon memory (bench/scale.sh).
+ */
+#define APP_READY_LINE	512
 struct app_ready {
 	int			 fd;		/* notify socket, -1 */
 	uv_poll_t		*poll;
 	char			 path[108];	/* its NOTIFY_SOCKET value */
 	int			 ipc;		/* our end of Node's channel */
 	uv_poll_t		*ipcpoll;
-	char			 line[512];	/* a partial line from it */
+	char			*line;		/* a partial line from it
+						   (APP_READY_LINE), while
+						   the channel is open */
 	size_t			 linelen;
 	bool			 skip;		/* in a line too long */
 	uv_timer_t		*timeout;	/* listen_timeout */
@@ -78,8 +85,9 @@ struct app_health {
 						   unhealthy */
 	unsigned		 failures;	/* in a row */
 	unsigned long		 checks;	/* ended, for info */
-	char			 last[160];	/* the last check's outcome */
-	char			 restart[256];	/* the last restart's reason */
+	/* The last check's outcome, the last restart's reason; NULL. */
+	char			*last;
+	char			*restart;
 };
 
 /* What the memory sampler saw of an app (app-memory.c), never saved. */

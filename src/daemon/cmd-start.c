@@ -64,8 +64,8 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 		return (-1);
 	}
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
-	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
-	    OPM_ENV_MAX, &why)) == NULL) {
+	if (eb != NULL && c->inherit_env && (c->env_base =
+	    conf_env_share(json_strv(eb, OPM_ENV_MAX, &why))) == NULL) {
 		snprintf(cause, clen, "env_base: %s", why);
 		return (-1);
 	}
