@@ -132,6 +132,8 @@ struct app {
 	}			 exec;
 	char			**argv;		/* of the last spawn, or NULL */
 	uv_timer_t		 timer;
+	bool			 late;		/* on app-event.c's late list */
+	TAILQ_ENTRY(app)	 late_entry;
 	struct logfile		*out;
 	struct logfile		*err;
 	/* Listening sockets, one per conf.listen (-1: not bound); NULL. */
@@ -534,6 +536,10 @@ void		 app_save(const struct app *);
 void		 app_notify(struct app *);
 void		 app_destroy(struct app *);
 void		 app_timer_arm(struct app *, uint64_t ms);
+void		 app_timer_unlate(struct app *);
+/* Whether this turn of the loop spent its budget for app work (app-event.c;
+ * the first call of a turn starts it). */
+bool		 app_turn_spent(void);
 void		 app_signal_group(struct app *, int sig);
 int		 app_spawn(struct app *);
 int		 app_exec_check(struct app *);

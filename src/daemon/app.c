@@ -551,6 +551,7 @@ app_destroy(struct app *a)
 	struct app	*o = a->peer;
 
 	app_exec_close(a);
+	app_timer_unlate(a);
 	app_ready_free(a);
 	app_health_free(a);
 	app_index_del(a);
