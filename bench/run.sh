@@ -2,7 +2,8 @@
 # make bench: the machine and the versions, then ONE table of opm, PM2 and
 # supervisord side by side with ratios (bench/compare.sh), then the scaling
 # curves of opm at 10 / 100 / 1000 / 10000 apps (bench/scale.sh's rows,
-# drawn by bench/plot.sh). The load average is taken before and after
+# drawn by bench/plot.sh), then `opm ping` under 1000 crash-looping apps
+# and the daemon's wake-ups once they are stopped (bench/crashloop.sh). The load average is taken before and after
 # each part. Everything printed also goes to bench/results/DATE.txt, the
 # curves to bench/results/DATE-scale.png and docs/img/scale.png (the
 # README's picture): commit them together when the README's figures change.
@@ -102,6 +103,11 @@ main()
 	"$here/compare.sh" "$build" || echo "(compare failed: exit $?)"
 	echo
 	scaling
+	echo
+	echo "## opm with 1000 apps crash-looping, then stopped (bench/crashloop.sh, load $(load))"
+	echo '```'
+	"$here/crashloop.sh" "$build" || echo "(crashloop failed: exit $?)"
+	echo '```'
 	if [[ ${BENCH_ALL:-} == 1 ]]; then
 		for b in roundtrip respawn capture memory-sampler web-cpu; do
 			[[ -x $here/$b.sh ]] || continue

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Scaling: for each N, a fresh daemon, N apps (`sleep`, run directly) from
 # one app file, then
+#   mode       running: the N apps run; stopped: created with autostart
+#              false, because N running apps would not fit the descriptor
+#              limit (a running app holds 3 daemon descriptors and a pidfd;
+#              the hard RLIMIT_NOFILE here is 20000, and raising it needs
+#              CAP_SYS_RESOURCE). Set MODE=stopped for every row.
 #   create_ms  `opm start FILE` until it returned (every app spawned: the
 #              reply waits for the exec verdicts)
 #   list_ms    one `opm list --json`, median of LISTS runs (CLI included)
@@ -15,7 +20,11 @@
 #              time on a loaded machine; load: the 1-minute load average
 # and prints one row per N that bench/run.sh and the plot collect:
 #   scale N create_ms C list_ms L rss_kb R spawn_ms S ping_p99_ms P fds F/LIM
-#         create_cpu_ms CC list_cpu_ms LC load A
+#         create_cpu_ms CC list_cpu_ms LC load A mode M
+# Each N gets a home of its own, removed at the end only: creating files
+# where thousands were just deleted costs ext4 a scan of the recently
+# deleted inodes for each new one (find_inode_bit), 3 to 5 times the
+# create time of the next row.
 # usage: bench/scale.sh [BUILD_DIR] [N...]   (default N: 10 100 1000 10000)
 # env:   LISTS=5 KILLS=9 PINGS=50
 set -euo pipefail
@@ -27,10 +36,11 @@ sizes=("$@")
 LISTS=${LISTS:-5} KILLS=${KILLS:-9} PINGS=${PINGS:-50}
 opm=$build/opm
 work=$(mktemp -d /tmp/opm-scale.XXXXXX)
-export OPM_HOME=$work/home
 unset OPM_RUNTIME_DIR
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+hard=$(ulimit -Hn)
 trap 'OPM_TIMEOUT=120 "$opm" daemon stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+export OPM_HOME=$work/home
 sleep_bin=$(command -v sleep)
 
 src='#include <stdio.h>
@@ -57,12 +67,16 @@ hz=$(getconf CLK_TCK)
 cpums() { awk -v t="$1" -v hz="$hz" -v d="${2:-1}" 'BEGIN { printf "%.0f", t * 1000 / hz / d }'; }
 
 for n in "${sizes[@]}"; do
-	rm -rf "$OPM_HOME"
-	mkdir -p "$work"
-	awk -v n="$n" -v s="$sleep_bin" 'BEGIN {
+	export OPM_HOME=$work/home-$n
+	mode=${MODE:-running}
+	# 5 per app at most while it runs, and room for the daemon's own.
+	[[ $hard == unlimited ]] || ((5 * n + 200 <= hard)) || mode=stopped
+	auto=true
+	[[ $mode == running ]] || auto=false
+	awk -v n="$n" -v s="$sleep_bin" -v a="$auto" 'BEGIN {
 	    printf "{\"apps\":["
 	    for (i = 0; i < n; i++)
-		printf "%s{\"name\":\"s%d\",\"argv\":[\"%s\",\"100000\"]}", i ? "," : "", i, s
+		printf "%s{\"name\":\"s%d\",\"argv\":[\"%s\",\"100000\"],\"autostart\":%s}", i ? "," : "", i, s, a
 	    print "]}" }' >"$work/apps.json"
 	"$opm" ping >/dev/null	# the daemon up first: not part of create
 	dpid=$(cat "$OPM_HOME/opmd.pid")
@@ -104,6 +118,6 @@ for n in "${sizes[@]}"; do
 	spawn=$(median <"$work/spawn")
 	fds=$(ls "/proc/$dpid/fd" | wc -l)
 	lim=$(awk '/^Max open files/ { print $4 }' "/proc/$dpid/limits")
-	echo "scale $n create_ms $create list_ms $list rss_kb $r spawn_ms $spawn ping_p99_ms $ping fds $fds/$lim create_cpu_ms $(cpums $((c1 - c0))) list_cpu_ms $(cpums $((c2 - c1)) "$LISTS") load $(cut -d' ' -f1 /proc/loadavg)"
+	echo "scale $n create_ms $create list_ms $list rss_kb $r spawn_ms $spawn ping_p99_ms $ping fds $fds/$lim create_cpu_ms $(cpums $((c1 - c0))) list_cpu_ms $(cpums $((c2 - c1)) "$LISTS") load $(cut -d' ' -f1 /proc/loadavg) mode $mode"
 	OPM_TIMEOUT=600 "$opm" daemon stop >/dev/null
 done

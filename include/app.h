@@ -49,14 +49,21 @@ struct app_watch;
 struct proc_stats;
 struct probe;
 
-/* The readiness handles of an app (app-ready.c), never saved. */
+/*
+ * The readiness handles of an app (app-ready.c), never saved. Buffers
+ * only some apps need are allocated when they do: 10,000 apps are
+ * within 40 MB of daemon memory (bench/scale.sh).
+ */
+#define APP_READY_LINE	512
 struct app_ready {
 	int			 fd;		/* notify socket, -1 */
 	uv_poll_t		*poll;
 	char			 path[108];	/* its NOTIFY_SOCKET value */
 	int			 ipc;		/* our end of Node's channel */
 	uv_poll_t		*ipcpoll;
-	char			 line[512];	/* a partial line from it */
+	char			*line;		/* a partial line from it
+						   (APP_READY_LINE), while
+						   the channel is open */
 	size_t			 linelen;
 	bool			 skip;		/* in a line too long */
 	uv_timer_t		*timeout;	/* listen_timeout */
@@ -78,8 +85,9 @@ struct app_health {
 						   unhealthy */
 	unsigned		 failures;	/* in a row */
 	unsigned long		 checks;	/* ended, for info */
-	char			 last[160];	/* the last check's outcome */
-	char			 restart[256];	/* the last restart's reason */
+	/* The last check's outcome, the last restart's reason; NULL. */
+	char			*last;
+	char			*restart;
 };
 
 /* What the memory sampler saw of an app (app-memory.c), never saved. */
@@ -124,6 +132,8 @@ struct app {
 	}			 exec;
 	char			**argv;		/* of the last spawn, or NULL */
 	uv_timer_t		 timer;
+	bool			 late;		/* on app-event.c's late list */
+	TAILQ_ENTRY(app)	 late_entry;
 	struct logfile		*out;
 	struct logfile		*err;
 	/* Listening sockets, one per conf.listen (-1: not bound); NULL. */
@@ -457,7 +467,10 @@ void		 app_health_sync(struct app *, enum app_state from);
 cJSON		*app_health_json(const struct app *);
 
 /* app-json.c */
+struct json_buf;
 cJSON		*app_to_json(struct app *, bool detail);
+/* The object of list (app_to_json without detail) written as text. */
+void		 app_json_write(struct json_buf *, struct app *);
 
 /* app-listen.c */
 /*
@@ -523,6 +536,10 @@ void		 app_save(const struct app *);
 void		 app_notify(struct app *);
 void		 app_destroy(struct app *);
 void		 app_timer_arm(struct app *, uint64_t ms);
+void		 app_timer_unlate(struct app *);
+/* Whether this turn of the loop spent its budget for app work (app-event.c;
+ * the first call of a turn starts it). */
+bool		 app_turn_spent(void);
 void		 app_signal_group(struct app *, int sig);
 int		 app_spawn(struct app *);
 int		 app_exec_check(struct app *);

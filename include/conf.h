@@ -131,6 +131,14 @@ struct app_conf {
 void	 conf_defaults(struct app_conf *);
 void	 conf_free(struct app_conf *);
 /*
+ * env_base vectors are shared between apps: conf_env_share takes
+ * ownership of v and returns the one shared copy equal to it, which
+ * must never be changed; conf_env_unshare drops a reference (conf_free
+ * does), and frees a vector that was never shared.
+ */
+char	**conf_env_share(char **v);
+void	 conf_env_unshare(char **v);
+/*
  * Fills c from one app object of an app file or a start request. Keys not
  * in the option table are errors. On error returns -1 with every problem
  * of the object in cause, one line each ("KEY: reason", or PM2's message

@@ -25,6 +25,23 @@ int	 json_uint(const cJSON *, long long min, long long max, unsigned *out,
 	    const char **cause);
 /* The string at key, NULL when absent or not a string. */
 const char *json_str(const cJSON *obj, const char *key);
+/*
+ * JSON written as text without a tree, as json_text prints a tree (a list
+ * of 10,000 apps built 300,000 cJSON nodes to print and free them). The
+ * caller owns s (NUL-terminated only once it puts one); a key goes after
+ * a ',' unless it is the first member of its object.
+ */
+struct json_buf {
+	char	*s;
+	size_t	 len, cap;
+	bool	 bad;
+};
+void	 json_put(struct json_buf *, const char *p, size_t n);
+void	 json_put_string(struct json_buf *, const char *);	/* NULL: "" */
+void	 json_put_number(struct json_buf *, double);
+void	 json_put_key(struct json_buf *, const char *key);
+void	 json_put_int(struct json_buf *, const char *key, long long);
+void	 json_put_str(struct json_buf *, const char *key, const char *);
 /* Printed unformatted, made valid UTF-8 (for cJSON_free), or NULL. */
 char	*json_text(const cJSON *);
 /* One line: the object printed unformatted with a trailing newline. */

@@ -33,6 +33,13 @@ void		 logf_adopted(void);
  */
 struct logfile	*logf_open(const char *path, const char *app,
 		    const char *stream);
+/*
+ * The same without creating the file now: it is made when a pipe first
+ * moves into it (or logf_size, logf_flush look at it). Either way the
+ * file is open only while a pipe moves into it.
+ */
+struct logfile	*logf_lazy(const char *path, const char *app,
+		    const char *stream);
 void		 logf_ref(struct logfile *);
 void		 logf_unref(struct logfile *);
 const char	*logf_path(const struct logfile *);

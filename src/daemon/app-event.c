@@ -18,19 +18,109 @@
 #include "parse.h"
 #include "proc.h"
 
+/*
+ * App timers get APP_TURN_BUDGET_NS of each turn of the loop. Under a crash
+ * loop of 1000 apps every backoff timer is overdue at once, and one timer
+ * phase spawning them all (a fork is about 1 ms at 1000 apps) kept
+ * requests waiting for hundreds of ms: `opm ping` p99 was 234 ms
+ * (bench/crashloop.sh). A timer that fires after the budget is spent waits
+ * on app_late for the next turns, served from an idle handle (a 0 ms timer
+ * would run again in the same timer phase: app-reap.c), so every turn
+ * polls requests and pipes in between. The same restarts happen, in the
+ * same order, a few ms later.
+ */
+#define APP_TURN_BUDGET_NS	(5 * 1000000ULL)
+
+static TAILQ_HEAD(, app) app_late = TAILQ_HEAD_INITIALIZER(app_late);
+static uv_idle_t	 app_late_idle;
+static uv_check_t	 app_turn_check;
+static bool		 app_late_init;
+static unsigned long	 app_turn, app_turn_seen;
+static uint64_t		 app_turn_t0;
+
+static void	app_late_cb(uv_idle_t *);
+
+/* A turn of the loop ends: the next one's budget starts afresh. */
+static void
+app_turn_cb(uv_check_t *h)
+{
+	(void)h;
+	app_turn++;
+}
+
+bool
+app_turn_spent(void)
+{
+	if (!app_late_init) {
+		uv_idle_init(app_loop, &app_late_idle);
+		uv_check_init(app_loop, &app_turn_check);
+		uv_check_start(&app_turn_check, app_turn_cb);
+		/* Never a reason to wake up or to stay up. */
+		uv_unref((uv_handle_t *)&app_turn_check);
+		app_late_init = true;
+	}
+	if (app_turn != app_turn_seen) {
+		app_turn_seen = app_turn;
+		app_turn_t0 = uv_hrtime();
+		return (false);
+	}
+	return (uv_hrtime() - app_turn_t0 > APP_TURN_BUDGET_NS);
+}
+
+static void
+app_timer_fire(struct app *a)
+{
+	a->run.timer_due = 0;
+	app_event(a, EV_TIMER);
+}
+
 static void
 app_timer_cb(uv_timer_t *t)
 {
 	struct app	*a = t->data;
 
-	a->run.timer_due = 0;
-	app_event(a, EV_TIMER);
+	if (!a->late && app_turn_spent()) {
+		a->late = true;
+		TAILQ_INSERT_TAIL(&app_late, a, late_entry);
+		uv_idle_start(&app_late_idle, app_late_cb);
+		return;
+	}
+	app_timer_fire(a);
+}
+
+/* Timers that fired late, in their order, within this turn's budget. */
+static void
+app_late_cb(uv_idle_t *h)
+{
+	struct app	*a;
+	bool		 first = true;
+
+	while ((a = TAILQ_FIRST(&app_late)) != NULL) {
+		/* One a turn at least, whatever the timers took. */
+		if (app_turn_spent() && !first)
+			return;
+		first = false;
+		app_timer_unlate(a);
+		app_timer_fire(a);
+	}
+	uv_idle_stop(h);
+}
+
+/* a's timer is re-armed, stopped or gone: a late firing is void. */
+void
+app_timer_unlate(struct app *a)
+{
+	if (!a->late)
+		return;
+	a->late = false;
+	TAILQ_REMOVE(&app_late, a, late_entry);
 }
 
 /* (Re)arms the app's one timer; its due time goes into the record. */
 void
 app_timer_arm(struct app *a, uint64_t ms)
 {
+	app_timer_unlate(a);
 	uv_timer_start(&a->timer, app_timer_cb, ms, 0);
 	a->run.timer_due = app_now() + ms;
 }
@@ -146,6 +236,7 @@ app_step(struct app *a, enum sup_event ev, enum restart_cause cause)
 
 	if (out.actions & ACT_TIMER_STOP) {
 		uv_timer_stop(&a->timer);
+		app_timer_unlate(a);
 		a->run.timer_due = 0;
 	}
 	app_signals(a, out.actions);

@@ -50,6 +50,9 @@ app_health_free(struct app *a)
 	if (a->health.timer != NULL)
 		uv_close((uv_handle_t *)a->health.timer, handle_free);
 	a->health.timer = NULL;
+	free(a->health.last);
+	free(a->health.restart);
+	a->health.last = a->health.restart = NULL;
 }
 
 static void	app_health_cb(uv_timer_t *);
@@ -75,7 +78,8 @@ app_health_done(void *arg, bool ok, const char *why)
 
 	a->health.probe = NULL;
 	a->health.checks++;
-	strlcpy(a->health.last, why, sizeof a->health.last);
+	free(a->health.last);
+	a->health.last = xstrdup(why);
 	if (ok) {
 		if (strcmp(a->health.status, "healthy") != 0)
 			log_info("%s: healthy (%s check)", a->label,
@@ -96,7 +100,8 @@ app_health_done(void *arg, bool ok, const char *why)
 	    "%s", a->health.failures, why);
 	log_warnx("%s: %s", a->label, reason);
 	a->health.status = "unhealthy";
-	strlcpy(a->health.restart, reason, sizeof a->health.restart);
+	free(a->health.restart);
+	a->health.restart = xstrdup(reason);
 	app_trigger(a, CAUSE_HEALTH, reason);
 }
 
@@ -184,7 +189,8 @@ app_health_sync(struct app *a, enum app_state from)
 		return;
 	a->health.status = "starting";
 	a->health.failures = 0;
-	a->health.last[0] = '\0';
+	free(a->health.last);
+	a->health.last = NULL;
 	app_health_arm(a, h->start_period > 0 ? h->start_period :
 	    h->interval);
 }
@@ -203,11 +209,11 @@ app_health_json(const struct app *a)
 	cJSON_AddNumberToObject(o, "failures", a->health.failures);
 	cJSON_AddNumberToObject(o, "retries", h->retries);
 	cJSON_AddNumberToObject(o, "checks", (double)a->health.checks);
-	if (a->health.last[0] != '\0')
+	if (a->health.last != NULL)
 		cJSON_AddStringToObject(o, "last", a->health.last);
 	else
 		cJSON_AddNullToObject(o, "last");
-	if (a->health.restart[0] != '\0')
+	if (a->health.restart != NULL)
 		cJSON_AddStringToObject(o, "last_restart", a->health.restart);
 	else
 		cJSON_AddNullToObject(o, "last_restart");

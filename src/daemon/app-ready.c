@@ -452,6 +452,8 @@ fail:
 static void
 app_ready_ipc_close(struct app *a)
 {
+	free(a->ready.line);
+	a->ready.line = NULL;
 	if (a->ready.ipc == -1)
 		return;
 	uv_close((uv_handle_t *)a->ready.ipcpoll, handle_free);
@@ -475,11 +477,13 @@ app_ready_ipc_cb(uv_poll_t *h, int status, int events)
 	(void)status;
 	(void)events;
 	while ((n = read(a->ready.ipc, buf, sizeof buf)) > 0) {
+		if (a->ready.line == NULL)
+			a->ready.line = xmalloc(APP_READY_LINE);
 		for (p = buf, left = (size_t)n; left > 0; p += k, left -= k) {
 			nl = memchr(p, '\n', left);
 			k = nl != NULL ? (size_t)(nl - p) + 1 : left;
 			if (!a->ready.skip && a->ready.linelen + k <=
-			    sizeof a->ready.line) {
+			    APP_READY_LINE) {
 				memcpy(a->ready.line + a->ready.linelen, p, k);
 				a->ready.linelen += k;
 			} else

@@ -151,17 +151,20 @@ app_reap_idle_cb(uv_idle_t *h)
 	pid_t		 pid;
 	int		 status, n = 0;
 
-	while (n++ < 16 && (pid = waitpid(-1, &status, WNOHANG)) > 0) {
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (hooks_reaped(pid, status))
-			continue;
-		if ((a = app_find_pid(pid)) != NULL)
+			;
+		else if ((a = app_find_pid(pid)) != NULL)
 			app_exited(a, status);
 		/* A health check's command (probe.c) is no app's. */
 		else if (!probe_reaped(pid, status))
 			log_debug("reaped pid %d (not an app's main process)",
 			    (int)pid);
+		/* The rest next turn, within the turn's budget (app-event.c). */
+		if (++n == 16 || app_turn_spent())
+			break;
 	}
-	if (n <= 16)
+	if (pid <= 0)
 		uv_idle_stop(h);
 	/* A member reaped here may have been the last of a stopping group. */
 	TAILQ_FOREACH_SAFE(a, &apps, entry, next) {

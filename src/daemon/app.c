@@ -282,8 +282,13 @@ app_open_log(const struct app_conf *c, const char *base, int instance,
 	key = app_log_key(c, kind);
 	if (key != NULL && *key != '\0' && strcmp(path, "/dev/null") != 0)
 		app_log_mkdir(path);
-	if ((lf = logf_open(path, c->merge_logs ? c->name : label,
-	    kind)) == NULL) {
+	/*
+	 * A default path is made at the first start: not at all for apps
+	 * created stopped (three new inodes an app were most of the time
+	 * of creating 10,000 of them).
+	 */
+	if ((lf = (key != NULL && *key != '\0' ? logf_open : logf_lazy)(path,
+	    c->merge_logs ? c->name : label, kind)) == NULL) {
 		snprintf(cause, clen, "cannot open the log file %s: %s", path,
 		    strerror(errno));
 		return (NULL);
@@ -546,6 +551,7 @@ app_destroy(struct app *a)
 	struct app	*o = a->peer;
 
 	app_exec_close(a);
+	app_timer_unlate(a);
 	app_ready_free(a);
 	app_health_free(a);
 	app_index_del(a);

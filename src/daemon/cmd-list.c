@@ -1,16 +1,28 @@
 /* list: every app; info: one app with its whole configuration. */
+#include <stdlib.h>
+
 #include "app.h"
+#include "json.h"
 #include "cmd.h"
 
 enum cmd_retval
 cmd_list(struct cmd_ctx *ctx)
 {
-	cJSON		*arr = cJSON_CreateArray();
+	struct json_buf	 b = { NULL, 0, 0, false };
 	struct app	*a;
+	cJSON		*raw;
 
-	TAILQ_FOREACH(a, &apps, entry)
-		cJSON_AddItemToArray(arr, app_to_json(a, false));
-	cmd_ok(ctx, arr);
+	/* Text, not a tree: app_json_write. */
+	json_put(&b, "[", 1);
+	TAILQ_FOREACH(a, &apps, entry) {
+		if (a != TAILQ_FIRST(&apps))
+			json_put(&b, ",", 1);
+		app_json_write(&b, a);
+	}
+	json_put(&b, "]", 2);
+	raw = cJSON_CreateRaw(b.s);
+	free(b.s);
+	cmd_ok(ctx, raw);
 	return (CMD_DONE);
 }
 

@@ -21,6 +21,7 @@
 #include "dotenv.h"
 #include "interp.h"
 #include "json.h"
+#include "log.h"
 #include "parse.h"
 #include "proc.h"
 #include "protocol.h"
@@ -63,8 +64,8 @@ cmd_start_conf(struct cmd_ctx *ctx, const cJSON *obj, struct app_conf *c,
 		return (-1);
 	}
 	eb = cJSON_GetObjectItemCaseSensitive(ctx->args, PROTO_ARG_ENV_BASE);
-	if (eb != NULL && c->inherit_env && (c->env_base = json_strv(eb,
-	    OPM_ENV_MAX, &why)) == NULL) {
+	if (eb != NULL && c->inherit_env && (c->env_base =
+	    conf_env_share(json_strv(eb, OPM_ENV_MAX, &why))) == NULL) {
 		snprintf(cause, clen, "env_base: %s", why);
 		return (-1);
 	}
@@ -592,6 +593,8 @@ cmd_start_file_create(struct cmd_ctx *ctx, struct cmd_start_file *f)
 			    sizeof cause);
 		}
 		if (a == NULL) {
+			/* Not in the reply: at least in the daemon's log. */
+			log_warnx("%s: not created: %s", confs[i].name, cause);
 			conf_free(&confs[i]);
 			continue;
 		}

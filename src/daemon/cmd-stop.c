@@ -86,8 +86,8 @@ cmd_restart_prepare(struct cmd_ctx *ctx)
 	for (i = 0; env != NULL && i < ctx->nids; i++) {
 		a = app_find_id(ctx->ids[i]);
 		if (a->conf.inherit_env) {
-			xfreev(a->conf.env_base);
-			a->conf.env_base = xdupv(env);
+			conf_env_unshare(a->conf.env_base);
+			a->conf.env_base = conf_env_share(xdupv(env));
 		}
 	}
 	xfreev(env);

@@ -88,7 +88,8 @@ struct logfile {
 	char			*path;
 	char			*app;
 	char			*stream;
-	int			 fd;
+	int			 fd;		/* -1: dozing (logf_doze) */
+	unsigned		 active;	/* pipes into it, or its sources' */
 	int			 refs;
 	int			 nsubs;		/* followers among refs */
 	bool			 timestamps;
@@ -333,8 +334,52 @@ logf_settle_pipe(struct logpipe *lp)
 		lp->slot->als = lp->at_line_start;
 }
 
-struct logfile *
-logf_open(const char *path, const char *app, const char *stream)
+/*
+ * A file is open only while a pipe moves into it (or into a file that
+ * copies to it: log_file): 10,000 stopped apps held 20,000 descriptors,
+ * the whole of this machine's hard limit, and a running app 5. Woken by
+ * the first pipe, put to sleep (closed, its size and partial line kept)
+ * when the last one ends; what needs the file meanwhile wakes it for the
+ * time it takes (logf_size, logf_flush, logf_follow).
+ */
+static int
+logf_wake(struct logfile *lf)
+{
+	if (lf->fd != -1 || lf->discard)
+		return (0);
+	return (logf_reopen(lf));
+}
+
+static void
+logf_doze(struct logfile *lf)
+{
+	if (lf->fd == -1 || lf->active > 0 || lf->busy || lf->blocked)
+		return;
+	logf_settle(lf);
+	close(lf->fd);
+	lf->fd = -1;
+}
+
+/* A pipe into lf begins (n 1) or ends (n -1); so does one into all. */
+static int
+logf_activate(struct logfile *lf, int n)
+{
+	if (n > 0 && (logf_wake(lf) == -1 ||
+	    (lf->also != NULL && logf_wake(lf->also) == -1))) {
+		logf_doze(lf);
+		return (-1);
+	}
+	lf->active += n;
+	if (lf->also != NULL)
+		lf->also->active += n;
+	if (lf->also != NULL)
+		logf_doze(lf->also);
+	logf_doze(lf);
+	return (0);
+}
+
+static struct logfile *
+logf_new(const char *path, const char *app, const char *stream)
 {
 	struct logfile	*lf = xcalloc(1, sizeof *lf);
 
@@ -349,14 +394,31 @@ logf_open(const char *path, const char *app, const char *stream)
 	lf->discard = strcmp(path, "/dev/null") == 0;
 	TAILQ_INIT(&lf->queue);
 	LIST_INIT(&lf->subs);
-	if (logf_reopen(lf) == -1) {
-		free(lf->path);
-		free(lf->app);
-		free(lf->stream);
-		free(lf);
-		return (NULL);
-	}
 	logf_follow_new(lf);
+	return (lf);
+}
+
+struct logfile *
+logf_lazy(const char *path, const char *app, const char *stream)
+{
+	return (logf_new(path, app, stream));
+}
+
+struct logfile *
+logf_open(const char *path, const char *app, const char *stream)
+{
+	struct logfile	*lf;
+	int		 fd;
+
+	/* Made now, so that a path that cannot be written is told now. */
+	if (strcmp(path, "/dev/null") != 0) {
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+		if (fd == -1)
+			return (NULL);
+		close(fd);
+	}
+	lf = logf_new(path, app, stream);
 	return (lf);
 }
 
@@ -381,11 +443,18 @@ logf_configure(struct logfile *lf, bool timestamps, const char *datefmt,
 void
 logf_combine(struct logfile *lf, struct logfile *all)
 {
-	if (lf->also != NULL)
+	if (all != NULL && lf->active > 0 && logf_wake(all) == -1)
+		log_warn("%s: %s", __func__, all->path);
+	if (lf->also != NULL) {
+		lf->also->active -= lf->active;
+		logf_doze(lf->also);
 		logf_unref(lf->also);
+	}
 	lf->also = all;
-	if (all != NULL)
+	if (all != NULL) {
+		all->active += lf->active;
 		logf_ref(all);
+	}
 }
 
 void
@@ -490,9 +559,16 @@ logf_path(const struct logfile *lf)
 uint64_t
 logf_size(struct logfile *lf)
 {
+	uint64_t	n;
+
+	/* Asleep: as it is on disk now. */
+	if (lf->fd == -1 && logf_wake(lf) == -1)
+		return (0);
 	logf_settle(lf);
 	/* Up to the last complete line: a partial one comes by the stream. */
-	return (lf->size - (lf->partial < lf->size ? lf->partial : lf->size));
+	n = lf->size - (lf->partial < lf->size ? lf->partial : lf->size);
+	logf_doze(lf);
+	return (n);
 }
 
 /* path.N for N >= 1. */
@@ -542,8 +618,13 @@ logf_flush(struct logfile *lf)
 		logf_rotated(lf, i, path, sizeof path);
 		unlink(path);
 	}
-	if (ftruncate(lf->fd, 0) == -1)
+	if (logf_wake(lf) == -1)
 		return (-1);
+	if (ftruncate(lf->fd, 0) == -1) {
+		logf_doze(lf);
+		return (-1);
+	}
+	logf_doze(lf);
 	lf->size = 0;
 	lf->partial = 0;
 	lf->unknown = false;
@@ -679,6 +760,10 @@ logf_follow(struct logfile *lf, struct ipc_client *c)
 	s->client = c;
 	s->lf = lf;
 	s->part = xmalloc(LOGF_LINE_MAX + 1);
+	if (lf->fd == -1 && logf_wake(lf) == 0) {
+		logf_settle(lf);
+		logf_doze(lf);
+	}
 	logf_settle(lf);
 	/* A line half written now is sent whole, once it ends. */
 	if (lf->partial > 0 && lf->partial <= lf->size) {
@@ -1095,6 +1180,7 @@ logf_retry_cb(uv_timer_t *t)
 
 	lf->blocked = false;
 	logf_release(lf);
+	logf_doze(lf);
 }
 
 /* A move into lf failed: its pipes wait, and try again in a second. */
@@ -1248,6 +1334,7 @@ logf_after_cb(uv_work_t *w, int status)
 	logf_done(lp);
 	logf_pipe_update(lp);
 	logf_release(lf);
+	logf_doze(lf);
 	logf_unref(lf);
 	if (logf_quiescing)
 		logf_check_quiet();
@@ -1340,6 +1427,7 @@ logf_pipe_close_cb(uv_handle_t *h)
 	keeper_drop(lp->serial);
 	close(lp->fd);
 	logledger_release(lp->slot);
+	logf_activate(lp->lf, -1);
 	logf_unref(lp->lf);
 	free(lp);
 }
@@ -1430,9 +1518,12 @@ static struct logpipe *
 logf_attach(struct logfile *lf, int fd, uint64_t serial, bool als,
     bool adopt)
 {
-	struct logpipe	*lp = xcalloc(1, sizeof *lp);
+	struct logpipe	*lp;
 	bool		 found;
 
+	if (logf_activate(lf, 1) == -1)
+		return (NULL);
+	lp = xcalloc(1, sizeof *lp);
 	lp->lf = lf;
 	lp->fd = fd;
 	lp->serial = serial;
@@ -1442,6 +1533,8 @@ logf_attach(struct logfile *lf, int fd, uint64_t serial, bool als,
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (uv_poll_init(logf_loop, &lp->poll, fd) != 0) {
 		free(lp);
+		logf_activate(lf, -1);
+		errno = EIO;
 		return (NULL);
 	}
 	logf_ref(lf);
@@ -1462,15 +1555,17 @@ int
 logf_capture(struct logfile *lf)
 {
 	struct logpipe	*lp;
-	int		 fds[2];
+	int		 fds[2], e;
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return (-1);
 	if ((lp = logf_attach(lf, fds[0], logf_serial++, true,
 	    false)) == NULL) {
+		/* The file could not open (EMFILE: a lack, retried). */
+		e = errno;
 		close(fds[0]);
 		close(fds[1]);
-		errno = EIO;
+		errno = e;
 		return (-1);
 	}
 	keeper_hold(lp->serial, lf->path, true, fds[0]);

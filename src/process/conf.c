@@ -116,6 +116,94 @@ conf_free_logs(struct app_conf *c)
 	xfreev(c->ignore_watch);
 }
 
+/*
+ * env_base vectors, shared: every app of one request (and of one shell)
+ * inherits the same environment, and a copy each was about 1.5 KB of the
+ * daemon's memory an app (2.5 KB with a longer environment). A shared
+ * vector is never changed, only replaced. Few distinct ones exist (one
+ * per environment that created apps), so a list does.
+ */
+struct conf_env {
+	char		**v;
+	uint64_t	  hash;
+	size_t		  refs;
+	struct conf_env	 *next;
+};
+static struct conf_env	*conf_envs;
+
+static uint64_t
+conf_env_hash(char *const *v)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	const char	*p;
+	size_t		 i;
+
+	for (i = 0; v[i] != NULL; i++) {
+		for (p = v[i]; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	return (h);
+}
+
+static bool
+conf_env_equal(char *const *a, char *const *b)
+{
+	size_t	i;
+
+	for (i = 0; a[i] != NULL && b[i] != NULL; i++) {
+		if (strcmp(a[i], b[i]) != 0)
+			return (false);
+	}
+	return (a[i] == NULL && b[i] == NULL);
+}
+
+char **
+conf_env_share(char **v)
+{
+	struct conf_env	*e;
+	uint64_t	 h;
+
+	if (v == NULL)
+		return (NULL);
+	h = conf_env_hash(v);
+	for (e = conf_envs; e != NULL; e = e->next) {
+		if (e->hash == h && conf_env_equal(e->v, v)) {
+			xfreev(v);
+			e->refs++;
+			return (e->v);
+		}
+	}
+	e = xcalloc(1, sizeof *e);
+	e->v = v;
+	e->hash = h;
+	e->refs = 1;
+	e->next = conf_envs;
+	conf_envs = e;
+	return (v);
+}
+
+void
+conf_env_unshare(char **v)
+{
+	struct conf_env	**ep, *e;
+
+	if (v == NULL)
+		return;
+	for (ep = &conf_envs; (e = *ep) != NULL; ep = &e->next) {
+		if (e->v != v)
+			continue;
+		if (--e->refs == 0) {
+			*ep = e->next;
+			xfreev(e->v);
+			free(e);
+		}
+		return;
+	}
+	/* Never shared. */
+	xfreev(v);
+}
+
 void
 conf_free(struct app_conf *c)
 {
@@ -124,7 +212,7 @@ conf_free(struct app_conf *c)
 	free(c->interpreter);
 	xfreev(c->interp_args);
 	xfreev(c->argv);
-	xfreev(c->env_base);
+	conf_env_unshare(c->env_base);
 	xfreev(c->env);
 	free(c->cwd);
 	free(c->env_file);

@@ -268,8 +268,8 @@ dump_entry_parse(struct dump_entry *e, const cJSON *obj)
 	}
 	if ((x = cJSON_DetachItemFromObjectCaseSensitive(copy, "env_base")) !=
 	    NULL) {
-		if ((e->conf.env_base = json_strv(x, OPM_ENV_MAX, &why)) ==
-		    NULL)
+		if ((e->conf.env_base = conf_env_share(json_strv(x,
+		    OPM_ENV_MAX, &why))) == NULL)
 			snprintf(e->error, sizeof e->error, "env_base: %s",
 			    why);
 		cJSON_Delete(x);
