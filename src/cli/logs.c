@@ -51,6 +51,30 @@ logs_tail_sent(const cJSON *lines, const char *prefix)
 	}
 }
 
+/* A "lines" message of the stream: whole lines, each ended by a newline. */
+static void
+logs_lines(const cJSON *m, bool prefix)
+{
+	const char	*text = json_str(m, PROTO_EV_TEXT), *name, *nl;
+
+	if (text == NULL)
+		return;
+	if (!prefix) {
+		fputs(text, stdout);
+		return;
+	}
+	name = json_str(m, PROTO_EV_NAME);
+	for (; *text != '\0'; text = nl + 1) {
+		/* The daemon ends each line: a last one without is whole. */
+		if ((nl = strchr(text, '\n')) == NULL)
+			nl = text + strlen(text);
+		printf("%s | %.*s\n", name != NULL ? name : "",
+		    (int)(nl - text), text);
+		if (*nl == '\0')
+			break;
+	}
+}
+
 int
 cli_logs(int argc, char **argv)
 {
@@ -90,8 +114,11 @@ cli_logs(int argc, char **argv)
 	}
 	if (stream != NULL)
 		cJSON_AddStringToObject(args, PROTO_ARG_STREAM, stream);
-	if (follow)
+	if (follow) {
 		cJSON_AddTrueToObject(args, PROTO_ARG_FOLLOW);
+		/* Many lines a message; a daemon that predates it sends one. */
+		cJSON_AddTrueToObject(args, PROTO_ARG_BATCH);
+	}
 	/* A remote daemon's files are not here: it sends the lines. */
 	if (cli_remote != NULL)
 		cJSON_AddNumberToObject(args, PROTO_ARG_TAIL, (double)lines);
@@ -126,6 +153,9 @@ cli_logs(int argc, char **argv)
 			cli_fatal(EXIT_NODAEMON, "%s", cause);
 		ev = cJSON_GetObjectItem(m, PROTO_EVENT);
 		if (cJSON_IsString(ev) &&
+		    strcmp(ev->valuestring, PROTO_EVENT_LINES) == 0)
+			logs_lines(m, prefix);
+		else if (cJSON_IsString(ev) &&
 		    strcmp(ev->valuestring, PROTO_EVENT_LINE) == 0)
 			printf("%s%s%s\n",
 			    prefix ? json_str(m, PROTO_EV_NAME) : "",

@@ -57,6 +57,7 @@
 #include "logsink.h"
 #include "opm.h"
 #include "parse.h"
+#include "protocol.h"
 #include "run.h"
 #include "xmem.h"
 
@@ -81,6 +82,7 @@ struct logsub {
 	size_t			 plen;
 	bool			 discard;	/* rest of a cut line */
 	unsigned long		 skipped;
+	bool			 batch;	/* "lines" messages */
 	LIST_ENTRY(logsub)	 entry;
 };
 
@@ -172,6 +174,7 @@ struct logall {
 	struct ipc_client	*client;
 	bool			 out;
 	bool			 err;
+	bool			 batch;
 	LIST_ENTRY(logall)	 entry;
 };
 
@@ -551,71 +554,235 @@ logf_flush(struct logfile *lf)
 	return (0);
 }
 
-/* Sends one line to a follower, or counts it skipped if it lags. */
+/*
+ * A follower's messages for one chunk, built as JSON text by hand (cJSON
+ * would make an object per line) and sent in one write.
+ */
+struct logbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
 static void
-logf_sub_line(struct logsub *s, const char *line, size_t len, bool cut)
+logf_buf_room(struct logbuf *b, size_t n)
 {
-	cJSON	*m;
-	char	*text, note[96];
-	size_t	 i, o = 0;
+	if (b->cap - b->len >= n)
+		return;
+	while (b->cap - b->len < n)
+		b->cap = b->cap ? b->cap * 2 : 4096;
+	b->p = xreallocarray(b->p, 1, b->cap);
+}
+
+static void
+logf_buf_add(struct logbuf *b, const char *p, size_t len)
+{
+	logf_buf_room(b, len);
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+}
+
+/*
+ * p[0..len) as the inside of a JSON string, as cJSON writes one; invalid
+ * UTF-8 and NUL become U+FFFD (JSON text is UTF-8).
+ */
+static void
+logf_buf_esc(struct logbuf *b, const char *p, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*s = (const unsigned char *)p;
+	size_t			 i = 0, run, n;
+	unsigned char		 c;
+	char			*d;
+
+	logf_buf_room(b, len + 16);
+	while (i < len) {
+		for (run = i; run < len && s[run] >= 0x20 && s[run] < 0x80 &&
+		    s[run] != '"' && s[run] != '\\'; run++)
+			;
+		if (run > i) {
+			logf_buf_add(b, p + i, run - i);
+			i = run;
+			continue;
+		}
+		c = s[i];
+		logf_buf_room(b, 6);
+		d = b->p + b->len;
+		if (c >= 0x80) {
+			n = c >= 0xc2 && c <= 0xf4 ? (c < 0xe0 ? 2 :
+			    c < 0xf0 ? 3 : 4) : 1;
+			if (n == 1 || i + n > len ||
+			    !parse_utf8_ok(p + i, n)) {
+				memcpy(d, "\xef\xbf\xbd", 3);
+				b->len += 3;
+				i++;
+			} else {
+				memcpy(d, p + i, n);
+				b->len += n;
+				i += n;
+			}
+			continue;
+		}
+		i++;
+		d[0] = '\\';
+		b->len += 2;
+		switch (c) {
+		case '"':
+		case '\\':
+			d[1] = c;
+			break;
+		case '\b':
+			d[1] = 'b';
+			break;
+		case '\f':
+			d[1] = 'f';
+			break;
+		case '\n':
+			d[1] = 'n';
+			break;
+		case '\r':
+			d[1] = 'r';
+			break;
+		case '\t':
+			d[1] = 't';
+			break;
+		case '\0':
+			b->len -= 2;
+			memcpy(d, "\xef\xbf\xbd", 3);
+			b->len += 3;
+			break;
+		default:
+			memcpy(d + 1, "u00", 3);
+			d[4] = hex[c >> 4];
+			d[5] = hex[c & 0xf];
+			b->len += 4;
+			break;
+		}
+	}
+}
+
+/* The start of a message of event ev about s's file, up to its text. */
+static void
+logf_buf_head(struct logbuf *b, const struct logsub *s, const char *ev,
+    const char *key)
+{
+	logf_buf_add(b, "{\"event\":\"", 10);
+	logf_buf_add(b, ev, strlen(ev));
+	logf_buf_add(b, "\",\"name\":\"", 10);
+	logf_buf_esc(b, s->lf->app, strlen(s->lf->app));
+	logf_buf_add(b, "\",\"stream\":\"", 12);
+	logf_buf_esc(b, s->lf->stream, strlen(s->lf->stream));
+	logf_buf_add(b, "\",\"", 3);
+	logf_buf_add(b, key, strlen(key));
+	logf_buf_add(b, "\":\"", 3);
+}
+
+/*
+ * One whole line for s into b: a "line" message of its own, or a line of
+ * the "lines" message b holds for a follower that asked for batches.
+ */
+static void
+logf_sub_line(struct logsub *s, struct logbuf *b, const char *line,
+    size_t len, bool cut)
+{
+	if (s->batch && b->len == 0)
+		logf_buf_head(b, s, PROTO_EVENT_LINES, PROTO_EV_TEXT);
+	else if (!s->batch)
+		logf_buf_head(b, s, PROTO_EVENT_LINE, PROTO_EV_LINE);
+	logf_buf_esc(b, line, len);
+	if (cut)
+		logf_buf_add(b, "...[cut]", 8);
+	if (s->batch)
+		logf_buf_add(b, "\\n", 2);
+	else
+		logf_buf_add(b, "\"}\n", 3);
+}
+
+/*
+ * The whole lines of p[0..len) to follower s, in one write; the part of a
+ * line to come is kept. A follower more than LOGF_FOLLOW_WQ behind skips
+ * the chunk's lines and is told how many once it has caught up.
+ */
+static void
+logf_sub_chunk(struct logsub *s, const char *p, size_t len)
+{
+	struct logbuf	 b = { NULL, 0, 0 };
+	const char	*end = p + len, *q, *nl;
+	size_t		 seg, room, n;
+	bool		 lag;
+	cJSON		*m;
+	char		 note[96];
 
 	if (ipc_gone(s->client))
 		return;
-	if (ipc_pending(s->client) > LOGF_FOLLOW_WQ) {
-		s->skipped++;
-		return;
-	}
-	if (s->skipped > 0) {
+	lag = ipc_pending(s->client) > LOGF_FOLLOW_WQ;
+	if (!lag && s->skipped > 0) {
 		m = cJSON_CreateObject();
 		snprintf(note, sizeof note, "[opm: %lu lines skipped: the "
 		    "reader was too slow]", s->skipped);
-		cJSON_AddStringToObject(m, "event", "notice");
-		cJSON_AddStringToObject(m, "text", note);
+		cJSON_AddStringToObject(m, PROTO_EVENT, PROTO_EVENT_NOTICE);
+		cJSON_AddStringToObject(m, PROTO_EV_TEXT, note);
 		ipc_send(s->client, m);
 		cJSON_Delete(m);
 		s->skipped = 0;
 	}
-	/* JSON needs UTF-8: invalid bytes become U+FFFD. */
-	text = xmalloc(len * 3 + 32);
-	for (i = 0; i < len; ) {
-		size_t n = 1;
-		unsigned char c = line[i];
-		if (c >= 0xc2 && c <= 0xf4)
-			n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		if (c == 0 || (c >= 0x80 && (n == 1 || i + n > len ||
-		    !parse_utf8_ok(line + i, n)))) {
-			memcpy(text + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
+	if (!lag)
+		logf_buf_room(&b, len + len / 4 + 256);
+	for (q = p; q < end; q = nl + 1) {
+		nl = memchr(q, '\n', end - q);
+		seg = (nl ? nl : end) - q;
+		if (nl != NULL && s->plen == 0 && !s->discard &&
+		    seg <= LOGF_LINE_MAX) {
+			/* A line within the chunk: no copy into part. */
+			if (lag)
+				s->skipped++;
+			else
+				logf_sub_line(s, &b, q, seg, false);
 			continue;
 		}
-		memcpy(text + o, line + i, n);
-		o += n;
-		i += n;
+		if (!s->discard) {
+			room = LOGF_LINE_MAX - s->plen;
+			n = seg < room ? seg : room;
+			memcpy(s->part + s->plen, q, n);
+			s->plen += n;
+			if (seg > room) {
+				if (lag)
+					s->skipped++;
+				else
+					logf_sub_line(s, &b, s->part, s->plen,
+					    true);
+				s->plen = 0;
+				s->discard = true;
+			}
+		}
+		if (nl == NULL)
+			break;
+		if (!s->discard) {
+			if (lag)
+				s->skipped++;
+			else
+				logf_sub_line(s, &b, s->part, s->plen, false);
+		}
+		s->plen = 0;
+		s->discard = false;
 	}
-	if (cut)
-		o += snprintf(text + o, 32, "...[cut]");
-	text[o] = '\0';
-	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "event", "line");
-	cJSON_AddStringToObject(m, "name", s->lf->app);
-	cJSON_AddStringToObject(m, "stream", s->lf->stream);
-	cJSON_AddStringToObject(m, "line", text);
-	ipc_send(s->client, m);
-	cJSON_Delete(m);
-	free(text);
+	if (b.len == 0) {
+		free(b.p);
+		return;
+	}
+	if (s->batch)
+		logf_buf_add(&b, "\"}\n", 3);
+	ipc_send_raw(s->client, b.p, b.len);
 }
 
 /*
- * Feeds written bytes to every follower, one message per whole line, and
- * to opm run's echo on our stdout/stderr (src/daemon/run.c).
+ * Feeds written bytes to every follower (one write per chunk) and to opm
+ * run's echo on our stdout/stderr (src/daemon/run.c).
  */
 static void
 logf_publish(struct logfile *lf, const char *p, size_t len)
 {
 	struct logsub	*s;
-	const char	*end = p + len, *q, *nl;
-	size_t		 seg, room, n;
 
 	if (lf->sinks != 0)
 		logf_sink(lf, p, len);
@@ -623,30 +790,8 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 	 * stdout target has already written it. */
 	if (run_echoing && !(lf->sinks & LOGSINK_STDOUT))
 		run_echo(&lf->echo, lf->app, lf->stream, p, len);
-	LIST_FOREACH(s, &lf->subs, entry) {
-		for (q = p; q < end; q = nl + 1) {
-			nl = memchr(q, '\n', end - q);
-			seg = (nl ? nl : end) - q;
-			if (!s->discard) {
-				room = LOGF_LINE_MAX - s->plen;
-				n = seg < room ? seg : room;
-				memcpy(s->part + s->plen, q, n);
-				s->plen += n;
-				if (seg > room) {
-					logf_sub_line(s, s->part, s->plen,
-					    true);
-					s->plen = 0;
-					s->discard = true;
-				}
-			}
-			if (nl == NULL)
-				break;
-			if (!s->discard)
-				logf_sub_line(s, s->part, s->plen, false);
-			s->plen = 0;
-			s->discard = false;
-		}
-	}
+	LIST_FOREACH(s, &lf->subs, entry)
+		logf_sub_chunk(s, p, len);
 }
 
 /* Unlinks and frees a follower; the caller drops its reference to lf. */
@@ -672,11 +817,12 @@ logf_sub_close_cb(struct ipc_client *c, void *arg)
 }
 
 void
-logf_follow(struct logfile *lf, struct ipc_client *c)
+logf_follow(struct logfile *lf, struct ipc_client *c, bool batch)
 {
 	struct logsub	*s = xcalloc(1, sizeof *s);
 
 	s->client = c;
+	s->batch = batch;
 	s->lf = lf;
 	s->part = xmalloc(LOGF_LINE_MAX + 1);
 	logf_settle(lf);
@@ -713,10 +859,11 @@ logf_all_close_cb(struct ipc_client *c, void *arg)
 }
 
 void
-logf_follow_all(struct ipc_client *c, bool out, bool err)
+logf_follow_all(struct ipc_client *c, bool out, bool err, bool batch)
 {
 	struct logall	*a = xcalloc(1, sizeof *a);
 
+	a->batch = batch;
 	a->client = c;
 	a->out = out;
 	a->err = err;
@@ -735,7 +882,7 @@ logf_follow_new(struct logfile *lf)
 
 	LIST_FOREACH(a, &logf_alls, entry) {
 		if (!ipc_gone(a->client) && ((out && a->out) || (err && a->err)))
-			logf_follow(lf, a->client);
+			logf_follow(lf, a->client, a->batch);
 	}
 }
 
@@ -949,12 +1096,14 @@ logf_plan(struct logpipe *lp)
 	ssize_t		 t;
 	size_t		 slen = 0;
 
-	logf_settle(lf);
 	if (lf->timestamps)
 		logf_settle_pipe(lp);
-	if (!lf->discard && lf->size >= lf->max_size &&
-	    (lf->partial == 0 || lf->partial >= lf->max_size))
-		logf_rotate(lf);
+	/* The line state only where it decides something: no read-back. */
+	if (!lf->discard && lf->size >= lf->max_size) {
+		logf_settle(lf);
+		if (lf->partial == 0 || lf->partial >= lf->max_size)
+			logf_rotate(lf);
+	}
 	memset(op, 0, sizeof *op);
 	op->kind = LOGOP_SPLICE;
 	op->pfd = lp->fd;
