@@ -582,6 +582,12 @@ logf_buf_add(struct logbuf *b, const char *p, size_t len)
 	b->len += len;
 }
 
+/* Whether a word has a zero byte, a byte below n (n <= 128). */
+#define LOGF_LO		0x0101010101010101ULL
+#define LOGF_HI		0x8080808080808080ULL
+#define LOGF_ZERO(w)	(((w) - LOGF_LO) & ~(w) & LOGF_HI)
+#define LOGF_LESS(w, n)	(((w) - LOGF_LO * (n)) & ~(w) & LOGF_HI)
+
 /*
  * p[0..len) as the inside of a JSON string, as cJSON writes one; invalid
  * UTF-8 and NUL become U+FFFD (JSON text is UTF-8).
@@ -592,12 +598,21 @@ logf_buf_esc(struct logbuf *b, const char *p, size_t len)
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*s = (const unsigned char *)p;
 	size_t			 i = 0, run, n;
+	uint64_t		 w;
 	unsigned char		 c;
 	char			*d;
 
 	logf_buf_room(b, len + 16);
 	while (i < len) {
-		for (run = i; run < len && s[run] >= 0x20 && s[run] < 0x80 &&
+		/* Eight bytes at a time while none needs a second look. */
+		for (run = i; run + 8 <= len; run += 8) {
+			memcpy(&w, s + run, 8);
+			if (((w & LOGF_HI) | LOGF_LESS(w, 0x20) |
+			    LOGF_ZERO(w ^ (LOGF_LO * '"')) |
+			    LOGF_ZERO(w ^ (LOGF_LO * '\\'))) != 0)
+				break;
+		}
+		for (; run < len && s[run] >= 0x20 && s[run] < 0x80 &&
 		    s[run] != '"' && s[run] != '\\'; run++)
 			;
 		if (run > i) {
@@ -707,7 +722,7 @@ static void
 logf_sub_chunk(struct logsub *s, const char *p, size_t len)
 {
 	struct logbuf	 b = { NULL, 0, 0 };
-	const char	*end = p + len, *q, *nl;
+	const char	*end = p + len, *q, *nl, *last;
 	size_t		 seg, room, n;
 	bool		 lag;
 	cJSON		*m;
@@ -729,6 +744,20 @@ logf_sub_chunk(struct logsub *s, const char *p, size_t len)
 	if (!lag)
 		logf_buf_room(&b, len + len / 4 + 256);
 	for (q = p; q < end; q = nl + 1) {
+		if (s->batch && !lag && s->plen == 0 && !s->discard &&
+		    (last = memrchr(q, '\n', end - q)) != NULL &&
+		    last - q < LOGF_LINE_MAX) {
+			/*
+			 * Whole lines, none of them cut: escaped in one go,
+			 * their newlines with them.
+			 */
+			if (b.len == 0)
+				logf_buf_head(&b, s, PROTO_EVENT_LINES,
+				    PROTO_EV_TEXT);
+			logf_buf_esc(&b, q, last + 1 - q);
+			nl = last;
+			continue;
+		}
 		nl = memchr(q, '\n', end - q);
 		seg = (nl ? nl : end) - q;
 		if (nl != NULL && s->plen == 0 && !s->discard &&

@@ -53,6 +53,18 @@ with open(summ, "w") as o:
     json.dump({"counts": counts, "unended": unended}, o)
 '
 
+# 300 lines of ASCII mixed with bytes JSON escapes and UTF-8, at every
+# offset (the daemon escapes eight bytes at a time where it can).
+python3 -c '
+import random, sys
+r = random.Random(19)
+alpha = [chr(c) for c in range(0x20, 0x7f)] + ["\"", "\\", "\t", "\x01",
+    "\x1b", "\x7f", "\u00e9", "\u20ac", "\U0001f600"] * 8
+with open(sys.argv[1], "w", encoding="utf-8") as o:
+    for i in range(300):
+        o.write("".join(r.choice(alpha) for _ in range(r.randrange(200))) +
+            "\n")
+' "$TEST_TMP/mixed.txt"
 cat >"$TEST_TMP/app.sh" <<'EOF'
 printf 'a "quoted" word\n'
 printf 'back\\slash and\ttab\n'
@@ -61,10 +73,11 @@ printf 'caf\303\251 \342\202\254\n'
 printf 'bad \377 byte\n'
 seq 1 10000
 EOF
+printf 'cat %q\n' "$TEST_TMP/mixed.txt" >>"$TEST_TMP/app.sh"
 printf 'exec %q tag %q forever\n' "$TESTAPP" "$TAG" >>"$TEST_TMP/app.sh"
 # The lines as JSON turns them into text: bytes that are not UTF-8 become
 # U+FFFD.
-special=5
+special=305
 total=$((N + special))
 
 assert_exit 0 "$OPM" start --name b --no-autostart -- sh "$TEST_TMP/app.sh"
