@@ -68,6 +68,8 @@
 #ifndef LOGF_BURST
 #define LOGF_BURST	16		/* moves per wake-up at most */
 #endif
+#define LOGF_PIPE_BIG	(1024 * 1024)	/* a pipe found full grows to this, */
+#define LOGF_PIPE_BIGS	16		/* ...so many pipes at most */
 #define LOGF_SPOOL_RESET (16 * 1024 * 1024) /* spool emptied past this */
 #define LOGF_FOLLOW_WQ	(1024 * 1024)	/* a follower's backlog before skips */
 #define LOGF_SLOW_NS	(20 * 1000000ULL) /* a direct write this slow... */
@@ -166,6 +168,8 @@ struct logpipe {
 	bool			 inflight;	/* its move is in the pool */
 	bool			 pending;	/* a STAMP op not yet written */
 	bool			 closing;
+	bool			 grown;		/* F_SETPIPE_SZ tried */
+	bool			 big;		/* ...and done */
 	struct logop		 op;
 	TAILQ_ENTRY(logpipe)	 entry;
 };
@@ -190,6 +194,7 @@ static int		 logf_scratch[2] = { -1, -1 };	/* tee's target */
 static int		 logf_spool = -1;
 static uint64_t		 logf_spool_next;	/* its end */
 static unsigned		 logf_spool_users;	/* chunks waiting there */
+static unsigned		 logf_bigs;	/* pipes grown to LOGF_PIPE_BIG */
 /* Test knob: a pause between spooling a stamped chunk and writing it. */
 #define LOGF_DELAY_ENV	"OPM_TEST_STAMP_DELAY_MS"
 static unsigned		 logf_delay_ms;
@@ -1139,7 +1144,7 @@ logf_plan(struct logpipe *lp)
 	op->fd = lf->discard ? logf_null : lf->fd;
 	op->seek = !lf->discard;
 	op->off = lf->size;
-	op->max = lf->timestamps ? LOGF_CHUNK : LOGF_PIECE;
+	op->max = lf->timestamps || lp->big ? LOGF_CHUNK : LOGF_PIECE;
 	if (lf->timestamps) {
 		gettimeofday(&tv, NULL);
 		logf_stamp(lf, &tv, op->stamp, sizeof op->stamp);
@@ -1487,8 +1492,8 @@ logf_pump(struct logpipe *lp)
 }
 
 /*
- * A wake-up moves up to LOGF_BURST pieces of LOGF_PIECE bytes while the
- * pipe has them: each splice frees room the app fills while the next one
+ * A wake-up moves up to LOGF_BURST pieces of LOGF_PIECE bytes (of
+ * LOGF_CHUNK once the pipe has grown) while the pipe has them: each splice frees room the app fills while the next one
  * writes, as a read() then write() did (one splice of the whole pipe left
  * the app blocked for the length of the file write, then woke it and the
  * daemon in turn: twice the context switches).
@@ -1497,6 +1502,7 @@ static void
 logf_poll_cb(uv_poll_t *h, int status, int events)
 {
 	struct logpipe	*lp = h->data;
+	size_t		 moved = 0;
 	int		 i;
 
 	(void)status;
@@ -1506,6 +1512,24 @@ logf_poll_cb(uv_poll_t *h, int status, int events)
 		if (lp->closing || lp->queued || lp->inflight ||
 		    lp->pending || logf_quiescing || lp->op.r <= 0)
 			break;
+		moved += lp->op.kind == LOGOP_STAMP ? lp->op.n :
+		    (size_t)lp->op.r;
+	}
+	/*
+	 * A full pipe's worth in one wake-up: the app writes faster than
+	 * a pipe of the default 64 KiB lets it, and each wake-up moves
+	 * little. A larger pipe lets it write on while we move, in pieces
+	 * as large as the stamped ones. The pipes of a user share a quota
+	 * (fs.pipe-user-pages-soft: new pipes get 8 KiB past it), so only
+	 * LOGF_PIPE_BIGS grow; a refusal is no error.
+	 */
+	if (moved >= 65536 && !lp->grown && !lp->closing &&
+	    logf_bigs < LOGF_PIPE_BIGS) {
+		lp->grown = true;
+		if (fcntl(lp->fd, F_SETPIPE_SZ, LOGF_PIPE_BIG) != -1) {
+			lp->big = true;
+			logf_bigs++;
+		}
 	}
 }
 
@@ -1515,6 +1539,8 @@ logf_pipe_close_cb(uv_handle_t *h)
 	struct logpipe	*lp = h->data;
 
 	LIST_REMOVE(lp, all);
+	if (lp->big)
+		logf_bigs--;
 	keeper_drop(lp->serial);
 	close(lp->fd);
 	logledger_release(lp->slot);
