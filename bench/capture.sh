@@ -9,8 +9,8 @@
 #                 its CPU column is cat's own CPU time
 #   opm           opm start, log file NAME-out.log
 #   opm --log-time  the same with a timestamp on every line (+25 bytes/line)
-#   opm + follower  opm with a `logs --follow` client that reads every
-#                 line (needs python3)
+#   opm + follower  opm with `opm logs NAME --follow | wc -l` reading
+#                 every line (the lines it got are printed under the table)
 #   opm --log-time + follower  both
 #   opm + stuck reader  opm with a `logs --follow` client that never reads
 #                 (needs python3)
@@ -116,7 +116,7 @@ results=()
 # --- cat: the physical limit --------------------------------------------
 # cat is the only child of a subshell whose `times` then gives cat's CPU.
 mkfifo "$work/fifo"
-declare -A times ticks
+declare -A times ticks got
 cat_once()
 {
 	local t0 t1 cpu
@@ -140,8 +140,7 @@ cat_once()
 
 # --- opm: plain, with timestamps, with followers ------------------------
 # The stuck follower sends `logs NAME --follow`, reads the reply (it is
-# registered then) and never reads again; with a fourth argument it reads
-# and drops everything until the daemon closes the connection.
+# registered then) and never reads again.
 stuck_py='
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -153,21 +152,24 @@ buf = b""
 while b"\n" not in buf:
     buf += s.recv(1)
 open(sys.argv[3], "w").close()
-if len(sys.argv) > 4:
-    while s.recv(1 << 16):
-        pass
-    sys.exit(0)
 time.sleep(600)
 '
-variants=(plain stamped)
+variants=(plain stamped follow stamped-follow)
 if command -v python3 >/dev/null; then
-	variants+=(follow stamped-follow stuck)
+	variants+=(stuck)
 fi
+
+# Clients connected to the daemon (`daemon status` counts itself).
+clients()
+{
+	"$opm" daemon status --json | tr -d ' \t' |
+	    sed -n 's/^"clients":\([0-9]*\).*/\1/p'
+}
 
 # One run of VARIANT (round R) under the daemon dpid.
 opm_once()
 {
-	local variant=$1 r=$2 name opts size spid read_all c0 c1 t0 t1 i
+	local variant=$1 r=$2 name opts size spid c0 c1 t0 t1 i
 
 	opts=(--restart never --log-max-size 1G)
 	size=$bytes
@@ -180,16 +182,26 @@ opm_once()
 	if [[ $variant == stuck || $variant == *follow ]]; then
 		"$opm" start --name "$name" --no-autostart "${opts[@]}" \
 		    "$gen" >/dev/null
-		read_all=()
-		[[ $variant == stuck ]] || read_all=(read)
-		python3 -c "$stuck_py" "$OPM_HOME/opmd.sock" "$name" \
-		    "$work/ready" "${read_all[@]}" &
-		spid=$!
-		for ((i = 0; i < 1000; i++)); do
-			[[ -e $work/ready ]] && break
-			sleep 0.01
-		done
-		rm -f "$work/ready"
+		if [[ $variant == stuck ]]; then
+			python3 -c "$stuck_py" "$OPM_HOME/opmd.sock" "$name" \
+			    "$work/ready" &
+			spid=$!
+			for ((i = 0; i < 1000; i++)); do
+				[[ -e $work/ready ]] && break
+				sleep 0.01
+			done
+			rm -f "$work/ready"
+		else
+			# The CLI follower (its request is in once the daemon
+			# counts its connection: the request is sent at once).
+			"$opm" logs "$name" --follow 2>/dev/null \
+			    > >(wc -l >"$work/lines") &
+			spid=$!
+			for ((i = 0; i < 1000; i++)); do
+				(( $(clients) >= 2 )) && break
+				sleep 0.01
+			done
+		fi
 	fi
 	c0=$(cpu_ticks "$dpid")
 	t0=$(now)
@@ -202,8 +214,23 @@ opm_once()
 	c1=$(cpu_ticks "$dpid")
 	times[$variant]+=" $((t1 - t0))"
 	ticks[$variant]+=" $((c1 - c0))"
+	if [[ -n $spid && $variant == *follow ]]; then
+		# What the follower has not read a second after the file is
+		# whole is not counted.
+		sleep 1
+		kill "$spid"
+		wait "$spid" 2>/dev/null || true
+		for ((i = 0; i < 100; i++)); do
+			[[ -s $work/lines ]] && break
+			sleep 0.01
+		done
+		got[$variant]+=" $(<"$work/lines")"
+		rm -f "$work/lines"
+	elif [[ -n $spid ]]; then
+		kill "$spid"
+		wait "$spid" 2>/dev/null || true
+	fi
 	"$opm" delete "$name" >/dev/null
-	[[ -z $spid ]] || { kill "$spid"; wait "$spid" 2>/dev/null || true; }
 	rm -f "$OPM_HOME/logs/$name-"*
 }
 
@@ -271,3 +298,6 @@ fi
 echo "capture of $mb MB in 100-byte lines, median of $reps runs ($(nproc) CPUs)"
 printf '%-26s %8s %9s %6s %9s\n' what seconds MB/s "x cat" "CPU s/GB"
 printf '%s\n' "${results[@]}"
+for variant in follow stamped-follow; do
+	echo "$variant: the follower got${got[$variant]} of $lines lines"
+done

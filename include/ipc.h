@@ -43,6 +43,8 @@ void	 ipc_shutdown(void);
  */
 extern int	 ipc_proto_version;
 void	 ipc_send(struct ipc_client *, const cJSON *);
+/* Sends len bytes of whole JSON lines made by the caller; takes buf. */
+void	 ipc_send_raw(struct ipc_client *, char *buf, size_t len);
 /*
  * The reply envelope {"v", "id", "ok"} for request id (null when id is NULL
  * or not a valid id); the caller adds "data" or "error".

@@ -74,8 +74,13 @@ void		 logf_resume(void);
 /* Every live pipe as {fd, serial, als, path}, fds made inheritable. */
 struct cJSON	*logf_handover(void);
 /* Follows the logs of apps created from now on, too. */
-void		 logf_follow_all(struct ipc_client *, bool out, bool err);
-/* Streams every new line of lf to client until it disconnects. */
-void		 logf_follow(struct logfile *lf, struct ipc_client *);
+void		 logf_follow_all(struct ipc_client *, bool out, bool err,
+		    bool batch);
+/*
+ * Streams every new line of lf to client until it disconnects: a "line"
+ * message each, or with batch "lines" messages of many (docs/PROTOCOL.md).
+ */
+void		 logf_follow(struct logfile *lf, struct ipc_client *,
+		    bool batch);
 
 #endif

@@ -72,6 +72,7 @@
 #define PROTO_ARG_SIGNAL	"signal"
 #define PROTO_ARG_STREAM	"stream"	/* logs: "out" or "err" */
 #define PROTO_ARG_FOLLOW	"follow"	/* logs */
+#define PROTO_ARG_BATCH		"batch"		/* logs: "lines" messages */
 #define PROTO_ARG_TAIL		"tail"		/* logs: lines sent back */
 #define PROTO_ARG_FROM_BACKUP	"from_backup"	/* restore */
 #define PROTO_ARG_INSTANCES	"instances"	/* scale: how many */
@@ -87,6 +88,7 @@
 /* Messages streamed after a logs reply with follow. */
 #define PROTO_EVENT		"event"
 #define PROTO_EVENT_LINE	"line"		/* keys name, stream, line */
+#define PROTO_EVENT_LINES	"lines"		/* keys name, stream, text */
 #define PROTO_EVENT_NOTICE	"notice"	/* key text */
 #define PROTO_EV_NAME		"name"
 #define PROTO_EV_STREAM		"stream"

@@ -51,6 +51,143 @@ logs_tail_sent(const cJSON *lines, const char *prefix)
 	}
 }
 
+/* text[0..len) of a "lines" message: whole lines, each ended by \n. */
+static void
+logs_text(const char *name, const char *text, size_t len, bool prefix)
+{
+	const char	*end = text + len, *nl;
+
+	if (!prefix) {
+		fwrite(text, 1, len, stdout);
+		return;
+	}
+	for (; text < end; text = nl + 1) {
+		/* The daemon ends each line: a last one without is whole. */
+		if ((nl = memchr(text, '\n', end - text)) == NULL)
+			nl = end;
+		printf("%s | %.*s\n", name, (int)(nl - text), text);
+	}
+}
+
+static void
+logs_lines(const cJSON *m, bool prefix)
+{
+	const char	*text = json_str(m, PROTO_EV_TEXT);
+	const char	*name = json_str(m, PROTO_EV_NAME);
+
+	if (text != NULL)
+		logs_text(name != NULL ? name : "", text, strlen(text), prefix);
+}
+
+static int
+logs_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/*
+ * The JSON string at s (after its opening quote), unescaped in place to
+ * its start, *n bytes; returns the byte after its closing quote, or NULL
+ * for what this does not take (\u beyond ASCII, a bad escape, no end).
+ */
+static char *
+logs_unescape(char *s, char *end, size_t *n)
+{
+	char	*d = s, *start = s, *q = NULL, *bs;
+	int	 hi, lo;
+
+	for (;;) {
+		if (q == NULL || q < s) {
+			if ((q = memchr(s, '"', end - s)) == NULL)
+				return (NULL);
+		}
+		if ((bs = memchr(s, '\\', q - s)) == NULL) {
+			memmove(d, s, q - s);
+			d += q - s;
+			*n = d - start;
+			return (q + 1);
+		}
+		memmove(d, s, bs - s);
+		d += bs - s;
+		s = bs + 1;
+		if (end - s < 1)
+			return (NULL);
+		switch (*s) {
+		case '"':
+		case '\\':
+		case '/':
+			*d++ = *s;
+			break;
+		case 'b':
+			*d++ = '\b';
+			break;
+		case 'f':
+			*d++ = '\f';
+			break;
+		case 'n':
+			*d++ = '\n';
+			break;
+		case 'r':
+			*d++ = '\r';
+			break;
+		case 't':
+			*d++ = '\t';
+			break;
+		case 'u':
+			if (end - s < 5 || s[1] != '0' || s[2] != '0' ||
+			    (hi = logs_hex(s[3])) < 0 || hi > 7 ||
+			    (lo = logs_hex(s[4])) < 0 ||
+			    (hi == 0 && lo == 0))
+				return (NULL);
+			*d++ = (char)(hi << 4 | lo);
+			s += 4;
+			break;
+		default:
+			return (NULL);
+		}
+		s++;
+	}
+}
+
+/*
+ * A "lines" message as the daemon writes it (src/daemon/logf.c,
+ * logf_buf_head: these keys in this order), printed without cJSON, whose
+ * string parser was most of a follower's time in a flood. false for any
+ * other line, which the caller then parses whole.
+ */
+static bool
+logs_fast(char *line, size_t len, bool prefix)
+{
+	static const char	 head[] = "{\"event\":\"lines\",\"name\":\"";
+	char			*p = line + sizeof head - 1, *end = line + len;
+	char			*name, *text;
+	size_t			 n, tn;
+
+	if (len < sizeof head - 1 || memcmp(line, head, sizeof head - 1) != 0 ||
+	    !parse_utf8_ok(line, len))
+		return (false);
+	name = p;
+	if ((p = logs_unescape(p, end, &n)) == NULL || end - p < 11 ||
+	    memcmp(p, ",\"stream\":\"", 11) != 0)
+		return (false);
+	name[n] = '\0';
+	if ((p = logs_unescape(p + 11, end, &n)) == NULL || end - p < 9 ||
+	    memcmp(p, ",\"text\":\"", 9) != 0)
+		return (false);
+	text = p + 9;
+	if ((p = logs_unescape(text, end, &tn)) == NULL || end - p != 1 ||
+	    *p != '}')
+		return (false);
+	logs_text(name, text, tn, prefix);
+	return (true);
+}
+
 int
 cli_logs(int argc, char **argv)
 {
@@ -58,7 +195,8 @@ cli_logs(int argc, char **argv)
 	const cJSON	*e, *ev;
 	cJSON		*args = cJSON_CreateObject(), *d, *m, *t = NULL;
 	const char	*cause, *stream = NULL, *name, *v;
-	char		 label[96];
+	char		 label[96], perr[128], *raw;
+	size_t		 rawlen;
 	long long	 lines = 15;
 	bool		 follow = false, prefix, dashdash = false;
 	char		 pre[OPM_NAME_MAX + 8];
@@ -90,8 +228,11 @@ cli_logs(int argc, char **argv)
 	}
 	if (stream != NULL)
 		cJSON_AddStringToObject(args, PROTO_ARG_STREAM, stream);
-	if (follow)
+	if (follow) {
 		cJSON_AddTrueToObject(args, PROTO_ARG_FOLLOW);
+		/* Many lines a message; a daemon that predates it sends one. */
+		cJSON_AddTrueToObject(args, PROTO_ARG_BATCH);
+	}
 	/* A remote daemon's files are not here: it sends the lines. */
 	if (cli_remote != NULL)
 		cJSON_AddNumberToObject(args, PROTO_ARG_TAIL, (double)lines);
@@ -122,10 +263,23 @@ cli_logs(int argc, char **argv)
 	/* A quiet app is no hung daemon: the stream may idle forever. */
 	client_set_timeout(&c, false);
 	while (follow) {
-		if ((m = client_recv(&c, &cause)) == NULL)
+		if ((raw = client_recv_line(&c, &rawlen, &cause)) == NULL)
 			cli_fatal(EXIT_NODAEMON, "%s", cause);
+		if (logs_fast(raw, rawlen, prefix)) {
+			free(raw);
+			fflush(stdout);
+			continue;
+		}
+		m = json_parse(raw, rawlen, perr, sizeof perr);
+		free(raw);
+		if (m == NULL)
+			cli_fatal(EXIT_NODAEMON, "malformed reply from the "
+			    "daemon");
 		ev = cJSON_GetObjectItem(m, PROTO_EVENT);
 		if (cJSON_IsString(ev) &&
+		    strcmp(ev->valuestring, PROTO_EVENT_LINES) == 0)
+			logs_lines(m, prefix);
+		else if (cJSON_IsString(ev) &&
 		    strcmp(ev->valuestring, PROTO_EVENT_LINE) == 0)
 			printf("%s%s%s\n",
 			    prefix ? json_str(m, PROTO_EV_NAME) : "",

@@ -20,25 +20,36 @@
 static int
 json_prescan(const char *buf, size_t len, char *cause, size_t clen)
 {
-	size_t	i;
-	int	depth = 0;
-	bool	instr = false;
+	const char	*p;
+	size_t		 i, q = 0;
+	int		 depth = 0;
+	bool		 instr = false;
 
 	for (i = 0; i < len; i++) {
 		char c = buf[i];
 
 		if (instr) {
-			if (c == '\\') {
-				if (i + 5 < len && buf[i + 1] == 'u' &&
-				    strncmp(buf + i + 2, "0000", 4) == 0) {
-					snprintf(cause, clen,
-					    "NUL character in string at byte "
-					    "%zu", i);
-					return (-1);
-				}
-				i++;
-			} else if (c == '"')
+			/*
+			 * To the next backslash before the closing quote q:
+			 * a batch of log lines is one long string.
+			 */
+			if (q <= i) {
+				p = memchr(buf + i, '"', len - i);
+				q = p != NULL ? (size_t)(p - buf) : len;
+			}
+			if ((p = memchr(buf + i, '\\', q - i)) == NULL) {
+				i = q;
 				instr = false;
+				continue;
+			}
+			i = p - buf;
+			if (i + 5 < len && buf[i + 1] == 'u' &&
+			    strncmp(buf + i + 2, "0000", 4) == 0) {
+				snprintf(cause, clen, "NUL character in "
+				    "string at byte %zu", i);
+				return (-1);
+			}
+			i++;	/* the escaped character */
 			continue;
 		}
 		if (c == '"')

@@ -234,8 +234,19 @@ parse_utf8_ok(const char *s, size_t len)
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i = 0, n, k;
 	uint32_t		 cp;
+	uint64_t		 w;
 
 	while (i < len) {
+		/* Eight ASCII bytes at a time, none of them NUL. */
+		if (i + 8 <= len) {
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0 &&
+			    ((w - 0x0101010101010101ULL) & ~w &
+			    0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (p[i] == 0)
 			return (false);
 		if (p[i] < 0x80) {

@@ -61,7 +61,7 @@ enum cmd_retval
 cmd_logs(struct cmd_ctx *ctx)
 {
 	const char	*stream = json_str(ctx->args, PROTO_ARG_STREAM);
-	bool		 follow, out, err;
+	bool		 follow, batch, out, err;
 	struct app	*a;
 	cJSON		*arr, *o;
 	size_t		 i;
@@ -70,6 +70,7 @@ cmd_logs(struct cmd_ctx *ctx)
 	long long	 tail = -1;
 
 	follow = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, PROTO_ARG_FOLLOW));
+	batch = cJSON_IsTrue(cJSON_GetObjectItem(ctx->args, PROTO_ARG_BATCH));
 	t = cJSON_GetObjectItem(ctx->args, PROTO_ARG_TAIL);
 	if (t != NULL && !json_is_int(t, 0, 100000000)) {
 		cmd_error(ctx, "tail: must be a number of lines, 0 to "
@@ -87,7 +88,7 @@ cmd_logs(struct cmd_ctx *ctx)
 		cmd_add_all(ctx);
 		/* As pm2 logs: apps started later are followed too. */
 		if (follow)
-			logf_follow_all(ctx->client, out, err);
+			logf_follow_all(ctx->client, out, err, batch);
 	}
 	arr = cJSON_CreateArray();
 	for (i = 0; i < ctx->nids; i++) {
@@ -106,7 +107,7 @@ cmd_logs(struct cmd_ctx *ctx)
 			if (tail >= 0)
 				cmd_logs_tail(o, "out_tail", a->out, tail);
 			if (follow)
-				logf_follow(a->out, ctx->client);
+				logf_follow(a->out, ctx->client, batch);
 		}
 		/* out_file = error_file: one file, read once. */
 		if (err && (!out || a->err != a->out) &&
@@ -117,7 +118,7 @@ cmd_logs(struct cmd_ctx *ctx)
 			if (tail >= 0)
 				cmd_logs_tail(o, "err_tail", a->err, tail);
 			if (follow)
-				logf_follow(a->err, ctx->client);
+				logf_follow(a->err, ctx->client, batch);
 		}
 		cJSON_AddItemToArray(arr, o);
 	}

@@ -57,6 +57,7 @@
 #include "logsink.h"
 #include "opm.h"
 #include "parse.h"
+#include "protocol.h"
 #include "run.h"
 #include "xmem.h"
 
@@ -67,6 +68,8 @@
 #ifndef LOGF_BURST
 #define LOGF_BURST	16		/* moves per wake-up at most */
 #endif
+#define LOGF_PIPE_BIG	(1024 * 1024)	/* a pipe found full grows to this, */
+#define LOGF_PIPE_BIGS	16		/* ...so many pipes at most */
 #define LOGF_SPOOL_RESET (16 * 1024 * 1024) /* spool emptied past this */
 #define LOGF_FOLLOW_WQ	(1024 * 1024)	/* a follower's backlog before skips */
 #define LOGF_SLOW_NS	(20 * 1000000ULL) /* a direct write this slow... */
@@ -81,6 +84,7 @@ struct logsub {
 	size_t			 plen;
 	bool			 discard;	/* rest of a cut line */
 	unsigned long		 skipped;
+	bool			 batch;	/* "lines" messages */
 	LIST_ENTRY(logsub)	 entry;
 };
 
@@ -165,6 +169,8 @@ struct logpipe {
 	bool			 inflight;	/* its move is in the pool */
 	bool			 pending;	/* a STAMP op not yet written */
 	bool			 closing;
+	bool			 grown;		/* F_SETPIPE_SZ tried */
+	bool			 big;		/* ...and done */
 	struct logop		 op;
 	TAILQ_ENTRY(logpipe)	 entry;
 };
@@ -173,6 +179,7 @@ struct logall {
 	struct ipc_client	*client;
 	bool			 out;
 	bool			 err;
+	bool			 batch;
 	LIST_ENTRY(logall)	 entry;
 };
 
@@ -188,6 +195,7 @@ static int		 logf_scratch[2] = { -1, -1 };	/* tee's target */
 static int		 logf_spool = -1;
 static uint64_t		 logf_spool_next;	/* its end */
 static unsigned		 logf_spool_users;	/* chunks waiting there */
+static unsigned		 logf_bigs;	/* pipes grown to LOGF_PIPE_BIG */
 /* Test knob: a pause between spooling a stamped chunk and writing it. */
 #define LOGF_DELAY_ENV	"OPM_TEST_STAMP_DELAY_MS"
 static unsigned		 logf_delay_ms;
@@ -632,71 +640,264 @@ logf_flush(struct logfile *lf)
 	return (0);
 }
 
-/* Sends one line to a follower, or counts it skipped if it lags. */
+/*
+ * A follower's messages for one chunk, built as JSON text by hand (cJSON
+ * would make an object per line) and sent in one write.
+ */
+struct logbuf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
 static void
-logf_sub_line(struct logsub *s, const char *line, size_t len, bool cut)
+logf_buf_room(struct logbuf *b, size_t n)
 {
-	cJSON	*m;
-	char	*text, note[96];
-	size_t	 i, o = 0;
+	if (b->cap - b->len >= n)
+		return;
+	while (b->cap - b->len < n)
+		b->cap = b->cap ? b->cap * 2 : 4096;
+	b->p = xreallocarray(b->p, 1, b->cap);
+}
+
+static void
+logf_buf_add(struct logbuf *b, const char *p, size_t len)
+{
+	logf_buf_room(b, len);
+	memcpy(b->p + b->len, p, len);
+	b->len += len;
+}
+
+/* Whether a word has a zero byte, a byte below n (n <= 128). */
+#define LOGF_LO		0x0101010101010101ULL
+#define LOGF_HI		0x8080808080808080ULL
+#define LOGF_ZERO(w)	(((w) - LOGF_LO) & ~(w) & LOGF_HI)
+#define LOGF_LESS(w, n)	(((w) - LOGF_LO * (n)) & ~(w) & LOGF_HI)
+
+/*
+ * p[0..len) as the inside of a JSON string, as cJSON writes one; invalid
+ * UTF-8 and NUL become U+FFFD (JSON text is UTF-8).
+ */
+static void
+logf_buf_esc(struct logbuf *b, const char *p, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*s = (const unsigned char *)p;
+	size_t			 i = 0, run, n;
+	uint64_t		 w;
+	unsigned char		 c;
+	char			*d;
+
+	logf_buf_room(b, len + 16);
+	while (i < len) {
+		/* Eight bytes at a time while none needs a second look. */
+		for (run = i; run + 8 <= len; run += 8) {
+			memcpy(&w, s + run, 8);
+			if (((w & LOGF_HI) | LOGF_LESS(w, 0x20) |
+			    LOGF_ZERO(w ^ (LOGF_LO * '"')) |
+			    LOGF_ZERO(w ^ (LOGF_LO * '\\'))) != 0)
+				break;
+		}
+		for (; run < len && s[run] >= 0x20 && s[run] < 0x80 &&
+		    s[run] != '"' && s[run] != '\\'; run++)
+			;
+		if (run > i) {
+			logf_buf_add(b, p + i, run - i);
+			i = run;
+			continue;
+		}
+		c = s[i];
+		logf_buf_room(b, 6);
+		d = b->p + b->len;
+		if (c >= 0x80) {
+			n = c >= 0xc2 && c <= 0xf4 ? (c < 0xe0 ? 2 :
+			    c < 0xf0 ? 3 : 4) : 1;
+			if (n == 1 || i + n > len ||
+			    !parse_utf8_ok(p + i, n)) {
+				memcpy(d, "\xef\xbf\xbd", 3);
+				b->len += 3;
+				i++;
+			} else {
+				memcpy(d, p + i, n);
+				b->len += n;
+				i += n;
+			}
+			continue;
+		}
+		i++;
+		d[0] = '\\';
+		b->len += 2;
+		switch (c) {
+		case '"':
+		case '\\':
+			d[1] = c;
+			break;
+		case '\b':
+			d[1] = 'b';
+			break;
+		case '\f':
+			d[1] = 'f';
+			break;
+		case '\n':
+			d[1] = 'n';
+			break;
+		case '\r':
+			d[1] = 'r';
+			break;
+		case '\t':
+			d[1] = 't';
+			break;
+		case '\0':
+			b->len -= 2;
+			memcpy(d, "\xef\xbf\xbd", 3);
+			b->len += 3;
+			break;
+		default:
+			memcpy(d + 1, "u00", 3);
+			d[4] = hex[c >> 4];
+			d[5] = hex[c & 0xf];
+			b->len += 4;
+			break;
+		}
+	}
+}
+
+/* The start of a message of event ev about s's file, up to its text. */
+static void
+logf_buf_head(struct logbuf *b, const struct logsub *s, const char *ev,
+    const char *key)
+{
+	logf_buf_add(b, "{\"event\":\"", 10);
+	logf_buf_add(b, ev, strlen(ev));
+	logf_buf_add(b, "\",\"name\":\"", 10);
+	logf_buf_esc(b, s->lf->app, strlen(s->lf->app));
+	logf_buf_add(b, "\",\"stream\":\"", 12);
+	logf_buf_esc(b, s->lf->stream, strlen(s->lf->stream));
+	logf_buf_add(b, "\",\"", 3);
+	logf_buf_add(b, key, strlen(key));
+	logf_buf_add(b, "\":\"", 3);
+}
+
+/*
+ * One whole line for s into b: a "line" message of its own, or a line of
+ * the "lines" message b holds for a follower that asked for batches.
+ */
+static void
+logf_sub_line(struct logsub *s, struct logbuf *b, const char *line,
+    size_t len, bool cut)
+{
+	if (s->batch && b->len == 0)
+		logf_buf_head(b, s, PROTO_EVENT_LINES, PROTO_EV_TEXT);
+	else if (!s->batch)
+		logf_buf_head(b, s, PROTO_EVENT_LINE, PROTO_EV_LINE);
+	logf_buf_esc(b, line, len);
+	if (cut)
+		logf_buf_add(b, "...[cut]", 8);
+	if (s->batch)
+		logf_buf_add(b, "\\n", 2);
+	else
+		logf_buf_add(b, "\"}\n", 3);
+}
+
+/*
+ * The whole lines of p[0..len) to follower s, in one write; the part of a
+ * line to come is kept. A follower more than LOGF_FOLLOW_WQ behind skips
+ * the chunk's lines and is told how many once it has caught up.
+ */
+static void
+logf_sub_chunk(struct logsub *s, const char *p, size_t len)
+{
+	struct logbuf	 b = { NULL, 0, 0 };
+	const char	*end = p + len, *q, *nl, *last;
+	size_t		 seg, room, n;
+	bool		 lag;
+	cJSON		*m;
+	char		 note[96];
 
 	if (ipc_gone(s->client))
 		return;
-	if (ipc_pending(s->client) > LOGF_FOLLOW_WQ) {
-		s->skipped++;
-		return;
-	}
-	if (s->skipped > 0) {
+	lag = ipc_pending(s->client) > LOGF_FOLLOW_WQ;
+	if (!lag && s->skipped > 0) {
 		m = cJSON_CreateObject();
 		snprintf(note, sizeof note, "[opm: %lu lines skipped: the "
 		    "reader was too slow]", s->skipped);
-		cJSON_AddStringToObject(m, "event", "notice");
-		cJSON_AddStringToObject(m, "text", note);
+		cJSON_AddStringToObject(m, PROTO_EVENT, PROTO_EVENT_NOTICE);
+		cJSON_AddStringToObject(m, PROTO_EV_TEXT, note);
 		ipc_send(s->client, m);
 		cJSON_Delete(m);
 		s->skipped = 0;
 	}
-	/* JSON needs UTF-8: invalid bytes become U+FFFD. */
-	text = xmalloc(len * 3 + 32);
-	for (i = 0; i < len; ) {
-		size_t n = 1;
-		unsigned char c = line[i];
-		if (c >= 0xc2 && c <= 0xf4)
-			n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		if (c == 0 || (c >= 0x80 && (n == 1 || i + n > len ||
-		    !parse_utf8_ok(line + i, n)))) {
-			memcpy(text + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
+	if (!lag)
+		logf_buf_room(&b, len + len / 4 + 256);
+	for (q = p; q < end; q = nl + 1) {
+		if (s->batch && !lag && s->plen == 0 && !s->discard &&
+		    (last = memrchr(q, '\n', end - q)) != NULL &&
+		    last - q < LOGF_LINE_MAX) {
+			/*
+			 * Whole lines, none of them cut: escaped in one go,
+			 * their newlines with them.
+			 */
+			if (b.len == 0)
+				logf_buf_head(&b, s, PROTO_EVENT_LINES,
+				    PROTO_EV_TEXT);
+			logf_buf_esc(&b, q, last + 1 - q);
+			nl = last;
 			continue;
 		}
-		memcpy(text + o, line + i, n);
-		o += n;
-		i += n;
+		nl = memchr(q, '\n', end - q);
+		seg = (nl ? nl : end) - q;
+		if (nl != NULL && s->plen == 0 && !s->discard &&
+		    seg <= LOGF_LINE_MAX) {
+			/* A line within the chunk: no copy into part. */
+			if (lag)
+				s->skipped++;
+			else
+				logf_sub_line(s, &b, q, seg, false);
+			continue;
+		}
+		if (!s->discard) {
+			room = LOGF_LINE_MAX - s->plen;
+			n = seg < room ? seg : room;
+			memcpy(s->part + s->plen, q, n);
+			s->plen += n;
+			if (seg > room) {
+				if (lag)
+					s->skipped++;
+				else
+					logf_sub_line(s, &b, s->part, s->plen,
+					    true);
+				s->plen = 0;
+				s->discard = true;
+			}
+		}
+		if (nl == NULL)
+			break;
+		if (!s->discard) {
+			if (lag)
+				s->skipped++;
+			else
+				logf_sub_line(s, &b, s->part, s->plen, false);
+		}
+		s->plen = 0;
+		s->discard = false;
 	}
-	if (cut)
-		o += snprintf(text + o, 32, "...[cut]");
-	text[o] = '\0';
-	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "event", "line");
-	cJSON_AddStringToObject(m, "name", s->lf->app);
-	cJSON_AddStringToObject(m, "stream", s->lf->stream);
-	cJSON_AddStringToObject(m, "line", text);
-	ipc_send(s->client, m);
-	cJSON_Delete(m);
-	free(text);
+	if (b.len == 0) {
+		free(b.p);
+		return;
+	}
+	if (s->batch)
+		logf_buf_add(&b, "\"}\n", 3);
+	ipc_send_raw(s->client, b.p, b.len);
 }
 
 /*
- * Feeds written bytes to every follower, one message per whole line, and
- * to opm run's echo on our stdout/stderr (src/daemon/run.c).
+ * Feeds written bytes to every follower (one write per chunk) and to opm
+ * run's echo on our stdout/stderr (src/daemon/run.c).
  */
 static void
 logf_publish(struct logfile *lf, const char *p, size_t len)
 {
 	struct logsub	*s;
-	const char	*end = p + len, *q, *nl;
-	size_t		 seg, room, n;
 
 	if (lf->sinks != 0)
 		logf_sink(lf, p, len);
@@ -704,30 +905,8 @@ logf_publish(struct logfile *lf, const char *p, size_t len)
 	 * stdout target has already written it. */
 	if (run_echoing && !(lf->sinks & LOGSINK_STDOUT))
 		run_echo(&lf->echo, lf->app, lf->stream, p, len);
-	LIST_FOREACH(s, &lf->subs, entry) {
-		for (q = p; q < end; q = nl + 1) {
-			nl = memchr(q, '\n', end - q);
-			seg = (nl ? nl : end) - q;
-			if (!s->discard) {
-				room = LOGF_LINE_MAX - s->plen;
-				n = seg < room ? seg : room;
-				memcpy(s->part + s->plen, q, n);
-				s->plen += n;
-				if (seg > room) {
-					logf_sub_line(s, s->part, s->plen,
-					    true);
-					s->plen = 0;
-					s->discard = true;
-				}
-			}
-			if (nl == NULL)
-				break;
-			if (!s->discard)
-				logf_sub_line(s, s->part, s->plen, false);
-			s->plen = 0;
-			s->discard = false;
-		}
-	}
+	LIST_FOREACH(s, &lf->subs, entry)
+		logf_sub_chunk(s, p, len);
 }
 
 /* Unlinks and frees a follower; the caller drops its reference to lf. */
@@ -753,11 +932,12 @@ logf_sub_close_cb(struct ipc_client *c, void *arg)
 }
 
 void
-logf_follow(struct logfile *lf, struct ipc_client *c)
+logf_follow(struct logfile *lf, struct ipc_client *c, bool batch)
 {
 	struct logsub	*s = xcalloc(1, sizeof *s);
 
 	s->client = c;
+	s->batch = batch;
 	s->lf = lf;
 	s->part = xmalloc(LOGF_LINE_MAX + 1);
 	if (lf->fd == -1 && logf_wake(lf) == 0) {
@@ -798,10 +978,11 @@ logf_all_close_cb(struct ipc_client *c, void *arg)
 }
 
 void
-logf_follow_all(struct ipc_client *c, bool out, bool err)
+logf_follow_all(struct ipc_client *c, bool out, bool err, bool batch)
 {
 	struct logall	*a = xcalloc(1, sizeof *a);
 
+	a->batch = batch;
 	a->client = c;
 	a->out = out;
 	a->err = err;
@@ -820,7 +1001,7 @@ logf_follow_new(struct logfile *lf)
 
 	LIST_FOREACH(a, &logf_alls, entry) {
 		if (!ipc_gone(a->client) && ((out && a->out) || (err && a->err)))
-			logf_follow(lf, a->client);
+			logf_follow(lf, a->client, a->batch);
 	}
 }
 
@@ -1034,19 +1215,21 @@ logf_plan(struct logpipe *lp)
 	ssize_t		 t;
 	size_t		 slen = 0;
 
-	logf_settle(lf);
 	if (lf->timestamps)
 		logf_settle_pipe(lp);
-	if (!lf->discard && lf->size >= lf->max_size &&
-	    (lf->partial == 0 || lf->partial >= lf->max_size))
-		logf_rotate(lf);
+	/* The line state only where it decides something: no read-back. */
+	if (!lf->discard && lf->size >= lf->max_size) {
+		logf_settle(lf);
+		if (lf->partial == 0 || lf->partial >= lf->max_size)
+			logf_rotate(lf);
+	}
 	memset(op, 0, sizeof *op);
 	op->kind = LOGOP_SPLICE;
 	op->pfd = lp->fd;
 	op->fd = lf->discard ? logf_null : lf->fd;
 	op->seek = !lf->discard;
 	op->off = lf->size;
-	op->max = lf->timestamps ? LOGF_CHUNK : LOGF_PIECE;
+	op->max = lf->timestamps || lp->big ? LOGF_CHUNK : LOGF_PIECE;
 	if (lf->timestamps) {
 		gettimeofday(&tv, NULL);
 		logf_stamp(lf, &tv, op->stamp, sizeof op->stamp);
@@ -1396,8 +1579,8 @@ logf_pump(struct logpipe *lp)
 }
 
 /*
- * A wake-up moves up to LOGF_BURST pieces of LOGF_PIECE bytes while the
- * pipe has them: each splice frees room the app fills while the next one
+ * A wake-up moves up to LOGF_BURST pieces of LOGF_PIECE bytes (of
+ * LOGF_CHUNK once the pipe has grown) while the pipe has them: each splice frees room the app fills while the next one
  * writes, as a read() then write() did (one splice of the whole pipe left
  * the app blocked for the length of the file write, then woke it and the
  * daemon in turn: twice the context switches).
@@ -1406,6 +1589,7 @@ static void
 logf_poll_cb(uv_poll_t *h, int status, int events)
 {
 	struct logpipe	*lp = h->data;
+	size_t		 moved = 0;
 	int		 i;
 
 	(void)status;
@@ -1415,6 +1599,24 @@ logf_poll_cb(uv_poll_t *h, int status, int events)
 		if (lp->closing || lp->queued || lp->inflight ||
 		    lp->pending || logf_quiescing || lp->op.r <= 0)
 			break;
+		moved += lp->op.kind == LOGOP_STAMP ? lp->op.n :
+		    (size_t)lp->op.r;
+	}
+	/*
+	 * A full pipe's worth in one wake-up: the app writes faster than
+	 * a pipe of the default 64 KiB lets it, and each wake-up moves
+	 * little. A larger pipe lets it write on while we move, in pieces
+	 * as large as the stamped ones. The pipes of a user share a quota
+	 * (fs.pipe-user-pages-soft: new pipes get 8 KiB past it), so only
+	 * LOGF_PIPE_BIGS grow; a refusal is no error.
+	 */
+	if (moved >= 65536 && !lp->grown && !lp->closing &&
+	    logf_bigs < LOGF_PIPE_BIGS) {
+		lp->grown = true;
+		if (fcntl(lp->fd, F_SETPIPE_SZ, LOGF_PIPE_BIG) != -1) {
+			lp->big = true;
+			logf_bigs++;
+		}
 	}
 }
 
@@ -1424,6 +1626,8 @@ logf_pipe_close_cb(uv_handle_t *h)
 	struct logpipe	*lp = h->data;
 
 	LIST_REMOVE(lp, all);
+	if (lp->big)
+		logf_bigs--;
 	keeper_drop(lp->serial);
 	close(lp->fd);
 	logledger_release(lp->slot);

@@ -314,6 +314,12 @@ ipc_send(struct ipc_client *c, const cJSON *msg)
 	ipc_write_line(c, line, len);
 }
 
+void
+ipc_send_raw(struct ipc_client *c, char *buf, size_t len)
+{
+	ipc_write_line(c, buf, len);
+}
+
 int	ipc_proto_version = PROTO_VERSION;
 
 cJSON *
