@@ -236,6 +236,19 @@ parse_utf8_ok(const char *s, size_t len)
 	uint32_t		 cp;
 
 	while (i < len) {
+		/* Eight ASCII bytes, none NUL, at a time: most text is. */
+		while (len - i >= 8) {
+			uint64_t	w;
+
+			memcpy(&w, p + i, 8);
+			/* A high bit set, or a byte that was 0x00. */
+			if (((w | ~((w | 0x8080808080808080ULL) -
+			    0x0101010101010101ULL)) & 0x8080808080808080ULL) != 0)
+				break;
+			i += 8;
+		}
+		if (i == len)
+			break;
 		if (p[i] == 0)
 			return (false);
 		if (p[i] < 0x80) {
