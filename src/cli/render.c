@@ -20,7 +20,7 @@
 static const char *
 render_color(const char *status)
 {
-	if (!cli_color)
+	if (!cli_color_on())
 		return ("");
 	if (strcmp(status, "online") == 0)
 		return ("\033[32m");
@@ -142,7 +142,7 @@ render_row(const cJSON *a, int w, bool color, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%-4lld %-*.*s %s%-9s%s %7s %6s %4lld %6s %8s",
 	    render_int(a, "id"), w, w, name, color ? render_color(status) : "",
-	    status, color && cli_color ? C_RESET : "", pid, up,
+	    status, color && cli_color_on() ? C_RESET : "", pid, up,
 	    render_int(a, "restarts"), cpu, mem);
 	return (0);
 }
