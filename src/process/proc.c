@@ -772,7 +772,14 @@ proc_children(pid_t pid, long threads, pid_t *stack, size_t *n, size_t max)
 		 * at the buffer's end is carried to the next read.
 		 */
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+			/*
+			 * An empty file (no children) reads nothing: the
+			 * number after the loop must not come from what the
+			 * stack held before (it made pid 8, then the whole
+			 * machine, one app's tree).
+			 */
 			have = 0;
+			buf[0] = '\0';
 			while ((r = read(fd, buf + have, sizeof buf - 1 -
 			    have)) > 0 || (r == -1 && errno == EINTR)) {
 				if (r == -1)
