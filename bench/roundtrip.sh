@@ -4,14 +4,24 @@
 # RUNS runs each, with APPS sleeping apps online, in a private OPM_HOME.
 # Also: the cost of spawning /bin/true (the floor), a ping over one
 # persistent connection (the daemon alone), and the daemon's RSS.
-# usage: bench/roundtrip.sh BUILD_DIR [RUNS] [APPS]     (defaults 500, 20)
+# Each command takes turns with /bin/true, run by run, and its "over
+# true" column is its median less the median of those /bin/true runs: the
+# figure issue 19 sets a bound on, as steady as this machine allows.
+# With BASE_BUILD_DIR (an older build, say `git worktree add /tmp/old main`
+# and `make BUILD=/tmp/old/build`), its opm takes turns too, against the
+# same daemon (this build's), and gets a "(base)" row under each.
+# usage: bench/roundtrip.sh BUILD_DIR [RUNS] [APPS] [BASE_BUILD_DIR]
+#        (defaults 500, 20, none)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 runs=${2:-500}
 napps=${3:-20}
+base=
+[[ -z ${4:-} ]] || base=$(cd "$4" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 opm=$build/opm
 [[ -x $opm && -x $build/opmd ]] || { echo "roundtrip: no opm/opmd in $build" >&2; exit 2; }
+[[ -z $base || -x $base/opm ]] || { echo "roundtrip: no opm in $base" >&2; exit 2; }
 
 export OPM_HOME
 OPM_HOME=$(mktemp -d /tmp/opm-bench.XXXXXX)
@@ -37,11 +47,21 @@ elif [[ -n $py ]]; then
 		"$py" -c '
 import subprocess, sys, time
 n = int(sys.argv[1])
+cmds, cur = [], []
+for a in sys.argv[2:]:
+    if a == ":::":
+        cmds.append(cur)
+        cur = []
+    else:
+        cur.append(a)
+cmds.append(cur)
 for _ in range(n):
-    t = time.monotonic_ns()
-    subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, check=True)
-    print(time.monotonic_ns() - t)
+    for j, c in enumerate(cmds):
+        t = time.monotonic_ns()
+        subprocess.run(c, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True)
+        d = time.monotonic_ns() - t
+        print(f"{j} {d}" if len(cmds) > 1 else d)
 ' "$@"
 	}
 	how="python subprocess loop (no C compiler)"
@@ -83,18 +103,35 @@ done
 rss_apps=$(kb VmRSS)
 
 declare -a rows
-row()	# LABEL CMD...
+# med < "INDEX NS" lines: the median of INDEX's runs, in ns.
+med()
 {
-	local label=$1
+	awk -v k="$1" '$1 == k {print $2}' | sort -n |
+	    awk '{ v[NR] = $1 } END { print NR ? v[int((NR - 1) * 0.5) + 1] : 0 }'
+}
+# row LABEL ARG...: opm ARG... (and the base's) in turns with /bin/true.
+row()
+{
+	local label=$1 t=$work/times f k
 
 	shift
-	timeit 20 "$@" >/dev/null	# warm-up
-	rows+=("$(printf '%-34s %s' "$label" "$(timeit "$runs" "$@" | stats)")")
+	local -a cmds=(/bin/true ::: "$opm" "$@")
+	[[ -z $base ]] || cmds+=(::: "$base/opm" "$@")
+	timeit 20 "${cmds[@]}" >/dev/null	# warm-up
+	timeit "$runs" "${cmds[@]}" >"$t"
+	f=$(med 0 <"$t")
+	for k in 1 2; do
+		[[ $k == 1 || -n $base ]] || break
+		rows+=("$(printf '%-34s %s %.3f' "$label$([[ $k == 2 ]] &&
+		    echo " (base)")" "$(awk -v k=$k '$1 == k {print $2}' "$t" |
+		    stats)" "$(( $(med $k <"$t") - f ))e-6")")
+	done
 }
-row "/bin/true (spawn floor)" /bin/true
-row "opm ping" "$opm" ping
-row "opm list --json ($napps apps)" "$opm" list --json
-row "opm list ($napps apps, table)" "$opm" list
+rows+=("$(printf '%-34s %s -' "/bin/true (spawn floor)" \
+    "$(timeit "$runs" /bin/true | stats)")")
+row "opm ping" ping
+row "opm list --json ($napps apps)" list --json
+row "opm list ($napps apps, table)" list
 
 if [[ -n $py ]]; then
 	sock=$("$py" -c '
@@ -111,18 +148,22 @@ for i in range(int(sys.argv[2]) + 100):
         print(time.monotonic_ns() - t)
     assert json.loads(line)["ok"]
 ' "$OPM_HOME/opmd.sock" $((runs * 10)) | stats)
-	rows+=("$(printf '%-34s %s' "ping, one connection (no spawn)" "$sock")")
+	rows+=("$(printf '%-34s %s -' "ping, one connection (no spawn)" "$sock")")
 fi
 
 echo "opm round trip: $runs runs each ($((runs * 10)) for the socket row)," \
     "$napps apps online; $how"
 echo "opmd $("$opm" version | awk '/^opmd/ {print $2}'), $(nproc) CPUs," \
     "load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %9s %9s %9s %9s\n' "command" "median" "p90" "min" "mean"
+[[ -z $base ]] || echo "base: $base/opm, against this build's daemon"
+printf '%-34s %9s %9s %9s %9s %12s\n' "command" "median" "p90" "min" "mean" \
+    "over true"
 for r in "${rows[@]}"; do
 	label=${r:0:34}
-	read -r med p90 mn mean <<<"${r:35}"
-	printf '%-34s %7s ms %6s ms %6s ms %6s ms\n' "$label" "$med" "$p90" "$mn" "$mean"
+	read -r med p90 mn mean over <<<"${r:35}"
+	[[ $over == - ]] || over="$over ms"
+	printf '%-34s %7s ms %6s ms %6s ms %6s ms %12s\n' "$label" "$med" \
+	    "$p90" "$mn" "$mean" "$over"
 done
 echo "daemon RSS: idle, no app $rss_empty kB; idle, $napps apps $rss_apps kB;" \
     "after the runs $(kb VmRSS) kB (peak VmHWM $(kb VmHWM) kB)"

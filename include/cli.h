@@ -49,7 +49,10 @@ void	 cli_remote_fatal(void) __attribute__((noreturn));
 int	 cli_dial_stdio(int argc, char **argv);
 
 extern struct paths	cli_paths;
-extern bool		cli_color;
+/* -1 until cli_color_on asks stdout (a tty ioctl list --json does not need). */
+extern int		cli_color;
+/* Color output: stdout is a tty and NO_COLOR is not set. */
+bool	 cli_color_on(void);
 
 void	 cli_fatal_usage(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
@@ -85,7 +88,7 @@ void	 render_list(const cJSON *apps);
 /* The table of render_list, line by line (opm monit draws it too). */
 int	 render_name_width(const cJSON *apps);
 void	 render_header(int w, char *buf, size_t len);
-/* One app's row, colored when color and cli_color; -1 if malformed. */
+/* One app's row, colored when color and cli_color_on(); -1 if malformed. */
 int	 render_row(const cJSON *app, int w, bool color, char *buf,
 	    size_t len);
 void	 render_info(const cJSON *app);

@@ -16,9 +16,17 @@
  */
 char	*jsonfmt_pretty(const char *s, size_t len, size_t *outlen);
 /*
+ * The same for the first value of s[0..len) only, whatever follows it:
+ * the bytes it took in *used. The data of a reply is laid out without a
+ * first pass to find where it ends.
+ */
+char	*jsonfmt_pretty_first(const char *s, size_t len, size_t *used,
+	    size_t *outlen);
+/*
  * The value of member key of the object s[0..len): 0 and its span in
- * *val, *vlen; -1 when s is no object or has no such member. Brackets
- * are counted, not matched: jsonfmt_pretty checks the value found.
+ * *val, *vlen (vlen NULL: its start only, its end not looked for); -1
+ * when s is no object or has no such member. Brackets are counted, not
+ * matched: jsonfmt_pretty checks the value found.
  */
 int	 jsonfmt_member(const char *s, size_t len, const char *key,
 	    const char **val, size_t *vlen);

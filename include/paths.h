@@ -8,19 +8,31 @@
 /* In a runtime directory other than OPM_HOME: the home it belongs to. */
 #define PATHS_RUNTIME_OWNER	"home"
 
+/*
+ * The files in OPM_HOME are short: OPM_HOME/opmd.sock must fit in
+ * sun_path (108 bytes), so OPM_HOME is at most 97 bytes and none of them
+ * needs more than PATHS_FILE_MAX. They come first and the two long
+ * directories last, so filling the struct writes two or three pages, not
+ * nine: each page first written costs a CLI command a page fault.
+ */
+#define PATHS_FILE_MAX		128
+
 struct paths {
+	char	sock[108];	/* control socket (sun_path sized) */
+	char	pidfile[PATHS_FILE_MAX];	/* single-instance lock, pid */
+	char	startlock[PATHS_FILE_MAX];	/* serialises daemon starts */
+	char	daemon_log[PATHS_FILE_MAX];
+	char	logs[PATHS_FILE_MAX];	/* app log directory */
+	char	dump[PATHS_FILE_MAX];
+	char	runtime_ptr[PATHS_FILE_MAX];	/* records the runtime dir */
 	char	home[4096];	/* OPM_HOME, default $HOME/.opm */
 	char	runtime[4096];	/* OPM_RUNTIME_DIR, default OPM_HOME */
-	char	sock[108];	/* control socket (sun_path sized) */
-	char	pidfile[4096];	/* single-instance lock and pid */
-	char	startlock[4096];/* serialises daemon starts by CLIs */
-	char	daemon_log[4096];
-	char	logs[4096];	/* app log directory */
-	char	dump[4096];
-	char	runtime_ptr[4096];	/* records the runtime dir in use */
 };
 
-/* Fills p from the environment. -1 and *cause when a path is too long. */
+/*
+ * Fills p from the environment (every member a string; the bytes after
+ * each NUL are left as they were). -1 and *cause when a path is too long.
+ */
 int	paths_init(struct paths *p, const char **cause);
 /*
  * The daemon's runtime directory: OPM_RUNTIME_DIR when set (and then

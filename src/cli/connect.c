@@ -213,7 +213,9 @@ cli_request(struct client *c, const char *cmd, cJSON *args)
 /*
  * The reply's data is printed as it came, only laid out (src/common/
  * jsonfmt.c): parsing and printing it again was most of what `opm list
- * --json` ran. Whatever is not a plain ok reply goes through cli_reply.
+ * --json` ran. The daemon puts data last, so it is laid out in the pass
+ * that finds its end; whatever is not a plain ok reply goes through
+ * cli_reply.
  */
 char *
 cli_call_json(const char *cmd, cJSON *args)
@@ -230,10 +232,20 @@ cli_call_json(const char *cmd, cJSON *args)
 	if (parse_utf8_ok(line, len) &&
 	    jsonfmt_member(line, len, PROTO_OK, &ok, &oklen) == 0 &&
 	    oklen == 4 && memcmp(ok, "true", 4) == 0 &&
-	    jsonfmt_member(line, len, PROTO_DATA, &data, &dlen) == 0 &&
-	    (out = jsonfmt_pretty(data, dlen, &outlen)) != NULL) {
-		free(line);
-		return (out);
+	    jsonfmt_member(line, len, PROTO_DATA, &data, NULL) == 0) {
+		out = jsonfmt_pretty_first(data, line + len - data, &dlen,
+		    &outlen);
+		if (out != NULL && data + dlen == line + len - 1 &&
+		    line[len - 1] == '}') {
+			free(line);
+			return (out);
+		}
+		free(out);
+		if (jsonfmt_member(line, len, PROTO_DATA, &data, &dlen) == 0 &&
+		    (out = jsonfmt_pretty(data, dlen, &outlen)) != NULL) {
+			free(line);
+			return (out);
+		}
 	}
 	d = cli_reply(line, len);
 	out = cJSON_Print(d);

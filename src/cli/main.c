@@ -23,7 +23,15 @@
 #include "xmem.h"
 
 struct paths	cli_paths;
-bool		cli_color;
+int		cli_color = -1;
+
+bool
+cli_color_on(void)
+{
+	if (cli_color == -1)
+		cli_color = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	return (cli_color == 1);
+}
 
 
 void
@@ -908,7 +916,6 @@ main(int argc, char **argv)
 		hosts[nhosts++] = (char *)env;
 		from_env = true;
 	}
-	cli_color = isatty(1) && getenv("NO_COLOR") == NULL;
 	/* opm-runtime FILE, or PM2's pm2-runtime start FILE: opm run FILE. */
 	if (strcmp(cli_basename(argv[0]), "opm-runtime") == 0) {
 		if (argc > 2 && strcmp(argv[1], "start") == 0) {

@@ -412,7 +412,7 @@ remote_fanout(struct remote_list *l, const struct cli_cmd *c, int argc,
 			dup2(pe[1], 2);
 			hosts[i].prefixed = true;
 			cli_remote = &hosts[i];
-			cli_color = false;
+			cli_color = 0;
 			code = c->exec(argc, argv);
 			fflush(stdout);
 			exit(code);

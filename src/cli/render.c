@@ -2,9 +2,13 @@
  * Output: the app table (fits 80 columns; color only on a tty and without
  * NO_COLOR), the info page, and JSON for scripts.
  */
+#include <sys/uio.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "json.h"
@@ -16,7 +20,7 @@
 static const char *
 render_color(const char *status)
 {
-	if (!cli_color)
+	if (!cli_color_on())
 		return ("");
 	if (strcmp(status, "online") == 0)
 		return ("\033[32m");
@@ -60,8 +64,33 @@ render_json(const cJSON *j)
 void
 render_text(char *s)
 {
-	fputs(s, stdout);
-	putchar('\n');
+	struct iovec	 iov[2];
+	ssize_t		 n;
+	size_t		 len = strlen(s);
+
+	/*
+	 * One writev, not stdio: its buffer is one more page to fault in,
+	 * and it asks fstat and a tty ioctl of stdout first.
+	 */
+	fflush(stdout);
+	iov[0].iov_base = s;
+	iov[0].iov_len = len;
+	iov[1].iov_base = (char *)"\n";
+	iov[1].iov_len = 1;
+	while (iov[1].iov_len > 0) {
+		if ((n = writev(STDOUT_FILENO, iov, 2)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if ((size_t)n >= iov[0].iov_len) {
+			iov[1].iov_len -= n - iov[0].iov_len;
+			iov[0].iov_len = 0;
+		} else {
+			iov[0].iov_base = (char *)iov[0].iov_base + n;
+			iov[0].iov_len -= n;
+		}
+	}
 	free(s);
 }
 
@@ -113,7 +142,7 @@ render_row(const cJSON *a, int w, bool color, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%-4lld %-*.*s %s%-9s%s %7s %6s %4lld %6s %8s",
 	    render_int(a, "id"), w, w, name, color ? render_color(status) : "",
-	    status, color && cli_color ? C_RESET : "", pid, up,
+	    status, color && cli_color_on() ? C_RESET : "", pid, up,
 	    render_int(a, "restarts"), cpu, mem);
 	return (0);
 }

@@ -23,47 +23,63 @@ struct jsonfmt_buf {
 	size_t	 len, cap;
 };
 
+/* Room for n more bytes and the NUL. */
 static void
+jsonfmt_grow(struct jsonfmt_buf *b, size_t n)
+{
+	while (b->cap - b->len <= n)
+		b->cap = b->cap ? b->cap * 2 : 4096;
+	b->s = xreallocarray(b->s, 1, b->cap);
+}
+
+static inline void
 jsonfmt_put(struct jsonfmt_buf *b, const char *s, size_t n)
 {
-	if (b->cap - b->len <= n) {
-		while (b->cap - b->len <= n)
-			b->cap = b->cap ? b->cap * 2 : 4096;
-		b->s = xreallocarray(b->s, 1, b->cap);
-	}
+	if (b->cap - b->len <= n)
+		jsonfmt_grow(b, n);
 	memcpy(b->s + b->len, s, n);
 	b->len += n;
 }
 
+/* A newline and n tabs, after c (a ',' or a '{'; '\0': none). */
 static void
-jsonfmt_tabs(struct jsonfmt_buf *b, size_t n)
+jsonfmt_line(struct jsonfmt_buf *b, char c, size_t n)
 {
-	static const char	tabs[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t";
-
-	while (n > 0) {
-		size_t	k = n < sizeof tabs - 1 ? n : sizeof tabs - 1;
-
-		jsonfmt_put(b, tabs, k);
-		n -= k;
-	}
+	if (b->cap - b->len <= n + 2)
+		jsonfmt_grow(b, n + 2);
+	if (c != '\0')
+		b->s[b->len++] = c;
+	b->s[b->len++] = '\n';
+	memset(b->s + b->len, '\t', n);
+	b->len += n;
 }
 
-/* The end of the string starting at p (on its '"'), or NULL. */
+/*
+ * The end of the string starting at p (on its '"'), or NULL. memchr finds
+ * each '"', which ends the string unless an odd run of backslashes escapes
+ * it: most of a reply's bytes are in strings, and a byte at a time was most
+ * of what `opm list --json` spent in this file.
+ */
 static const char *
 jsonfmt_string_end(const char *p, const char *end)
 {
-	for (p++; p < end; p++) {
-		if (*p == '\\') {
-			if (++p == end)
-				return (NULL);
-		} else if (*p == '"')
-			return (p + 1);
+	const char	*in = p + 1, *q, *b;
+
+	for (p = in; p < end; p = q + 1) {
+		if ((q = memchr(p, '"', end - p)) == NULL)
+			return (NULL);
+		for (b = q; b > in && b[-1] == '\\'; b--)
+			;
+		if ((q - b) % 2 == 0)
+			return (q + 1);
 	}
 	return (NULL);
 }
 
-char *
-jsonfmt_pretty(const char *s, size_t len, size_t *outlen)
+/* jsonfmt_pretty, or with first jsonfmt_pretty_first. */
+static char *
+jsonfmt_layout(const char *s, size_t len, int first, size_t *used,
+    size_t *outlen)
 {
 	struct jsonfmt_buf	 b = { NULL, 0, 0 };
 	const char		*p = s, *end = s + len, *q;
@@ -71,7 +87,11 @@ jsonfmt_pretty(const char *s, size_t len, size_t *outlen)
 	size_t			 depth = 0;
 	int			 values = 0;
 
+	/* One allocation for the usual layout: of a list, 1.3 times len. */
+	jsonfmt_grow(&b, len + len / 2 + 64);
 	while (p < end) {
+		if (first && values == 1 && depth == 0)
+			break;
 		switch (*p) {
 		case '"':
 			if (depth == 0)
@@ -92,25 +112,20 @@ jsonfmt_pretty(const char *s, size_t len, size_t *outlen)
 				jsonfmt_put(&b, "[", 1);
 			else if (p + 1 < end && p[1] == '}') {
 				/* Empty: "{", newline, the closing indent. */
-				jsonfmt_put(&b, "{\n", 2);
-				jsonfmt_tabs(&b, depth - 1);
+				jsonfmt_line(&b, '{', depth - 1);
 				jsonfmt_put(&b, "}", 1);
 				depth--;
 				p++;
-			} else {
-				jsonfmt_put(&b, "{\n", 2);
-				jsonfmt_tabs(&b, depth);
-			}
+			} else
+				jsonfmt_line(&b, '{', depth);
 			break;
 		case '}':
 		case ']':
 			if (depth == 0 || stack[depth - 1] != (*p == '}' ?
 			    '{' : '['))
 				goto bad;
-			if (*p == '}') {
-				jsonfmt_put(&b, "\n", 1);
-				jsonfmt_tabs(&b, depth - 1);
-			}
+			if (*p == '}')
+				jsonfmt_line(&b, '\0', depth - 1);
 			jsonfmt_put(&b, p, 1);
 			depth--;
 			break;
@@ -124,10 +139,8 @@ jsonfmt_pretty(const char *s, size_t len, size_t *outlen)
 				goto bad;
 			if (stack[depth - 1] == '[')
 				jsonfmt_put(&b, ", ", 2);
-			else {
-				jsonfmt_put(&b, ",\n", 2);
-				jsonfmt_tabs(&b, depth);
-			}
+			else
+				jsonfmt_line(&b, ',', depth);
 			break;
 		case ' ':
 		case '\t':
@@ -151,10 +164,25 @@ jsonfmt_pretty(const char *s, size_t len, size_t *outlen)
 		goto bad;
 	jsonfmt_put(&b, "", 1);
 	*outlen = b.len - 1;
+	if (used != NULL)
+		*used = p - s;
 	return (b.s);
 bad:
 	free(b.s);
 	return (NULL);
+}
+
+char *
+jsonfmt_pretty(const char *s, size_t len, size_t *outlen)
+{
+	return (jsonfmt_layout(s, len, 0, NULL, outlen));
+}
+
+char *
+jsonfmt_pretty_first(const char *s, size_t len, size_t *used,
+    size_t *outlen)
+{
+	return (jsonfmt_layout(s, len, 1, used, outlen));
 }
 
 /* The end of the value starting at p, or NULL. */
@@ -200,6 +228,11 @@ jsonfmt_member(const char *s, size_t len, const char *key, const char **val,
 		    *p != ':')
 			return (-1);
 		v = ++p;
+		if (vlen == NULL && p < end && (size_t)(v - 2 - k) == klen &&
+		    memcmp(k, key, klen) == 0) {
+			*val = v;
+			return (0);
+		}
 		if ((p = jsonfmt_skip(p, end)) == NULL || p == v)
 			return (-1);
 		if ((size_t)(v - 2 - k) == klen && memcmp(k, key, klen) == 0) {

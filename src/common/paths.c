@@ -36,7 +36,6 @@ paths_init(struct paths *p, const char **cause)
 	const char	*home, *rt;
 	struct passwd	*pw;
 
-	memset(p, 0, sizeof *p);
 	if ((home = getenv("OPM_HOME")) != NULL && *home != '\0') {
 		if (strlcpy(p->home, home, sizeof p->home) >= sizeof p->home)
 			goto toolong;

@@ -64,6 +64,9 @@ test_layout(void **state)
 	same_as_cjson("{\"a\":{}, \"b\":[], \"c\":[{}], \"d\":[[]]}");
 	same_as_cjson("[1, 2, [3, {\"x\": [4, {\"y\": {}}]}], \"]\", \"}\"]");
 	same_as_cjson("{\"k,:{\": \"v,:}]\\\"\", \"e\": \"\\u00e9\\u2603 \"}");
+	/* A '"' ends a string after an even run of backslashes only. */
+	same_as_cjson("[\"\\\\\", \"\\\\\\\"\", \"a\\\\\\\\\", \"\\\"\\\"\\\\\"]");
+	same_as_cjson("{\"\\\\\": {\"x\\\"y\\\\\": [\"}\\\\\", \"\\\\]\"]}}");
 	same_as_cjson("[{\"id\":0,\"name\":\"s1\",\"pid\":1234,\"started\":"
 	    "1733000000123,\"cpu\":0.1,\"mem\":123456789012,\"argv\":"
 	    "[\"sleep\",\"1\"],\"env\":{},\"exit_code\":null,\"ok\":false,"
@@ -76,7 +79,7 @@ test_bad(void **state)
 {
 	static const char	*bad[] = { "", "{", "}", "[1,2", "[1]]",
 	    "{\"a\":1]", "[\"a]", "1 2", "{}{}", "\"a\"\"b\"", "[1:2]",
-	    ",", "\"\\" };
+	    ",", "\"\\", "\"\\\"", "[\"\\\\\\\"]", "[\"a\\\"]" };
 	size_t			 i, n;
 	char			*s;
 
@@ -123,6 +126,49 @@ test_member(void **state)
 	member_is("", "data", NULL);
 }
 
+static void
+first_is(const char *s, size_t want_used, const char *want)
+{
+	size_t	 used = 0, n;
+	char	*got = jsonfmt_pretty_first(s, strlen(s), &used, &n);
+
+	if (want == NULL) {
+		if (got != NULL)
+			fail_msg("accepted [%s] as [%s]", s, got);
+		return;
+	}
+	if (got == NULL || strcmp(got, want) != 0)
+		fail_msg("for %s\nwant [%s]\ngot  [%s]", s, want,
+		    got ? got : "(null)");
+	assert_int_equal(used, want_used);
+	assert_int_equal(n, strlen(want));
+	free(got);
+}
+
+/* The data of a reply, laid out in the pass that finds its end. */
+static void
+test_first(void **state)
+{
+	const char	*r = "{\"v\":1,\"ok\":true,\"data\":[{\"a\":\"}\"},2]}",
+			*v;
+
+	(void)state;
+	first_is("[1,2]}", 5, "[1, 2]");
+	first_is("{\"a\":{}}, \"b\":2}", 8, "{\n\t\"a\":\t{\n\t}\n}");
+	first_is("{}}", 2, "{\n}");
+	first_is("\"s\\\"\"}", 5, "\"s\\\"\"");
+	first_is("12,3", 2, "12");
+	first_is("true}", 4, "true");
+	first_is("[1,2", 0, NULL);
+	first_is("}", 0, NULL);
+	first_is("", 0, NULL);
+	assert_int_equal(jsonfmt_member(r, strlen(r), "data", &v, NULL), 0);
+	assert_ptr_equal(v, strchr(r, '['));
+	first_is(v, strlen(v) - 1, "[{\n\t\t\"a\":\t\"}\"\n\t}, 2]");
+	assert_int_equal(jsonfmt_member(r, strlen(r), "x", &v, NULL), -1);
+	assert_int_equal(jsonfmt_member("{\"data\":", 8, "data", &v, NULL), -1);
+}
+
 int
 main(void)
 {
@@ -130,6 +176,7 @@ main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_member),
+		cmocka_unit_test(test_first),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -143,6 +143,18 @@ test_utf8(void **state)
 	assert_false(parse_utf8_ok("\xc0\xaf", 2));	/* overlong */
 	assert_false(parse_utf8_ok("\xed\xa0\x80", 3));	/* surrogate */
 	assert_false(parse_utf8_ok("a\0b", 3));
+	/* Eight bytes at a time: a NUL or a bad byte anywhere in a word. */
+	assert_true(parse_utf8_ok("0123456789abcdefghij", 20));
+	assert_false(parse_utf8_ok("0123456789\0bcdefghij", 20));
+	assert_false(parse_utf8_ok("01234567\0", 9));
+	assert_false(parse_utf8_ok("0123456\0", 8));
+	assert_false(parse_utf8_ok("\0" "1234567", 8));
+	assert_false(parse_utf8_ok("0123456789abcde\xff", 16));
+	assert_false(parse_utf8_ok("\x80" "123456789abcdef", 16));
+	assert_true(parse_utf8_ok("0123456789abc\xc3\xa9", 15));
+	assert_false(parse_utf8_ok("0123456\xc3" "89abcdef", 16));
+	assert_true(parse_utf8_ok("\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f", 8));
+	assert_true(parse_utf8_ok("\x01\x01\x01\x01\x01\x01\x01\x01", 8));
 }
 
 static void
