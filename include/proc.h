@@ -79,9 +79,15 @@ int	 proc_exec_result(int execfd, const struct proc_spec *, char *cause,
 /*
  * Records what apps get, whatever the daemon sets for itself later: mask
  * (the umask the daemon started with) and the current soft limits. Call
- * before raising any limit.
+ * before raising any limit, and before opening anything: it reserves the
+ * descriptor slots of the vfork spawn (proc.c) as low as they can be.
  */
 void	 proc_defaults(mode_t mask);
+/*
+ * The exec helper of the vfork path (opmd-exec, found by proc_defaults
+ * next to opmd or in its ../lib/opm), or NULL: apps are then forked.
+ */
+const char *proc_spawn_helper(void);
 /* The umask and soft RLIMIT_NOFILE of apps, carried over a re-exec. */
 void	 proc_defaults_get(mode_t *mask, uint64_t *nofile);
 void	 proc_defaults_set(mode_t mask, uint64_t nofile);
@@ -148,6 +154,11 @@ long	 proc_hz(void);
  * lowers. Apps get the soft limit the daemon started with (proc_defaults).
  */
 void	 proc_raise_nofile(void);
+/*
+ * The daemon asks the scheduler for a short time slice (latency, not a
+ * bigger share); apps get the one it had back.
+ */
+void	 proc_sched_latency(void);
 /* Descriptors open in this process and its RLIMIT_NOFILE (-1: unknown). */
 int	 proc_nofile(long *open, long *limit);
 

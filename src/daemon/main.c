@@ -695,6 +695,7 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	proc_raise_nofile();
+	proc_sched_latency();
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);

@@ -5,6 +5,7 @@
  * SIGCHLD watcher that loops waitpid(-1, WNOHANG). Mixing that with uv_spawn would steal
  * libuv's children, so uv_spawn must not appear in the daemon.
  */
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -13,8 +14,11 @@
 
 #include <grp.h>
 
+#include <linux/close_range.h>
+
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,18 +28,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "proc.h"
+#include "procexec.h"
 
-struct proc_err {
-	int	stage;	/* PROC_STAGE_* */
-	int	err;
-	long	arg;	/* the resource, gid or uid of the stage */
-};
-
-enum {
-	PROC_STAGE_CHDIR = 1, PROC_STAGE_EXEC, PROC_STAGE_STDIO,
-	PROC_STAGE_RLIMIT, PROC_STAGE_GROUPS, PROC_STAGE_GID, PROC_STAGE_UID
-};
+/*
+ * The code a vfork child runs shares the daemon's memory and stack
+ * shadow: AddressSanitizer's frame poisoning would be left behind on the
+ * child's stack by the exec.
+ */
+#define PROC_VFORKED	__attribute__((no_sanitize("address")))
 
 /* The kernel's struct sigaction, for rt_sigaction(2) itself. */
 struct proc_ksigaction {
@@ -53,7 +55,129 @@ static mode_t		proc_umask = 022;
 static struct rlimit	proc_limits[RLIM_NLIMITS];
 static bool		proc_limit_ok[RLIM_NLIMITS];
 
-/* Remembers the umask and soft limits apps get. */
+/*
+ * The vfork path (docs/ARCHITECTURE.md, "Spawning"). PROC_SLOTS descriptor
+ * numbers, reserved low in the table at start-up, hold /dev/null; a spawn
+ * dups what the child needs into them, and the child, which shares our
+ * memory and our table until then, keeps only the numbers below the last
+ * slot (close_range with CLOSE_RANGE_UNSHARE). So neither the page tables
+ * nor the descriptor table are copied, whatever the number of apps.
+ * proc_slot is -1 (the fork path) when opmd-exec or the slots are missing.
+ */
+#define PROC_SLOTS	(PROC_LISTEN_MAX + 5)	/* out, err, verdict, go, ipc */
+#define PROC_STACK	(64 * 1024)
+
+static int	 proc_slot = -1;
+static int	 proc_nullfd = -1;
+static char	 proc_helper[PATH_MAX];
+static char	*proc_stack;
+static bool	 proc_said;
+
+/* The kernel's struct sched_attr (glibc has no sched_setattr). */
+struct proc_sched_attr {
+	uint32_t	size;
+	uint32_t	policy;
+	uint64_t	flags;
+	int32_t		nice;
+	uint32_t	priority;
+	uint64_t	runtime;	/* SCHED_OTHER: the slice asked for, ns */
+	uint64_t	deadline;
+	uint64_t	period;
+};
+#define PROC_SLICE_NS	100000	/* the shortest the kernel grants */
+
+static bool	 proc_slice_set;	/* the daemon asked for PROC_SLICE_NS */
+static uint64_t	 proc_slice_app;	/* the slice apps get (0: default) */
+
+/* What a vfork child reads: the daemon is stopped until it execs. */
+struct proc_vfork {
+	struct proc_spec	 spec;	/* the caller's, with slot numbers */
+	int			 listen[PROC_LISTEN_MAX];
+	int			 errfd;
+	int			 gofd;
+	char			**argv;	/* opmd-exec's */
+};
+
+/* opmd-exec next to us, else in our ../lib/opm; "" when neither. */
+static void
+proc_helper_find(void)
+{
+	char	exe[PATH_MAX - 64], *slash;
+	ssize_t	n;
+
+	proc_helper[0] = '\0';
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	snprintf(proc_helper, sizeof proc_helper, "%s/%s", exe,
+	    PROC_EXEC_HELPER);
+	if (access(proc_helper, X_OK) == 0)
+		return;
+	snprintf(proc_helper, sizeof proc_helper, "%s/../lib/opm/%s", exe,
+	    PROC_EXEC_HELPER);
+	if (access(proc_helper, X_OK) == 0)
+		return;
+	proc_helper[0] = '\0';
+}
+
+/*
+ * The helper, the child's stack and PROC_SLOTS free numbers in a row, the
+ * lowest there are: called before the daemon opens anything, so they sit
+ * right above its standard descriptors.
+ */
+static void
+proc_vfork_init(void)
+{
+	char	*stk;
+	int	 fd, i, from = 3;
+
+	if (proc_slot != -1)
+		return;
+	proc_helper_find();
+	if (proc_helper[0] == '\0')
+		return;
+	stk = mmap(NULL, PROC_STACK + 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stk == MAP_FAILED)
+		return;
+	/* A guard page below it. */
+	mprotect(stk, 4096, PROT_NONE);
+	if ((proc_nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		munmap(stk, PROC_STACK + 4096);
+		return;
+	}
+	for (;;) {
+		if ((fd = fcntl(proc_nullfd, F_DUPFD_CLOEXEC, from)) == -1)
+			goto fail;
+		for (i = 1; i < PROC_SLOTS; i++) {
+			if (fcntl(fd + i, F_GETFD) != -1 || errno != EBADF)
+				break;
+		}
+		if (i == PROC_SLOTS)
+			break;
+		close(fd);
+		from = fd + i + 1;
+	}
+	for (i = 1; i < PROC_SLOTS; i++) {
+		if (dup3(proc_nullfd, fd + i, O_CLOEXEC) == -1) {
+			while (i-- > 0)
+				close(fd + i);
+			goto fail;
+		}
+	}
+	proc_slot = fd;
+	proc_stack = stk + 4096;
+	return;
+fail:
+	close(proc_nullfd);
+	proc_nullfd = -1;
+	munmap(stk, PROC_STACK + 4096);
+}
+
+/* Remembers the umask and soft limits apps get; prepares the vfork path. */
 void
 proc_defaults(mode_t mask)
 {
@@ -62,6 +186,55 @@ proc_defaults(mode_t mask)
 	proc_umask = mask & 0777;
 	for (res = 0; res < RLIM_NLIMITS; res++)
 		proc_limit_ok[res] = getrlimit(res, &proc_limits[res]) == 0;
+	proc_vfork_init();
+}
+
+/*
+ * A short time slice for the daemon (EEVDF's sched_runtime, Linux 6.12, no
+ * privilege needed; older kernels ignore it): its virtual deadlines come
+ * early, so a SIGCHLD or a request gets the CPU ahead of busy processes
+ * of the same nice level, and so do the daemon's vfork children and
+ * opmd-exec on the way to the app's exec. Its share of the CPU does not
+ * change. Apps get the slice the daemon started with back
+ * (proc_child_slice, opmd-exec).
+ */
+void
+proc_sched_latency(void)
+{
+	struct proc_sched_attr	a;
+
+	memset(&a, 0, sizeof a);
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == -1 ||
+	    a.policy != SCHED_OTHER)
+		return;
+	proc_slice_app = a.runtime;
+	a.size = sizeof a;
+	a.flags = 0;
+	a.runtime = PROC_SLICE_NS;
+	if (syscall(SYS_sched_setattr, 0, &a, 0) == 0)
+		proc_slice_set = true;
+}
+
+/* In the child: the daemon's slice back to the one apps get. */
+static void PROC_VFORKED
+proc_child_slice(void)
+{
+	struct proc_sched_attr	a;
+
+	memset(&a, 0, sizeof a);
+	if (!proc_slice_set ||
+	    syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == -1)
+		return;
+	a.size = sizeof a;
+	a.flags = 0;
+	a.runtime = proc_slice_app;
+	syscall(SYS_sched_setattr, 0, &a, 0);
+}
+
+const char *
+proc_spawn_helper(void)
+{
+	return (proc_slot != -1 ? proc_helper : NULL);
 }
 
 /* The same, handed over by the image before a re-exec. */
@@ -82,7 +255,7 @@ proc_defaults_get(mode_t *mask, uint64_t *nofile)
 }
 
 /* In the child: back to the umask and soft limits of proc_defaults. */
-static void
+static void PROC_VFORKED
 proc_child_limits(void)
 {
 	struct rlimit	rl;
@@ -148,7 +321,7 @@ proc_cwd_check(const char *cwd, char *cause, size_t clen)
 }
 
 /* Closes every descriptor from 'from' up but a and b (both >= from). */
-static void
+static void PROC_VFORKED
 proc_close_but(int from, int a, int b)
 {
 	int	lo = a < b ? a : b, hi = a < b ? b : a;
@@ -161,7 +334,7 @@ proc_close_but(int from, int a, int b)
 }
 
 /* In the child: fd moved to 'from' or above, close-on-exec; -1 on error. */
-static int
+static int PROC_VFORKED
 proc_child_above(int *fd, int from)
 {
 	int	nfd;
@@ -182,7 +355,7 @@ proc_child_above(int *fd, int from)
  * above them first. Returns the first descriptor free for the rest, or -1
  * with errno on error.
  */
-static int
+static int PROC_VFORKED
 proc_child_fds(const struct proc_spec *s, int *errfd, int *gofd)
 {
 	int	base, tmp[PROC_LISTEN_MAX + 1];
@@ -226,9 +399,11 @@ proc_child_fds(const struct proc_spec *s, int *errfd, int *gofd)
 /*
  * In the child: the app's resource limits, then its groups, group and
  * user. setuid last: once it is done, nothing else may be changed. -1 with
- * e's stage and arg set.
+ * e's stage and arg set. The kernel's calls, not glibc's: in a vfork child
+ * glibc would take the daemon's threads for ours and change their
+ * credentials too (its setxid broadcast).
  */
-static int
+static int PROC_VFORKED
 proc_child_ident(const struct proc_spec *s, struct proc_err *e)
 {
 	struct rlimit	rl;
@@ -247,19 +422,19 @@ proc_child_ident(const struct proc_spec *s, struct proc_err *e)
 	if (s->set_gid) {
 		e->stage = PROC_STAGE_GROUPS;
 		e->arg = (long)s->gid;
-		if (setgroups(s->ngroups, s->groups) == -1)
+		if (syscall(SYS_setgroups, s->ngroups, s->groups) == -1)
 			return (-1);
 		e->stage = PROC_STAGE_GID;
-		if (setgid(s->gid) == -1)
+		if (syscall(SYS_setgid, s->gid) == -1)
 			return (-1);
 	}
 	if (s->set_uid) {
 		e->stage = PROC_STAGE_UID;
 		e->arg = (long)s->uid;
-		if (setuid(s->uid) == -1)
+		if (syscall(SYS_setuid, s->uid) == -1)
 			return (-1);
 		/* No way back: a failed setuid(2) would have left root. */
-		if (s->uid != 0 && setuid(0) != -1) {
+		if (s->uid != 0 && syscall(SYS_setuid, 0) != -1) {
 			errno = EPERM;
 			return (-1);
 		}
@@ -293,6 +468,7 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	proc_child_limits();
+	proc_child_slice();
 	setsid();
 
 	close(go[1]);
@@ -333,12 +509,147 @@ fail:
 	_exit(127);
 }
 
+/*
+ * The vfork child: the daemon's memory, its stack of its own, every signal
+ * blocked (the daemon's handlers are still installed), and the daemon's
+ * descriptor table until the first call. The same setup as proc_child,
+ * then it execs opmd-exec, which lets the daemon go on; opmd-exec resets
+ * the signals, waits for the go and execs the app (include/procexec.h).
+ */
+static int PROC_VFORKED
+proc_vfork_child(void *arg)
+{
+	struct proc_vfork	*v = arg;
+	const struct proc_spec	*s = &v->spec;
+	struct proc_err		 e;
+	int			 fd, first, errfd = v->errfd, gofd = v->gofd;
+
+	e.arg = 0;
+	e.stage = PROC_STAGE_STDIO;
+	/* A table of our own: the slots and what is below them. */
+	if (syscall(SYS_close_range, proc_slot + PROC_SLOTS, ~0U,
+	    CLOSE_RANGE_UNSHARE) == -1)
+		goto fail;
+	proc_child_limits();
+	setsid();
+	if (proc_child_ident(s, &e) == -1)
+		goto fail;
+	e.stage = PROC_STAGE_CHDIR;
+	if (s->cwd != NULL && chdir(s->cwd) == -1)
+		goto fail;
+	e.stage = PROC_STAGE_STDIO;
+	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1)
+		goto fail;
+	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
+		goto fail;
+	if ((first = proc_child_fds(s, &errfd, &gofd)) == -1)
+		goto fail;
+	/* opmd-exec's verdict pipe at first, its go pipe at first + 1. */
+	if (proc_child_above(&errfd, first + 2) == -1 ||
+	    proc_child_above(&gofd, first + 2) == -1 ||
+	    dup2(errfd, first) == -1 || dup2(gofd, first + 1) == -1)
+		goto fail;
+	errfd = first;
+	syscall(SYS_close_range, first + 2, ~0U, 0);
+	e.stage = PROC_STAGE_EXEC;
+	execve(proc_helper, v->argv, s->envp);
+fail:
+	e.err = errno;
+	while (write(errfd, &e, sizeof e) == -1 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+/* Puts fd in the next free slot; its number there. */
+static int
+proc_slot_put(int fd, int *used)
+{
+	int	slot = proc_slot + (*used)++;
+
+	if (dup3(fd, slot, O_CLOEXEC) == -1)
+		return (-1);
+	return (slot);
+}
+
+/*
+ * clone(CLONE_VM | CLONE_VFORK | CLONE_FILES): we are stopped until the
+ * child has exec'd opmd-exec (or failed), and nothing is copied but the
+ * slots. errfd and gofd are the child's ends of the pipes.
+ */
+static pid_t
+proc_spawn_vfork(const struct proc_spec *s, int errfd, int gofd, char *cause,
+    size_t clen)
+{
+	struct proc_vfork	 v;
+	sigset_t		 all, old;
+	char			 first[16], slice[24];
+	size_t			 n, i;
+	int			 used = 0, e = 0;
+	pid_t			 pid = -1;
+
+	memset(&v, 0, sizeof v);
+	v.spec = *s;
+	for (n = 0; s->argv[n] != NULL; n++)
+		;
+	if ((v.argv = calloc(n + 5, sizeof *v.argv)) == NULL) {
+		snprintf(cause, clen, "spawn: %s", strerror(errno));
+		return (-1);
+	}
+	snprintf(first, sizeof first, "%zu", 3 + s->nlisten +
+	    (s->ipc_fd != -1 ? 1 : 0));
+	if (proc_slice_set)
+		snprintf(slice, sizeof slice, "%llu",
+		    (unsigned long long)proc_slice_app);
+	else
+		strlcpy(slice, "-", sizeof slice);
+	v.argv[0] = (char *)PROC_EXEC_HELPER;
+	v.argv[1] = first;
+	v.argv[2] = slice;
+	v.argv[3] = (char *)s->path;
+	for (i = 0; i < n; i++)
+		v.argv[4 + i] = s->argv[i];
+	if ((v.spec.out_fd = proc_slot_put(s->out_fd, &used)) == -1 ||
+	    (v.spec.err_fd = proc_slot_put(s->err_fd, &used)) == -1 ||
+	    (v.errfd = proc_slot_put(errfd, &used)) == -1 ||
+	    (v.gofd = proc_slot_put(gofd, &used)) == -1 ||
+	    (s->ipc_fd != -1 &&
+	    (v.spec.ipc_fd = proc_slot_put(s->ipc_fd, &used)) == -1))
+		goto out;
+	for (i = 0; i < s->nlisten; i++) {
+		if ((v.listen[i] = proc_slot_put(s->listen_fds[i],
+		    &used)) == -1)
+			goto out;
+	}
+	v.spec.listen_fds = v.listen;
+
+	/* Our handlers must not run in the child: see proc_spawn. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = clone(proc_vfork_child, proc_stack + PROC_STACK,
+	    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
+	/* The child shared our errno: only clone's own failure counts. */
+	e = pid == -1 ? errno : 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (pid == -1 && e == 0)
+		e = errno;
+	/* The slots hold /dev/null again; their copies are gone. */
+	while (used-- > 0)
+		dup3(proc_nullfd, proc_slot + used, O_CLOEXEC);
+	free(v.argv);
+	if (pid == -1) {
+		snprintf(cause, clen, "clone: %s", strerror(e));
+		errno = e;
+	}
+	return (pid);
+}
+
 pid_t
 proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, int *gofd,
     char *cause, size_t clen)
 {
 	sigset_t	all, old;
-	int		p[2], go[2];
+	int		p[2], go[2], e;
 	pid_t		pid;
 
 	*pidfd = -1;
@@ -354,24 +665,42 @@ proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, int *gofd,
 		close(p[1]);
 		return (-1);
 	}
-	/*
-	 * Until the child has reset its handlers, a signal would run
-	 * libuv's handler there and write into the daemon's signal pipe.
-	 */
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	if ((pid = fork()) == -1) {
+	if (!proc_said) {
+		proc_said = true;
+		if (proc_slot != -1)
+			log_info("spawn: vfork, then %s", proc_helper);
+		else
+			log_info("spawn: fork (no %s next to opmd or in its "
+			    "../lib/opm)", PROC_EXEC_HELPER);
+	}
+	if (proc_slot != -1 && s->nlisten <= PROC_LISTEN_MAX)
+		pid = proc_spawn_vfork(s, p[1], go[0], cause, clen);
+	else {
+		/*
+		 * Until the child has reset its handlers, a signal would run
+		 * libuv's handler there and write into the daemon's signal
+		 * pipe.
+		 */
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, &old);
+		if ((pid = fork()) == 0)
+			proc_child(s, p[1], go);
+		e = errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		snprintf(cause, clen, "fork: %s", strerror(errno));
+		if (pid == -1) {
+			snprintf(cause, clen, "fork: %s", strerror(e));
+			errno = e;
+		}
+	}
+	if (pid == -1) {
+		e = errno;
 		close(p[0]);
 		close(p[1]);
 		close(go[0]);
 		close(go[1]);
+		errno = e;
 		return (-1);
 	}
-	if (pid == 0)
-		proc_child(s, p[1], go);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
 	close(go[0]);
 	*execfd = p[0];
