@@ -79,8 +79,8 @@ HAVE_FUZZ   := $(shell echo 'int LLVMFuzzerTestOneInput(const char *d, \
 	       unsigned long n){return 0;}' | $(FUZZ_CC) -fsanitize=fuzzer \
 	       -x c - -o /dev/null 2>/dev/null && echo yes)
 
-all: $(BUILD)/opm $(BUILD)/opm-runtime $(BUILD)/opmd $(BUILD)/opmd-exec \
-	$(BUILD)/opm-web $(BUILD)/opm-testapp $(BUILD)/opm-cluster.js
+all: $(BUILD)/opm $(BUILD)/opm-runtime $(BUILD)/opmd $(BUILD)/opm-web \
+	$(BUILD)/opm-testapp $(BUILD)/opm-cluster.js
 
 # exec_mode cluster's preload for node: opmd looks next to itself (here),
 # then in its ../lib/opm (installed).
@@ -105,13 +105,6 @@ $(BUILD)/opm-runtime: $(BUILD)/opm
 
 $(BUILD)/opmd: $(DAEMON_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-# The second half of an app's spawn (src/exec/exec.c): execed by opmd's
-# vfork child, so static (no loader) and never sanitized. opmd looks next
-# to itself, then in its ../lib/opm.
-$(BUILD)/opmd-exec: src/exec/exec.c include/procexec.h
-	@mkdir -p $(BUILD)
-	$(CC) -std=gnu11 $(WARN) -Iinclude -D_GNU_SOURCE -O2 -static -o $@ $<
 
 # opm web's server: a process of its own, a client of the control socket
 # (the daemon opens no network socket). libmicrohttpd does the HTTP; the
@@ -188,14 +181,13 @@ demo: all
 bench: all
 	@bench/run.sh $(BUILD)
 
-install: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opmd-exec $(BUILD)/opm-web
+install: $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/opm $(BUILD)/opmd $(BUILD)/opm-web $(DESTDIR)$(BINDIR)/
 	ln -sf opm $(DESTDIR)$(BINDIR)/opm-runtime
 	install -d $(DESTDIR)$(PREFIX)/lib/opm
 	install -m 644 lib/opm-cluster.js $(DESTDIR)$(PREFIX)/lib/opm/
-	install -m 755 $(BUILD)/opmd-exec $(DESTDIR)$(PREFIX)/lib/opm/
 	install -m 644 man/opm.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/opm-apps.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/opmd.8 $(DESTDIR)$(MANDIR)/man8/

@@ -44,7 +44,22 @@ struct proc_spec {
 	uid_t		  uid;
 	const gid_t	 *groups;
 	size_t		  ngroups;
+	/*
+	 * The app's runtime record, written by the child before it execs
+	 * when proc_spawn_direct(): text holds PROC_REC_PID where the pid
+	 * goes and PROC_REC_START where its start time goes, and has room
+	 * for PROC_REC_PAGE bytes (the child pads it with spaces). NULL: no
+	 * record (the caller writes it before proc_release).
+	 */
+	char		 *rec_text;
+	size_t		  rec_len;
+	const char	 *rec_path;
+	const char	 *rec_tmp;
 };
+
+#define PROC_REC_PID	"4194303"	/* as many digits as any pid */
+#define PROC_REC_START	"999999999999"	/* clock ticks after boot */
+#define PROC_REC_PAGE	4096
 
 /* One resource limit for the child. */
 struct proc_rlimit {
@@ -84,10 +99,11 @@ int	 proc_exec_result(int execfd, const struct proc_spec *, char *cause,
  */
 void	 proc_defaults(mode_t mask);
 /*
- * The exec helper of the vfork path (opmd-exec, found by proc_defaults
- * next to opmd or in its ../lib/opm), or NULL: apps are then forked.
+ * true when proc_spawn uses vfork: the child writes spec's record itself
+ * and there is no go pipe (*gofd is -1). false: fork, and the caller
+ * writes the record before proc_release.
  */
-const char *proc_spawn_helper(void);
+bool	 proc_spawn_direct(void);
 /* The umask and soft RLIMIT_NOFILE of apps, carried over a re-exec. */
 void	 proc_defaults_get(mode_t *mask, uint64_t *nofile);
 void	 proc_defaults_set(mode_t mask, uint64_t nofile);
@@ -159,6 +175,8 @@ void	 proc_raise_nofile(void);
  * bigger share); apps get the one it had back.
  */
 void	 proc_sched_latency(void);
+/* The kernel's default slice (for the keeper, started by the daemon). */
+void	 proc_sched_default(void);
 /* Descriptors open in this process and its RLIMIT_NOFILE (-1: unknown). */
 int	 proc_nofile(long *open, long *limit);
 

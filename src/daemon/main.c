@@ -647,6 +647,8 @@ main(int argc, char **argv)
 	if (paths_init(&d_paths, &cause) == -1)
 		daemon_die(cause);
 	if (keeper) {
+		/* Started by the daemon: not its short slice. */
+		proc_sched_default();
 		paths_runtime(&d_paths);
 		keeper_main(&d_paths);
 	}

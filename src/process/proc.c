@@ -30,7 +30,17 @@
 
 #include "log.h"
 #include "proc.h"
-#include "procexec.h"
+
+struct proc_err {
+	int	stage;	/* PROC_STAGE_* */
+	int	err;
+	long	arg;	/* the resource, gid or uid of the stage */
+};
+
+enum {
+	PROC_STAGE_CHDIR = 1, PROC_STAGE_EXEC, PROC_STAGE_STDIO,
+	PROC_STAGE_RLIMIT, PROC_STAGE_GROUPS, PROC_STAGE_GID, PROC_STAGE_UID
+};
 
 /*
  * The code a vfork child runs shares the daemon's memory and stack
@@ -61,15 +71,16 @@ static bool		proc_limit_ok[RLIM_NLIMITS];
  * dups what the child needs into them, and the child, which shares our
  * memory and our table until then, keeps only the numbers below the last
  * slot (close_range with CLOSE_RANGE_UNSHARE). So neither the page tables
- * nor the descriptor table are copied, whatever the number of apps.
- * proc_slot is -1 (the fork path) when opmd-exec or the slots are missing.
+ * nor the descriptor table are copied, whatever the number of apps. The
+ * child writes the app's record itself (proc_child_record), so nothing
+ * waits for the daemon between the clone and the app's exec. proc_slot is
+ * -1 (the fork path, with its go pipe) when the slots are missing.
  */
-#define PROC_SLOTS	(PROC_LISTEN_MAX + 5)	/* out, err, verdict, go, ipc */
+#define PROC_SLOTS	(PROC_LISTEN_MAX + 4)	/* out, err, verdict, ipc */
 #define PROC_STACK	(64 * 1024)
 
 static int	 proc_slot = -1;
 static int	 proc_nullfd = -1;
-static char	 proc_helper[PATH_MAX];
 static char	*proc_stack;
 static bool	 proc_said;
 
@@ -94,39 +105,12 @@ struct proc_vfork {
 	struct proc_spec	 spec;	/* the caller's, with slot numbers */
 	int			 listen[PROC_LISTEN_MAX];
 	int			 errfd;
-	int			 gofd;
-	char			**argv;	/* opmd-exec's */
 };
 
-/* opmd-exec next to us, else in our ../lib/opm; "" when neither. */
-static void
-proc_helper_find(void)
-{
-	char	exe[PATH_MAX - 64], *slash;
-	ssize_t	n;
-
-	proc_helper[0] = '\0';
-	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
-		return;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return;
-	*slash = '\0';
-	snprintf(proc_helper, sizeof proc_helper, "%s/%s", exe,
-	    PROC_EXEC_HELPER);
-	if (access(proc_helper, X_OK) == 0)
-		return;
-	snprintf(proc_helper, sizeof proc_helper, "%s/../lib/opm/%s", exe,
-	    PROC_EXEC_HELPER);
-	if (access(proc_helper, X_OK) == 0)
-		return;
-	proc_helper[0] = '\0';
-}
-
 /*
- * The helper, the child's stack and PROC_SLOTS free numbers in a row, the
- * lowest there are: called before the daemon opens anything, so they sit
- * right above its standard descriptors.
+ * The child's stack and PROC_SLOTS free numbers in a row, the lowest there
+ * are: called before the daemon opens anything, so they sit right above
+ * its standard descriptors.
  */
 static void
 proc_vfork_init(void)
@@ -135,9 +119,6 @@ proc_vfork_init(void)
 	int	 fd, i, from = 3;
 
 	if (proc_slot != -1)
-		return;
-	proc_helper_find();
-	if (proc_helper[0] == '\0')
 		return;
 	stk = mmap(NULL, PROC_STACK + 4096, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -215,6 +196,21 @@ proc_sched_latency(void)
 		proc_slice_set = true;
 }
 
+void
+proc_sched_default(void)
+{
+	struct proc_sched_attr	a;
+
+	memset(&a, 0, sizeof a);
+	if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == -1 ||
+	    a.policy != SCHED_OTHER || a.runtime == 0)
+		return;
+	a.size = sizeof a;
+	a.flags = 0;
+	a.runtime = 0;
+	syscall(SYS_sched_setattr, 0, &a, 0);
+}
+
 /* In the child: the daemon's slice back to the one apps get. */
 static void PROC_VFORKED
 proc_child_slice(void)
@@ -231,10 +227,10 @@ proc_child_slice(void)
 	syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
-const char *
-proc_spawn_helper(void)
+bool
+proc_spawn_direct(void)
 {
-	return (proc_slot != -1 ? proc_helper : NULL);
+	return (proc_slot != -1);
 }
 
 /* The same, handed over by the image before a re-exec. */
@@ -339,7 +335,7 @@ proc_child_above(int *fd, int from)
 {
 	int	nfd;
 
-	if (*fd >= from)
+	if (*fd == -1 || *fd >= from)
 		return (0);
 	if ((nfd = fcntl(*fd, F_DUPFD_CLOEXEC, from)) == -1)
 		return (-1);
@@ -509,12 +505,129 @@ fail:
 	_exit(127);
 }
 
+/* In the child: n as decimal digits, right-aligned in w bytes of spaces. */
+static void PROC_VFORKED
+proc_child_digits(char *at, size_t w, unsigned long long n)
+{
+	size_t	i = w;
+
+	memset(at, ' ', w);
+	do
+		at[--i] = '0' + n % 10;
+	while ((n /= 10) > 0 && i > 0);
+}
+
+/* In the child: every "KEY":PLACEHOLDER of the record gets n. */
+static void PROC_VFORKED
+proc_child_patch(char *text, const char *key, const char *ph,
+    unsigned long long n)
+{
+	char	*p = text;
+	size_t	 klen = strlen(key), plen = strlen(ph);
+
+	while ((p = strstr(p, key)) != NULL) {
+		p += klen;
+		if (strncmp(p, ph, plen) == 0 && (p[plen] == ',' ||
+		    p[plen] == '}'))
+			proc_child_digits(p, plen, n);
+	}
+}
+
+/* In the child: its start time, field 22 of /proc/self/stat; 0 if unread. */
+static unsigned long long PROC_VFORKED
+proc_child_start(void)
+{
+	char			 buf[1024], *p;
+	unsigned long long	 v = 0;
+	ssize_t			 n;
+	int			 fd, field = 2;
+
+	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) == -1)
+		return (0);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return (0);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return (0);
+	/* After the name, fields are one space apart, from field 3. */
+	for (; *p != '\0' && field < 22; p++) {
+		if (*p == ' ')
+			field++;
+	}
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned long long)(*p - '0');
+	return (v);
+}
+
 /*
- * The vfork child: the daemon's memory, its stack of its own, every signal
- * blocked (the daemon's handlers are still installed), and the daemon's
- * descriptor table until the first call. The same setup as proc_child,
- * then it execs opmd-exec, which lets the daemon go on; opmd-exec resets
- * the signals, waits for the go and execs the app (include/procexec.h).
+ * In the vfork child, first: the app's record with our pid and start time,
+ * written as state.c would (in place when it fits a page, padded with
+ * spaces to the old length, else a temporary file renamed over it). A
+ * failed write is not the app's failure: the daemon writes the record
+ * again as soon as it runs, and retries it (state.c).
+ */
+static void PROC_VFORKED
+proc_child_record(const struct proc_spec *s)
+{
+	struct stat		 st;
+	unsigned long long	 pid = (unsigned long long)syscall(SYS_getpid);
+	unsigned long long	 start = proc_child_start();
+	size_t			 want = s->rec_len;
+	int			 fd;
+
+	proc_child_patch(s->rec_text, "\"pid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"pgid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"peer_pid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"peer_pgid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"starttime\":", PROC_REC_START, start);
+	proc_child_patch(s->rec_text, "\"peer_start\":", PROC_REC_START,
+	    start);
+	if (s->rec_len <= PROC_REC_PAGE) {
+		if ((fd = open(s->rec_path, O_WRONLY | O_NOFOLLOW |
+		    O_CLOEXEC)) != -1) {
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_size <= PROC_REC_PAGE) {
+				if ((size_t)st.st_size > want) {
+					memset(s->rec_text + want, ' ',
+					    (size_t)st.st_size - want);
+					want = (size_t)st.st_size;
+				}
+				if (pwrite(fd, s->rec_text, want, 0) == -1)
+					s->rec_text[0] = '\0';
+				close(fd);
+				return;
+			}
+			close(fd);
+		} else if (errno == ENOENT && (fd = open(s->rec_path,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600)) != -1) {
+			if (pwrite(fd, s->rec_text, want, 0) == -1)
+				s->rec_text[0] = '\0';
+			close(fd);
+			return;
+		}
+	}
+	if ((fd = open(s->rec_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
+		return;
+	if (write(fd, s->rec_text, s->rec_len) != (ssize_t)s->rec_len) {
+		close(fd);
+		unlink(s->rec_tmp);
+		return;
+	}
+	close(fd);
+	if (rename(s->rec_tmp, s->rec_path) == -1)
+		unlink(s->rec_tmp);
+}
+
+/*
+ * The vfork child: the daemon's memory, a stack of its own, every signal
+ * blocked (the daemon's handlers are installed until we reset them; the
+ * dispositions are our own copy), and the daemon's descriptor table until
+ * the first call. It writes the record, then does proc_child's setup and
+ * execs the app: the daemon runs again once it has.
  */
 static int PROC_VFORKED
 proc_vfork_child(void *arg)
@@ -522,7 +635,9 @@ proc_vfork_child(void *arg)
 	struct proc_vfork	*v = arg;
 	const struct proc_spec	*s = &v->spec;
 	struct proc_err		 e;
-	int			 fd, first, errfd = v->errfd, gofd = v->gofd;
+	struct proc_ksigaction	 ksa;
+	sigset_t		 set;
+	int			 fd, first, sig, errfd = v->errfd, none = -1;
 
 	e.arg = 0;
 	e.stage = PROC_STAGE_STDIO;
@@ -530,7 +645,17 @@ proc_vfork_child(void *arg)
 	if (syscall(SYS_close_range, proc_slot + PROC_SLOTS, ~0U,
 	    CLOSE_RANGE_UNSHARE) == -1)
 		goto fail;
+	if (s->rec_text != NULL)
+		proc_child_record(s);
+	memset(&ksa, 0, sizeof ksa);
+	ksa.handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &ksa, NULL,
+			    sizeof ksa.mask);
+	}
 	proc_child_limits();
+	proc_child_slice();
 	setsid();
 	if (proc_child_ident(s, &e) == -1)
 		goto fail;
@@ -542,17 +667,13 @@ proc_vfork_child(void *arg)
 		goto fail;
 	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
 		goto fail;
-	if ((first = proc_child_fds(s, &errfd, &gofd)) == -1)
+	if ((first = proc_child_fds(s, &errfd, &none)) == -1)
 		goto fail;
-	/* opmd-exec's verdict pipe at first, its go pipe at first + 1. */
-	if (proc_child_above(&errfd, first + 2) == -1 ||
-	    proc_child_above(&gofd, first + 2) == -1 ||
-	    dup2(errfd, first) == -1 || dup2(gofd, first + 1) == -1)
-		goto fail;
-	errfd = first;
-	syscall(SYS_close_range, first + 2, ~0U, 0);
+	proc_close_but(first, errfd, errfd);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
 	e.stage = PROC_STAGE_EXEC;
-	execve(proc_helper, v->argv, s->envp);
+	execve(s->path, s->argv, s->envp);
 fail:
 	e.err = errno;
 	while (write(errfd, &e, sizeof e) == -1 && errno == EINTR)
@@ -573,45 +694,24 @@ proc_slot_put(int fd, int *used)
 
 /*
  * clone(CLONE_VM | CLONE_VFORK | CLONE_FILES): we are stopped until the
- * child has exec'd opmd-exec (or failed), and nothing is copied but the
- * slots. errfd and gofd are the child's ends of the pipes.
+ * child has exec'd the app (or failed), and nothing is copied but the
+ * slots. errfd is the child's end of the verdict pipe.
  */
 static pid_t
-proc_spawn_vfork(const struct proc_spec *s, int errfd, int gofd, char *cause,
+proc_spawn_vfork(const struct proc_spec *s, int errfd, char *cause,
     size_t clen)
 {
 	struct proc_vfork	 v;
 	sigset_t		 all, old;
-	char			 first[16], slice[24];
-	size_t			 n, i;
+	size_t			 i;
 	int			 used = 0, e = 0;
 	pid_t			 pid = -1;
 
 	memset(&v, 0, sizeof v);
 	v.spec = *s;
-	for (n = 0; s->argv[n] != NULL; n++)
-		;
-	if ((v.argv = calloc(n + 5, sizeof *v.argv)) == NULL) {
-		snprintf(cause, clen, "spawn: %s", strerror(errno));
-		return (-1);
-	}
-	snprintf(first, sizeof first, "%zu", 3 + s->nlisten +
-	    (s->ipc_fd != -1 ? 1 : 0));
-	if (proc_slice_set)
-		snprintf(slice, sizeof slice, "%llu",
-		    (unsigned long long)proc_slice_app);
-	else
-		strlcpy(slice, "-", sizeof slice);
-	v.argv[0] = (char *)PROC_EXEC_HELPER;
-	v.argv[1] = first;
-	v.argv[2] = slice;
-	v.argv[3] = (char *)s->path;
-	for (i = 0; i < n; i++)
-		v.argv[4 + i] = s->argv[i];
 	if ((v.spec.out_fd = proc_slot_put(s->out_fd, &used)) == -1 ||
 	    (v.spec.err_fd = proc_slot_put(s->err_fd, &used)) == -1 ||
 	    (v.errfd = proc_slot_put(errfd, &used)) == -1 ||
-	    (v.gofd = proc_slot_put(gofd, &used)) == -1 ||
 	    (s->ipc_fd != -1 &&
 	    (v.spec.ipc_fd = proc_slot_put(s->ipc_fd, &used)) == -1))
 		goto out;
@@ -636,7 +736,6 @@ out:
 	/* The slots hold /dev/null again; their copies are gone. */
 	while (used-- > 0)
 		dup3(proc_nullfd, proc_slot + used, O_CLOEXEC);
-	free(v.argv);
 	if (pid == -1) {
 		snprintf(cause, clen, "clone: %s", strerror(e));
 		errno = e;
@@ -649,32 +748,31 @@ proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, int *gofd,
     char *cause, size_t clen)
 {
 	sigset_t	all, old;
-	int		p[2], go[2], e;
+	int		p[2], go[2] = { -1, -1 }, e;
+	bool		direct = proc_slot != -1 && s->nlisten <= PROC_LISTEN_MAX;
 	pid_t		pid;
 
 	*pidfd = -1;
 	*execfd = -1;
 	*gofd = -1;
+	if (!proc_said) {
+		proc_said = true;
+		log_info("spawn: %s", proc_slot != -1 ? "vfork" :
+		    "fork (no descriptor slots)");
+	}
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
 		snprintf(cause, clen, "pipe: %s", strerror(errno));
 		return (-1);
 	}
-	if (pipe2(go, O_CLOEXEC) == -1) {
+	/* The vfork child writes its own record: it waits for nothing. */
+	if (!direct && pipe2(go, O_CLOEXEC) == -1) {
 		snprintf(cause, clen, "pipe: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
 		return (-1);
 	}
-	if (!proc_said) {
-		proc_said = true;
-		if (proc_slot != -1)
-			log_info("spawn: vfork, then %s", proc_helper);
-		else
-			log_info("spawn: fork (no %s next to opmd or in its "
-			    "../lib/opm)", PROC_EXEC_HELPER);
-	}
-	if (proc_slot != -1 && s->nlisten <= PROC_LISTEN_MAX)
-		pid = proc_spawn_vfork(s, p[1], go[0], cause, clen);
+	if (direct)
+		pid = proc_spawn_vfork(s, p[1], cause, clen);
 	else {
 		/*
 		 * Until the child has reset its handlers, a signal would run
@@ -696,15 +794,19 @@ proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, int *gofd,
 		e = errno;
 		close(p[0]);
 		close(p[1]);
-		close(go[0]);
-		close(go[1]);
+		if (!direct) {
+			close(go[0]);
+			close(go[1]);
+		}
 		errno = e;
 		return (-1);
 	}
 	close(p[1]);
-	close(go[0]);
 	*execfd = p[0];
-	*gofd = go[1];
+	if (!direct) {
+		close(go[0]);
+		*gofd = go[1];
+	}
 	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (*pidfd != -1)
 		fcntl(*pidfd, F_SETFD, FD_CLOEXEC);
