@@ -170,13 +170,6 @@ long	 proc_hz(void);
  * lowers. Apps get the soft limit the daemon started with (proc_defaults).
  */
 void	 proc_raise_nofile(void);
-/*
- * The daemon asks the scheduler for a short time slice (latency, not a
- * bigger share); apps get the one it had back.
- */
-void	 proc_sched_latency(void);
-/* The kernel's default slice (for the keeper, started by the daemon). */
-void	 proc_sched_default(void);
 /* Descriptors open in this process and its RLIMIT_NOFILE (-1: unknown). */
 int	 proc_nofile(long *open, long *limit);
 

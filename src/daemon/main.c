@@ -647,8 +647,6 @@ main(int argc, char **argv)
 	if (paths_init(&d_paths, &cause) == -1)
 		daemon_die(cause);
 	if (keeper) {
-		/* Started by the daemon: not its short slice. */
-		proc_sched_default();
 		paths_runtime(&d_paths);
 		keeper_main(&d_paths);
 	}
@@ -697,7 +695,6 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		log_warn("PR_SET_CHILD_SUBREAPER");
 	proc_raise_nofile();
-	proc_sched_latency();
 
 	d_loop = uv_default_loop();
 	logf_init(d_loop);

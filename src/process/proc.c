@@ -84,22 +84,6 @@ static int	 proc_nullfd = -1;
 static char	*proc_stack;
 static bool	 proc_said;
 
-/* The kernel's struct sched_attr (glibc has no sched_setattr). */
-struct proc_sched_attr {
-	uint32_t	size;
-	uint32_t	policy;
-	uint64_t	flags;
-	int32_t		nice;
-	uint32_t	priority;
-	uint64_t	runtime;	/* SCHED_OTHER: the slice asked for, ns */
-	uint64_t	deadline;
-	uint64_t	period;
-};
-#define PROC_SLICE_NS	100000	/* the shortest the kernel grants */
-
-static bool	 proc_slice_set;	/* the daemon asked for PROC_SLICE_NS */
-static uint64_t	 proc_slice_app;	/* the slice apps get (0: default) */
-
 /* What a vfork child reads: the daemon is stopped until it execs. */
 struct proc_vfork {
 	struct proc_spec	 spec;	/* the caller's, with slot numbers */
@@ -168,63 +152,6 @@ proc_defaults(mode_t mask)
 	for (res = 0; res < RLIM_NLIMITS; res++)
 		proc_limit_ok[res] = getrlimit(res, &proc_limits[res]) == 0;
 	proc_vfork_init();
-}
-
-/*
- * A short time slice for the daemon (EEVDF's sched_runtime, Linux 6.12, no
- * privilege needed; older kernels ignore it): its virtual deadlines come
- * early, so a SIGCHLD or a request gets the CPU ahead of busy processes
- * of the same nice level, and so do the daemon's vfork children and
- * opmd-exec on the way to the app's exec. Its share of the CPU does not
- * change. Apps get the slice the daemon started with back
- * (proc_child_slice, opmd-exec).
- */
-void
-proc_sched_latency(void)
-{
-	struct proc_sched_attr	a;
-
-	memset(&a, 0, sizeof a);
-	if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == -1 ||
-	    a.policy != SCHED_OTHER)
-		return;
-	proc_slice_app = a.runtime;
-	a.size = sizeof a;
-	a.flags = 0;
-	a.runtime = PROC_SLICE_NS;
-	if (syscall(SYS_sched_setattr, 0, &a, 0) == 0)
-		proc_slice_set = true;
-}
-
-void
-proc_sched_default(void)
-{
-	struct proc_sched_attr	a;
-
-	memset(&a, 0, sizeof a);
-	if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == -1 ||
-	    a.policy != SCHED_OTHER || a.runtime == 0)
-		return;
-	a.size = sizeof a;
-	a.flags = 0;
-	a.runtime = 0;
-	syscall(SYS_sched_setattr, 0, &a, 0);
-}
-
-/* In the child: the daemon's slice back to the one apps get. */
-static void PROC_VFORKED
-proc_child_slice(void)
-{
-	struct proc_sched_attr	a;
-
-	memset(&a, 0, sizeof a);
-	if (!proc_slice_set ||
-	    syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) == -1)
-		return;
-	a.size = sizeof a;
-	a.flags = 0;
-	a.runtime = proc_slice_app;
-	syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
 bool
@@ -464,7 +391,6 @@ proc_child(const struct proc_spec *s, int errfd, int go[2])
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	proc_child_limits();
-	proc_child_slice();
 	setsid();
 
 	close(go[1]);
@@ -655,7 +581,6 @@ proc_vfork_child(void *arg)
 			    sizeof ksa.mask);
 	}
 	proc_child_limits();
-	proc_child_slice();
 	setsid();
 	if (proc_child_ident(s, &e) == -1)
 		goto fail;

@@ -2,8 +2,7 @@
 # Record before run, on the vfork path (docs/ARCHITECTURE.md, "Spawning"):
 # the child writes the app's runtime record itself before it execs, so the
 # app's first act finds its own pid and start time in the record, at the
-# first start and at every respawn. The daemon says which path it takes,
-# runs with a short time slice, and the app gets the default one back.
+# first start and at every respawn. The daemon says which path it takes.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 setup
@@ -49,11 +48,4 @@ for _ in 1 2 3; do
 	check "$pid"
 done
 
-# The daemon's slice (EEVDF's sched_runtime) is not the app's.
-dpid=$(daemon_pid)
-if grep -q '^se.slice' "/proc/$dpid/sched" 2>/dev/null; then
-	slice() { awk '/^se.slice/ { print $3 }' "/proc/$1/sched"; }
-	assert_eq 100000 "$(slice "$dpid")" "the daemon's slice"
-	assert_ne 100000 "$(slice "$pid")" "the app's slice"
-fi
 echo "ok: 4 starts, each app's first act saw its pid and start time"
