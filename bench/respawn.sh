@@ -15,6 +15,7 @@
 #   respawn ratio pm2/opm R
 #   respawn opmd cpu_us_per_respawn U
 #   respawn opmd reap_to_spawned_median_ms D
+#   respawn load L (the 1-minute load average at the end)
 # usage: bench/respawn.sh [BUILD_DIR] [RUNS]
 # env:   GAP=0.3 TOOLS="opm pm2" APPS=0 (idle apps beside, for scaling)
 set -euo pipefail
@@ -79,11 +80,23 @@ start_tool()	# TOOL: the crash app (and APPS idle ones) under TOOL
 	return 1
 }
 
+# Between the kill and the new stamp nothing is forked (the file is read
+# with mapfile, the naps are read -t on a pipe nobody writes): a poller
+# that forks wc and sleep every 5 ms competes with the respawn it times.
+exec {nap}<> <(:)
+lines()	# FILE -> $nlines
+{
+	local l
+	mapfile -t l <"$1"
+	nlines=${#l[@]}
+}
+
 kill_one()	# TOOL: one kill, one sample appended to $work/samples-TOOL
 {
 	local sf=$work/stamp-$1 n pid start t0 new i w
 
-	n=$(wc -l <"$sf")
+	lines "$sf"
+	n=$nlines
 	read -r pid start < <(tail -n 1 "$sf")
 	w=$(awk -v s="$start" -v now="$EPOCHREALTIME" -v g="$GAP" \
 	    'BEGIN { w = s + g - now; printf "%.3f", (w > 0 ? w : 0) }')
@@ -91,10 +104,11 @@ kill_one()	# TOOL: one kill, one sample appended to $work/samples-TOOL
 	t0=$EPOCHREALTIME
 	kill -9 "$pid"
 	for ((i = 0; i < 3000; i++)); do
-		(($(wc -l <"$sf") > n)) && break
-		sleep 0.005
+		lines "$sf"
+		((nlines > n)) && break
+		read -r -t 0.005 -u "$nap" _ || true
 	done
-	(($(wc -l <"$sf") > n)) || { echo "respawn: $1: none after 15 s" >&2; return 1; }
+	((nlines > n)) || { echo "respawn: $1: none after 15 s" >&2; return 1; }
 	read -r _ new < <(tail -n 1 "$sf")
 	awk -v a="$t0" -v b="$new" 'BEGIN { printf "%.3f\n", (b - a) * 1000 }' \
 	    >>"$work/samples-$1"
@@ -124,6 +138,7 @@ fi
 hz=$(getconf CLK_TCK)
 awk -v c="$((c1 - c0))" -v hz="$hz" -v n="$runs" \
     'BEGIN { printf "respawn opmd cpu_us_per_respawn %.0f\n", c / hz / n * 1e6 }'
+echo "respawn load $(cut -d' ' -f1 /proc/loadavg)"
 python3 - "$OPM_HOME/opmd.log" <<'PY'
 import sys, datetime
 ts = lambda l: datetime.datetime.strptime(l[:23], "%Y-%m-%dT%H:%M:%S.%f")

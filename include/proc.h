@@ -44,7 +44,22 @@ struct proc_spec {
 	uid_t		  uid;
 	const gid_t	 *groups;
 	size_t		  ngroups;
+	/*
+	 * The app's runtime record, written by the child before it execs
+	 * when proc_spawn_direct(): text holds PROC_REC_PID where the pid
+	 * goes and PROC_REC_START where its start time goes, and has room
+	 * for PROC_REC_PAGE bytes (the child pads it with spaces). NULL: no
+	 * record (the caller writes it before proc_release).
+	 */
+	char		 *rec_text;
+	size_t		  rec_len;
+	const char	 *rec_path;
+	const char	 *rec_tmp;
 };
+
+#define PROC_REC_PID	"4194303"	/* as many digits as any pid */
+#define PROC_REC_START	"999999999999"	/* clock ticks after boot */
+#define PROC_REC_PAGE	4096
 
 /* One resource limit for the child. */
 struct proc_rlimit {
@@ -79,9 +94,16 @@ int	 proc_exec_result(int execfd, const struct proc_spec *, char *cause,
 /*
  * Records what apps get, whatever the daemon sets for itself later: mask
  * (the umask the daemon started with) and the current soft limits. Call
- * before raising any limit.
+ * before raising any limit, and before opening anything: it reserves the
+ * descriptor slots of the vfork spawn (proc.c) as low as they can be.
  */
 void	 proc_defaults(mode_t mask);
+/*
+ * true when proc_spawn uses vfork: the child writes spec's record itself
+ * and there is no go pipe (*gofd is -1). false: fork, and the caller
+ * writes the record before proc_release.
+ */
+bool	 proc_spawn_direct(void);
 /* The umask and soft RLIMIT_NOFILE of apps, carried over a re-exec. */
 void	 proc_defaults_get(mode_t *mask, uint64_t *nofile);
 void	 proc_defaults_set(mode_t mask, uint64_t nofile);

@@ -26,6 +26,14 @@ uint64_t	 state_starttime(pid_t);
 /* instance: the app's instance number, -1 when it has none. */
 cJSON		*state_encode(int id, int instance, const struct app_conf *,
 		    const struct app_run *);
+/*
+ * The text state_save would write and the paths it would write it to, for
+ * a spawn's child (proc.h: rec_text); NULL when nothing is written (no
+ * state directory, frozen). The buffer has room for a page; free it.
+ */
+char		*state_text(int id, int instance, const struct app_conf *,
+		    const struct app_run *, char *path, size_t plen, char *tmp,
+		    size_t tlen, size_t *len);
 void		 state_save(int id, int instance, const struct app_conf *,
 		    const struct app_run *);
 void		 state_remove(int id);

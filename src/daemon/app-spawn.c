@@ -429,6 +429,35 @@ app_cluster_argv(struct app *a)
 }
 
 /*
+ * The record a vfork child writes before it execs (proc.h: rec_text):
+ * what app_save will write once the pid is known, with PROC_REC_PID and
+ * PROC_REC_START where the pid and the start time go. A reload's new
+ * process is in its listed record (peer_pid). NULL when none is written.
+ */
+static char *
+app_spawn_record(struct app *a, char *path, size_t plen, char *tmp,
+    size_t tlen, size_t *len)
+{
+	struct app	*o = a->hidden ? a->peer : a;
+	struct app_run	 saved = a->run, r;
+	char		*text;
+
+	if (o == NULL)
+		return (NULL);
+	a->run.pid = a->run.pgid = (pid_t)strtol(PROC_REC_PID, NULL, 10);
+	a->run.starttime = strtoull(PROC_REC_START, NULL, 10);
+	a->run.adopted = false;
+	a->run.started = app_now();
+	a->run.killed = false;
+	a->run.leader_gone = false;
+	app_record(o, &r);
+	text = state_text(o->id, o->instance, &o->conf, &r, path, plen, tmp,
+	    tlen, len);
+	a->run = saved;
+	return (text);
+}
+
+/*
  * Starts the program. With a's reason set when it cannot: -2 for a lack
  * of resources (app_transient), -1 otherwise.
  *
@@ -443,6 +472,7 @@ app_spawn(struct app *a)
 	struct ident		 id;
 	struct proc_rlimit	 rl[RLIM_NKEYS];
 	char			 path[PATH_MAX], cause[512];
+	char			 recpath[4300], rectmp[4400];
 	char			**env, **argv;
 	const char		*why;
 	unsigned		 flags;
@@ -529,8 +559,15 @@ app_spawn(struct app *a)
 		app_ready_spawned(a, ipcfd, false);
 		return (-1);
 	}
+	/* Record before run: by the child itself, or before the go. */
+	if (proc_spawn_direct())
+		spec.rec_text = app_spawn_record(a, recpath, sizeof recpath,
+		    rectmp, sizeof rectmp, &spec.rec_len);
+	spec.rec_path = recpath;
+	spec.rec_tmp = rectmp;
 	pid = proc_spawn(&spec, &pidfd, &execfd, &gofd, cause, sizeof cause);
 	e = errno;
+	free(spec.rec_text);
 	close(outfd);
 	close(errfd);
 	xfreev(env);
@@ -543,7 +580,8 @@ app_spawn(struct app *a)
 	app_prod_spawned(a, pid);
 	/* The exec's verdict comes later; the loop goes on meanwhile. */
 	a->exec.failed = false;
-	a->exec.gofd = gofd;	/* released once the state file has the pid */
+	/* Released once the state file has the pid; -1 if the child wrote it. */
+	a->exec.gofd = gofd;
 	a->exec.fd = execfd;
 	a->exec.poll = xcalloc(1, sizeof *a->exec.poll);
 	uv_poll_init(app_loop, a->exec.poll, execfd);

@@ -265,6 +265,30 @@ state_save(int id, int instance, const struct app_conf *c,
 	cJSON_free(text);
 }
 
+char *
+state_text(int id, int instance, const struct app_conf *c,
+    const struct app_run *r, char *path, size_t plen, char *tmp, size_t tlen,
+    size_t *len)
+{
+	char	*text, *buf;
+	cJSON	*o;
+
+	if (state_dir[0] == '\0' || state_frozen)
+		return (NULL);
+	o = state_encode(id, instance, c, r);
+	text = json_text(o);
+	cJSON_Delete(o);
+	if (text == NULL)
+		return (NULL);
+	*len = strlen(text);
+	/* Room for the padding of an in-place write (state_write_fast). */
+	buf = xmalloc((*len > STATE_PAGE ? *len : STATE_PAGE) + 1);
+	memcpy(buf, text, *len + 1);
+	cJSON_free(text);
+	state_paths(id, path, plen, tmp, tlen);
+	return (buf);
+}
+
 void
 state_remove(int id)
 {

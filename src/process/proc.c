@@ -5,6 +5,7 @@
  * SIGCHLD watcher that loops waitpid(-1, WNOHANG). Mixing that with uv_spawn would steal
  * libuv's children, so uv_spawn must not appear in the daemon.
  */
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -13,8 +14,11 @@
 
 #include <grp.h>
 
+#include <linux/close_range.h>
+
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "proc.h"
 
 struct proc_err {
@@ -36,6 +41,13 @@ enum {
 	PROC_STAGE_CHDIR = 1, PROC_STAGE_EXEC, PROC_STAGE_STDIO,
 	PROC_STAGE_RLIMIT, PROC_STAGE_GROUPS, PROC_STAGE_GID, PROC_STAGE_UID
 };
+
+/*
+ * The code a vfork child runs shares the daemon's memory and stack
+ * shadow: AddressSanitizer's frame poisoning would be left behind on the
+ * child's stack by the exec.
+ */
+#define PROC_VFORKED	__attribute__((no_sanitize("address")))
 
 /* The kernel's struct sigaction, for rt_sigaction(2) itself. */
 struct proc_ksigaction {
@@ -53,7 +65,84 @@ static mode_t		proc_umask = 022;
 static struct rlimit	proc_limits[RLIM_NLIMITS];
 static bool		proc_limit_ok[RLIM_NLIMITS];
 
-/* Remembers the umask and soft limits apps get. */
+/*
+ * The vfork path (docs/ARCHITECTURE.md, "Spawning"). PROC_SLOTS descriptor
+ * numbers, reserved low in the table at start-up, hold /dev/null; a spawn
+ * dups what the child needs into them, and the child, which shares our
+ * memory and our table until then, keeps only the numbers below the last
+ * slot (close_range with CLOSE_RANGE_UNSHARE). So neither the page tables
+ * nor the descriptor table are copied, whatever the number of apps. The
+ * child writes the app's record itself (proc_child_record), so nothing
+ * waits for the daemon between the clone and the app's exec. proc_slot is
+ * -1 (the fork path, with its go pipe) when the slots are missing.
+ */
+#define PROC_SLOTS	(PROC_LISTEN_MAX + 4)	/* out, err, verdict, ipc */
+#define PROC_STACK	(64 * 1024)
+
+static int	 proc_slot = -1;
+static int	 proc_nullfd = -1;
+static char	*proc_stack;
+static bool	 proc_said;
+
+/* What a vfork child reads: the daemon is stopped until it execs. */
+struct proc_vfork {
+	struct proc_spec	 spec;	/* the caller's, with slot numbers */
+	int			 listen[PROC_LISTEN_MAX];
+	int			 errfd;
+};
+
+/*
+ * The child's stack and PROC_SLOTS free numbers in a row, the lowest there
+ * are: called before the daemon opens anything, so they sit right above
+ * its standard descriptors.
+ */
+static void
+proc_vfork_init(void)
+{
+	char	*stk;
+	int	 fd, i, from = 3;
+
+	if (proc_slot != -1)
+		return;
+	stk = mmap(NULL, PROC_STACK + 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stk == MAP_FAILED)
+		return;
+	/* A guard page below it. */
+	mprotect(stk, 4096, PROT_NONE);
+	if ((proc_nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		munmap(stk, PROC_STACK + 4096);
+		return;
+	}
+	for (;;) {
+		if ((fd = fcntl(proc_nullfd, F_DUPFD_CLOEXEC, from)) == -1)
+			goto fail;
+		for (i = 1; i < PROC_SLOTS; i++) {
+			if (fcntl(fd + i, F_GETFD) != -1 || errno != EBADF)
+				break;
+		}
+		if (i == PROC_SLOTS)
+			break;
+		close(fd);
+		from = fd + i + 1;
+	}
+	for (i = 1; i < PROC_SLOTS; i++) {
+		if (dup3(proc_nullfd, fd + i, O_CLOEXEC) == -1) {
+			while (i-- > 0)
+				close(fd + i);
+			goto fail;
+		}
+	}
+	proc_slot = fd;
+	proc_stack = stk + 4096;
+	return;
+fail:
+	close(proc_nullfd);
+	proc_nullfd = -1;
+	munmap(stk, PROC_STACK + 4096);
+}
+
+/* Remembers the umask and soft limits apps get; prepares the vfork path. */
 void
 proc_defaults(mode_t mask)
 {
@@ -62,6 +151,13 @@ proc_defaults(mode_t mask)
 	proc_umask = mask & 0777;
 	for (res = 0; res < RLIM_NLIMITS; res++)
 		proc_limit_ok[res] = getrlimit(res, &proc_limits[res]) == 0;
+	proc_vfork_init();
+}
+
+bool
+proc_spawn_direct(void)
+{
+	return (proc_slot != -1);
 }
 
 /* The same, handed over by the image before a re-exec. */
@@ -82,7 +178,7 @@ proc_defaults_get(mode_t *mask, uint64_t *nofile)
 }
 
 /* In the child: back to the umask and soft limits of proc_defaults. */
-static void
+static void PROC_VFORKED
 proc_child_limits(void)
 {
 	struct rlimit	rl;
@@ -148,7 +244,7 @@ proc_cwd_check(const char *cwd, char *cause, size_t clen)
 }
 
 /* Closes every descriptor from 'from' up but a and b (both >= from). */
-static void
+static void PROC_VFORKED
 proc_close_but(int from, int a, int b)
 {
 	int	lo = a < b ? a : b, hi = a < b ? b : a;
@@ -161,12 +257,12 @@ proc_close_but(int from, int a, int b)
 }
 
 /* In the child: fd moved to 'from' or above, close-on-exec; -1 on error. */
-static int
+static int PROC_VFORKED
 proc_child_above(int *fd, int from)
 {
 	int	nfd;
 
-	if (*fd >= from)
+	if (*fd == -1 || *fd >= from)
 		return (0);
 	if ((nfd = fcntl(*fd, F_DUPFD_CLOEXEC, from)) == -1)
 		return (-1);
@@ -182,7 +278,7 @@ proc_child_above(int *fd, int from)
  * above them first. Returns the first descriptor free for the rest, or -1
  * with errno on error.
  */
-static int
+static int PROC_VFORKED
 proc_child_fds(const struct proc_spec *s, int *errfd, int *gofd)
 {
 	int	base, tmp[PROC_LISTEN_MAX + 1];
@@ -226,9 +322,11 @@ proc_child_fds(const struct proc_spec *s, int *errfd, int *gofd)
 /*
  * In the child: the app's resource limits, then its groups, group and
  * user. setuid last: once it is done, nothing else may be changed. -1 with
- * e's stage and arg set.
+ * e's stage and arg set. The kernel's calls, not glibc's: in a vfork child
+ * glibc would take the daemon's threads for ours and change their
+ * credentials too (its setxid broadcast).
  */
-static int
+static int PROC_VFORKED
 proc_child_ident(const struct proc_spec *s, struct proc_err *e)
 {
 	struct rlimit	rl;
@@ -247,19 +345,19 @@ proc_child_ident(const struct proc_spec *s, struct proc_err *e)
 	if (s->set_gid) {
 		e->stage = PROC_STAGE_GROUPS;
 		e->arg = (long)s->gid;
-		if (setgroups(s->ngroups, s->groups) == -1)
+		if (syscall(SYS_setgroups, s->ngroups, s->groups) == -1)
 			return (-1);
 		e->stage = PROC_STAGE_GID;
-		if (setgid(s->gid) == -1)
+		if (syscall(SYS_setgid, s->gid) == -1)
 			return (-1);
 	}
 	if (s->set_uid) {
 		e->stage = PROC_STAGE_UID;
 		e->arg = (long)s->uid;
-		if (setuid(s->uid) == -1)
+		if (syscall(SYS_setuid, s->uid) == -1)
 			return (-1);
 		/* No way back: a failed setuid(2) would have left root. */
-		if (s->uid != 0 && setuid(0) != -1) {
+		if (s->uid != 0 && syscall(SYS_setuid, 0) != -1) {
 			errno = EPERM;
 			return (-1);
 		}
@@ -333,49 +431,307 @@ fail:
 	_exit(127);
 }
 
+/* In the child: n as decimal digits, right-aligned in w bytes of spaces. */
+static void PROC_VFORKED
+proc_child_digits(char *at, size_t w, unsigned long long n)
+{
+	size_t	i = w;
+
+	memset(at, ' ', w);
+	do
+		at[--i] = '0' + n % 10;
+	while ((n /= 10) > 0 && i > 0);
+}
+
+/* In the child: every "KEY":PLACEHOLDER of the record gets n. */
+static void PROC_VFORKED
+proc_child_patch(char *text, const char *key, const char *ph,
+    unsigned long long n)
+{
+	char	*p = text;
+	size_t	 klen = strlen(key), plen = strlen(ph);
+
+	while ((p = strstr(p, key)) != NULL) {
+		p += klen;
+		if (strncmp(p, ph, plen) == 0 && (p[plen] == ',' ||
+		    p[plen] == '}'))
+			proc_child_digits(p, plen, n);
+	}
+}
+
+/* In the child: its start time, field 22 of /proc/self/stat; 0 if unread. */
+static unsigned long long PROC_VFORKED
+proc_child_start(void)
+{
+	char			 buf[1024], *p;
+	unsigned long long	 v = 0;
+	ssize_t			 n;
+	int			 fd, field = 2;
+
+	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) == -1)
+		return (0);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return (0);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return (0);
+	/* After the name, fields are one space apart, from field 3. */
+	for (; *p != '\0' && field < 22; p++) {
+		if (*p == ' ')
+			field++;
+	}
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned long long)(*p - '0');
+	return (v);
+}
+
+/*
+ * In the vfork child, first: the app's record with our pid and start time,
+ * written as state.c would (in place when it fits a page, padded with
+ * spaces to the old length, else a temporary file renamed over it). A
+ * failed write is not the app's failure: the daemon writes the record
+ * again as soon as it runs, and retries it (state.c).
+ */
+static void PROC_VFORKED
+proc_child_record(const struct proc_spec *s)
+{
+	struct stat		 st;
+	unsigned long long	 pid = (unsigned long long)syscall(SYS_getpid);
+	unsigned long long	 start = proc_child_start();
+	size_t			 want = s->rec_len;
+	int			 fd;
+
+	proc_child_patch(s->rec_text, "\"pid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"pgid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"peer_pid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"peer_pgid\":", PROC_REC_PID, pid);
+	proc_child_patch(s->rec_text, "\"starttime\":", PROC_REC_START, start);
+	proc_child_patch(s->rec_text, "\"peer_start\":", PROC_REC_START,
+	    start);
+	if (s->rec_len <= PROC_REC_PAGE) {
+		if ((fd = open(s->rec_path, O_WRONLY | O_NOFOLLOW |
+		    O_CLOEXEC)) != -1) {
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_size <= PROC_REC_PAGE) {
+				if ((size_t)st.st_size > want) {
+					memset(s->rec_text + want, ' ',
+					    (size_t)st.st_size - want);
+					want = (size_t)st.st_size;
+				}
+				if (pwrite(fd, s->rec_text, want, 0) == -1)
+					s->rec_text[0] = '\0';
+				close(fd);
+				return;
+			}
+			close(fd);
+		} else if (errno == ENOENT && (fd = open(s->rec_path,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600)) != -1) {
+			if (pwrite(fd, s->rec_text, want, 0) == -1)
+				s->rec_text[0] = '\0';
+			close(fd);
+			return;
+		}
+	}
+	if ((fd = open(s->rec_tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
+		return;
+	if (write(fd, s->rec_text, s->rec_len) != (ssize_t)s->rec_len) {
+		close(fd);
+		unlink(s->rec_tmp);
+		return;
+	}
+	close(fd);
+	if (rename(s->rec_tmp, s->rec_path) == -1)
+		unlink(s->rec_tmp);
+}
+
+/*
+ * The vfork child: the daemon's memory, a stack of its own, every signal
+ * blocked (the daemon's handlers are installed until we reset them; the
+ * dispositions are our own copy), and the daemon's descriptor table until
+ * the first call. It writes the record, then does proc_child's setup and
+ * execs the app: the daemon runs again once it has.
+ */
+static int PROC_VFORKED
+proc_vfork_child(void *arg)
+{
+	struct proc_vfork	*v = arg;
+	const struct proc_spec	*s = &v->spec;
+	struct proc_err		 e;
+	struct proc_ksigaction	 ksa;
+	sigset_t		 set;
+	int			 fd, first, sig, errfd = v->errfd, none = -1;
+
+	e.arg = 0;
+	e.stage = PROC_STAGE_STDIO;
+	/* A table of our own: the slots and what is below them. */
+	if (syscall(SYS_close_range, proc_slot + PROC_SLOTS, ~0U,
+	    CLOSE_RANGE_UNSHARE) == -1)
+		goto fail;
+	if (s->rec_text != NULL)
+		proc_child_record(s);
+	memset(&ksa, 0, sizeof ksa);
+	ksa.handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &ksa, NULL,
+			    sizeof ksa.mask);
+	}
+	proc_child_limits();
+	setsid();
+	if (proc_child_ident(s, &e) == -1)
+		goto fail;
+	e.stage = PROC_STAGE_CHDIR;
+	if (s->cwd != NULL && chdir(s->cwd) == -1)
+		goto fail;
+	e.stage = PROC_STAGE_STDIO;
+	if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1)
+		goto fail;
+	if (dup2(s->out_fd, 1) == -1 || dup2(s->err_fd, 2) == -1)
+		goto fail;
+	if ((first = proc_child_fds(s, &errfd, &none)) == -1)
+		goto fail;
+	proc_close_but(first, errfd, errfd);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	e.stage = PROC_STAGE_EXEC;
+	execve(s->path, s->argv, s->envp);
+fail:
+	e.err = errno;
+	while (write(errfd, &e, sizeof e) == -1 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+/* Puts fd in the next free slot; its number there. */
+static int
+proc_slot_put(int fd, int *used)
+{
+	int	slot = proc_slot + (*used)++;
+
+	if (dup3(fd, slot, O_CLOEXEC) == -1)
+		return (-1);
+	return (slot);
+}
+
+/*
+ * clone(CLONE_VM | CLONE_VFORK | CLONE_FILES): we are stopped until the
+ * child has exec'd the app (or failed), and nothing is copied but the
+ * slots. errfd is the child's end of the verdict pipe.
+ */
+static pid_t
+proc_spawn_vfork(const struct proc_spec *s, int errfd, char *cause,
+    size_t clen)
+{
+	struct proc_vfork	 v;
+	sigset_t		 all, old;
+	size_t			 i;
+	int			 used = 0, e = 0;
+	pid_t			 pid = -1;
+
+	memset(&v, 0, sizeof v);
+	v.spec = *s;
+	if ((v.spec.out_fd = proc_slot_put(s->out_fd, &used)) == -1 ||
+	    (v.spec.err_fd = proc_slot_put(s->err_fd, &used)) == -1 ||
+	    (v.errfd = proc_slot_put(errfd, &used)) == -1 ||
+	    (s->ipc_fd != -1 &&
+	    (v.spec.ipc_fd = proc_slot_put(s->ipc_fd, &used)) == -1))
+		goto out;
+	for (i = 0; i < s->nlisten; i++) {
+		if ((v.listen[i] = proc_slot_put(s->listen_fds[i],
+		    &used)) == -1)
+			goto out;
+	}
+	v.spec.listen_fds = v.listen;
+
+	/* Our handlers must not run in the child: see proc_spawn. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = clone(proc_vfork_child, proc_stack + PROC_STACK,
+	    CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, &v);
+	/* The child shared our errno: only clone's own failure counts. */
+	e = pid == -1 ? errno : 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (pid == -1 && e == 0)
+		e = errno;
+	/* The slots hold /dev/null again; their copies are gone. */
+	while (used-- > 0)
+		dup3(proc_nullfd, proc_slot + used, O_CLOEXEC);
+	if (pid == -1) {
+		snprintf(cause, clen, "clone: %s", strerror(e));
+		errno = e;
+	}
+	return (pid);
+}
+
 pid_t
 proc_spawn(const struct proc_spec *s, int *pidfd, int *execfd, int *gofd,
     char *cause, size_t clen)
 {
 	sigset_t	all, old;
-	int		p[2], go[2];
+	int		p[2], go[2] = { -1, -1 }, e;
+	bool		direct = proc_slot != -1 && s->nlisten <= PROC_LISTEN_MAX;
 	pid_t		pid;
 
 	*pidfd = -1;
 	*execfd = -1;
 	*gofd = -1;
+	if (!proc_said) {
+		proc_said = true;
+		log_info("spawn: %s", proc_slot != -1 ? "vfork" :
+		    "fork (no descriptor slots)");
+	}
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
 		snprintf(cause, clen, "pipe: %s", strerror(errno));
 		return (-1);
 	}
-	if (pipe2(go, O_CLOEXEC) == -1) {
+	/* The vfork child writes its own record: it waits for nothing. */
+	if (!direct && pipe2(go, O_CLOEXEC) == -1) {
 		snprintf(cause, clen, "pipe: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
 		return (-1);
 	}
-	/*
-	 * Until the child has reset its handlers, a signal would run
-	 * libuv's handler there and write into the daemon's signal pipe.
-	 */
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	if ((pid = fork()) == -1) {
+	if (direct)
+		pid = proc_spawn_vfork(s, p[1], cause, clen);
+	else {
+		/*
+		 * Until the child has reset its handlers, a signal would run
+		 * libuv's handler there and write into the daemon's signal
+		 * pipe.
+		 */
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, &old);
+		if ((pid = fork()) == 0)
+			proc_child(s, p[1], go);
+		e = errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		snprintf(cause, clen, "fork: %s", strerror(errno));
+		if (pid == -1) {
+			snprintf(cause, clen, "fork: %s", strerror(e));
+			errno = e;
+		}
+	}
+	if (pid == -1) {
+		e = errno;
 		close(p[0]);
 		close(p[1]);
-		close(go[0]);
-		close(go[1]);
+		if (!direct) {
+			close(go[0]);
+			close(go[1]);
+		}
+		errno = e;
 		return (-1);
 	}
-	if (pid == 0)
-		proc_child(s, p[1], go);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[1]);
-	close(go[0]);
 	*execfd = p[0];
-	*gofd = go[1];
+	if (!direct) {
+		close(go[0]);
+		*gofd = go[1];
+	}
 	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (*pidfd != -1)
 		fcntl(*pidfd, F_SETFD, FD_CLOEXEC);
