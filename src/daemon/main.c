@@ -636,7 +636,14 @@ main(int argc, char **argv)
 	/* Read before anything is spawned, and never inherited. */
 	if (d_run)
 		run_args = daemon_run_request();
-	proc_defaults(umask(077));
+	/*
+	 * The keeper spawns nothing: the vfork spawn's descriptor slots
+	 * (proc_defaults) would be 20 descriptors it holds for nothing.
+	 */
+	if (keeper)
+		(void)umask(077);
+	else
+		proc_defaults(umask(077));
 	daemon_sd_take(foreground);
 	daemon_signals();
 	daemon_env_abs("OPM_HOME");
