@@ -5,7 +5,10 @@
 # as a table with per-app figures.
 #
 # Input: the output of bench/scale.sh (FILE, or stdin for -); only its
-# rows are read, every other line is ignored:
+# rows are read, every other line is ignored. A row is keyed, as scale.sh
+# prints it (other keys are ignored, any order):
+#	scale N create_ms C list_ms L rss_kb R spawn_ms S ...
+# or positional:
 #	scale N create_ms list_ms rss_kb spawn_ms
 # N a positive integer, the others numbers ("-" for not measured); at
 # least two rows. A malformed row is an error naming it (exit 2).
@@ -39,6 +42,23 @@ fi
 # times and the load) are left for the table of the results file.
 awk -v num='^([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$' '
 $1 != "scale" { next }
+# A keyed row becomes the positional one.
+$3 ~ /^[a-z]/ {
+	split("", kv)
+	for (i = 3; i < NF; i += 2)
+		kv[$i] = $(i + 1)
+	row = $0
+	k = split("create_ms list_ms rss_kb spawn_ms", want, " ")
+	for (i = 1; i <= k; i++)
+		if (!(want[i] in kv)) {
+			printf "plot: line %d: no %s in \"%s\"\n", NR, want[i],
+			    row > "/dev/stderr"
+			bad = 1
+			exit 2
+		}
+	$0 = "scale " $2 " " kv["create_ms"] " " kv["list_ms"] " " \
+	    kv["rss_kb"] " " kv["spawn_ms"]
+}
 {
 	if (NF < 6 || $2 !~ /^[1-9][0-9]*$/) {
 		printf "plot: line %d: want \"scale N create_ms list_ms " \

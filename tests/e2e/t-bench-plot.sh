@@ -2,7 +2,8 @@
 # bench/plot.sh (make bench's scaling curves): the rows of bench/scale.sh
 # become a table with per-app figures and a PNG (when gnuplot is there;
 # without it the table alone, exit 0); other lines are ignored; a
-# malformed row or fewer than two rows is a one-line error, exit 2.
+# malformed row or fewer than two rows is a one-line error, exit 2. Rows
+# come positional or keyed, as bench/scale.sh prints them.
 . "$(dirname "$0")/lib.sh"
 setup
 plot=$REPO_DIR/bench/plot.sh
@@ -38,6 +39,19 @@ assert_exit 0 env PATH="$TEST_TMP/bin" "$plot" "$TEST_TMP/rows" "$TEST_TMP/no.pn
 assert_eq "plot: no gnuplot (apt-get install gnuplot-nox, or build-aux/deps.sh bench): $TEST_TMP/no.png not drawn" "$ERR"
 assert_contains "$OUT" "list_us/app"
 [[ ! -e $TEST_TMP/no.png ]] || fail "a PNG without gnuplot"
+
+# The rows as bench/scale.sh prints them: "key value" pairs after N.
+cat >"$TEST_TMP/keyed" <<'ROWS'
+scale 10 create_ms 12.3 list_ms 1.70 rss_kb 5264 spawn_ms 2.20 ping_p99_ms 2.20 fds 73/20000 create_cpu_ms 0 list_cpu_ms 0 load 0.61 mode running
+scale 10000 create_ms 912 list_ms 68.0 rss_kb 41800 spawn_ms - ping_p99_ms - fds 23/20000 create_cpu_ms 660 list_cpu_ms 34 load 6.5 mode stopped
+ROWS
+assert_exit 0 "$plot" "$TEST_TMP/keyed" "$TEST_TMP/keyed.png"
+assert_eq "10 12.3 1.70 170.0 5.14 526.3 2.20" "$(echo "$OUT" | awk '$1 == 10' | tr -s ' ' | sed 's/^ //')"
+assert_eq "10000 912 68.0 6.8 40.82 4.2 -" "$(echo "$OUT" | awk '$1 == 10000' | tr -s ' ' | sed 's/^ //')"
+echo "scale 10 create_ms 1 list_ms 2 rss_kb 3" >"$TEST_TMP/nokey"
+echo "scale 100 create_ms 1 list_ms 2 rss_kb 3 spawn_ms 4" >>"$TEST_TMP/nokey"
+assert_exit 2 "$plot" "$TEST_TMP/nokey" "$TEST_TMP/x.png"
+assert_eq 'plot: line 1: no spawn_ms in "scale 10 create_ms 1 list_ms 2 rss_kb 3"' "$ERR"
 
 echo "scale 10 1 2 3" >"$TEST_TMP/short"
 echo "scale 100 1 2 3 4" >>"$TEST_TMP/short"
