@@ -67,12 +67,21 @@ sleep_until_registered()
 	"$OPM" restart other >/dev/null && has_event restart user
 }
 wait_for 10 sleep_until_registered
-wait_for 5 has_event online ""
+# The events of one restart, from its stopping: a follower registered
+# during the first restart sees its tail (online, ready) before the
+# second one (seen under ASan).
+live_order()
+{
+	jq -cs '[.[].event] | .[(indices("stopping")[0] // 0):][0:6]' \
+	    "$TEST_TMP/f.out"
+}
+whole_restart() { [[ $(live_order | jq length) == 6 ]]; }
+wait_for 5 whole_restart
 assert_eq '["other"]' "$(jq -cs '[.[].app] | unique' "$TEST_TMP/f.out")" \
     "the follower's filter"
 # In order: stopping, exit (cause user: a restart), restart, launching.
 assert_eq '["stopping","exit","restart","launching","online","ready"]' \
-    "$(jq -cs '[.[].event] | .[0:6]' "$TEST_TMP/f.out")" "live order"
+    "$(live_order)" "live order"
 pid_alive "$follower" || fail "the follower exited: $(<"$TEST_TMP/f.err")"
 
 # A reload: seq goes on, the ring is kept, daemon_reload is an event.
