@@ -40,7 +40,8 @@ fi
 # The rows, checked, sorted by N: "N create list rss_mb spawn", "-" kept;
 # more columns after those five (bench/scale.sh prints ping p99, fds, CPU
 # times and the load) are left for the table of the results file.
-awk -v num='^([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$' '
+awk -v stopfile="$work/stopped" \
+    -v num='^([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]+)?$' '
 $1 != "scale" { next }
 # A keyed row becomes the positional one.
 $3 ~ /^[a-z]/ {
@@ -56,6 +57,9 @@ $3 ~ /^[a-z]/ {
 			bad = 1
 			exit 2
 		}
+	# Rows past the descriptor limit are measured with stopped apps.
+	if (kv["mode"] == "stopped")
+		stopped = stopped (stopped == "" ? "" : ", ") $2
 	$0 = "scale " $2 " " kv["create_ms"] " " kv["list_ms"] " " \
 	    kv["rss_kb"] " " kv["spawn_ms"]
 }
@@ -80,6 +84,7 @@ $3 ~ /^[a-z]/ {
 END {
 	if (bad)
 		exit 2
+	printf "%s", stopped > stopfile
 	if (n < 2) {
 		printf "plot: %d scale row(s); need at least 2 (N = 10 100 " \
 		    "1000 10000)\n", n > "/dev/stderr"
@@ -102,6 +107,10 @@ if ! command -v gnuplot >/dev/null; then
 	exit 0
 fi
 
+stopped=$(cat "$work/stopped" 2>/dev/null || true)
+created="create + start N apps from one app file"
+[[ -z $stopped ]] || created+=" (N = $stopped: created stopped)"
+
 # gnuplot reads "-" as missing with this datafile setting.
 cat >"$work/plot.gp" <<EOF
 set terminal pngcairo size 1200,900 font "DejaVu Sans,10"
@@ -119,14 +128,14 @@ set title "opm list --json round trip (CLI spawn included)"
 set ylabel "ms"
 plot "$work/rows" using 1:3 with linespoints lw 2 pt 7 title "list --json", \
      '+' using (10000):(50) every ::0::0 with points pt 2 ps 2.5 lc rgb "red" title "goal: 50 ms at 10000"
-set title "daemon RSS (opmd)"
+set title "daemon RSS (opmd + its keeper)"
 set ylabel "MB"
 plot "$work/rows" using 1:4 with linespoints lw 2 pt 7 title "RSS", \
      '+' using (10000):(40) every ::0::0 with points pt 2 ps 2.5 lc rgb "red" title "goal: 40 MB at 10000"
 set title "spawn time"
 set ylabel "ms"
 plot "$work/rows" using 1:5 with linespoints lw 2 pt 7 title "spawn"
-set title "create + start N apps from one app file"
+set title "$created"
 set ylabel "ms"
 plot "$work/rows" using 1:2 with linespoints lw 2 pt 7 title "create", \
      '+' using (10000):(2000) every ::0::0 with points pt 2 ps 2.5 lc rgb "red" title "goal: 2 s at 10000"

@@ -86,6 +86,10 @@ scaling()
 	echo "load after: $(load)"
 	echo
 	echo '```'
+	# The rows themselves: mode (running, or stopped past the descriptor
+	# limit), ping p99, descriptors, CPU times, load.
+	cat "$rows"
+	echo
 	bench_title="opm $(git -C "$repo" describe --always --dirty 2>/dev/null), $stamp,"
 	bench_title+=" $(nproc) cores, load $(load)"
 	if "$here/plot.sh" "$rows" "$png" "$bench_title"; then
