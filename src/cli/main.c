@@ -727,7 +727,8 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "restart", NULL, "restart TARGET... | FILE [--only NAMES] "
 	  "[--update-env] [--env NAME]",
 	  "stop then start apps (restarts +1); --update-env takes this "
-	  "shell's environment, --env NAME the app's env_NAME set (saved)",
+	  "shell's environment (not with --host), --env NAME the app's "
+	  "env_NAME set (saved)",
 	  cli_restart },
 	{ "reload", NULL, "reload TARGET... | FILE [--only NAMES] "
 	  "[--update-env] [--env NAME]",
